@@ -1,0 +1,274 @@
+package dev.agentcli.approval;
+
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.AuditLog;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.manifest.ApprovalRules;
+import dev.agentcli.manifest.ApproverScope;
+import dev.agentcli.manifest.Policy;
+import dev.agentcli.manifest.Task;
+import dev.agentcli.manifest.TaskBinding;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** The approval gate: grants approvals, lets tasks claim them, revokes them; audits each decision. */
+public final class ApprovalService {
+  private static final Pattern PRINCIPAL = Pattern.compile("[^\\s\\p{Cntrl}]{1,200}");
+  private static final int MAX_REASON_CHARS = 4000;
+
+  private final ApprovalStore store;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final SecureRandom random;
+
+  public ApprovalService(ApprovalStore store, AuditLog audit, Clock clock, SecureRandom random) {
+    this.store = store;
+    this.audit = audit;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /** Now, to the millisecond: the precision every stored time has. */
+  public Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /**
+   * Writes a grant for the request's exact binding, after the policy, scope and lifetime checks.
+   * A refusal is audited and thrown; nothing is written but the audit event.
+   */
+  public Grant approve(ApproveRequest request) {
+    Task task = request.task();
+    ApprovalRules rules = task.approval();
+    String approver = request.approver();
+    try {
+      checkPrincipal(approver, "--by");
+      if (request.reason() != null && request.reason().length() > MAX_REASON_CHARS) {
+        throw new AgentCliException(
+            ErrorCode.INPUT_INVALID, "--reason is longer than " + MAX_REASON_CHARS + " characters");
+      }
+      if (rules.policy() != Policy.MANUAL) {
+        String why =
+            rules.policy() == Policy.AUTO_REJECT
+                ? "its policy is auto-reject: it never runs, and no grant can override that"
+                : "its policy is " + rules.policy().id() + ": it runs without approval";
+        throw new AgentCliException(
+            ErrorCode.POLICY_FORBIDS_APPROVAL,
+            "task " + task.qualifiedId() + " cannot be approved: " + why,
+            Map.of("policy", rules.policy().id()));
+      }
+      if (!rules.admits(approver)) {
+        throw new AgentCliException(
+            ErrorCode.APPROVAL_SCOPE_MISMATCH,
+            "'" + approver + "' may not approve task " + task.qualifiedId() + " (approver_scope "
+                + scopeText(rules) + ")",
+            Map.of("approver", approver, "approver_scope", scopeText(rules)));
+      }
+      Duration max = Duration.ofSeconds(rules.timeoutS());
+      Duration ttl = request.ttl().orElse(max);
+      if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new AgentCliException(ErrorCode.INPUT_INVALID, "the grant's lifetime must be at least 1s");
+      }
+      if (ttl.compareTo(max) > 0) {
+        throw new AgentCliException(
+            ErrorCode.APPROVAL_TTL_TOO_LONG,
+            "a grant for " + task.qualifiedId() + " may live at most " + rules.timeoutS()
+                + "s (approval.timeout_s), not " + ttl.toSeconds() + "s",
+            Map.of("max_ttl_s", rules.timeoutS(), "requested_ttl_s", ttl.toSeconds()));
+      }
+      if (request.signer() == SignerChoice.SSH) {
+        throw new AgentCliException(
+            ErrorCode.SIGNER_UNAVAILABLE,
+            "SSH signing is not available in this build yet; pass --signer none for an explicitly"
+                + " unsigned grant");
+      }
+      Instant grantedAt = now();
+      Grant grant =
+          new Grant(
+              ApprovalId.random(random),
+              Grant.RECORD_VERSION,
+              task.workflowId(),
+              task.id(),
+              request.binding().taskHash(),
+              request.binding().json(),
+              rules.riskLevel(),
+              rules.approverScope().isEmpty() ? null : scopeText(rules),
+              approver,
+              request.reason(),
+              grantedAt,
+              grantedAt.plus(ttl),
+              true,
+              null,
+              null,
+              null);
+      store.insert(grant);
+      audit.append(
+          event("approval_granted", task, request.binding())
+              .approvalId(grant.approvalId().value())
+              .actor(approver)
+              .detail("expires_at", Timestamps.format(grant.expiresAt()))
+              .build());
+      return grant;
+    } catch (AgentCliException e) {
+      if (e.code().exitStatus() == ErrorCode.APPROVAL_REQUIRED.exitStatus()
+          || e.code() == ErrorCode.APPROVAL_TTL_TOO_LONG) {
+        audit.append(
+            event("approval_denied", task, request.binding())
+                .actor(approver)
+                .outcome("refused", e.code().id())
+                .detail("message", e.getMessage())
+                .build());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Lets {@code task} run: consumes a grant for a manual task, refuses an auto-reject task, and
+   * needs nothing for the others. Each grant decision is audited.
+   */
+  public ClaimResult claim(
+      Task task, TaskBinding binding, Optional<ApprovalId> pinned, String executionId) {
+    Policy policy = task.approval().policy();
+    if (policy == Policy.AUTO_APPROVE || policy == Policy.NONE) {
+      return new ClaimResult.NotRequired(policy);
+    }
+    ClaimResult result;
+    if (policy == Policy.AUTO_REJECT) {
+      result =
+          new ClaimResult.Refused(
+              ErrorCode.APPROVAL_AUTO_REJECTED,
+              "task " + task.qualifiedId() + " is auto-reject: it never runs",
+              Map.of("policy", policy.id()));
+    } else {
+      ClaimRequest request = request(task, binding, pinned, executionId);
+      result =
+          store
+              .claim(request, clock)
+              .<ClaimResult>map(ClaimResult.Claimed::new)
+              .orElseGet(() -> noGrant(task, request));
+    }
+    AuditEvent.Builder event = event("grant_claim", task, binding).executionId(executionId);
+    if (result instanceof ClaimResult.Claimed claimed) {
+      event.approvalId(claimed.grant().approvalId().value());
+    } else if (result instanceof ClaimResult.Refused refused) {
+      pinned.ifPresent(id -> event.approvalId(id.value()));
+      event.outcome("refused", refused.code().id()).detail("message", refused.message());
+    }
+    audit.append(event.build());
+    return result;
+  }
+
+  /** The grant a claim would use now, without using it (for {@code exec --dry-run}). */
+  public Optional<Grant> peek(Task task, TaskBinding binding, Optional<ApprovalId> pinned) {
+    return store.peek(request(task, binding, pinned, "dry-run"), now());
+  }
+
+  public Grant show(ApprovalId id) {
+    return store.find(id).orElseThrow(() -> notFound(id));
+  }
+
+  public List<Grant> list(GrantQuery query) {
+    return store.list(query, now());
+  }
+
+  /** Revokes a pending or expired grant; a consumed, revoked or unknown one is an error. */
+  public Grant revoke(ApprovalId id, String revokedBy, String reason) {
+    if (revokedBy != null) {
+      checkPrincipal(revokedBy, "--by");
+    }
+    RevokeOutcome outcome = store.revoke(id, revokedBy, reason, clock);
+    switch (outcome) {
+      case NOT_FOUND:
+        throw notFound(id);
+      case ALREADY_CONSUMED:
+        throw new AgentCliException(
+            ErrorCode.APPROVAL_ALREADY_CONSUMED,
+            "grant " + id + " was already used; a consumed grant cannot be revoked",
+            Map.of("approval_id", id.value()));
+      case ALREADY_REVOKED:
+        throw new AgentCliException(
+            ErrorCode.APPROVAL_ALREADY_REVOKED,
+            "grant " + id + " is already revoked",
+            Map.of("approval_id", id.value()));
+      default:
+        break;
+    }
+    Grant grant = show(id);
+    audit.append(
+        AuditEvent.builder("grant_revoked", now())
+            .task(grant.workflowId(), grant.taskId(), grant.taskHash())
+            .approvalId(id.value())
+            .actor(revokedBy)
+            .detail("reason", reason)
+            .build());
+    return grant;
+  }
+
+  private ClaimResult.Refused noGrant(Task task, ClaimRequest request) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("workflow_id", task.workflowId());
+    details.put("task_id", task.id());
+    details.put("task_hash", request.taskHash());
+    if (request.pinned().isEmpty()) {
+      return new ClaimResult.Refused(
+          ErrorCode.APPROVAL_REQUIRED,
+          "no pending grant matches task " + task.qualifiedId() + " as it is now",
+          details);
+    }
+    ApprovalId id = request.pinned().get();
+    details.put("approval_id", id.value());
+    Optional<Grant> found = store.find(id);
+    String why;
+    if (found.isEmpty()) {
+      why = "no such grant";
+    } else if (!found.get().workflowId().equals(task.workflowId())
+        || !found.get().taskId().equals(task.id())) {
+      why = "it approves task " + found.get().workflowId() + "/" + found.get().taskId();
+    } else if (!found.get().taskHash().equals(request.taskHash())) {
+      why = "the task changed since it was approved (grant hash " + found.get().taskHash() + ")";
+    } else {
+      why = "it is " + found.get().status(now()).id();
+    }
+    details.put("why", why);
+    return new ClaimResult.Refused(
+        ErrorCode.APPROVAL_REQUIRED, "grant " + id + " cannot be used: " + why, details);
+  }
+
+  private static ClaimRequest request(
+      Task task, TaskBinding binding, Optional<ApprovalId> pinned, String executionId) {
+    return new ClaimRequest(task.workflowId(), task.id(), binding.taskHash(), pinned, executionId);
+  }
+
+  private AuditEvent.Builder event(String type, Task task, TaskBinding binding) {
+    return AuditEvent.builder(type, now()).task(task.workflowId(), task.id(), binding.taskHash());
+  }
+
+  private static String scopeText(ApprovalRules rules) {
+    return rules.approverScope().stream().map(ApproverScope::text).collect(Collectors.joining(","));
+  }
+
+  private static void checkPrincipal(String principal, String option) {
+    if (principal == null || !PRINCIPAL.matcher(principal).matches()) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          option + " must name a principal: 1 to 200 characters, no spaces or control characters",
+          Map.of("option", option));
+    }
+  }
+
+  private static AgentCliException notFound(ApprovalId id) {
+    return new AgentCliException(
+        ErrorCode.APPROVAL_NOT_FOUND, "no grant with id " + id, Map.of("approval_id", id.value()));
+  }
+}

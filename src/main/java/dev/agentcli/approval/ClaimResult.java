@@ -1,0 +1,18 @@
+package dev.agentcli.approval;
+
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.manifest.Policy;
+import java.util.Map;
+
+/** The outcome of asking the gate to let a task run: a value, not an exception. */
+public sealed interface ClaimResult {
+
+  /** A grant was consumed for this run. */
+  record Claimed(Grant grant) implements ClaimResult {}
+
+  /** The task's policy needs no grant ({@code auto-approve} or no approval block). */
+  record NotRequired(Policy policy) implements ClaimResult {}
+
+  /** The gate says no, with the code and what would help. */
+  record Refused(ErrorCode code, String message, Map<String, Object> details) implements ClaimResult {}
+}

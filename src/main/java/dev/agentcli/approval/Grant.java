@@ -1,0 +1,55 @@
+package dev.agentcli.approval;
+
+import java.time.Instant;
+
+/**
+ * A single-use, expiring approval of one exact task binding.
+ *
+ * @param taskBinding the canonical JSON of the binding approved (values as hashes)
+ * @param approverScope the task's scopes when approved, comma-separated; null when anyone may
+ * @param signature null for a grant that is unsigned by choice ({@code unsignedExplicit})
+ * @param consumption null until the grant is used
+ * @param revocation null unless revoked
+ */
+public record Grant(
+    ApprovalId approvalId,
+    int recordVersion,
+    String workflowId,
+    String taskId,
+    String taskHash,
+    String taskBinding,
+    String riskLevel,
+    String approverScope,
+    String approver,
+    String reason,
+    Instant grantedAt,
+    Instant expiresAt,
+    boolean unsignedExplicit,
+    Signature signature,
+    Consumption consumption,
+    Revocation revocation) {
+
+  /** Layout version of a grant record. */
+  public static final int RECORD_VERSION = 1;
+
+  /** How a grant was signed (signing comes with the SSH signer). */
+  public record Signature(
+      String method, String keyFingerprint, String namespace, String signedPayload, String signature) {}
+
+  /** The use of a grant. */
+  public record Consumption(String executionId, Instant consumedAt) {}
+
+  /** The withdrawal of a grant. */
+  public record Revocation(String revokedBy, String reason, Instant revokedAt) {}
+
+  /** Revoked, else consumed, else expired ({@code expires_at <= now}), else pending. */
+  public GrantStatus status(Instant now) {
+    if (revocation != null) {
+      return GrantStatus.REVOKED;
+    }
+    if (consumption != null) {
+      return GrantStatus.CONSUMED;
+    }
+    return expiresAt.isAfter(now) ? GrantStatus.PENDING : GrantStatus.EXPIRED;
+  }
+}

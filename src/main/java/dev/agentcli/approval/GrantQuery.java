@@ -1,0 +1,7 @@
+package dev.agentcli.approval;
+
+import java.util.Optional;
+
+/** Which grants to list: by status (empty: all), workflow and task, newest first, at most limit. */
+public record GrantQuery(
+    Optional<GrantStatus> status, Optional<String> workflowId, Optional<String> taskId, int limit) {}

@@ -1,0 +1,102 @@
+package dev.agentcli.audit;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One decision or action in the audit trail.
+ *
+ * @param id assigned by the log when appended; 0 before
+ * @param eventType what happened: {@code approval_granted}, {@code exec_started}, ...
+ * @param outcome {@code ok}, {@code refused} or {@code failed}
+ * @param code the error code of a refusal or failure, else null
+ * @param details event-specific facts (exit status, duration...)
+ */
+public record AuditEvent(
+    long id,
+    Instant occurredAt,
+    String eventType,
+    String outcome,
+    String code,
+    String workflowId,
+    String taskId,
+    String taskHash,
+    String approvalId,
+    String executionId,
+    String actor,
+    Map<String, Object> details) {
+
+  public AuditEvent {
+    details = new LinkedHashMap<>(details);
+  }
+
+  public static Builder builder(String eventType, Instant occurredAt) {
+    return new Builder(eventType, occurredAt);
+  }
+
+  /** Fills an event field by field; outcome defaults to {@code ok}. */
+  public static final class Builder {
+    private final String eventType;
+    private final Instant occurredAt;
+    private String outcome = "ok";
+    private String code;
+    private String workflowId;
+    private String taskId;
+    private String taskHash;
+    private String approvalId;
+    private String executionId;
+    private String actor;
+    private final Map<String, Object> details = new LinkedHashMap<>();
+
+    private Builder(String eventType, Instant occurredAt) {
+      this.eventType = eventType;
+      this.occurredAt = occurredAt;
+    }
+
+    public Builder task(String workflowId, String taskId, String taskHash) {
+      this.workflowId = workflowId;
+      this.taskId = taskId;
+      this.taskHash = taskHash;
+      return this;
+    }
+
+    public Builder approvalId(String approvalId) {
+      this.approvalId = approvalId;
+      return this;
+    }
+
+    public Builder executionId(String executionId) {
+      this.executionId = executionId;
+      return this;
+    }
+
+    public Builder actor(String actor) {
+      this.actor = actor;
+      return this;
+    }
+
+    /** Marks the event as a refusal or failure with its code. */
+    public Builder outcome(String outcome, String code) {
+      this.outcome = outcome;
+      this.code = code;
+      return this;
+    }
+
+    public Builder detail(String key, Object value) {
+      details.put(key, value);
+      return this;
+    }
+
+    public Builder details(Map<String, ?> more) {
+      details.putAll(more);
+      return this;
+    }
+
+    public AuditEvent build() {
+      return new AuditEvent(
+          0, occurredAt, eventType, outcome, code, workflowId, taskId, taskHash, approvalId,
+          executionId, actor, details);
+    }
+  }
+}

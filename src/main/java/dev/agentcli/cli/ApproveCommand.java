@@ -1,0 +1,126 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.approval.ApproveRequest;
+import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.SignerChoice;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "approve",
+    description = {
+      "Approve one run of a task: writes a single-use, expiring grant bound to the task exactly as"
+          + " it is now (program, arguments, working directory, environment, policy).",
+      "Any later change to what would run makes the grant unusable."
+    })
+final class ApproveCommand extends BaseCommand {
+  @Mixin TaskArguments target;
+
+  @Option(
+      names = "--by",
+      required = true,
+      paramLabel = "<principal>",
+      description = "Who approves (checked against the task's approver_scope). Required: there is no default.")
+  String by;
+
+  @Option(names = "--reason", paramLabel = "<text>", description = "Why, kept with the grant.")
+  String reason;
+
+  static final class Ttl {
+    @Option(
+        names = "--ttl-s",
+        paramLabel = "<seconds>",
+        description = "Grant lifetime in seconds (default and maximum: the task's approval.timeout_s).")
+    Long seconds;
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "<duration>",
+        converter = DurationConverter.class,
+        description = "Grant lifetime as 90s, 15m, 2h or 1d (same limits as --ttl-s).")
+    Duration duration;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Ttl ttl;
+
+  @Option(
+      names = "--signer",
+      paramLabel = "<signer>",
+      defaultValue = "ssh",
+      description = "ssh (sign with your SSH key; the default) or none (an explicitly unsigned grant).")
+  String signer;
+
+  ApproveCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
+    Grant grant =
+        workspace
+            .approvals()
+            .approve(
+                new ApproveRequest(
+                    resolved.task(), resolved.binding(), by, reason, lifetime(), signerChoice()));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("approval", Views.grant(grant, grant.grantedAt()));
+    result.put("approved", Views.command(resolved.task(), resolved.binding()));
+    print(result, out -> text(out, result));
+    return 0;
+  }
+
+  private Optional<Duration> lifetime() {
+    if (ttl == null) {
+      return Optional.empty();
+    }
+    if (ttl.seconds != null) {
+      if (ttl.seconds <= 0) {
+        throw new AgentCliException(ErrorCode.INPUT_INVALID, "--ttl-s must be a positive number of seconds");
+      }
+      return Optional.of(Duration.ofSeconds(ttl.seconds));
+    }
+    return Optional.of(ttl.duration);
+  }
+
+  private SignerChoice signerChoice() {
+    switch (signer) {
+      case "ssh":
+        return SignerChoice.SSH;
+      case "none":
+        return SignerChoice.NONE;
+      default:
+        throw new AgentCliException(
+            ErrorCode.INPUT_INVALID,
+            "--signer must be ssh or none, not '" + signer + "'",
+            Map.of("signer", signer));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void text(PrintWriter out, Map<String, Object> result) {
+    Map<String, Object> grant = (Map<String, Object>) result.get("approval");
+    Map<String, Object> cmd = (Map<String, Object>) result.get("approved");
+    out.println("Approved one run of " + cmd.get("workflow_id") + "/" + cmd.get("task_id") + ":");
+    Map<String, Object> shown = new LinkedHashMap<>();
+    shown.put("program", cmd.get("program_path"));
+    shown.put("args", cmd.get("args"));
+    shown.put("cwd", cmd.get("cwd"));
+    shown.put("approval_id", grant.get("approval_id"));
+    shown.put("approver", grant.get("approver"));
+    shown.put("expires_at", grant.get("expires_at"));
+    shown.put("task_hash", grant.get("task_hash"));
+    Output.text(out, shown);
+  }
+}

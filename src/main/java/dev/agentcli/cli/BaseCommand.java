@@ -1,0 +1,67 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every command shares: the global options, the injected context, and the one place that
+ * turns an {@link AgentCliException} into an error report and its exit status.
+ */
+abstract class BaseCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Spec CommandSpec spec;
+
+  final Context ctx;
+
+  BaseCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Does the command's work and returns its exit status. */
+  abstract int run(Workspace workspace);
+
+  @Override
+  public final Integer call() {
+    try (Workspace workspace = new Workspace(ctx, global)) {
+      return run(workspace);
+    } catch (AgentCliException e) {
+      ErrorReport.print(err(), e, global.text());
+      return e.code().exitStatus();
+    } catch (RuntimeException e) {
+      AgentCliException internal =
+          new AgentCliException(
+              ErrorCode.INTERNAL_ERROR,
+              "internal error: " + e,
+              Map.of("exception", e.getClass().getName()),
+              e);
+      ErrorReport.print(err(), internal, global.text());
+      return ErrorCode.INTERNAL_ERROR.exitStatus();
+    }
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** Prints {@code result} as JSON, or with {@code textForm} when text was asked for. */
+  void print(Map<String, Object> result, Consumer<PrintWriter> textForm) {
+    if (global.text()) {
+      textForm.accept(out());
+      out().flush();
+    } else {
+      Output.json(out(), result);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.approval.ClaimResult;
+import dev.agentcli.error.AgentCliException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "claim",
+    description = {
+      "Consume a grant for a task without running it, for shell scripts that run the task"
+          + " themselves. Prints the consumed grant, or fails with approval_required (exit 77)."
+    })
+final class ClaimCommand extends BaseCommand {
+  @Mixin TaskArguments target;
+
+  @Option(
+      names = "--approval-id",
+      paramLabel = "<id>",
+      description = "Use exactly this grant; never fall back to another.")
+  String approvalId;
+
+  @Option(
+      names = "--execution-id",
+      paramLabel = "<id>",
+      description = "Recorded with the consumption (default: a new random id).")
+  String executionId;
+
+  ClaimCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    Optional<ApprovalId> pinned = Optional.ofNullable(approvalId).map(ApprovalId::new);
+    String execution = executionId != null ? executionId : ApprovalId.randomHex(ctx.random());
+    TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
+    ClaimResult claim =
+        workspace.approvals().claim(resolved.task(), resolved.binding(), pinned, execution);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    if (claim instanceof ClaimResult.Refused refused) {
+      throw target.withApproveHint(
+          new AgentCliException(refused.code(), refused.message(), refused.details()));
+    } else if (claim instanceof ClaimResult.Claimed claimed) {
+      result.put("claimed", true);
+      result.put("execution_id", execution);
+      result.put("approval", Views.grant(claimed.grant(), workspace.approvals().now()));
+    } else {
+      result.put("claimed", false);
+      result.put("approval_required", false);
+      result.put("policy", resolved.task().approval().policy().id());
+    }
+    print(result, out -> Output.text(out, result));
+    return 0;
+  }
+}

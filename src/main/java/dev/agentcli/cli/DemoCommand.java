@@ -1,0 +1,118 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "demo",
+    description =
+        "A guided run on a throw-away home: exec is refused, a person approves, exec runs, the"
+            + " replay is refused; then the grants and the audit trail. Every step is printed.")
+final class DemoCommand extends BaseCommand {
+  private static final String MANIFEST =
+      "{\n"
+          + "  \"version\": \"0.2\",\n"
+          + "  \"workflows\": [{\n"
+          + "    \"id\": \"release\",\n"
+          + "    \"tasks\": [\n"
+          + "      {\"id\": \"deploy\", \"description\": \"a gated task\",\n"
+          + "       \"shell\": {\"program\": \"echo\", \"args\": [\"deploying\", \"v1.2.3\"]},\n"
+          + "       \"approval\": {\"policy\": \"manual\", \"approver_scope\": \"domain:example.com\","
+          + " \"timeout_s\": 900, \"risk_level\": \"high\"}},\n"
+          + "      {\"id\": \"wipe\", \"shell\": {\"program\": \"rm\", \"args\": [\"-rf\", \"/\"]},\n"
+          + "       \"approval\": {\"policy\": \"auto-reject\"}}\n"
+          + "    ]\n"
+          + "  }]\n"
+          + "}\n";
+
+  DemoCommand(Context ctx) {
+    super(ctx);
+  }
+
+  /** One step: the command shown to the reader and the exit status the tour expects of it. */
+  private record Step(String explanation, int expected, String... args) {}
+
+  @Override
+  int run(Workspace workspace) {
+    Path home = createHome();
+    Path manifest = home.resolve("release.json");
+    String m = manifest.toString();
+    List<Step> steps =
+        List.of(
+            new Step(
+                "An agent tries to run a gated task. Nobody approved it: the gate refuses (77).",
+                77, "exec", m, "deploy"),
+            new Step(
+                "A person approves exactly one run of it. (--signer none: an explicitly unsigned"
+                    + " grant; signed grants use your SSH key.)",
+                0, "approve", m, "deploy", "--by", "alice@example.com", "--reason", "release 1.2.3",
+                "--ttl", "15m", "--signer", "none"),
+            new Step("The agent runs it again: the grant is consumed and the program runs.",
+                0, "exec", m, "deploy"),
+            new Step("The agent replays the same command: the grant was single-use, so it is refused.",
+                77, "exec", m, "deploy"),
+            new Step("No grant can override an auto-reject task.", 77, "exec", m, "wipe"),
+            new Step("The operator lists the grants.", 0, "approvals", "list"),
+            new Step("And reads the audit trail.", 0, "audit"));
+    PrintWriter out = out();
+    out.println("agentcli demo: a throw-away home in " + home);
+    out.println();
+    Map<String, String> env = new HashMap<>(ctx.env());
+    env.put("AGENTCLI_HOME", home.toString());
+    Context demo = ctx.withEnv(env);
+    List<String> surprises = new ArrayList<>();
+    int n = 1;
+    for (Step step : steps) {
+      out.println(n++ + ". " + step.explanation());
+      out.println("   $ agentcli " + shellWords(step.args()).replace(home + "/", ""));
+      List<String> args = new ArrayList<>(List.of(step.args()));
+      args.addAll(List.of("--format", "text"));
+      StringWriter captured = new StringWriter();
+      PrintWriter sink = new PrintWriter(captured);
+      int status = AgentCli.execute(demo, sink, sink, args.toArray(String[]::new));
+      sink.flush();
+      captured.toString().lines().forEach(line -> out.println("   " + line.replace(home + "/", "")));
+      out.println("   (exit status " + status + ")");
+      out.println();
+      if (status != step.expected()) {
+        surprises.add("step " + (n - 1) + " exited " + status + ", expected " + step.expected());
+      }
+    }
+    out.println("Look inside with the plain sqlite3 shell:");
+    out.println("   sqlite3 " + home.resolve("state/agentcli.db")
+        + " 'SELECT status, approval_id, task_id, approver FROM grant_status'");
+    out.flush();
+    if (!surprises.isEmpty()) {
+      throw new AgentCliException(
+          ErrorCode.INTERNAL_ERROR, "the demo did not go as expected: " + surprises,
+          Map.of("home", home.toString()));
+    }
+    return 0;
+  }
+
+  private static String shellWords(String... args) {
+    return String.join(
+        " ", List.of(args).stream().map(a -> a.contains(" ") ? "'" + a + "'" : a).toList());
+  }
+
+  private Path createHome() {
+    try {
+      Path home = Files.createTempDirectory("agentcli-demo-");
+      Files.writeString(home.resolve("release.json"), MANIFEST);
+      return home;
+    } catch (IOException e) {
+      throw new AgentCliException(
+          ErrorCode.INTERNAL_ERROR, "cannot create the demo's home: " + e, Map.of(), e);
+    }
+  }
+}

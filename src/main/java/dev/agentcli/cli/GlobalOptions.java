@@ -1,0 +1,92 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options every command takes: where the state lives, the output format, the lock timeout. */
+public final class GlobalOptions {
+  static final long DEFAULT_LOCK_TIMEOUT_MS = 5000;
+
+  /** How results are printed. */
+  enum Format {
+    json,
+    text
+  }
+
+  @Option(
+      names = "--home",
+      paramLabel = "<dir>",
+      description = "agentcli's home folder (default: $AGENTCLI_HOME, else ~/.agentcli).")
+  Path home;
+
+  @Option(
+      names = "--db",
+      paramLabel = "<file>",
+      description = "The SQLite database (default: <home>/state/agentcli.db).")
+  Path db;
+
+  @Option(
+      names = "--format",
+      paramLabel = "<format>",
+      defaultValue = "json",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format = Format.json;
+
+  @Option(
+      names = "--lock-timeout-ms",
+      paramLabel = "<ms>",
+      description =
+          "How long to wait for the database write lock before approval_lock_timeout"
+              + " (default: $AGENTCLI_LOCK_TIMEOUT_MS, else 5000).")
+  Long lockTimeoutMs;
+
+  boolean text() {
+    return format == Format.text;
+  }
+
+  Path home(Context ctx) {
+    if (home != null) {
+      return ctx.cwd().resolve(home);
+    }
+    String fromEnv = ctx.env().get("AGENTCLI_HOME");
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      return ctx.cwd().resolve(fromEnv);
+    }
+    String userHome = ctx.env().getOrDefault("HOME", System.getProperty("user.home"));
+    return Path.of(userHome).resolve(".agentcli");
+  }
+
+  Path dbPath(Context ctx) {
+    return db != null ? ctx.cwd().resolve(db) : home(ctx).resolve("state").resolve("agentcli.db");
+  }
+
+  Duration lockTimeout(Context ctx) {
+    long ms;
+    if (lockTimeoutMs != null) {
+      ms = lockTimeoutMs;
+    } else {
+      String fromEnv = ctx.env().get("AGENTCLI_LOCK_TIMEOUT_MS");
+      try {
+        ms = fromEnv == null || fromEnv.isEmpty() ? DEFAULT_LOCK_TIMEOUT_MS : Long.parseLong(fromEnv);
+      } catch (NumberFormatException e) {
+        throw badTimeout("AGENTCLI_LOCK_TIMEOUT_MS", fromEnv);
+      }
+    }
+    if (ms < 0 || ms > Integer.MAX_VALUE) {
+      throw badTimeout("--lock-timeout-ms", String.valueOf(ms));
+    }
+    return Duration.ofMillis(ms);
+  }
+
+  private static AgentCliException badTimeout(String where, String value) {
+    return new AgentCliException(
+        ErrorCode.INPUT_INVALID,
+        where + " must be a whole number of milliseconds from 0 to " + Integer.MAX_VALUE
+            + ", not '" + value + "'",
+        Map.of("value", String.valueOf(value)));
+  }
+}

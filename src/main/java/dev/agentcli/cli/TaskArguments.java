@@ -1,0 +1,52 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.manifest.Manifest;
+import dev.agentcli.manifest.Task;
+import dev.agentcli.manifest.TaskBinding;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code <manifest> <task> [--workflow]} that names one task, shared by the task commands. */
+final class TaskArguments {
+  @Parameters(
+      index = "0",
+      paramLabel = "<manifest>",
+      description = "Manifest: a path, - for stdin, or a name under <home>/manifests/.")
+  String manifest;
+
+  @Parameters(index = "1", paramLabel = "<task>", description = "The task's id.")
+  String task;
+
+  @Option(
+      names = "--workflow",
+      paramLabel = "<id>",
+      description = "The workflow the task is in (needed when two workflows use the task id).")
+  String workflow;
+
+  /** The named task and its binding on this machine. */
+  record Resolved(Manifest manifest, Task task, TaskBinding binding) {}
+
+  Resolved resolve(Workspace workspace, Context ctx) {
+    Manifest m = workspace.manifests().load(manifest);
+    Task t = m.task(Optional.ofNullable(workflow), task);
+    return new Resolved(m, t, TaskBinding.of(t, m.baseDir(), ctx.env()));
+  }
+
+  /** Adds to {@code approval_required} the command that would approve the task as it is now. */
+  AgentCliException withApproveHint(AgentCliException e) {
+    if (e.code() != ErrorCode.APPROVAL_REQUIRED) {
+      return e;
+    }
+    Map<String, Object> details = new LinkedHashMap<>(e.details());
+    details.put(
+        "hint",
+        "approve it with: agentcli approve " + manifest + " " + task
+            + (workflow == null ? "" : " --workflow " + workflow) + " --by <principal>");
+    return new AgentCliException(e.code(), e.getMessage(), details, e);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.manifest.ManifestLoader;
+import dev.agentcli.manifest.ManifestParser;
+import dev.agentcli.manifest.Problem;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "validate",
+    description =
+        "Check a manifest and report every problem with its JSON path. Exits 0 when valid, 65 when"
+            + " not.")
+final class ValidateCommand extends BaseCommand {
+  @Parameters(
+      paramLabel = "<manifest>",
+      description = "Manifest: a path, - for stdin, or a name under <home>/manifests/.")
+  String manifest;
+
+  ValidateCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    ManifestLoader.Source source = workspace.manifests().read(manifest);
+    List<Problem> problems = ManifestParser.check(source.bytes());
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", problems.isEmpty());
+    result.put("manifest", source.name());
+    result.put(
+        "problems",
+        problems.stream().map(p -> Map.of("path", p.path(), "message", p.message())).toList());
+    if (problems.isEmpty()) {
+      result.put(
+          "tasks",
+          ManifestParser.parse(source.bytes(), source.name(), source.baseDir()).tasks().stream()
+              .map(t -> t.qualifiedId())
+              .toList());
+    }
+    print(
+        result,
+        out -> {
+          if (problems.isEmpty()) {
+            out.println(source.name() + ": valid, tasks " + result.get("tasks"));
+          }
+          problems.forEach(p -> out.println(source.name() + ": " + p));
+        });
+    return problems.isEmpty() ? 0 : dev.agentcli.error.ErrorCode.MANIFEST_INVALID.exitStatus();
+  }
+}

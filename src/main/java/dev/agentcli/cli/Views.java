@@ -1,0 +1,104 @@
+package dev.agentcli.cli;
+
+import static dev.agentcli.approval.Timestamps.format;
+
+import dev.agentcli.approval.Grant;
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.exec.RunResult;
+import dev.agentcli.manifest.Task;
+import dev.agentcli.manifest.TaskBinding;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON shapes of results, with the Node tool's field names. */
+final class Views {
+  private Views() {}
+
+  static Map<String, Object> grant(Grant g, Instant now) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("approval_id", g.approvalId().value());
+    m.put("status", g.status(now).id());
+    m.put("workflow_id", g.workflowId());
+    m.put("task_id", g.taskId());
+    m.put("task_hash", g.taskHash());
+    m.put("risk_level", g.riskLevel());
+    m.put("approver_scope", g.approverScope());
+    m.put("approver", g.approver());
+    m.put("reason", g.reason());
+    m.put("granted_at", format(g.grantedAt()));
+    m.put("expires_at", format(g.expiresAt()));
+    m.put("unsigned_explicit", g.unsignedExplicit());
+    m.put("signature", g.signature() == null ? null : signature(g.signature()));
+    m.put("consumed_at", g.consumption() == null ? null : format(g.consumption().consumedAt()));
+    m.put("execution_id", g.consumption() == null ? null : g.consumption().executionId());
+    m.put("revoked_at", g.revocation() == null ? null : format(g.revocation().revokedAt()));
+    m.put("revoked_by", g.revocation() == null ? null : g.revocation().revokedBy());
+    m.put("revoke_reason", g.revocation() == null ? null : g.revocation().reason());
+    return m;
+  }
+
+  /** A grant with the binding it approved, parsed for display. */
+  static Map<String, Object> grantWithBinding(Grant g, Instant now) {
+    Map<String, Object> m = grant(g, now);
+    m.put("task_binding", Output.parseJson(g.taskBinding(), Map.class));
+    return m;
+  }
+
+  private static Map<String, Object> signature(Grant.Signature s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", s.method());
+    m.put("key_fingerprint", s.keyFingerprint());
+    m.put("namespace", s.namespace());
+    m.put("signed_payload", s.signedPayload());
+    m.put("signature", s.signature());
+    return m;
+  }
+
+  /** What would run, with the raw arguments: shown to the approver, never stored. */
+  static Map<String, Object> command(Task task, TaskBinding binding) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("workflow_id", task.workflowId());
+    m.put("task_id", task.id());
+    m.put("program", task.program());
+    m.put("program_path", binding.command().program().toString());
+    m.put("args", binding.command().args());
+    m.put("cwd", binding.command().cwd().toString());
+    m.put("env_keys", binding.command().env().keySet().stream().sorted().toList());
+    m.put("timeout_ms", binding.command().timeoutMs());
+    m.put("policy", task.approval().policy().id());
+    m.put("task_hash", binding.taskHash());
+    return m;
+  }
+
+  static Map<String, Object> result(RunResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("exit_code", r.exitCode());
+    m.put("timed_out", r.timedOut());
+    m.put("duration_ms", r.durationMs());
+    m.put("stdout", r.stdout().text());
+    m.put("stderr", r.stderr().text());
+    m.put("stdout_truncated", r.stdout().truncated());
+    m.put("stderr_truncated", r.stderr().truncated());
+    m.put("stdout_sha256", r.stdout().sha256());
+    m.put("stderr_sha256", r.stderr().sha256());
+    return m;
+  }
+
+  static Map<String, Object> event(AuditEvent e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", e.id());
+    m.put("occurred_at", format(e.occurredAt()));
+    m.put("event_type", e.eventType());
+    m.put("outcome", e.outcome());
+    m.put("code", e.code());
+    m.put("workflow_id", e.workflowId());
+    m.put("task_id", e.taskId());
+    m.put("task_hash", e.taskHash());
+    m.put("approval_id", e.approvalId());
+    m.put("execution_id", e.executionId());
+    m.put("actor", e.actor());
+    m.put("details", e.details());
+    return m;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.agentcli.exec;
+
+import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.ClaimResult;
+import dev.agentcli.approval.Grant;
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.AuditLog;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.manifest.Task;
+import dev.agentcli.manifest.TaskBinding;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gated-exec sequence: claim a grant (or learn none is needed), run the program, and audit the
+ * start and the end. A grant is consumed before the program starts and stays consumed whatever
+ * happens after: a crash never gives it back (fail closed).
+ */
+public final class GatedExec {
+  private final ApprovalService approvals;
+  private final AuditLog audit;
+  private final TaskRunner runner;
+  private final SecureRandom random;
+
+  public GatedExec(ApprovalService approvals, AuditLog audit, TaskRunner runner, SecureRandom random) {
+    this.approvals = approvals;
+    this.audit = audit;
+    this.runner = runner;
+    this.random = random;
+  }
+
+  /**
+   * Runs {@code task} if the gate lets it.
+   *
+   * @param timeout a limit shorter than the bound {@code runtime.timeout_ms}; empty for that one
+   * @throws AgentCliException with the gate's code when it refuses
+   */
+  public ExecOutcome run(
+      Task task, TaskBinding binding, Optional<ApprovalId> pinned, Optional<Duration> timeout) {
+    Optional<Duration> limit = effectiveTimeout(binding, timeout);
+    String executionId = ApprovalId.randomHex(random);
+    ClaimResult claim = approvals.claim(task, binding, pinned, executionId);
+    if (claim instanceof ClaimResult.Refused refused) {
+      throw new AgentCliException(refused.code(), refused.message(), refused.details());
+    }
+    Grant grant = claim instanceof ClaimResult.Claimed claimed ? claimed.grant() : null;
+    String approvalId = grant == null ? null : grant.approvalId().value();
+    audit.append(
+        event("exec_started", task, binding, approvalId, executionId)
+            .detail("argv_length", binding.command().argv().size())
+            .detail("timeout_ms", limit.map(Duration::toMillis).orElse(null))
+            .build());
+    RunResult result;
+    try {
+      result = runner.run(binding.command(), limit);
+    } catch (AgentCliException e) {
+      audit.append(
+          event("exec_finished", task, binding, approvalId, executionId)
+              .outcome("failed", e.code().id())
+              .detail("message", e.getMessage())
+              .build());
+      throw e;
+    }
+    audit.append(
+        event("exec_finished", task, binding, approvalId, executionId)
+            .outcome(result.timedOut() ? "failed" : "ok", result.timedOut() ? ErrorCode.TASK_TIMED_OUT.id() : null)
+            .details(
+                Map.of(
+                    "exit_code", result.exitCode(),
+                    "timed_out", result.timedOut(),
+                    "duration_ms", result.durationMs(),
+                    "stdout_sha256", result.stdout().sha256(),
+                    "stderr_sha256", result.stderr().sha256()))
+            .build());
+    return new ExecOutcome(executionId, grant, result);
+  }
+
+  private static Optional<Duration> effectiveTimeout(TaskBinding binding, Optional<Duration> asked) {
+    Long bound = binding.command().timeoutMs();
+    if (asked.isPresent() && asked.get().toMillis() <= 0) {
+      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--timeout must be a positive number of ms");
+    }
+    if (bound == null) {
+      return asked;
+    }
+    if (asked.isPresent() && asked.get().toMillis() > bound) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "--timeout may shorten the task's runtime.timeout_ms (" + bound + " ms), not extend it",
+          Map.of("timeout_ms", bound));
+    }
+    return Optional.of(asked.orElse(Duration.ofMillis(bound)));
+  }
+
+  private AuditEvent.Builder event(
+      String type, Task task, TaskBinding binding, String approvalId, String executionId) {
+    return AuditEvent.builder(type, approvals.now())
+        .task(task.workflowId(), task.id(), binding.taskHash())
+        .approvalId(approvalId)
+        .executionId(executionId);
+  }
+}

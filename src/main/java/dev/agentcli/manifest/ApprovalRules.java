@@ -1,0 +1,23 @@
+package dev.agentcli.manifest;
+
+import java.util.List;
+
+/**
+ * A task's {@code approval} block as it applies: the effective policy, the scopes that may approve
+ * (empty: anyone), the longest lifetime of a grant, and the risk level.
+ */
+public record ApprovalRules(
+    Policy policy, List<ApproverScope> approverScope, long timeoutS, String riskLevel) {
+
+  /** Used when the block gives no {@code timeout_s}, as in the Node tool. */
+  public static final long DEFAULT_TIMEOUT_S = 3600;
+
+  public ApprovalRules {
+    approverScope = List.copyOf(approverScope);
+  }
+
+  /** Whether {@code principal} may approve: any scope admits it, or no scope is set. */
+  public boolean admits(String principal) {
+    return approverScope.isEmpty() || approverScope.stream().anyMatch(s -> s.admits(principal));
+  }
+}

@@ -1,0 +1,130 @@
+package dev.agentcli.manifest;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A task's effective execution binding: everything that decides what would run, resolved against
+ * this machine. Its canonical JSON holds argument, environment and stdin values only as hashes, so
+ * it can be stored with a grant and shown; its hash ({@link #taskHash()}) is what a grant is bound
+ * to. Editing another task or a description leaves it unchanged; any change to what would run
+ * changes it.
+ *
+ * @param json the canonical JSON of the binding, hashed into {@code taskHash}
+ * @param command what to run, with the raw values
+ */
+public record TaskBinding(String taskHash, String json, Command command) {
+
+  /** Version of the binding's layout; a new layout gets a new number. */
+  public static final int VERSION = 1;
+
+  /**
+   * Ambient variables the child inherits besides the manifest's {@code env}. TERM is left out on
+   * purpose: it differs between the approver's terminal and a headless agent.
+   */
+  public static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "LANG", "TZ", "TMPDIR");
+
+  /** Prefixes of ambient variables the child inherits, for the locale. */
+  public static final String INHERITED_ENV_PREFIX = "LC_";
+
+  /** What would run: the resolved program and the raw values. */
+  public record Command(
+      Path program, List<String> args, Path cwd, Map<String, String> env, String stdin, Long timeoutMs) {
+    public Command {
+      args = List.copyOf(args);
+      env = Map.copyOf(env);
+    }
+
+    /** The program followed by its arguments, as handed to the OS (no shell). */
+    public List<String> argv() {
+      List<String> argv = new ArrayList<>();
+      argv.add(program.toString());
+      argv.addAll(args);
+      return argv;
+    }
+  }
+
+  /**
+   * Resolves {@code task} on this machine.
+   *
+   * @param baseDir the folder a relative {@code cwd} starts from (the manifest's)
+   * @param ambient the environment of this process, from which the allowlisted variables come
+   * @throws AgentCliException {@code cwd_not_found}, {@code program_not_found} or {@code
+   *     program_not_executable}
+   */
+  public static TaskBinding of(Task task, Path baseDir, Map<String, String> ambient) {
+    Path cwd = realCwd(task, baseDir);
+    Map<String, String> env = childEnv(task, ambient);
+    Path program = ProgramLocator.locate(task.program(), cwd, env.get("PATH"));
+    Command command = new Command(program, task.args(), cwd, env, task.stdin(), task.timeoutMs());
+
+    Map<String, Object> binding = new TreeMap<>();
+    binding.put("binding_version", VERSION);
+    binding.put("workflow_id", task.workflowId());
+    binding.put("task_id", task.id());
+    binding.put("program", task.program());
+    binding.put("program_path", program.toString());
+    binding.put("args", task.args().stream().map(Sha256::of).toList());
+    binding.put("cwd", cwd.toString());
+    Map<String, String> envHashes = new TreeMap<>();
+    env.forEach((k, v) -> envHashes.put(k, Sha256.of(v)));
+    binding.put("env", envHashes);
+    binding.put("stdin", task.stdin() == null ? null : Sha256.of(task.stdin()));
+    binding.put("timeout_ms", task.timeoutMs());
+    ApprovalRules rules = task.approval();
+    Map<String, Object> approval = new TreeMap<>();
+    approval.put("policy", rules.policy().id());
+    approval.put("approver_scope", rules.approverScope().stream().map(ApproverScope::text).toList());
+    approval.put("timeout_s", rules.timeoutS());
+    approval.put("risk_level", rules.riskLevel());
+    binding.put("approval", approval);
+    String json = CanonicalJson.write(binding);
+    return new TaskBinding(Sha256.of(json), json, command);
+  }
+
+  private static Path realCwd(Task task, Path baseDir) {
+    Path cwd;
+    try {
+      cwd = task.cwd() == null ? baseDir : baseDir.resolve(task.cwd());
+    } catch (InvalidPathException e) {
+      throw cwdNotFound(task, task.cwd());
+    }
+    try {
+      Path real = cwd.toRealPath();
+      if (!Files.isDirectory(real)) {
+        throw cwdNotFound(task, real.toString());
+      }
+      return real;
+    } catch (IOException e) {
+      throw cwdNotFound(task, cwd.toString());
+    }
+  }
+
+  private static AgentCliException cwdNotFound(Task task, String cwd) {
+    return new AgentCliException(
+        ErrorCode.CWD_NOT_FOUND,
+        "working directory " + cwd + " of task " + task.qualifiedId() + " does not exist",
+        Map.of("cwd", String.valueOf(cwd), "task_id", task.id()));
+  }
+
+  private static Map<String, String> childEnv(Task task, Map<String, String> ambient) {
+    Map<String, String> env = new LinkedHashMap<>();
+    ambient.forEach(
+        (k, v) -> {
+          if (INHERITED_ENV.contains(k) || k.startsWith(INHERITED_ENV_PREFIX)) {
+            env.put(k, v);
+          }
+        });
+    env.putAll(task.env());
+    return env;
+  }
+}

@@ -1,0 +1,271 @@
+package dev.agentcli.store;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+
+/**
+ * The one place that opens SQLite: a connection with the pragmas every caller relies on (WAL,
+ * {@code synchronous=FULL}, {@code busy_timeout}, foreign keys), migrations run only when the
+ * schema is behind, and {@link #inTransaction} for atomic work.
+ */
+public final class Database implements AutoCloseable {
+  /** The schema this build knows: the {@code user_version} the last migration sets. */
+  public static final int SCHEMA_VERSION = 1;
+
+  private final Path file;
+  private final Connection connection;
+
+  private Database(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  /** A unit of work on the connection. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Opens the database at {@code file}, creating it (0600, in a 0700 folder) and migrating it to
+   * {@link #SCHEMA_VERSION} when needed.
+   *
+   * @param lockTimeout how long to wait for the write lock before {@code approval_lock_timeout}
+   */
+  public static Database open(Path file, Duration lockTimeout) {
+    refuseUnsafe(file);
+    createIfMissing(file);
+    Database db = connect(file, lockTimeout);
+    try {
+      db.migrateIfBehind();
+      return db;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the database only if it exists, for commands that only read: a missing database reads
+   * as empty and is not created.
+   */
+  public static Optional<Database> openIfExists(Path file, Duration lockTimeout) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    return Optional.of(open(file, lockTimeout));
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction: the write lock is taken before
+   * anything is read, so nothing read can be stale when written. Commits on return, rolls back on
+   * any exception.
+   */
+  public <T> T inTransaction(Work<T> work) {
+    try (Statement s = connection.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+    boolean committed = false;
+    try {
+      T result = work.run(connection);
+      try (Statement s = connection.createStatement()) {
+        s.execute("COMMIT");
+      }
+      committed = true;
+      return result;
+    } catch (SQLException e) {
+      throw translate(e);
+    } finally {
+      if (!committed) {
+        rollbackQuietly();
+      }
+    }
+  }
+
+  /** Runs read-only {@code work} outside any write transaction. */
+  public <T> T read(Work<T> work) {
+    try {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // Nothing is pending: every write committed or rolled back before this point.
+    }
+  }
+
+  AgentCliException translate(SQLException e) {
+    int base = e.getErrorCode() & 0xff;
+    if (base == SQLiteErrorCode.SQLITE_BUSY.code || base == SQLiteErrorCode.SQLITE_LOCKED.code) {
+      return new AgentCliException(
+          ErrorCode.APPROVAL_LOCK_TIMEOUT,
+          "the database " + file + " is locked by another writer; try again",
+          Map.of("database", file.toString()),
+          e);
+    }
+    if (base == SQLiteErrorCode.SQLITE_NOTADB.code || base == SQLiteErrorCode.SQLITE_CORRUPT.code) {
+      return new AgentCliException(
+          ErrorCode.DATABASE_ERROR,
+          file + " is not a usable agentcli database: " + e.getMessage(),
+          Map.of("database", file.toString()),
+          e);
+    }
+    return new AgentCliException(
+        ErrorCode.DATABASE_ERROR,
+        "database error on " + file + ": " + e.getMessage(),
+        Map.of("database", file.toString(), "sqlite_code", e.getErrorCode()),
+        e);
+  }
+
+  private void rollbackQuietly() {
+    try (Statement s = connection.createStatement()) {
+      s.execute("ROLLBACK");
+    } catch (SQLException alreadyGone) {
+      // SQLite ends the transaction by itself after some errors: nothing is left to roll back.
+    }
+  }
+
+  private static void refuseUnsafe(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null && Files.isSymbolicLink(dir)) {
+      throw unsafe(dir, "the state folder is a symbolic link");
+    }
+    if (Files.isSymbolicLink(file)) {
+      throw unsafe(file, "the database path is a symbolic link");
+    }
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw unsafe(file, "the database path is not a regular file");
+    }
+  }
+
+  private static AgentCliException unsafe(Path path, String why) {
+    return new AgentCliException(
+        ErrorCode.UNSAFE_PATH, why + ": " + path + "; refusing to use it", Map.of("path", path.toString()));
+  }
+
+  private static void createIfMissing(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      if (!Files.exists(dir)) {
+        Files.createDirectories(
+            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          // An empty file is a valid empty database; creating it here sets 0600 before SQLite
+          // writes a byte, and SQLite gives its -wal and -shm files the same mode.
+          Files.createFile(
+              file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException raced) {
+          // Another process created it first: fine.
+        }
+      }
+    } catch (IOException e) {
+      throw new AgentCliException(
+          ErrorCode.DATABASE_ERROR,
+          "cannot create the database " + file + ": " + e,
+          Map.of("database", file.toString()),
+          e);
+    }
+  }
+
+  private static Database connect(Path file, Duration lockTimeout) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.enforceForeignKeys(true);
+    try {
+      Connection c = config.createConnection("jdbc:sqlite:" + file);
+      return new Database(file, c);
+    } catch (SQLException e) {
+      throw new Database(file, null).translate(e);
+    }
+  }
+
+  private int userVersion() throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  @SuppressWarnings("try") // the lock is held for the block, not referenced in it
+  private void migrateIfBehind() {
+    try {
+      int version = userVersion();
+      if (version == SCHEMA_VERSION) {
+        return;
+      }
+      if (version > SCHEMA_VERSION) {
+        throw newer(version);
+      }
+      // Concurrent first runs would race to create the tables: one process migrates at a time. The
+      // kernel releases this lock when its holder exits, however it exits: it is never stale.
+      Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
+      try (FileChannel channel =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = channel.lock()) {
+        version = userVersion();
+        if (version > SCHEMA_VERSION) {
+          throw newer(version);
+        }
+        if (version < SCHEMA_VERSION) {
+          try (Statement s = connection.createStatement()) {
+            // WAL is a property of the file and cannot be set inside a migration's transaction.
+            s.execute("PRAGMA journal_mode=WAL");
+          }
+          Migrations.migrate(file);
+          if (userVersion() != SCHEMA_VERSION) {
+            throw new AgentCliException(
+                ErrorCode.DATABASE_ERROR,
+                "migrating " + file + " did not reach schema version " + SCHEMA_VERSION);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    } catch (IOException e) {
+      throw new AgentCliException(
+          ErrorCode.DATABASE_ERROR, "cannot lock " + file + " for migration: " + e, Map.of(), e);
+    }
+  }
+
+  private AgentCliException newer(int version) {
+    return new AgentCliException(
+        ErrorCode.DATABASE_NEWER_THAN_BUILD,
+        file + " has schema version " + version + ", newer than this agentcli knows ("
+            + SCHEMA_VERSION + "); upgrade agentcli rather than downgrade the database",
+        Map.of("database", file.toString(), "schema_version", version, "known_version", SCHEMA_VERSION));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.agentcli.store;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.logging.Log;
+import org.flywaydb.core.api.logging.LogFactory;
+import org.sqlite.SQLiteDataSource;
+
+/** Runs the Flyway migrations packaged as {@code classpath:db/migration}. */
+final class Migrations {
+  private Migrations() {}
+
+  static void migrate(Path file) {
+    // Flyway logs its progress to stdout by default, which would corrupt JSON output: keep only
+    // its warnings and errors, on stderr.
+    SQLiteDataSource dataSource = new SQLiteDataSource();
+    dataSource.setUrl("jdbc:sqlite:" + file);
+    Flyway flyway =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations("classpath:db/migration")
+            .failOnMissingLocations(true)
+            .load();
+    // Set after load(): loading a configuration resets Flyway's logger choice.
+    LogFactory.setLogCreator(type -> new StderrWarnings(System.err));
+    flyway.migrate();
+  }
+
+  private static final class StderrWarnings implements Log {
+    private final PrintStream err;
+
+    StderrWarnings(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void debug(String message) {}
+
+    @Override
+    public void info(String message) {}
+
+    @Override
+    public void notice(String message) {}
+
+    @Override
+    public void warn(String message) {
+      err.println("agentcli: flyway: " + message);
+    }
+
+    @Override
+    public void error(String message) {
+      err.println("agentcli: flyway: " + message);
+    }
+
+    @Override
+    public void error(String message, Exception e) {
+      err.println("agentcli: flyway: " + message + ": " + e);
+    }
+  }
+}
