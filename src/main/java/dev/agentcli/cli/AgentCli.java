@@ -44,8 +44,8 @@ public final class AgentCli implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is required: " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** Runs agentcli with {@code args} in {@code ctx} and returns the exit status. */

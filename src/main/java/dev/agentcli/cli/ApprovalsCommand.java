@@ -1,6 +1,10 @@
 package dev.agentcli.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "approvals",
@@ -10,14 +14,18 @@ import picocli.CommandLine.Command;
       ApprovalsShowCommand.class,
       ApprovalsRevokeCommand.class
     })
-final class ApprovalsCommand extends BaseCommand {
-  ApprovalsCommand(Context ctx) {
-    super(ctx);
-  }
+final class ApprovalsCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
 
   @Override
-  int run(Workspace workspace) {
-    spec.commandLine().usage(err());
-    return 2;
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(), "a subcommand is required: list, show or revoke");
   }
 }

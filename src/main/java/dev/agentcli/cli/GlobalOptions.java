@@ -18,6 +18,12 @@ public final class GlobalOptions {
   }
 
   @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
+
+  @Option(
       names = "--home",
       paramLabel = "<dir>",
       description = "agentcli's home folder (default: $AGENTCLI_HOME, else ~/.agentcli).")

@@ -126,11 +126,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   private static Optional<Grant> firstClaimable(Connection c, ClaimRequest request, Instant now)
       throws SQLException {
-    String sql =
-        CLAIMABLE
-            + (request.pinned().isPresent() ? " AND g.approval_id = ?" : "")
-            + " ORDER BY g.granted_at, g.rowid LIMIT 1";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = c.prepareStatement(claimableSql(request.pinned().isPresent()))) {
       ps.setString(1, request.workflowId());
       ps.setString(2, request.taskId());
       ps.setString(3, request.taskHash());
@@ -140,6 +136,13 @@ public final class SqliteApprovalStore implements ApprovalStore {
       }
       return one(ps);
     }
+  }
+
+  /** The oldest live grant of one task binding, or only the pinned one. */
+  static String claimableSql(boolean pinned) {
+    return CLAIMABLE
+        + (pinned ? " AND g.approval_id = ?" : "")
+        + " ORDER BY g.granted_at, g.rowid LIMIT 1";
   }
 
   @Override

@@ -1,0 +1,125 @@
+package dev.agentcli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentcli.cli.AgentCli;
+import dev.agentcli.cli.Context;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs agentcli in-process against a home in a temporary folder, with a clock the test moves, and
+ * captures what it prints.
+ */
+public final class Cli {
+  public final Path home;
+  public final Path db;
+  private final Map<String, String> env = new HashMap<>();
+  private Instant now = Instant.parse("2026-11-26T12:00:00.000Z");
+  private String stdin = "";
+
+  public Cli(Path home) {
+    this.home = home;
+    this.db = home.resolve("state").resolve("agentcli.db");
+    env.put("AGENTCLI_HOME", home.toString());
+    env.put("PATH", System.getenv("PATH"));
+    env.put("HOME", home.toString());
+    env.put("LANG", "C.UTF-8");
+  }
+
+  /** The outcome of one invocation. */
+  public record Result(int status, String out, String err) {
+    public JsonNode json() {
+      return parse(out);
+    }
+
+    public JsonNode error() {
+      return parse(err);
+    }
+
+    public String code() {
+      return error().path("code").asText();
+    }
+
+    private static JsonNode parse(String text) {
+      try {
+        return new ObjectMapper().readTree(text);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + text, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "status " + status + "\nstdout: " + out + "\nstderr: " + err;
+    }
+  }
+
+  public Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Context ctx =
+        new Context(
+            env,
+            Clock.fixed(now, ZoneOffset.UTC),
+            home,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new SecureRandom());
+    int status = AgentCli.execute(ctx, new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  public Cli advance(Duration d) {
+    now = now.plus(d);
+    return this;
+  }
+
+  public Instant now() {
+    return now;
+  }
+
+  public Cli env(String key, String value) {
+    env.put(key, value);
+    return this;
+  }
+
+  public Cli stdin(String text) {
+    stdin = text;
+    return this;
+  }
+
+  /** Writes {@code json} as {@code name} in the home folder and returns its path. */
+  public String manifest(String name, String json) {
+    try {
+      Files.createDirectories(home);
+      Path file = home.resolve(name);
+      Files.writeString(file, json);
+      return file.toString();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A manifest with one manual task {@code deploy} running {@code program args...}. */
+  public static String oneTask(String approvalJson, String program, String... args) {
+    StringBuilder a = new StringBuilder();
+    for (String arg : args) {
+      a.append(a.length() == 0 ? "" : ", ").append('"').append(arg).append('"');
+    }
+    return "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"release\", \"tasks\": [{\"id\": \"deploy\","
+        + " \"shell\": {\"program\": \"" + program + "\", \"args\": [" + a + "]},"
+        + " \"approval\": " + approvalJson + "}]}]}";
+  }
+}

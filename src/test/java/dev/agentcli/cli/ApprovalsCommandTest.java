@@ -1,0 +1,166 @@
+package dev.agentcli.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentcli.Cli;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** approvals list, show and revoke. */
+class ApprovalsCommandTest {
+  @TempDir Path home;
+  Cli cli;
+  String manifest;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(home);
+    manifest =
+        cli.manifest(
+            "m.json",
+            "{\"version\": \"0.2\", \"workflows\": ["
+                + "{\"id\": \"release\", \"tasks\": [{\"id\": \"deploy\", \"shell\": {\"program\": \"echo\","
+                + " \"args\": [\"s3cret-value\"]}, \"approval\": {\"policy\": \"manual\"}}]},"
+                + "{\"id\": \"ops\", \"tasks\": [{\"id\": \"restart\", \"shell\": {\"program\": \"true\"},"
+                + " \"approval\": {\"policy\": \"manual\", \"timeout_s\": 60}}]}]}");
+  }
+
+  String approve(String task, String... more) {
+    String[] base = {"approve", manifest, task, "--by", "ops", "--signer", "none"};
+    String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, args, base.length, more.length);
+    Cli.Result r = cli.run(args);
+    assertEquals(0, r.status(), r.toString());
+    return r.json().path("approval").path("approval_id").asText();
+  }
+
+  @Test
+  void listShowsEveryStatusAndFiltersByIt() {
+    String consumed = approve("deploy");
+    cli.run("claim", manifest, "deploy");
+    String revoked = approve("deploy");
+    cli.run("approvals", "revoke", revoked, "--by", "ops");
+    String expired = approve("restart", "--ttl-s", "1");
+    String pending = approve("deploy");
+    cli.advance(Duration.ofSeconds(2));
+
+    JsonNode all = cli.run("approvals", "list").json();
+    assertEquals(4, all.path("count").asInt());
+    for (String[] expect :
+        new String[][] {
+          {"pending", pending}, {"consumed", consumed}, {"revoked", revoked}, {"expired", expired}
+        }) {
+      JsonNode only = cli.run("approvals", "list", "--status", expect[0]).json();
+      assertEquals(1, only.path("count").asInt(), expect[0]);
+      assertEquals(expect[1], only.path("approvals").get(0).path("approval_id").asText());
+      assertEquals(expect[0], only.path("approvals").get(0).path("status").asText());
+    }
+    assertEquals(1, cli.run("approvals", "list", "--workflow", "ops").json().path("count").asInt());
+    assertEquals(3, cli.run("approvals", "list", "--task", "deploy").json().path("count").asInt());
+    assertEquals(2, cli.run("approvals", "list", "--limit", "2").json().path("count").asInt());
+  }
+
+  @Test
+  void listIsNewestFirst() {
+    String older = approve("deploy");
+    cli.advance(Duration.ofSeconds(1));
+    String newer = approve("deploy");
+    JsonNode list = cli.run("approvals", "list").json().path("approvals");
+    assertEquals(newer, list.get(0).path("approval_id").asText());
+    assertEquals(older, list.get(1).path("approval_id").asText());
+  }
+
+  @Test
+  void unknownStatusIsAnErrorNotAnEmptyList() {
+    Cli.Result r = cli.run("approvals", "list", "--status", "pendng");
+    assertEquals(65, r.status());
+    assertEquals("input_invalid", r.code());
+  }
+
+  @Test
+  void listOnAnEmptyHomeIsEmptyAndCreatesNothing() {
+    Cli.Result r = cli.run("approvals", "list");
+    assertEquals(0, r.status(), r.toString());
+    assertEquals(0, r.json().path("count").asInt());
+    assertFalse(cli.db.toFile().exists());
+    assertEquals(0, cli.run("audit").json().path("count").asInt());
+  }
+
+  @Test
+  void showDisplaysTheApprovedBindingWithoutRawValues() {
+    String id = approve("deploy");
+    Cli.Result r = cli.run("approvals", "show", id);
+    assertEquals(0, r.status(), r.toString());
+    JsonNode binding = r.json().path("approval").path("task_binding");
+    assertEquals("echo", binding.path("program").asText());
+    assertTrue(binding.path("args").get(0).asText().startsWith("sha256:"));
+    assertFalse(r.out().contains("s3cret-value"), "argument values are stored only as hashes");
+    assertTrue(binding.path("env").has("PATH"));
+  }
+
+  @Test
+  void showOfAnUnknownOrMalformedIdIsAnError() {
+    approve("deploy");
+    Cli.Result unknown = cli.run("approvals", "show", "f".repeat(32));
+    assertEquals(65, unknown.status());
+    assertEquals("approval_not_found", unknown.code());
+    Cli.Result malformed = cli.run("approvals", "show", "not-an-id");
+    assertEquals(65, malformed.status());
+    assertEquals("input_invalid", malformed.code());
+  }
+
+  @Test
+  void revokeStopsAPendingGrantFromBeingUsed() {
+    String id = approve("deploy");
+    Cli.Result r = cli.run("approvals", "revoke", id, "--by", "sec", "--reason", "wrong ticket");
+    assertEquals(0, r.status(), r.toString());
+    JsonNode g = r.json().path("approval");
+    assertEquals("revoked", g.path("status").asText());
+    assertEquals("sec", g.path("revoked_by").asText());
+    assertEquals("wrong ticket", g.path("revoke_reason").asText());
+    assertEquals("approval_required", cli.run("exec", manifest, "deploy").code());
+  }
+
+  @Test
+  void revokingTwiceAConsumedOrAnUnknownGrantIsAnError() {
+    String id = approve("deploy");
+    cli.run("approvals", "revoke", id);
+    Cli.Result twice = cli.run("approvals", "revoke", id);
+    assertEquals(65, twice.status());
+    assertEquals("approval_already_revoked", twice.code());
+
+    String used = approve("deploy");
+    cli.run("exec", manifest, "deploy");
+    Cli.Result consumed = cli.run("approvals", "revoke", used);
+    assertEquals(65, consumed.status());
+    assertEquals("approval_already_consumed", consumed.code());
+
+    assertEquals("approval_not_found", cli.run("approvals", "revoke", "a".repeat(32)).code());
+  }
+
+  @Test
+  void revocationIsAudited() {
+    String id = approve("deploy");
+    cli.run("approvals", "revoke", id, "--by", "sec");
+    JsonNode events = cli.run("audit").json().path("events");
+    JsonNode last = events.get(events.size() - 1);
+    assertEquals("grant_revoked", last.path("event_type").asText());
+    assertEquals(id, last.path("approval_id").asText());
+    assertEquals("sec", last.path("actor").asText());
+  }
+
+  @Test
+  void listAsTextIsATable() {
+    String id = approve("deploy");
+    Cli.Result r = cli.run("approvals", "list", "--format", "text");
+    String[] lines = r.out().split("\n");
+    assertTrue(lines[0].startsWith("APPROVAL_ID"), r.out());
+    assertTrue(lines[1].startsWith(id + "  pending"), r.out());
+  }
+}

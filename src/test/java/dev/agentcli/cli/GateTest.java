@@ -1,0 +1,363 @@
+package dev.agentcli.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentcli.Cli;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** approve, claim and exec through the CLI, on a real SQLite file. */
+class GateTest {
+  static final String MANUAL =
+      "{\"policy\": \"manual\", \"approver_scope\": \"domain:example.com\", \"timeout_s\": 900,"
+          + " \"risk_level\": \"high\"}";
+
+  @TempDir Path home;
+  Cli cli;
+  String manifest;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(home);
+    manifest = cli.manifest("m.json", Cli.oneTask(MANUAL, "echo", "hello", "world"));
+  }
+
+  String approve(String... extra) {
+    String[] args = new String[5 + extra.length];
+    System.arraycopy(new String[] {"approve", manifest, "deploy", "--by", "alice@example.com"}, 0, args, 0, 5);
+    System.arraycopy(extra, 0, args, 5, extra.length);
+    String[] withSigner = java.util.Arrays.copyOf(args, args.length + 2);
+    withSigner[args.length] = "--signer";
+    withSigner[args.length + 1] = "none";
+    Cli.Result r = cli.run(withSigner);
+    assertEquals(0, r.status(), r.toString());
+    return r.json().path("approval").path("approval_id").asText();
+  }
+
+  @Test
+  void approvedTaskRunsOnceAndTheReplayIsRefused() {
+    Cli.Result refused = cli.run("exec", manifest, "deploy");
+    assertEquals(77, refused.status(), refused.toString());
+    assertEquals("approval_required", refused.code());
+    assertTrue(refused.error().path("details").path("hint").asText().contains("agentcli approve"));
+
+    Cli.Result approved =
+        cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "none",
+            "--reason", "ship it");
+    assertEquals(0, approved.status(), approved.toString());
+    JsonNode grant = approved.json().path("approval");
+    assertEquals("pending", grant.path("status").asText());
+    assertEquals("alice@example.com", grant.path("approver").asText());
+    assertEquals("ship it", grant.path("reason").asText());
+    assertTrue(grant.path("unsigned_explicit").asBoolean());
+    assertEquals("[\"hello\",\"world\"]", approved.json().path("approved").path("args").toString());
+    assertTrue(approved.json().path("approved").path("program_path").asText().endsWith("/echo"));
+
+    Cli.Result ran = cli.run("exec", manifest, "deploy");
+    assertEquals(0, ran.status(), ran.toString());
+    JsonNode out = ran.json();
+    assertEquals("hello world\n", out.path("result").path("stdout").asText());
+    assertEquals(0, out.path("result").path("exit_code").asInt());
+    assertFalse(out.path("result").path("timed_out").asBoolean());
+    assertEquals(grant.path("approval_id"), out.path("approval_used").path("approval_id"));
+    assertEquals("consumed", out.path("approval_used").path("status").asText());
+    assertEquals(out.path("execution_id"), out.path("approval_used").path("execution_id"));
+
+    Cli.Result replay = cli.run("exec", manifest, "deploy");
+    assertEquals(77, replay.status(), replay.toString());
+    assertEquals("approval_required", replay.code());
+  }
+
+  @Test
+  void claimTakesTheOldestPendingGrantFirst() {
+    String first = approve();
+    cli.advance(Duration.ofSeconds(1));
+    String second = approve();
+    assertEquals(first, cli.run("claim", manifest, "deploy").json().path("approval").path("approval_id").asText());
+    assertEquals(second, cli.run("claim", manifest, "deploy").json().path("approval").path("approval_id").asText());
+    Cli.Result none = cli.run("claim", manifest, "deploy");
+    assertEquals(77, none.status());
+    assertEquals("approval_required", none.code());
+  }
+
+  @Test
+  void claimRecordsTheGivenExecutionId() {
+    approve();
+    Cli.Result r = cli.run("claim", manifest, "deploy", "--execution-id", "job-42");
+    assertEquals(0, r.status(), r.toString());
+    assertEquals("job-42", r.json().path("execution_id").asText());
+    assertEquals("job-42", r.json().path("approval").path("execution_id").asText());
+  }
+
+  @Test
+  void approvalIdPinsOneGrantAndNeverFallsBack() {
+    String older = approve();
+    cli.advance(Duration.ofSeconds(1));
+    String newer = approve();
+    Cli.Result pinned = cli.run("claim", manifest, "deploy", "--approval-id", newer);
+    assertEquals(newer, pinned.json().path("approval").path("approval_id").asText());
+
+    Cli.Result again = cli.run("claim", manifest, "deploy", "--approval-id", newer);
+    assertEquals(77, again.status());
+    assertEquals("approval_required", again.code());
+    assertEquals("it is consumed", again.error().path("details").path("why").asText());
+    assertEquals("pending", cli.run("approvals", "show", older).json().path("approval").path("status").asText());
+
+    Cli.Result unknown = cli.run("exec", manifest, "deploy", "--approval-id", "0".repeat(32));
+    assertEquals(77, unknown.status());
+    assertEquals("no such grant", unknown.error().path("details").path("why").asText());
+  }
+
+  @Test
+  void grantIsExpiredAtItsExpiryInstantAndNeverClaimed() {
+    approve("--ttl-s", "60");
+    cli.advance(Duration.ofSeconds(60));
+    Cli.Result r = cli.run("exec", manifest, "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("approval_required", r.code());
+    JsonNode list = cli.run("approvals", "list").json();
+    assertEquals("expired", list.path("approvals").get(0).path("status").asText());
+  }
+
+  @Test
+  void grantIsUsableUpToTheLastMillisecond() {
+    approve("--ttl", "1m");
+    cli.advance(Duration.ofMillis(59_999));
+    assertEquals(0, cli.run("claim", manifest, "deploy").status());
+  }
+
+  @Test
+  void lifetimeDefaultsToTimeoutSAndNeverExceedsIt() {
+    String id = approve();
+    JsonNode g = cli.run("approvals", "show", id).json().path("approval");
+    assertEquals(
+        Duration.ofSeconds(900),
+        Duration.between(
+            java.time.Instant.parse(g.path("granted_at").asText()),
+            java.time.Instant.parse(g.path("expires_at").asText())));
+
+    Cli.Result tooLong = cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--signer", "none", "--ttl-s", "901");
+    assertEquals(65, tooLong.status(), tooLong.toString());
+    assertEquals("approval_ttl_too_long", tooLong.code());
+    assertEquals("approval_ttl_too_long",
+        cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--signer", "none", "--ttl", "16m").code());
+    assertEquals("input_invalid",
+        cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--signer", "none", "--ttl-s", "0").code());
+    Cli.Result both = cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--ttl", "1m", "--ttl-s", "5");
+    assertEquals(2, both.status());
+    assertEquals("usage_error", both.code());
+    Cli.Result garbage = cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--ttl", "soon");
+    assertEquals(2, garbage.status());
+  }
+
+  @Test
+  void approverOutsideTheScopeIsRefusedAndAudited() {
+    Cli.Result r = cli.run("approve", manifest, "deploy", "--by", "mallory@evil.test", "--signer", "none");
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("approval_scope_mismatch", r.code());
+    JsonNode events = cli.run("audit").json().path("events");
+    JsonNode last = events.get(events.size() - 1);
+    assertEquals("approval_denied", last.path("event_type").asText());
+    assertEquals("approval_scope_mismatch", last.path("code").asText());
+    assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
+  }
+
+  @Test
+  void domainScopeIgnoresCase() {
+    assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "Bob@EXAMPLE.com", "--signer", "none").status());
+  }
+
+  @Test
+  void approverIsRequiredAndMustBeAPrincipal() {
+    Cli.Result missing = cli.run("approve", manifest, "deploy", "--signer", "none");
+    assertEquals(2, missing.status());
+    assertEquals("usage_error", missing.code());
+    assertEquals("input_invalid", cli.run("approve", manifest, "deploy", "--by", "", "--signer", "none").code());
+    assertEquals("input_invalid", cli.run("approve", manifest, "deploy", "--by", "a b@example.com", "--signer", "none").code());
+  }
+
+  @Test
+  void sshSignerFailsCleanlyAndWritesNothing() {
+    Cli.Result r = cli.run("approve", manifest, "deploy", "--by", "alice@example.com");
+    assertEquals(69, r.status(), r.toString());
+    assertEquals("signer_unavailable", r.code());
+    assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
+    assertEquals("input_invalid", cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "gpg").code());
+  }
+
+  @Test
+  void autoRejectTaskNeverRunsAndCannotBeApproved() {
+    String m = cli.manifest("r.json", Cli.oneTask("{\"policy\": \"auto-reject\"}", "touch", home.resolve("ran").toString()));
+    Cli.Result exec = cli.run("exec", m, "deploy");
+    assertEquals(77, exec.status());
+    assertEquals("approval_auto_rejected", exec.code());
+    assertFalse(home.resolve("ran").toFile().exists());
+    Cli.Result approve = cli.run("approve", m, "deploy", "--by", "alice@example.com", "--signer", "none");
+    assertEquals(77, approve.status());
+    assertEquals("policy_forbids_approval", approve.code());
+    assertEquals("approval_auto_rejected", cli.run("claim", m, "deploy").code());
+  }
+
+  @Test
+  void taskWithoutManualPolicyRunsWithoutAGrantAndCannotBeApproved() {
+    String m = cli.manifest("a.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
+    Cli.Result exec = cli.run("exec", m, "deploy");
+    assertEquals(0, exec.status(), exec.toString());
+    assertTrue(exec.json().path("approval_used").isNull());
+    assertEquals("policy_forbids_approval", cli.run("approve", m, "deploy", "--by", "x", "--signer", "none").code());
+    Cli.Result claim = cli.run("claim", m, "deploy");
+    assertEquals(0, claim.status());
+    assertFalse(claim.json().path("claimed").asBoolean());
+  }
+
+  @Test
+  void requiredTrueWithoutPolicyMeansManual() {
+    String m = cli.manifest("q.json", Cli.oneTask("{\"required\": true}", "true"));
+    assertEquals("approval_required", cli.run("exec", m, "deploy").code());
+  }
+
+  @Test
+  void execExitsWithTheTasksOwnStatus() {
+    String m = cli.manifest("f.json", Cli.oneTask("{\"policy\": \"manual\"}", "sh", "-c", "echo oops >&2; exit 3"));
+    assertEquals(0, cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none").status());
+    Cli.Result r = cli.run("exec", m, "deploy");
+    assertEquals(3, r.status(), r.toString());
+    assertFalse(r.json().path("ok").asBoolean());
+    assertEquals(3, r.json().path("result").path("exit_code").asInt());
+    assertEquals("oops\n", r.json().path("result").path("stderr").asText());
+  }
+
+  @Test
+  void timedOutTaskExits124() {
+    String m = cli.manifest("s.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "sleep", "30"));
+    Cli.Result r = cli.run("exec", m, "deploy", "--timeout", "300");
+    assertEquals(124, r.status(), r.toString());
+    assertTrue(r.json().path("result").path("timed_out").asBoolean());
+  }
+
+  @Test
+  void timeoutMayShortenButNotExtendTheBoundOne() {
+    String m =
+        cli.manifest(
+            "t.json",
+            "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"w\", \"tasks\": [{\"id\": \"t\","
+                + " \"shell\": {\"program\": \"true\"}, \"runtime\": {\"timeout_ms\": 1000},"
+                + " \"approval\": {\"policy\": \"auto-approve\"}}]}]}");
+    assertEquals(0, cli.run("exec", m, "t", "--timeout", "500").status());
+    assertEquals("input_invalid", cli.run("exec", m, "t", "--timeout", "5000").code());
+  }
+
+  @Test
+  void missingProgramExits127AndBurnsNoGrant() {
+    String m = cli.manifest("p.json", Cli.oneTask("{\"policy\": \"manual\"}", "no-such-program-agentcli"));
+    Cli.Result approve = cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none");
+    assertEquals(127, approve.status(), approve.toString());
+    assertEquals("program_not_found", approve.code());
+    assertEquals(127, cli.run("exec", m, "deploy").status());
+  }
+
+  @Test
+  void nonExecutableProgramExits126() throws Exception {
+    java.nio.file.Files.writeString(home.resolve("script.sh"), "#!/bin/sh\necho hi\n");
+    String m = cli.manifest("x.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "./script.sh"));
+    Cli.Result r = cli.run("exec", m, "deploy");
+    assertEquals(126, r.status(), r.toString());
+    assertEquals("program_not_executable", r.code());
+  }
+
+  @Test
+  void missingWorkingDirectoryIsReported() {
+    String m =
+        cli.manifest(
+            "c.json",
+            "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"w\", \"tasks\": [{\"id\": \"t\","
+                + " \"shell\": {\"program\": \"true\", \"cwd\": \"no/such/dir\"},"
+                + " \"approval\": {\"policy\": \"auto-approve\"}}]}]}");
+    Cli.Result r = cli.run("exec", m, "t");
+    assertEquals(66, r.status(), r.toString());
+    assertEquals("cwd_not_found", r.code());
+  }
+
+  @Test
+  void changingWhatWouldRunInvalidatesTheGrantButEditingOtherThingsDoesNot() {
+    String approving =
+        "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"release\", \"tasks\": ["
+            + "{\"id\": \"deploy\", \"description\": \"%s\", \"shell\": {\"program\": \"echo\", \"args\": [\"%s\"],"
+            + " \"env\": {\"STAGE\": \"%s\"}}, \"approval\": {\"policy\": \"manual\"}},"
+            + "{\"id\": \"other\", \"shell\": {\"program\": \"%s\"}}]}]}";
+    manifest = cli.manifest("d.json", String.format(approving, "v1", "prod", "blue", "true"));
+    assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
+    cli.manifest("d.json", String.format(approving, "edited text", "prod", "blue", "false"));
+    assertEquals(0, cli.run("exec", manifest, "deploy", "--dry-run").status());
+    assertTrue(cli.run("exec", manifest, "deploy", "--dry-run").json().path("would_run").asBoolean());
+
+    cli.manifest("d.json", String.format(approving, "v1", "staging", "blue", "true"));
+    assertEquals("approval_required", cli.run("exec", manifest, "deploy").code());
+    cli.manifest("d.json", String.format(approving, "v1", "prod", "green", "true"));
+    assertEquals("approval_required", cli.run("exec", manifest, "deploy").code());
+    cli.env("LANG", "de_DE.UTF-8");
+    cli.manifest("d.json", String.format(approving, "v1", "prod", "blue", "true"));
+    assertEquals("approval_required", cli.run("exec", manifest, "deploy").code());
+    cli.env("LANG", "C.UTF-8");
+    assertEquals(0, cli.run("exec", manifest, "deploy").status());
+  }
+
+  @Test
+  void dryRunShowsTheBindingAndChangesNothing() {
+    Cli.Result empty = cli.run("exec", manifest, "deploy", "--dry-run");
+    assertEquals(0, empty.status(), empty.toString());
+    assertFalse(empty.json().path("would_run").asBoolean());
+    assertFalse(cli.db.toFile().exists(), "a dry run on an empty home creates no database");
+
+    String id = approve();
+    int events = cli.run("audit", "--limit", "1000").json().path("count").asInt();
+    Cli.Result dry = cli.run("exec", manifest, "deploy", "--dry-run");
+    assertEquals(0, dry.status(), dry.toString());
+    assertEquals(id, dry.json().path("would_use").path("approval_id").asText());
+    assertTrue(dry.json().path("would_run").asBoolean());
+    assertEquals(dry.json().path("command").path("task_hash"), cli.run("approvals", "show", id).json().path("approval").path("task_hash"));
+    assertEquals("pending", cli.run("approvals", "show", id).json().path("approval").path("status").asText());
+    assertEquals(events, cli.run("audit", "--limit", "1000").json().path("count").asInt());
+  }
+
+  @Test
+  void everyGateDecisionIsAudited() {
+    cli.run("exec", manifest, "deploy");
+    String id = approve();
+    cli.run("exec", manifest, "deploy");
+    JsonNode events = cli.run("audit").json().path("events");
+    java.util.List<String> types = new java.util.ArrayList<>();
+    events.forEach(e -> types.add(e.path("event_type").asText() + ":" + e.path("outcome").asText()));
+    assertEquals(
+        java.util.List.of(
+            "grant_claim:refused", "approval_granted:ok", "grant_claim:ok", "exec_started:ok",
+            "exec_finished:ok"),
+        types);
+    JsonNode finished = events.get(4);
+    assertEquals(id, finished.path("approval_id").asText());
+    assertEquals(0, finished.path("details").path("exit_code").asInt());
+    assertNotEquals("", finished.path("execution_id").asText());
+    assertEquals(2, cli.run("audit", "--limit", "2").json().path("count").asInt());
+    assertEquals("input_invalid", cli.run("audit", "--limit", "0").code());
+  }
+
+  @Test
+  void textFormatIsForPeople() {
+    Cli.Result approved =
+        cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "none", "--format", "text");
+    assertTrue(approved.out().startsWith("Approved one run of release/deploy:"), approved.out());
+    assertTrue(approved.out().contains("hello world"));
+    Cli.Result ran = cli.run("exec", manifest, "deploy", "--format", "text");
+    assertEquals("hello world\n", ran.out());
+    Cli.Result refused = cli.run("exec", manifest, "deploy", "--format", "text");
+    assertTrue(refused.err().startsWith("agentcli: no pending grant"), refused.err());
+    assertTrue(refused.err().contains("[approval_required]"));
+  }
+}

@@ -1,0 +1,176 @@
+package dev.agentcli.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentcli.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad manifests, names and options: each a clear error with a stable code and exit status. */
+class InputErrorsTest {
+  @TempDir Path home;
+  Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(home);
+  }
+
+  @Test
+  void missingManifestExits66() {
+    Cli.Result r = cli.run("exec", "nowhere.json", "deploy");
+    assertEquals(66, r.status(), r.toString());
+    assertEquals("manifest_not_found", r.code());
+    assertEquals("not_found", r.error().path("error_type").asText());
+    assertFalse(r.error().path("ok").asBoolean());
+  }
+
+  @Test
+  void directoryAsManifestIsUnreadable() throws Exception {
+    Files.createDirectories(home.resolve("dir.json"));
+    Cli.Result r = cli.run("validate", home.resolve("dir.json").toString());
+    assertEquals(66, r.status(), r.toString());
+    assertEquals("manifest_unreadable", r.code());
+  }
+
+  @Test
+  void manifestIsFoundByNameUnderTheHome() throws Exception {
+    Files.createDirectories(home.resolve("manifests"));
+    Files.writeString(home.resolve("manifests/release.json"), Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
+    assertEquals(0, cli.run("exec", "release", "deploy").status());
+    assertEquals(0, cli.run("exec", "release.json", "deploy").status());
+  }
+
+  @Test
+  void manifestIsReadFromStdin() {
+    cli.stdin(Cli.oneTask("{\"policy\": \"auto-approve\"}", "echo", "from-stdin"));
+    Cli.Result r = cli.run("exec", "-", "deploy");
+    assertEquals(0, r.status(), r.toString());
+    assertEquals("from-stdin\n", r.json().path("result").path("stdout").asText());
+  }
+
+  @Test
+  void invalidJsonIsReportedWithItsPosition() {
+    String m = cli.manifest("bad.json", "{\"version\": \"0.2\", \"workflows\": [");
+    Cli.Result r = cli.run("exec", m, "deploy");
+    assertEquals(65, r.status(), r.toString());
+    assertEquals("manifest_invalid", r.code());
+    assertTrue(r.error().path("details").path("problems").get(0).path("message").asText().contains("line 1"));
+  }
+
+  @Test
+  void validateReportsEveryProblemWithItsPath() {
+    String m =
+        cli.manifest(
+            "bad.json",
+            "{\"version\": \"9\", \"workflows\": [{\"id\": \"w\", \"tasks\": ["
+                + "{\"id\": \"a\", \"shell\": {\"args\": [1]}, \"approval\": {\"policy\": \"maybe\"}},"
+                + "{\"id\": \"a\", \"shell\": {\"program\": \"true\", \"env\": {\"X\": 2}},"
+                + " \"approval\": {\"approver_scope\": \"team:x\", \"timeout_s\": -5}}]}]}");
+    Cli.Result r = cli.run("validate", m);
+    assertEquals(65, r.status(), r.toString());
+    assertFalse(r.json().path("ok").asBoolean());
+    java.util.Set<String> paths = new java.util.HashSet<>();
+    r.json().path("problems").forEach(p -> paths.add(p.path("path").asText()));
+    assertEquals(
+        java.util.Set.of(
+            "$.version",
+            "$.workflows[0].tasks[0].shell.program",
+            "$.workflows[0].tasks[0].shell.args[0]",
+            "$.workflows[0].tasks[0].approval.policy",
+            "$.workflows[0].tasks[1].id",
+            "$.workflows[0].tasks[1].shell.env.X",
+            "$.workflows[0].tasks[1].approval.approver_scope",
+            "$.workflows[0].tasks[1].approval.timeout_s"),
+        paths);
+  }
+
+  @Test
+  void validateAcceptsAValidManifestAndListsItsTasks() {
+    String m = cli.manifest("ok.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    Cli.Result r = cli.run("validate", m);
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(r.json().path("ok").asBoolean());
+    assertEquals("release/deploy", r.json().path("tasks").get(0).asText());
+  }
+
+  @Test
+  void duplicateKeysAreRefused() {
+    String m = cli.manifest("dup.json", "{\"version\": \"0.2\", \"version\": \"0.1\", \"workflows\": []}");
+    assertEquals("manifest_invalid", cli.run("exec", m, "x").code());
+  }
+
+  @Test
+  void unknownTaskListsTheKnownOnes() {
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    Cli.Result r = cli.run("exec", m, "deplyo");
+    assertEquals(65, r.status());
+    assertEquals("task_not_found", r.code());
+    assertEquals("release/deploy", r.error().path("details").path("known_tasks").get(0).asText());
+    assertEquals("task_not_found", cli.run("exec", m, "deploy", "--workflow", "nope").code());
+  }
+
+  @Test
+  void taskIdInTwoWorkflowsNeedsTheWorkflow() {
+    String m =
+        cli.manifest(
+            "two.json",
+            "{\"version\": \"0.1\", \"workflows\": ["
+                + "{\"id\": \"a\", \"tasks\": [{\"id\": \"t\", \"shell\": {\"program\": \"echo\", \"args\": [\"a\"]}}]},"
+                + "{\"id\": \"b\", \"tasks\": [{\"id\": \"t\", \"shell\": {\"program\": \"echo\", \"args\": [\"b\"]}}]}]}");
+    Cli.Result r = cli.run("exec", m, "t");
+    assertEquals(65, r.status());
+    assertEquals("task_ambiguous", r.code());
+    JsonNode b = cli.run("exec", m, "t", "--workflow", "b").json();
+    assertEquals("b\n", b.path("result").path("stdout").asText());
+  }
+
+  @Test
+  void usageErrorsExit2WithJsonOnStderr() {
+    for (String[] args :
+        new String[][] {
+          {}, {"exec"}, {"exec", "m.json"}, {"frobnicate"}, {"approvals", "list", "--bogus"},
+          {"audit", "--limit", "many"}, {"exec", "m.json", "t", "--format", "yaml"}
+        }) {
+      Cli.Result r = cli.run(args);
+      assertEquals(2, r.status(), String.join(" ", args) + "\n" + r);
+      assertEquals("usage_error", r.code(), r.toString());
+      assertTrue(r.out().isEmpty(), "nothing on stdout for " + String.join(" ", args));
+    }
+  }
+
+  @Test
+  void badLockTimeoutIsAnInputError() {
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    assertEquals("input_invalid", cli.run("claim", m, "deploy", "--lock-timeout-ms", "-1").code());
+    cli.env("AGENTCLI_LOCK_TIMEOUT_MS", "soon");
+    assertEquals("input_invalid", cli.run("claim", m, "deploy").code());
+  }
+
+  @Test
+  void helpAndVersionSucceed() {
+    Cli.Result help = cli.run("--help");
+    assertEquals(0, help.status());
+    assertTrue(help.out().contains("approve"));
+    assertEquals(0, cli.run("exec", "--help").status());
+    assertEquals(0, cli.run("approvals", "revoke", "--help").status());
+    Cli.Result version = cli.run("--version");
+    assertEquals(0, version.status());
+    assertTrue(version.out().startsWith("agentcli "));
+  }
+
+  @Test
+  void demoRunsItsTourEndToEnd() {
+    Cli.Result r = cli.run("demo");
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(r.out().contains("[approval_required]"));
+    assertTrue(r.out().contains("deploying v1.2.3"));
+    assertTrue(r.out().contains("[approval_auto_rejected]"));
+  }
+}
