@@ -86,6 +86,11 @@ public final class Cli {
     return this;
   }
 
+  public Cli at(Instant instant) {
+    now = instant;
+    return this;
+  }
+
   public Instant now() {
     return now;
   }

@@ -50,7 +50,7 @@ public final class AgentCli implements Runnable {
 
   /** Runs agentcli with {@code args} in {@code ctx} and returns the exit status. */
   public static int execute(Context ctx, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new AgentCli(), new Factory(ctx));
+    CommandLine cli = commandLine(ctx);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(
@@ -66,6 +66,11 @@ public final class AgentCli implements Runnable {
           return ErrorCode.USAGE_ERROR.exitStatus();
         });
     return cli.execute(args);
+  }
+
+  /** The command tree, its commands built with {@code ctx}. */
+  static CommandLine commandLine(Context ctx) {
+    return new CommandLine(new AgentCli(), new Factory(ctx));
   }
 
   private static boolean wantsText(String[] args) {

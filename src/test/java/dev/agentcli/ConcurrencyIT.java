@@ -1,0 +1,153 @@
+package dev.agentcli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Separate JVMs racing on one database file: the claim must stay exactly-once. */
+class ConcurrencyIT {
+  @TempDir Path home;
+  String manifest;
+
+  @BeforeEach
+  void setUp() {
+    manifest = new Cli(home).manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+  }
+
+  String approve() throws Exception {
+    Jvm.Done d = Jvm.run(home, "approve", manifest, "deploy", "--by", "ops", "--signer", "none");
+    assertEquals(0, d.status(), d.toString());
+    return d.asResult().json().path("approval").path("approval_id").asText();
+  }
+
+  List<Jvm.Done> race(int processes, String... args) throws Exception {
+    List<Process> started = new ArrayList<>();
+    for (int i = 0; i < processes; i++) {
+      started.add(Jvm.agentcli(home, args));
+    }
+    List<Jvm.Done> done = new ArrayList<>();
+    for (Process p : started) {
+      done.add(Jvm.await(p));
+    }
+    return done;
+  }
+
+  int count(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
+  void sixteenProcessesClaimingOneGrantGiveExactlyOneWinner() throws Exception {
+    String id = approve();
+    List<Jvm.Done> done = race(16, "claim", manifest, "deploy");
+    int winners = 0;
+    int refused = 0;
+    for (Jvm.Done d : done) {
+      if (d.status() == 0) {
+        winners++;
+        assertEquals(id, d.asResult().json().path("approval").path("approval_id").asText());
+      } else {
+        assertEquals(77, d.status(), d.toString());
+        assertEquals("approval_required", d.asResult().code());
+        refused++;
+      }
+    }
+    assertEquals(1, winners);
+    assertEquals(15, refused);
+    assertEquals(1, count("SELECT count(*) FROM consumptions"));
+  }
+
+  @Test
+  void eightGrantsAndSixteenProcessesGiveEightDistinctWinners() throws Exception {
+    Set<String> approved = new HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      approved.add(approve());
+    }
+    List<Jvm.Done> done = race(16, "exec", manifest, "deploy");
+    Set<String> used = new HashSet<>();
+    int refused = 0;
+    for (Jvm.Done d : done) {
+      if (d.status() == 0) {
+        assertTrue(used.add(d.asResult().json().path("approval_used").path("approval_id").asText()), "a grant used twice");
+      } else {
+        assertEquals(77, d.status(), d.toString());
+        assertEquals("approval_required", d.asResult().code());
+        refused++;
+      }
+    }
+    assertEquals(approved, used);
+    assertEquals(8, refused);
+    assertEquals(8, count("SELECT count(*) FROM consumptions"));
+    assertEquals(0, count("SELECT count(*) FROM grant_status WHERE status = 'pending'"));
+  }
+
+  @Test
+  void claimFailsWithLockTimeoutWhileAnotherConnectionHoldsTheWriteLock() throws Exception {
+    approve();
+    try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"))) {
+      holder.createStatement().execute("BEGIN IMMEDIATE");
+      Jvm.Done d = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "300");
+      assertEquals(75, d.status(), d.toString());
+      assertEquals("approval_lock_timeout", d.asResult().code());
+      holder.createStatement().execute("ROLLBACK");
+    }
+    assertEquals(0, Jvm.run(home, "claim", manifest, "deploy").status());
+  }
+
+  @Test
+  void processKilledInsideTheClaimTransactionLeavesTheGrantPendingAndNoLock() throws Exception {
+    String id = approve();
+    Process victim =
+        Jvm.start(home, "dev.agentcli.store.ClaimAndHang", home.resolve("state/agentcli.db").toString());
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
+    assertEquals("in-transaction", lines.readLine(), "the helper reached the claim's transaction");
+    // It holds the write lock now: nobody else can write.
+    Jvm.Done blocked = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "100");
+    assertEquals("approval_lock_timeout", blocked.asResult().code());
+
+    victim.destroyForcibly(); // SIGKILL
+    victim.waitFor();
+    assertEquals(1, count("SELECT count(*) FROM grant_status WHERE status = 'pending'"));
+    Jvm.Done next = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "100");
+    assertEquals(0, next.status(), next.toString());
+    assertEquals(id, next.asResult().json().path("approval").path("approval_id").asText());
+    assertEquals("ok", stringOf("PRAGMA integrity_check"));
+  }
+
+  @Test
+  void manyProcessesCreatingABrandNewDatabaseAllSucceed() throws Exception {
+    List<Jvm.Done> done = race(12, "approve", manifest, "deploy", "--by", "ops", "--signer", "none");
+    for (Jvm.Done d : done) {
+      assertEquals(0, d.status(), d.toString());
+    }
+    assertEquals(12, count("SELECT count(*) FROM grants"));
+    assertEquals(1, count("SELECT count(*) FROM flyway_schema_history WHERE success = 1"));
+  }
+
+  String stringOf(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

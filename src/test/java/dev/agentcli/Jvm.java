@@ -1,0 +1,54 @@
+package dev.agentcli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts agentcli (or a test helper) in a separate JVM, as a user or a script would. */
+public final class Jvm {
+  private Jvm() {}
+
+  /** A finished process: its exit status and what it printed. */
+  public record Done(int status, String out, String err) {
+    public Cli.Result asResult() {
+      return new Cli.Result(status, out, err);
+    }
+  }
+
+  /** Starts {@code mainClass} with {@code args}, with AGENTCLI_HOME set to {@code home}. */
+  public static Process start(Path home, String mainClass, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> env = pb.environment();
+    env.put("AGENTCLI_HOME", home.toString());
+    return pb.start();
+  }
+
+  public static Process agentcli(Path home, String... args) throws IOException {
+    return start(home, "dev.agentcli.Main", args);
+  }
+
+  /** Waits for {@code p} (at most two minutes: a hang guard, not a timing assertion). */
+  public static Done await(Process p) throws Exception {
+    var out = p.getInputStream().readAllBytes();
+    var err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("process did not finish");
+    }
+    return new Done(
+        p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  public static Done run(Path home, String... args) throws Exception {
+    return await(agentcli(home, args));
+  }
+}
