@@ -55,7 +55,7 @@ class ArchitectureTest {
         .that()
         .resideInAnyPackage(
             "dev.agentcli.approval..", "dev.agentcli.manifest..", "dev.agentcli.audit..",
-            "dev.agentcli.error..")
+            "dev.agentcli.signing..", "dev.agentcli.error..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.agentcli.store..", "dev.agentcli.exec..")
@@ -63,10 +63,12 @@ class ArchitectureTest {
   }
 
   @Test
-  void manifestAuditAndErrorDoNotDependOnApproval() {
+  void manifestAuditSigningAndErrorDoNotDependOnApproval() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.agentcli.manifest..", "dev.agentcli.audit..", "dev.agentcli.error..")
+        .resideInAnyPackage(
+            "dev.agentcli.manifest..", "dev.agentcli.audit..", "dev.agentcli.signing..",
+            "dev.agentcli.error..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.agentcli.approval..")

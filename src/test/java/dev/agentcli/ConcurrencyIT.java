@@ -25,7 +25,7 @@ class ConcurrencyIT {
 
   @BeforeEach
   void setUp() {
-    manifest = new Cli(home).manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    manifest = new Cli(home).manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
   }
 
   String approve() throws Exception {

@@ -26,7 +26,7 @@ class SqliteShellIT {
   @Test
   void statusViewShowsEveryGrantWithItsStatus() throws Exception {
     Cli cli = new Cli(home);
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Map<String, String> expected = new TreeMap<>();
 
@@ -63,7 +63,7 @@ class SqliteShellIT {
   @Test
   void realProcessExitsWithTheTasksStatusAndGateCodes() throws Exception {
     Cli cli = new Cli(home);
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "sh", "-c", "exit 3"));
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c", "exit 3"));
     Jvm.Done refused = Jvm.run(home, "exec", m, "deploy");
     assertEquals(77, refused.status(), refused.toString());
     assertEquals("", refused.out());

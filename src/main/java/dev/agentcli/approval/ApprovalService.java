@@ -9,6 +9,10 @@ import dev.agentcli.manifest.ApproverScope;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.signing.SshKeygenSigner;
+import dev.agentcli.signing.SshSignature;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +34,22 @@ public final class ApprovalService {
   private final AuditLog audit;
   private final Clock clock;
   private final SecureRandom random;
+  private final GrantVerifier verifier;
+  private final SshKeygenSigner signer;
 
-  public ApprovalService(ApprovalStore store, AuditLog audit, Clock clock, SecureRandom random) {
+  public ApprovalService(
+      ApprovalStore store,
+      AuditLog audit,
+      Clock clock,
+      SecureRandom random,
+      GrantVerifier verifier,
+      SshKeygenSigner signer) {
     this.store = store;
     this.audit = audit;
     this.clock = clock;
     this.random = random;
+    this.verifier = verifier;
+    this.signer = signer;
   }
 
   /** Now, to the millisecond: the precision every stored time has. */
@@ -86,12 +100,6 @@ public final class ApprovalService {
                 + "s (approval.timeout_s), not " + ttl.toSeconds() + "s",
             Map.of("max_ttl_s", rules.timeoutS(), "requested_ttl_s", ttl.toSeconds()));
       }
-      if (request.signer() == SignerChoice.SSH) {
-        throw new AgentCliException(
-            ErrorCode.SIGNER_UNAVAILABLE,
-            "SSH signing is not available in this build yet; pass --signer none for an explicitly"
-                + " unsigned grant");
-      }
       Instant grantedAt = now();
       Grant grant =
           new Grant(
@@ -107,10 +115,13 @@ public final class ApprovalService {
               request.reason(),
               grantedAt,
               grantedAt.plus(ttl),
-              true,
+              request.signer() == SignerChoice.NONE,
               null,
               null,
               null);
+      if (request.signer() == SignerChoice.SSH) {
+        grant = signed(grant, request.signingKey());
+      }
       store.insert(grant);
       audit.append(
           event("approval_granted", task, request.binding())
@@ -134,11 +145,51 @@ public final class ApprovalService {
   }
 
   /**
+   * Signs {@code grant} with the approver's SSH key and checks that the trust store will accept
+   * it, so that an approval never succeeds that exec would refuse.
+   */
+  private Grant signed(Grant grant, Optional<Path> key) {
+    Path keyFile =
+        key.orElseThrow(
+            () ->
+                new AgentCliException(
+                    ErrorCode.APPROVAL_SIGNATURE_INVALID,
+                    "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or create"
+                        + " ~/.ssh/id_ed25519 (--signer none writes an explicitly unsigned grant)"));
+    String payload = GrantPayload.of(grant);
+    String armored =
+        signer.sign(payload.getBytes(StandardCharsets.UTF_8), keyFile, GrantPayload.NAMESPACE);
+    String fingerprint = SshSignature.parseArmored(armored).publicKey().fingerprint();
+    Grant signed =
+        grant.withSignature(
+            new Grant.Signature(
+                GrantVerifier.METHOD, fingerprint, GrantPayload.NAMESPACE, payload, armored));
+    Verdict verdict = verifier.verify(signed, false, grant.grantedAt());
+    if (!verdict.valid()) {
+      throw new AgentCliException(
+          ErrorCode.APPROVAL_SIGNATURE_INVALID,
+          "the grant would not verify, nothing was written: " + verdict.reason(),
+          Map.of(
+              "key_fingerprint", fingerprint,
+              "hint",
+              "trust the key with: agentcli signers add " + grant.approver() + " <public-key-file>"));
+    }
+    return signed;
+  }
+
+  /**
    * Lets {@code task} run: consumes a grant for a manual task, refuses an auto-reject task, and
-   * needs nothing for the others. Each grant decision is audited.
+   * needs nothing for the others. A grant is consumed only once it verifies; each grant decision,
+   * and each grant refused for its signature, is audited.
+   *
+   * @param allowUnsigned accept grants unsigned by choice even where the task requires signatures
    */
   public ClaimResult claim(
-      Task task, TaskBinding binding, Optional<ApprovalId> pinned, String executionId) {
+      Task task,
+      TaskBinding binding,
+      Optional<ApprovalId> pinned,
+      String executionId,
+      boolean allowUnsigned) {
     Policy policy = task.approval().policy();
     if (policy == Policy.AUTO_APPROVE || policy == Policy.NONE) {
       return new ClaimResult.NotRequired(policy);
@@ -152,11 +203,21 @@ public final class ApprovalService {
               Map.of("policy", policy.id()));
     } else {
       ClaimRequest request = request(task, binding, pinned, executionId);
+      ClaimAttempt attempt = store.claim(request, clock, check(task, allowUnsigned));
+      for (ClaimAttempt.Rejection r : attempt.rejected()) {
+        audit.append(
+            event("grant_rejected", task, binding)
+                .approvalId(r.grant().approvalId().value())
+                .executionId(executionId)
+                .outcome("refused", ErrorCode.APPROVAL_SIGNATURE_INVALID.id())
+                .detail("reason", r.verdict().reason())
+                .detail("key_fingerprint", r.verdict().keyFingerprint())
+                .build());
+      }
       result =
-          store
-              .claim(request, clock)
-              .<ClaimResult>map(ClaimResult.Claimed::new)
-              .orElseGet(() -> noGrant(task, request));
+          attempt.claimed().isPresent()
+              ? new ClaimResult.Claimed(attempt.claimed().get(), attempt.rejected())
+              : noGrant(task, request, attempt.rejected());
     }
     AuditEvent.Builder event = event("grant_claim", task, binding).executionId(executionId);
     if (result instanceof ClaimResult.Claimed claimed) {
@@ -169,9 +230,23 @@ public final class ApprovalService {
     return result;
   }
 
-  /** The grant a claim would use now, without using it (for {@code exec --dry-run}). */
-  public Optional<Grant> peek(Task task, TaskBinding binding, Optional<ApprovalId> pinned) {
-    return store.peek(request(task, binding, pinned, "dry-run"), now());
+  /** What a claim would do now, without consuming anything (for {@code exec --dry-run}). */
+  public ClaimAttempt peek(
+      Task task, TaskBinding binding, Optional<ApprovalId> pinned, boolean allowUnsigned) {
+    return store.peek(request(task, binding, pinned, "dry-run"), now(), check(task, allowUnsigned));
+  }
+
+  /**
+   * Whether a stored grant would pass exec's check, without consuming it. Unsigned grants are
+   * judged by the approval block of the binding they approve.
+   */
+  public Verdict verify(Grant grant) {
+    return verifier.verify(grant, TaskBinding.unsignedAllowed(grant.taskBinding()), now());
+  }
+
+  private ClaimAttempt.Check check(Task task, boolean allowUnsigned) {
+    boolean unsignedOk = allowUnsigned || task.approval().unsignedAllowed();
+    return grant -> verifier.verify(grant, unsignedOk, now());
   }
 
   public Grant show(ApprovalId id) {
@@ -215,11 +290,21 @@ public final class ApprovalService {
     return grant;
   }
 
-  private ClaimResult.Refused noGrant(Task task, ClaimRequest request) {
+  private ClaimResult.Refused noGrant(
+      Task task, ClaimRequest request, List<ClaimAttempt.Rejection> rejected) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("workflow_id", task.workflowId());
     details.put("task_id", task.id());
     details.put("task_hash", request.taskHash());
+    if (!rejected.isEmpty()) {
+      details.put("rejected", rejections(rejected));
+      ClaimAttempt.Rejection first = rejected.get(0);
+      return new ClaimResult.Refused(
+          ErrorCode.APPROVAL_SIGNATURE_INVALID,
+          rejected.size() + " matching grant(s) refused, none consumed; grant "
+              + first.grant().approvalId() + ": " + first.verdict().reason(),
+          details);
+    }
     if (request.pinned().isEmpty()) {
       return new ClaimResult.Refused(
           ErrorCode.APPROVAL_REQUIRED,
@@ -243,6 +328,20 @@ public final class ApprovalService {
     details.put("why", why);
     return new ClaimResult.Refused(
         ErrorCode.APPROVAL_REQUIRED, "grant " + id + " cannot be used: " + why, details);
+  }
+
+  /** The refused grants as JSON-ready maps, for error details. */
+  public static List<Map<String, Object>> rejections(List<ClaimAttempt.Rejection> rejected) {
+    return rejected.stream()
+        .map(
+            r -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("approval_id", r.grant().approvalId().value());
+              m.put("reason", r.verdict().reason());
+              m.put("key_fingerprint", r.verdict().keyFingerprint());
+              return m;
+            })
+        .toList();
   }
 
   private static ClaimRequest request(

@@ -12,15 +12,15 @@ public interface ApprovalStore {
   void insert(Grant grant);
 
   /**
-   * Atomically finds the oldest live grant matching {@code request} and consumes it. "Live" is
-   * judged against {@code clock} read inside the transaction, after the write lock is held.
-   *
-   * @return the consumed grant, or empty when none matched
+   * Atomically finds the oldest live grant matching {@code request} that passes {@code check},
+   * and consumes it. "Live" is judged against {@code clock} read inside the transaction, after the
+   * write lock is held; {@code check} runs inside it too, so a grant is never consumed before it
+   * is verified. Grants that fail the check are left untouched and reported.
    */
-  Optional<Grant> claim(ClaimRequest request, Clock clock);
+  ClaimAttempt claim(ClaimRequest request, Clock clock, ClaimAttempt.Check check);
 
-  /** The grant a claim would take now, without consuming it. */
-  Optional<Grant> peek(ClaimRequest request, Instant now);
+  /** What a claim would do now, without consuming anything. */
+  ClaimAttempt peek(ClaimRequest request, Instant now, ClaimAttempt.Check check);
 
   Optional<Grant> find(ApprovalId id);
 

@@ -2,6 +2,7 @@ package dev.agentcli.approval;
 
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -9,6 +10,8 @@ import java.util.Optional;
  * An approver's decision to let one exact task binding run once.
  *
  * @param ttl how long the grant lives; empty for the task's {@code timeout_s}
+ * @param signingKey the SSH key to sign with (for {@link SignerChoice#SSH}); empty when none was
+ *     found
  */
 public record ApproveRequest(
     Task task,
@@ -16,4 +19,5 @@ public record ApproveRequest(
     String approver,
     String reason,
     Optional<Duration> ttl,
-    SignerChoice signer) {}
+    SignerChoice signer,
+    Optional<Path> signingKey) {}

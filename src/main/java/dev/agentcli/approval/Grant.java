@@ -32,7 +32,7 @@ public record Grant(
   /** Layout version of a grant record. */
   public static final int RECORD_VERSION = 1;
 
-  /** How a grant was signed (signing comes with the SSH signer). */
+  /** How a grant was signed: the armored SSHSIG over {@code signedPayload}. */
   public record Signature(
       String method, String keyFingerprint, String namespace, String signedPayload, String signature) {}
 
@@ -41,6 +41,14 @@ public record Grant(
 
   /** The withdrawal of a grant. */
   public record Revocation(String revokedBy, String reason, Instant revokedAt) {}
+
+  /** This grant carrying {@code signature}. */
+  public Grant withSignature(Signature signature) {
+    return new Grant(
+        approvalId, recordVersion, workflowId, taskId, taskHash, taskBinding, riskLevel,
+        approverScope, approver, reason, grantedAt, expiresAt, unsignedExplicit, signature,
+        consumption, revocation);
+  }
 
   /** Revoked, else consumed, else expired ({@code expires_at <= now}), else pending. */
   public GrantStatus status(Instant now) {

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       ClaimCommand.class,
       ApprovalsCommand.class,
       AuditCommand.class,
+      SignersCommand.class,
       ValidateCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

@@ -3,19 +3,30 @@ package dev.agentcli.cli;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "show",
-    description = "Show one grant: its status, who approved it, and the binding it approved.")
+    description =
+        "Show one grant: its status, who approved it, the binding it approved, and whether its"
+            + " signature verifies.")
 final class ApprovalsShowCommand extends BaseCommand {
   @Parameters(paramLabel = "<approval-id>", description = "The grant's id (32 hex digits).")
   String id;
+
+  @Option(
+      names = "--payload",
+      description =
+          "Print only the exact bytes that were signed (recomputed from the grant), for"
+              + " ssh-keygen -Y verify -n agentcli.")
+  boolean payload;
 
   ApprovalsShowCommand(Context ctx) {
     super(ctx);
@@ -24,20 +35,30 @@ final class ApprovalsShowCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     ApprovalId approvalId = new ApprovalId(id);
-    ApprovalService approvals =
-        workspace
-            .existingApprovals()
-            .orElseThrow(
-                () ->
-                    new AgentCliException(
-                        ErrorCode.APPROVAL_NOT_FOUND,
-                        "no grant with id " + id + " (there is no database yet)",
-                        Map.of("approval_id", id)));
+    ApprovalService approvals = existing(workspace, id);
     Grant grant = approvals.show(approvalId);
+    if (payload) {
+      out().print(GrantPayload.of(grant));
+      out().flush();
+      return 0;
+    }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("approval", Views.grantWithBinding(grant, approvals.now()));
+    result.put("verification", Views.verdict(grant, approvals.verify(grant)));
     print(result, out -> Output.text(out, result));
     return 0;
+  }
+
+  /** The services on an existing database; with none, no grant can exist. */
+  static ApprovalService existing(Workspace workspace, String id) {
+    return workspace
+        .existingApprovals()
+        .orElseThrow(
+            () ->
+                new AgentCliException(
+                    ErrorCode.APPROVAL_NOT_FOUND,
+                    "no grant with id " + id + " (there is no database yet)",
+                    Map.of("approval_id", id)));
   }
 }

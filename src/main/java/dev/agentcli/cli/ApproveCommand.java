@@ -6,10 +6,13 @@ import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,8 +60,18 @@ final class ApproveCommand extends BaseCommand {
       names = "--signer",
       paramLabel = "<signer>",
       defaultValue = "ssh",
-      description = "ssh (sign with your SSH key; the default) or none (an explicitly unsigned grant).")
+      description =
+          "ssh (sign with your SSH key; the default) or none (an explicitly unsigned grant, which"
+              + " exec accepts only where the task allows it).")
   String signer;
+
+  @Option(
+      names = "--signing-key",
+      paramLabel = "<file>",
+      description =
+          "The SSH key to sign with: a private key, or a .pub whose private key is in ssh-agent"
+              + " (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+  Path signingKey;
 
   ApproveCommand(Context ctx) {
     super(ctx);
@@ -72,7 +85,13 @@ final class ApproveCommand extends BaseCommand {
             .approvals()
             .approve(
                 new ApproveRequest(
-                    resolved.task(), resolved.binding(), by, reason, lifetime(), signerChoice()));
+                    resolved.task(),
+                    resolved.binding(),
+                    by,
+                    reason,
+                    lifetime(),
+                    signerChoice(),
+                    signingKey()));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("approval", Views.grant(grant, grant.grantedAt()));
@@ -92,6 +111,24 @@ final class ApproveCommand extends BaseCommand {
       return Optional.of(Duration.ofSeconds(ttl.seconds));
     }
     return Optional.of(ttl.duration);
+  }
+
+  private Optional<Path> signingKey() {
+    if (signingKey != null) {
+      return Optional.of(ctx.cwd().resolve(signingKey));
+    }
+    String fromEnv = ctx.env().get("AGENTCLI_SIGNING_KEY");
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      return Optional.of(ctx.cwd().resolve(fromEnv));
+    }
+    String home = ctx.env().get("HOME");
+    if (home == null) {
+      return Optional.empty();
+    }
+    return Stream.of("id_ed25519", "id_ecdsa", "id_rsa")
+        .map(name -> Path.of(home, ".ssh", name))
+        .filter(Files::isRegularFile)
+        .findFirst();
   }
 
   private SignerChoice signerChoice() {
@@ -118,6 +155,10 @@ final class ApproveCommand extends BaseCommand {
     shown.put("args", cmd.get("args"));
     shown.put("cwd", cmd.get("cwd"));
     shown.put("approval_id", grant.get("approval_id"));
+    Object signature = grant.get("signature");
+    shown.put(
+        "signed",
+        signature instanceof Map<?, ?> sig ? "yes, key " + sig.get("key_fingerprint") : "no (unsigned by choice)");
     shown.put("approver", grant.get("approver"));
     shown.put("expires_at", grant.get("expires_at"));
     shown.put("task_hash", grant.get("task_hash"));

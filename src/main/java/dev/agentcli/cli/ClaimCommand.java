@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ClaimResult;
 import dev.agentcli.error.AgentCliException;
 import java.util.LinkedHashMap;
@@ -31,6 +32,11 @@ final class ClaimCommand extends BaseCommand {
       description = "Recorded with the consumption (default: a new random id).")
   String executionId;
 
+  @Option(
+      names = "--allow-unsigned",
+      description = "Accept a grant that is unsigned by choice even where the task requires signed grants.")
+  boolean allowUnsigned;
+
   ClaimCommand(Context ctx) {
     super(ctx);
   }
@@ -41,7 +47,9 @@ final class ClaimCommand extends BaseCommand {
     String execution = executionId != null ? executionId : ApprovalId.randomHex(ctx.random());
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     ClaimResult claim =
-        workspace.approvals().claim(resolved.task(), resolved.binding(), pinned, execution);
+        workspace
+            .approvals()
+            .claim(resolved.task(), resolved.binding(), pinned, execution, allowUnsigned);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     if (claim instanceof ClaimResult.Refused refused) {
@@ -51,6 +59,7 @@ final class ClaimCommand extends BaseCommand {
       result.put("claimed", true);
       result.put("execution_id", execution);
       result.put("approval", Views.grant(claimed.grant(), workspace.approvals().now()));
+      result.put("rejected", ApprovalService.rejections(claimed.rejected()));
     } else {
       result.put("claimed", false);
       result.put("approval_required", false);

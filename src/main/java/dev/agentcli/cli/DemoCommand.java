@@ -45,25 +45,49 @@ final class DemoCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     Path home = createHome();
-    Path manifest = home.resolve("release.json");
-    String m = manifest.toString();
-    List<Step> steps =
-        List.of(
-            new Step(
-                "An agent tries to run a gated task. Nobody approved it: the gate refuses (77).",
-                77, "exec", m, "deploy"),
-            new Step(
-                "A person approves exactly one run of it. (--signer none: an explicitly unsigned"
-                    + " grant; signed grants use your SSH key.)",
-                0, "approve", m, "deploy", "--by", "alice@example.com", "--reason", "release 1.2.3",
-                "--ttl", "15m", "--signer", "none"),
-            new Step("The agent runs it again: the grant is consumed and the program runs.",
-                0, "exec", m, "deploy"),
-            new Step("The agent replays the same command: the grant was single-use, so it is refused.",
-                77, "exec", m, "deploy"),
-            new Step("No grant can override an auto-reject task.", 77, "exec", m, "wipe"),
-            new Step("The operator lists the grants.", 0, "approvals", "list"),
-            new Step("And reads the audit trail.", 0, "audit"));
+    String m = home.resolve("release.json").toString();
+    String key = home.resolve("alice_key").toString();
+    boolean signed = createKey(home.resolve("alice_key"));
+    List<Step> steps = new ArrayList<>();
+    steps.add(
+        new Step(
+            "An agent tries to run a gated task. Nobody approved it: the gate refuses (77).",
+            77, "exec", m, "deploy"));
+    if (signed) {
+      steps.add(
+          new Step(
+              "The operator trusts alice's SSH key to sign approvals (an OpenSSH allowed_signers"
+                  + " file).",
+              0, "signers", "add", "alice@example.com", key + ".pub"));
+      steps.add(
+          new Step(
+              "Alice approves exactly one run of it, signing the grant with her key.",
+              0, "approve", m, "deploy", "--by", "alice@example.com", "--reason", "release 1.2.3",
+              "--ttl", "15m", "--signing-key", key));
+    } else {
+      steps.add(
+          new Step(
+              "Alice approves exactly one run of it. (ssh-keygen is not installed, so this grant is"
+                  + " explicitly unsigned, and exec is told to accept that.)",
+              0, "approve", m, "deploy", "--by", "alice@example.com", "--reason", "release 1.2.3",
+              "--ttl", "15m", "--signer", "none"));
+    }
+    String[] exec =
+        signed
+            ? new String[] {"exec", m, "deploy"}
+            : new String[] {"exec", m, "deploy", "--allow-unsigned"};
+    steps.add(
+        new Step(
+            "The agent runs it again: the grant's signature verifies, the grant is consumed and"
+                + " the program runs.",
+            0, exec));
+    steps.add(
+        new Step(
+            "The agent replays the same command: the grant was single-use, so it is refused.",
+            77, exec));
+    steps.add(new Step("No grant can override an auto-reject task.", 77, "exec", m, "wipe"));
+    steps.add(new Step("The operator lists the grants.", 0, "approvals", "list"));
+    steps.add(new Step("And reads the audit trail.", 0, "audit"));
     PrintWriter out = out();
     out.println("agentcli demo: a throw-away home in " + home);
     out.println();
@@ -103,6 +127,25 @@ final class DemoCommand extends BaseCommand {
   private static String shellWords(String... args) {
     return String.join(
         " ", List.of(args).stream().map(a -> a.contains(" ") ? "'" + a + "'" : a).toList());
+  }
+
+  /** A throw-away Ed25519 key for the demo's approver; false when ssh-keygen cannot make one. */
+  private static boolean createKey(Path key) {
+    try {
+      Process p =
+          new ProcessBuilder(
+                  "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@example.com", "-f",
+                  key.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return p.waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private Path createHome() {

@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -10,6 +11,7 @@ import dev.agentcli.manifest.Policy;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -44,6 +46,11 @@ final class ExecCommand extends BaseCommand {
       description = "Kill the task after this many ms (may shorten runtime.timeout_ms, not extend it).")
   Long timeoutMs;
 
+  @Option(
+      names = "--allow-unsigned",
+      description = "Accept a grant that is unsigned by choice even where the task requires signed grants.")
+  boolean allowUnsigned;
+
   ExecCommand(Context ctx) {
     super(ctx);
   }
@@ -64,7 +71,8 @@ final class ExecCommand extends BaseCommand {
                   resolved.task(),
                   resolved.binding(),
                   pinned,
-                  Optional.ofNullable(timeoutMs).map(Duration::ofMillis));
+                  Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
+                  allowUnsigned);
     } catch (AgentCliException e) {
       throw target.withApproveHint(e);
     }
@@ -77,6 +85,7 @@ final class ExecCommand extends BaseCommand {
     result.put("task_hash", resolved.binding().taskHash());
     Grant used = outcome.approvalUsed();
     result.put("approval_used", used == null ? null : Views.grant(used, used.consumption().consumedAt()));
+    result.put("rejected", ApprovalService.rejections(outcome.rejected()));
     result.put("result", Views.result(outcome.result()));
     print(result, out -> text(out, outcome, result));
     return outcome.result().timedOut()
@@ -107,13 +116,16 @@ final class ExecCommand extends BaseCommand {
     result.put("policy", policy.id());
     result.put("approval_required", policy == Policy.MANUAL);
     Optional<ApprovalService> approvals = workspace.existingApprovals();
-    Optional<Grant> match =
+    Optional<ClaimAttempt> attempt =
         policy == Policy.MANUAL
-            ? approvals.flatMap(a -> a.peek(resolved.task(), resolved.binding(), pinned))
+            ? approvals.map(a -> a.peek(resolved.task(), resolved.binding(), pinned, allowUnsigned))
             : Optional.empty();
+    Optional<Grant> match = attempt.flatMap(ClaimAttempt::claimed);
     result.put(
         "would_run", policy != Policy.AUTO_REJECT && (policy != Policy.MANUAL || match.isPresent()));
     result.put("would_use", match.map(g -> Views.grant(g, approvals.get().now())).orElse(null));
+    result.put(
+        "rejected", attempt.map(a -> ApprovalService.rejections(a.rejected())).orElse(List.of()));
     result.put("command", Views.command(resolved.task(), resolved.binding()));
     result.put("binding", Output.parseJson(resolved.binding().json(), Map.class));
     print(result, out -> Output.text(out, result));

@@ -70,6 +70,14 @@ public final class GlobalOptions {
     return db != null ? ctx.cwd().resolve(db) : home(ctx).resolve("state").resolve("agentcli.db");
   }
 
+  /** The trust store: $AGENTCLI_ALLOWED_SIGNERS, else {@code <home>/allowed_signers}. */
+  Path allowedSigners(Context ctx) {
+    String fromEnv = ctx.env().get("AGENTCLI_ALLOWED_SIGNERS");
+    return fromEnv != null && !fromEnv.isEmpty()
+        ? ctx.cwd().resolve(fromEnv)
+        : home(ctx).resolve("allowed_signers");
+  }
+
   Duration lockTimeout(Context ctx) {
     long ms;
     if (lockTimeoutMs != null) {

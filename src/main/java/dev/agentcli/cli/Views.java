@@ -3,6 +3,7 @@ package dev.agentcli.cli;
 import static dev.agentcli.approval.Timestamps.format;
 
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.Verdict;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.manifest.Task;
@@ -42,6 +43,16 @@ final class Views {
   static Map<String, Object> grantWithBinding(Grant g, Instant now) {
     Map<String, Object> m = grant(g, now);
     m.put("task_binding", Output.parseJson(g.taskBinding(), Map.class));
+    return m;
+  }
+
+  /** The outcome of checking a grant's signature. */
+  static Map<String, Object> verdict(Grant g, Verdict v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("valid", v.valid());
+    m.put("reason", v.reason());
+    m.put("signer_principal", g.signature() == null ? null : g.approver());
+    m.put("key_fingerprint", v.keyFingerprint());
     return m;
   }
 

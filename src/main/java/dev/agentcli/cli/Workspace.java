@@ -1,10 +1,13 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.exec.GatedExec;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.ManifestLoader;
+import dev.agentcli.signing.AllowedSignersFile;
+import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.store.Database;
 import dev.agentcli.store.SqliteApprovalStore;
 import dev.agentcli.store.SqliteAuditLog;
@@ -52,9 +55,18 @@ final class Workspace implements AutoCloseable {
     return new GatedExec(approvals(), new SqliteAuditLog(database()), new TaskRunner(), ctx.random());
   }
 
+  AllowedSignersFile allowedSigners() {
+    return new AllowedSignersFile(options.allowedSigners(ctx));
+  }
+
   private ApprovalService approvals(Database database) {
     return new ApprovalService(
-        new SqliteApprovalStore(database), new SqliteAuditLog(database), ctx.clock(), ctx.random());
+        new SqliteApprovalStore(database),
+        new SqliteAuditLog(database),
+        ctx.clock(),
+        ctx.random(),
+        new GrantVerifier(allowedSigners()::read),
+        new SshKeygenSigner(ctx.env()));
   }
 
   private Database database() {

@@ -1,10 +1,14 @@
 package dev.agentcli.exec;
 
+import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.Grant;
+import java.util.List;
 
 /**
  * A task that ran through the gate.
  *
  * @param approvalUsed the grant consumed for this run; null when the policy needs none
+ * @param rejected older matching grants refused for their signature and left unconsumed
  */
-public record ExecOutcome(String executionId, Grant approvalUsed, RunResult result) {}
+public record ExecOutcome(
+    String executionId, Grant approvalUsed, List<ClaimAttempt.Rejection> rejected, RunResult result) {}

@@ -12,6 +12,7 @@ import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,17 +38,23 @@ public final class GatedExec {
    * Runs {@code task} if the gate lets it.
    *
    * @param timeout a limit shorter than the bound {@code runtime.timeout_ms}; empty for that one
+   * @param allowUnsigned accept grants unsigned by choice even where the task requires signatures
    * @throws AgentCliException with the gate's code when it refuses
    */
   public ExecOutcome run(
-      Task task, TaskBinding binding, Optional<ApprovalId> pinned, Optional<Duration> timeout) {
+      Task task,
+      TaskBinding binding,
+      Optional<ApprovalId> pinned,
+      Optional<Duration> timeout,
+      boolean allowUnsigned) {
     Optional<Duration> limit = effectiveTimeout(binding, timeout);
     String executionId = ApprovalId.randomHex(random);
-    ClaimResult claim = approvals.claim(task, binding, pinned, executionId);
+    ClaimResult claim = approvals.claim(task, binding, pinned, executionId, allowUnsigned);
     if (claim instanceof ClaimResult.Refused refused) {
       throw new AgentCliException(refused.code(), refused.message(), refused.details());
     }
-    Grant grant = claim instanceof ClaimResult.Claimed claimed ? claimed.grant() : null;
+    ClaimResult.Claimed claimed = claim instanceof ClaimResult.Claimed c ? c : null;
+    Grant grant = claimed == null ? null : claimed.grant();
     String approvalId = grant == null ? null : grant.approvalId().value();
     audit.append(
         event("exec_started", task, binding, approvalId, executionId)
@@ -76,7 +83,8 @@ public final class GatedExec {
                     "stdout_sha256", result.stdout().sha256(),
                     "stderr_sha256", result.stderr().sha256()))
             .build());
-    return new ExecOutcome(executionId, grant, result);
+    return new ExecOutcome(
+        executionId, grant, claimed == null ? List.of() : claimed.rejected(), result);
   }
 
   private static Optional<Duration> effectiveTimeout(TaskBinding binding, Optional<Duration> asked) {

@@ -4,10 +4,15 @@ import java.util.List;
 
 /**
  * A task's {@code approval} block as it applies: the effective policy, the scopes that may approve
- * (empty: anyone), the longest lifetime of a grant, and the risk level.
+ * (empty: anyone), the longest lifetime of a grant, the risk level, and whether grants that are
+ * unsigned by choice are accepted ({@code "signature": "optional"}; the default is required).
  */
 public record ApprovalRules(
-    Policy policy, List<ApproverScope> approverScope, long timeoutS, String riskLevel) {
+    Policy policy,
+    List<ApproverScope> approverScope,
+    long timeoutS,
+    String riskLevel,
+    boolean unsignedAllowed) {
 
   /** Used when the block gives no {@code timeout_s}, as in the Node tool. */
   public static final long DEFAULT_TIMEOUT_S = 3600;

@@ -238,7 +238,7 @@ public final class ManifestParser {
 
   private ApprovalRules approval(JsonNode block, String path) {
     if (block == null || block.isNull()) {
-      return new ApprovalRules(Policy.NONE, List.of(), ApprovalRules.DEFAULT_TIMEOUT_S, null);
+      return new ApprovalRules(Policy.NONE, List.of(), ApprovalRules.DEFAULT_TIMEOUT_S, null, false);
     }
     if (!block.isObject()) {
       problems.add(new Problem(path, "must be an object"));
@@ -291,7 +291,13 @@ public final class ManifestParser {
       timeoutS = t == null ? timeoutS : t;
     }
     String risk = text(block, "risk_level", path, false);
-    return policy == null ? null : new ApprovalRules(policy, scopes, timeoutS, risk);
+    String signature = text(block, "signature", path, false);
+    if (signature != null && !signature.equals("required") && !signature.equals("optional")) {
+      problems.add(new Problem(path + ".signature", "must be \"required\" or \"optional\", not \"" + signature + "\""));
+    }
+    return policy == null
+        ? null
+        : new ApprovalRules(policy, scopes, timeoutS, risk, "optional".equals(signature));
   }
 
   private Long positive(JsonNode node, String path, long max) {

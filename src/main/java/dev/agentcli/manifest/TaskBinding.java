@@ -86,10 +86,27 @@ public record TaskBinding(String taskHash, String json, Command command) {
     approval.put("approver_scope", rules.approverScope().stream().map(ApproverScope::text).toList());
     approval.put("timeout_s", rules.timeoutS());
     approval.put("risk_level", rules.riskLevel());
+    approval.put("signature", rules.unsignedAllowed() ? "optional" : "required");
     binding.put("approval", approval);
     String json = CanonicalJson.write(binding);
     return new TaskBinding(Sha256.of(json), json, command);
   }
+
+  /**
+   * Whether a stored binding's approval block accepts grants unsigned by choice. A grant matches a
+   * task only with the task's exact hash, so this is what exec would decide for it.
+   */
+  public static boolean unsignedAllowed(String bindingJson) {
+    try {
+      return "optional"
+          .equals(READER.readTree(bindingJson).path("approval").path("signature").asText());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false;
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper READER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static Path realCwd(Task task, Path baseDir) {
     Path cwd;

@@ -2,11 +2,13 @@ package dev.agentcli.store;
 
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalStore;
+import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.ClaimRequest;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.RevokeOutcome;
 import dev.agentcli.approval.Timestamps;
+import dev.agentcli.approval.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -86,17 +88,17 @@ public final class SqliteApprovalStore implements ApprovalStore {
   }
 
   @Override
-  public Optional<Grant> claim(ClaimRequest request, Clock clock) {
+  public ClaimAttempt claim(ClaimRequest request, Clock clock, ClaimAttempt.Check check) {
     return db.inTransaction(
         c -> {
           // Read inside the transaction, after BEGIN IMMEDIATE took the write lock: a grant that
           // expired while this process waited for the lock is not used.
           Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-          Optional<Grant> found = firstClaimable(c, request, now);
-          if (found.isEmpty()) {
+          ClaimAttempt found = firstAccepted(c, request, now, check);
+          if (found.claimed().isEmpty()) {
             return found;
           }
-          String id = found.get().approvalId().value();
+          String id = found.claimed().get().approvalId().value();
           String at = Timestamps.format(now);
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -115,17 +117,19 @@ public final class SqliteApprovalStore implements ApprovalStore {
               throw new SQLException("grant " + id + " changed under the write lock");
             }
           }
-          return find(c, id);
+          return new ClaimAttempt(find(c, id), found.rejected());
         });
   }
 
   @Override
-  public Optional<Grant> peek(ClaimRequest request, Instant now) {
-    return db.read(c -> firstClaimable(c, request, now));
+  public ClaimAttempt peek(ClaimRequest request, Instant now, ClaimAttempt.Check check) {
+    return db.read(c -> firstAccepted(c, request, now, check));
   }
 
-  private static Optional<Grant> firstClaimable(Connection c, ClaimRequest request, Instant now)
-      throws SQLException {
+  /** Walks the live matching grants, oldest first, until one passes {@code check}. */
+  private static ClaimAttempt firstAccepted(
+      Connection c, ClaimRequest request, Instant now, ClaimAttempt.Check check) throws SQLException {
+    List<ClaimAttempt.Rejection> rejected = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(claimableSql(request.pinned().isPresent()))) {
       ps.setString(1, request.workflowId());
       ps.setString(2, request.taskId());
@@ -134,15 +138,23 @@ public final class SqliteApprovalStore implements ApprovalStore {
       if (request.pinned().isPresent()) {
         ps.setString(5, request.pinned().get().value());
       }
-      return one(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Grant candidate = grant(rs);
+          Verdict verdict = check.check(candidate);
+          if (verdict.valid()) {
+            return new ClaimAttempt(Optional.of(candidate), rejected);
+          }
+          rejected.add(new ClaimAttempt.Rejection(candidate, verdict));
+        }
+      }
     }
+    return new ClaimAttempt(Optional.empty(), rejected);
   }
 
-  /** The oldest live grant of one task binding, or only the pinned one. */
+  /** The live grants of one task binding, oldest first, or only the pinned one. */
   static String claimableSql(boolean pinned) {
-    return CLAIMABLE
-        + (pinned ? " AND g.approval_id = ?" : "")
-        + " ORDER BY g.granted_at, g.rowid LIMIT 1";
+    return CLAIMABLE + (pinned ? " AND g.approval_id = ?" : "") + " ORDER BY g.granted_at, g.rowid";
   }
 
   @Override

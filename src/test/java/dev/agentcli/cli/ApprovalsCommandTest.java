@@ -26,9 +26,9 @@ class ApprovalsCommandTest {
             "m.json",
             "{\"version\": \"0.2\", \"workflows\": ["
                 + "{\"id\": \"release\", \"tasks\": [{\"id\": \"deploy\", \"shell\": {\"program\": \"echo\","
-                + " \"args\": [\"s3cret-value\"]}, \"approval\": {\"policy\": \"manual\"}}]},"
+                + " \"args\": [\"s3cret-value\"]}, \"approval\": {\"policy\": \"manual\", \"signature\": \"optional\"}}]},"
                 + "{\"id\": \"ops\", \"tasks\": [{\"id\": \"restart\", \"shell\": {\"program\": \"true\"},"
-                + " \"approval\": {\"policy\": \"manual\", \"timeout_s\": 60}}]}]}");
+                + " \"approval\": {\"policy\": \"manual\", \"timeout_s\": 60, \"signature\": \"optional\"}}]}]}");
   }
 
   String approve(String task, String... more) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GateTest {
   static final String MANUAL =
       "{\"policy\": \"manual\", \"approver_scope\": \"domain:example.com\", \"timeout_s\": 900,"
-          + " \"risk_level\": \"high\"}";
+          + " \"risk_level\": \"high\", \"signature\": \"optional\"}";
 
   @TempDir Path home;
   Cli cli;
@@ -184,12 +184,25 @@ class GateTest {
   }
 
   @Test
-  void sshSignerFailsCleanlyAndWritesNothing() {
+  void signingWithoutAKeyFailsCleanlyAndWritesNothing() {
     Cli.Result r = cli.run("approve", manifest, "deploy", "--by", "alice@example.com");
-    assertEquals(69, r.status(), r.toString());
-    assertEquals("signer_unavailable", r.code());
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("approval_signature_invalid", r.code());
+    assertTrue(r.error().path("error").asText().contains("no SSH key"), r.toString());
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
     assertEquals("input_invalid", cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "gpg").code());
+  }
+
+  @Test
+  void unsignedGrantIsRefusedWhereTheTaskRequiresSignatures() {
+    String strict = cli.manifest("strict.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    assertEquals(0, cli.run("approve", strict, "deploy", "--by", "ops", "--signer", "none").status());
+    Cli.Result refused = cli.run("exec", strict, "deploy");
+    assertEquals(77, refused.status(), refused.toString());
+    assertEquals("approval_signature_invalid", refused.code());
+    assertTrue(refused.error().path("error").asText().contains("unsigned"), refused.toString());
+    assertEquals(1, cli.run("approvals", "list", "--status", "pending").json().path("count").asInt());
+    assertEquals(0, cli.run("exec", strict, "deploy", "--allow-unsigned").status());
   }
 
   @Test
@@ -219,13 +232,13 @@ class GateTest {
 
   @Test
   void requiredTrueWithoutPolicyMeansManual() {
-    String m = cli.manifest("q.json", Cli.oneTask("{\"required\": true}", "true"));
+    String m = cli.manifest("q.json", Cli.oneTask("{\"required\": true, \"signature\": \"optional\"}", "true"));
     assertEquals("approval_required", cli.run("exec", m, "deploy").code());
   }
 
   @Test
   void execExitsWithTheTasksOwnStatus() {
-    String m = cli.manifest("f.json", Cli.oneTask("{\"policy\": \"manual\"}", "sh", "-c", "echo oops >&2; exit 3"));
+    String m = cli.manifest("f.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c", "echo oops >&2; exit 3"));
     assertEquals(0, cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none").status());
     Cli.Result r = cli.run("exec", m, "deploy");
     assertEquals(3, r.status(), r.toString());
@@ -256,7 +269,7 @@ class GateTest {
 
   @Test
   void missingProgramExits127AndBurnsNoGrant() {
-    String m = cli.manifest("p.json", Cli.oneTask("{\"policy\": \"manual\"}", "no-such-program-agentcli"));
+    String m = cli.manifest("p.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "no-such-program-agentcli"));
     Cli.Result approve = cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none");
     assertEquals(127, approve.status(), approve.toString());
     assertEquals("program_not_found", approve.code());
@@ -290,7 +303,7 @@ class GateTest {
     String approving =
         "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"release\", \"tasks\": ["
             + "{\"id\": \"deploy\", \"description\": \"%s\", \"shell\": {\"program\": \"echo\", \"args\": [\"%s\"],"
-            + " \"env\": {\"STAGE\": \"%s\"}}, \"approval\": {\"policy\": \"manual\"}},"
+            + " \"env\": {\"STAGE\": \"%s\"}}, \"approval\": {\"policy\": \"manual\", \"signature\": \"optional\"}},"
             + "{\"id\": \"other\", \"shell\": {\"program\": \"%s\"}}]}]}";
     manifest = cli.manifest("d.json", String.format(approving, "v1", "prod", "blue", "true"));
     assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());

@@ -93,7 +93,7 @@ class InputErrorsTest {
 
   @Test
   void validateAcceptsAValidManifestAndListsItsTasks() {
-    String m = cli.manifest("ok.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    String m = cli.manifest("ok.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Cli.Result r = cli.run("validate", m);
     assertEquals(0, r.status(), r.toString());
     assertTrue(r.json().path("ok").asBoolean());
@@ -108,7 +108,7 @@ class InputErrorsTest {
 
   @Test
   void unknownTaskListsTheKnownOnes() {
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Cli.Result r = cli.run("exec", m, "deplyo");
     assertEquals(65, r.status());
     assertEquals("task_not_found", r.code());
@@ -147,7 +147,7 @@ class InputErrorsTest {
 
   @Test
   void badLockTimeoutIsAnInputError() {
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     assertEquals("input_invalid", cli.run("claim", m, "deploy", "--lock-timeout-ms", "-1").code());
     cli.env("AGENTCLI_LOCK_TIMEOUT_MS", "soon");
     assertEquals("input_invalid", cli.run("claim", m, "deploy").code());

@@ -65,6 +65,7 @@ class TaskBindingTest {
             BASE.replace("\"manual\"}", "\"manual\", \"timeout_s\": 60}"),
             BASE.replace("\"manual\"}", "\"manual\", \"approver_scope\": \"bob\"}"),
             BASE.replace("\"manual\"}", "\"manual\", \"risk_level\": \"low\"}"),
+            BASE.replace("\"manual\"}", "\"manual\", \"signature\": \"optional\"}"),
             BASE.replace("\"manual\"", "\"auto-approve\""),
             BASE.replace("\"approval\"", "\"runtime\": {\"timeout_ms\": 5}, \"approval\""),
             BASE.replace("\"t\"", "\"u\""))) {

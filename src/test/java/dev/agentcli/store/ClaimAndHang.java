@@ -55,6 +55,9 @@ public final class ClaimAndHang {
           }
         };
     new SqliteApprovalStore(db)
-        .claim(new ClaimRequest(task[0], task[1], task[2], Optional.empty(), "victim"), hanging);
+        .claim(
+            new ClaimRequest(task[0], task[1], task[2], Optional.empty(), "victim"),
+            hanging,
+            grant -> new dev.agentcli.approval.Verdict(true, "helper", null));
   }
 }

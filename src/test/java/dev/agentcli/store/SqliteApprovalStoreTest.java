@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.ClaimRequest;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
 import dev.agentcli.approval.RevokeOutcome;
+import dev.agentcli.approval.Verdict;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteApprovalStoreTest {
   static final Instant T0 = Instant.parse("2026-11-26T12:00:00.000Z");
   static final String HASH = "sha256:" + "ab".repeat(32);
+
+  static final ClaimAttempt.Check ACCEPT = g -> new Verdict(true, "accepted in test", null);
 
   @TempDir Path dir;
   Database db;
@@ -68,18 +72,18 @@ class SqliteApprovalStoreTest {
   void claimConsumesOnceAndRecordsTheConsumption() {
     Grant g = grant(T0, Duration.ofMinutes(5), HASH);
     store.insert(g);
-    Grant claimed = store.claim(request(Optional.empty()), at(T0.plusSeconds(1))).orElseThrow();
+    Grant claimed = store.claim(request(Optional.empty()), at(T0.plusSeconds(1)), ACCEPT).claimed().orElseThrow();
     assertEquals(g.approvalId(), claimed.approvalId());
     assertEquals("exec-1", claimed.consumption().executionId());
     assertEquals(T0.plusSeconds(1), claimed.consumption().consumedAt());
     assertEquals(GrantStatus.CONSUMED, claimed.status(T0.plusSeconds(1)));
-    assertTrue(store.claim(request(Optional.empty()), at(T0.plusSeconds(2))).isEmpty());
+    assertTrue(store.claim(request(Optional.empty()), at(T0.plusSeconds(2)), ACCEPT).claimed().isEmpty());
   }
 
   @Test
   void claimIgnoresGrantsOfAnotherBinding() {
     store.insert(grant(T0, Duration.ofMinutes(5), "sha256:" + "cd".repeat(32)));
-    assertTrue(store.claim(request(Optional.empty()), at(T0)).isEmpty());
+    assertTrue(store.claim(request(Optional.empty()), at(T0), ACCEPT).claimed().isEmpty());
   }
 
   @Test
@@ -91,9 +95,9 @@ class SqliteApprovalStoreTest {
     store.insert(expired);
     store.insert(older);
     Clock later = at(T0.plusSeconds(10));
-    assertEquals(older.approvalId(), store.claim(request(Optional.empty()), later).orElseThrow().approvalId());
-    assertEquals(newer.approvalId(), store.claim(request(Optional.empty()), later).orElseThrow().approvalId());
-    assertTrue(store.claim(request(Optional.empty()), later).isEmpty());
+    assertEquals(older.approvalId(), store.claim(request(Optional.empty()), later, ACCEPT).claimed().orElseThrow().approvalId());
+    assertEquals(newer.approvalId(), store.claim(request(Optional.empty()), later, ACCEPT).claimed().orElseThrow().approvalId());
+    assertTrue(store.claim(request(Optional.empty()), later, ACCEPT).claimed().isEmpty());
     assertEquals(GrantStatus.EXPIRED, store.find(expired.approvalId()).orElseThrow().status(T0.plusSeconds(10)));
   }
 
@@ -105,8 +109,8 @@ class SqliteApprovalStoreTest {
     store.insert(newer);
     assertEquals(
         newer.approvalId(),
-        store.claim(request(Optional.of(newer.approvalId())), at(T0)).orElseThrow().approvalId());
-    assertTrue(store.claim(request(Optional.of(newer.approvalId())), at(T0)).isEmpty());
+        store.claim(request(Optional.of(newer.approvalId())), at(T0), ACCEPT).claimed().orElseThrow().approvalId());
+    assertTrue(store.claim(request(Optional.of(newer.approvalId())), at(T0), ACCEPT).claimed().isEmpty());
   }
 
   @Test
@@ -138,7 +142,7 @@ class SqliteApprovalStoreTest {
             return this;
           }
         };
-    assertTrue(store.claim(request(Optional.empty()), probing).isPresent());
+    assertTrue(store.claim(request(Optional.empty()), probing, ACCEPT).claimed().isPresent());
     assertEquals(List.of("locked"), seen);
   }
 
@@ -172,6 +176,25 @@ class SqliteApprovalStoreTest {
   }
 
   @Test
+  void grantThatFailsTheCheckIsSkippedReportedAndLeftPending() {
+    Grant forged = grant(T0, Duration.ofMinutes(5), HASH);
+    Grant valid = grant(T0.plusSeconds(1), Duration.ofMinutes(5), HASH);
+    store.insert(forged);
+    store.insert(valid);
+    ClaimAttempt.Check onlyValid =
+        g -> new Verdict(g.approvalId().equals(valid.approvalId()), "forged in test", null);
+    ClaimAttempt attempt = store.claim(request(Optional.empty()), at(T0), onlyValid);
+    assertEquals(valid.approvalId(), attempt.claimed().orElseThrow().approvalId());
+    assertEquals(1, attempt.rejected().size());
+    assertEquals(forged.approvalId(), attempt.rejected().get(0).grant().approvalId());
+    assertEquals(GrantStatus.PENDING, store.find(forged.approvalId()).orElseThrow().status(T0));
+
+    ClaimAttempt none = store.claim(request(Optional.empty()), at(T0), onlyValid);
+    assertTrue(none.claimed().isEmpty());
+    assertEquals(1, none.rejected().size());
+  }
+
+  @Test
   void revokeDecidesByTheGrantsState() {
     Grant pending = grant(T0, Duration.ofMinutes(5), HASH);
     store.insert(pending);
@@ -179,7 +202,7 @@ class SqliteApprovalStoreTest {
     assertEquals(RevokeOutcome.ALREADY_REVOKED, store.revoke(pending.approvalId(), "sec", "why", at(T0)));
     Grant used = grant(T0, Duration.ofMinutes(5), HASH);
     store.insert(used);
-    store.claim(request(Optional.empty()), at(T0));
+    store.claim(request(Optional.empty()), at(T0), ACCEPT).claimed();
     assertEquals(RevokeOutcome.ALREADY_CONSUMED, store.revoke(used.approvalId(), null, null, at(T0)));
     assertEquals(RevokeOutcome.NOT_FOUND, store.revoke(ApprovalId.random(random), null, null, at(T0)));
   }
@@ -206,7 +229,7 @@ class SqliteApprovalStoreTest {
             db.inTransaction(
                 c -> c.createStatement().executeUpdate(
                     "UPDATE grants SET expires_at = 'tomorrow' WHERE approval_id = '" + g.approvalId() + "'")));
-    store.claim(request(Optional.empty()), at(T0));
+    store.claim(request(Optional.empty()), at(T0), ACCEPT).claimed();
     assertThrows(
         dev.agentcli.error.AgentCliException.class,
         () ->

@@ -1,0 +1,23 @@
+package dev.agentcli.approval;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a claim found: the grant it consumed (if any) and the matching grants it refused to
+ * consume, oldest first, each with the reason.
+ */
+public record ClaimAttempt(Optional<Grant> claimed, List<Rejection> rejected) {
+  public ClaimAttempt {
+    rejected = List.copyOf(rejected);
+  }
+
+  /** A matching grant that failed its check; it is left as it was. */
+  public record Rejection(Grant grant, Verdict verdict) {}
+
+  /** Decides, inside the claim's transaction, whether a matching grant may be consumed. */
+  @FunctionalInterface
+  public interface Check {
+    Verdict check(Grant grant);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.agentcli.approval;
+
+import dev.agentcli.signing.AllowedSigners;
+import dev.agentcli.signing.SshSignature;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Checks a grant before it may be consumed, in-process: the SSHSIG signature over the grant's
+ * payload, by a key that allowed_signers trusts for the grant's approver in the {@code agentcli}
+ * namespace. The trust store is read only when a signed grant is checked.
+ */
+public final class GrantVerifier {
+  /** The value of {@code signature_method} for SSHSIG grants. */
+  public static final String METHOD = "ssh-signature";
+
+  private final Supplier<AllowedSigners> trust;
+  private AllowedSigners loaded;
+
+  public GrantVerifier(Supplier<AllowedSigners> trust) {
+    this.trust = trust;
+  }
+
+  /**
+   * @param allowUnsigned whether a grant unsigned by choice is acceptable for this task
+   */
+  public Verdict verify(Grant g, boolean allowUnsigned, Instant now) {
+    Grant.Signature sig = g.signature();
+    if (sig == null) {
+      if (!g.unsignedExplicit()) {
+        return Verdict.refused("the grant has no signature", null);
+      }
+      return allowUnsigned
+          ? Verdict.ok("unsigned by choice, and this task allows unsigned grants", null)
+          : Verdict.refused(
+              "the grant is unsigned, and this task needs a signed grant (approval.signature is"
+                  + " required; exec --allow-unsigned overrides)",
+              null);
+    }
+    if (!METHOD.equals(sig.method()) || !GrantPayload.NAMESPACE.equals(sig.namespace())) {
+      return Verdict.refused("unknown signature method or namespace", sig.keyFingerprint());
+    }
+    SshSignature parsed;
+    try {
+      parsed = SshSignature.parseArmored(String.valueOf(sig.signature()));
+    } catch (RuntimeException e) {
+      return Verdict.refused("the signature cannot be read: " + e.getMessage(), sig.keyFingerprint());
+    }
+    String fingerprint = parsed.publicKey().fingerprint();
+    String payload = GrantPayload.of(g);
+    if (!payload.equals(sig.signedPayload())) {
+      return Verdict.refused("signed fields of the grant were changed after signing", fingerprint);
+    }
+    if (!parsed.verifies(payload.getBytes(StandardCharsets.UTF_8), GrantPayload.NAMESPACE)) {
+      return Verdict.refused(
+          "the signature does not verify (wrong namespace, algorithm or data)", fingerprint);
+    }
+    if (!fingerprint.equals(sig.keyFingerprint())) {
+      return Verdict.refused("the recorded key fingerprint is not the signing key's", fingerprint);
+    }
+    Optional<String> refusal =
+        trusted().refusal(g.approver(), parsed.publicKey(), GrantPayload.NAMESPACE, now);
+    return refusal
+        .map(why -> Verdict.refused(why, fingerprint))
+        .orElseGet(() -> Verdict.ok("signed by " + g.approver() + " with " + fingerprint, fingerprint));
+  }
+
+  private AllowedSigners trusted() {
+    if (loaded == null) {
+      loaded = trust.get();
+    }
+    return loaded;
+  }
+}

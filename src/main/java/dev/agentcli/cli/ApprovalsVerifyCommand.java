@@ -1,0 +1,81 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.GrantQuery;
+import dev.agentcli.approval.Verdict;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "verify",
+    description =
+        "Check grants' signatures against allowed_signers without consuming them. Exits 0 when all"
+            + " verify, 77 (approval_signature_invalid) when any does not.")
+final class ApprovalsVerifyCommand extends BaseCommand {
+  static final class Which {
+    @Parameters(paramLabel = "<approval-id>", description = "The grant to check.")
+    String id;
+
+    @Option(names = "--all", required = true, description = "Check every grant.")
+    boolean all;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Which which;
+
+  ApprovalsVerifyCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    List<Map<String, Object>> results = new ArrayList<>();
+    int invalid = 0;
+    Optional<ApprovalService> existing =
+        which.all ? workspace.existingApprovals() : Optional.of(ApprovalsShowCommand.existing(workspace, which.id));
+    if (existing.isPresent()) {
+      ApprovalService approvals = existing.get();
+      List<Grant> grants =
+          which.all
+              ? approvals.list(new GrantQuery(Optional.empty(), Optional.empty(), Optional.empty(), Integer.MAX_VALUE))
+              : List.of(approvals.show(new ApprovalId(which.id)));
+      for (Grant g : grants) {
+        Verdict verdict = approvals.verify(g);
+        invalid += verdict.valid() ? 0 : 1;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("approval_id", g.approvalId().value());
+        row.put("status", g.status(approvals.now()).id());
+        row.putAll(Views.verdict(g, verdict));
+        results.add(row);
+      }
+    }
+    if (!which.all && invalid > 0) {
+      throw new AgentCliException(
+          ErrorCode.APPROVAL_SIGNATURE_INVALID,
+          "grant " + which.id + " does not verify: " + results.get(0).get("reason"),
+          results.get(0));
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", invalid == 0);
+    result.put("checked", results.size());
+    result.put("invalid", invalid);
+    result.put("grants", results);
+    print(
+        result,
+        out ->
+            Output.table(
+                out, results, List.of("approval_id", "status", "valid", "signer_principal", "reason")));
+    return invalid == 0 ? 0 : ErrorCode.APPROVAL_SIGNATURE_INVALID.exitStatus();
+  }
+}

@@ -1,0 +1,40 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.signing.AllowedSigners;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "list", description = "List the trusted keys with their principals and namespaces.")
+final class SignersListCommand extends BaseCommand {
+  SignersListCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    List<Map<String, Object>> signers =
+        workspace.allowedSigners().read().entries().stream().map(SignersListCommand::view).toList();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("allowed_signers", workspace.allowedSigners().path().toString());
+    result.put("count", signers.size());
+    result.put("signers", signers);
+    print(
+        result,
+        out -> Output.table(out, signers, List.of("principals", "key_type", "key_fingerprint", "namespaces")));
+    return 0;
+  }
+
+  static Map<String, Object> view(AllowedSigners.Entry e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("line", e.line());
+    m.put("principals", e.principals());
+    m.put("key_type", e.key().type());
+    m.put("key_fingerprint", e.key().fingerprint());
+    m.put("namespaces", e.namespaces());
+    m.put("cert_authority", e.certAuthority());
+    return m;
+  }
+}
