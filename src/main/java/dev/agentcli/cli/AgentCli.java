@@ -5,6 +5,7 @@ import dev.agentcli.error.ErrorCode;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,30 +29,38 @@ import picocli.CommandLine.Spec;
           + " 66 not found; 69 unavailable; 70 internal; 75 lock timeout (retry); 77 refused by"
           + " the gate; 124 timed out; 126 not executable; 127 not found.",
       "Environment: AGENTCLI_HOME (default ~/.agentcli), AGENTCLI_LOCK_TIMEOUT_MS."
-    },
-    subcommands = {
-      ApproveCommand.class,
-      ExecCommand.class,
-      ClaimCommand.class,
-      ApprovalsCommand.class,
-      AuditCommand.class,
-      SignersCommand.class,
-      ValidateCommand.class,
-      DemoCommand.class,
-      CommandLine.HelpCommand.class
     })
 public final class AgentCli implements Runnable {
+  /**
+   * The commands, by name. Building a command's model costs reflection over all its options, so
+   * only the command being run is registered; all of them only for help and usage errors.
+   */
+  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("approve", ApproveCommand.class);
+    COMMANDS.put("exec", ExecCommand.class);
+    COMMANDS.put("claim", ClaimCommand.class);
+    COMMANDS.put("approvals", ApprovalsCommand.class);
+    COMMANDS.put("audit", AuditCommand.class);
+    COMMANDS.put("signers", SignersCommand.class);
+    COMMANDS.put("validate", ValidateCommand.class);
+    COMMANDS.put("demo", DemoCommand.class);
+    COMMANDS.put("help", CommandLine.HelpCommand.class);
+  }
+
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+        spec.commandLine(), "a command is required: " + String.join(", ", COMMANDS.keySet()));
   }
 
   /** Runs agentcli with {@code args} in {@code ctx} and returns the exit status. */
   public static int execute(Context ctx, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = commandLine(ctx);
+    Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
+    CommandLine cli = only == null ? commandLine(ctx) : commandLine(ctx, args[0], only);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(
@@ -69,9 +78,15 @@ public final class AgentCli implements Runnable {
     return cli.execute(args);
   }
 
-  /** The command tree, its commands built with {@code ctx}. */
+  /** The whole command tree, its commands built with {@code ctx}. */
   static CommandLine commandLine(Context ctx) {
-    return new CommandLine(new AgentCli(), new Factory(ctx));
+    CommandLine cli = new CommandLine(new AgentCli(), new Factory(ctx));
+    COMMANDS.forEach((name, type) -> cli.addSubcommand(name, type));
+    return cli;
+  }
+
+  private static CommandLine commandLine(Context ctx, String name, Class<?> type) {
+    return new CommandLine(new AgentCli(), new Factory(ctx)).addSubcommand(name, type);
   }
 
   private static boolean wantsText(String[] args) {
