@@ -1,6 +1,6 @@
 package dev.agentcli.approval;
 
-import dev.agentcli.manifest.CanonicalJson;
+import dev.agentcli.json.Json;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,6 +31,6 @@ public final class GrantPayload {
     m.put("granted_at", Timestamps.format(g.grantedAt()));
     m.put("expires_at", Timestamps.format(g.expiresAt()));
     m.put("unsigned_explicit", g.unsignedExplicit());
-    return CanonicalJson.write(m);
+    return Json.canonical(m);
   }
 }

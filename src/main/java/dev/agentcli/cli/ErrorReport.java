@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.error.AgentCliException;
+import dev.agentcli.json.Json;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class ErrorReport {
         err.println("  " + hint);
       }
     } else {
-      err.println(Output.compactJson(json(e)));
+      err.println(Json.compact(json(e)));
     }
     err.flush();
   }

@@ -7,6 +7,7 @@ import dev.agentcli.approval.Grant;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.ExecOutcome;
+import dev.agentcli.json.Json;
 import dev.agentcli.manifest.Policy;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -127,7 +128,7 @@ final class ExecCommand extends BaseCommand {
     result.put(
         "rejected", attempt.map(a -> ApprovalService.rejections(a.rejected())).orElse(List.of()));
     result.put("command", Views.command(resolved.task(), resolved.binding()));
-    result.put("binding", Output.parseJson(resolved.binding().json(), Map.class));
+    result.put("binding", Json.parseObject(resolved.binding().json()));
     print(result, out -> Output.text(out, result));
     return 0;
   }

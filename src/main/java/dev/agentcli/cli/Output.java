@@ -1,44 +1,17 @@
 package dev.agentcli.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.agentcli.json.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 
 /** Prints results: pretty JSON for machines, aligned text for people. */
 final class Output {
-  private static final ObjectMapper PRETTY =
-      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-  private static final ObjectMapper COMPACT = new ObjectMapper();
-
   private Output() {}
 
   static void json(PrintWriter out, Object value) {
-    out.println(write(PRETTY, value));
+    out.println(Json.pretty(value));
     out.flush();
-  }
-
-  static String compactJson(Object value) {
-    return write(COMPACT, value);
-  }
-
-  static <T> T parseJson(String json, Class<T> type) {
-    try {
-      return COMPACT.readValue(json, type);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored JSON is not JSON: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  private static String write(ObjectMapper mapper, Object value) {
-    try {
-      return mapper.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("result not representable as JSON", e);
-    }
   }
 
   /** Prints a map as aligned {@code key  value} lines, nested maps and lists indented. */

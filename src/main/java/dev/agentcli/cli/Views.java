@@ -6,6 +6,7 @@ import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.Verdict;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.exec.RunResult;
+import dev.agentcli.json.Json;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import java.time.Instant;
@@ -42,7 +43,7 @@ final class Views {
   /** A grant with the binding it approved, parsed for display. */
   static Map<String, Object> grantWithBinding(Grant g, Instant now) {
     Map<String, Object> m = grant(g, now);
-    m.put("task_binding", Output.parseJson(g.taskBinding(), Map.class));
+    m.put("task_binding", Json.parseObject(g.taskBinding()));
     return m;
   }
 

@@ -1,16 +1,11 @@
 package dev.agentcli.manifest;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.json.Json;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,20 +23,7 @@ public final class ManifestParser {
   private static final Set<String> VERSIONS = Set.of("0.1", "0.2");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final int MAX_NESTING = 64;
   private static final long MAX_TIMEOUT_S = 30L * 24 * 3600;
-
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-
-  static {
-    JSON.getFactory()
-        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
-  }
 
   private final List<Problem> problems = new ArrayList<>();
 
@@ -83,40 +65,42 @@ public final class ManifestParser {
   private record Parsed(String version, List<Task> tasks) {}
 
   private Parsed parse(byte[] bytes) {
-    JsonNode root;
+    Object root;
     try {
-      root = JSON.readTree(bytes);
+      root = Json.parse(bytes);
     } catch (JsonProcessingException e) {
-      problems.add(new Problem("$", "not valid JSON: " + e.getOriginalMessage() + location(e)));
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      problems.add(new Problem("$", "not valid JSON: " + e.getOriginalMessage() + where));
       return new Parsed(null, List.of());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       problems.add(new Problem("$", "not readable as JSON: " + e.getMessage()));
       return new Parsed(null, List.of());
     }
-    if (root == null || !root.isObject()) {
+    if (!(root instanceof Map<?, ?> manifest)) {
       problems.add(new Problem("$", "must be a JSON object"));
       return new Parsed(null, List.of());
     }
     String version = null;
-    JsonNode v = root.get("version");
+    Object v = manifest.get("version");
     if (v == null) {
       problems.add(new Problem("$.version", "required (\"0.1\" or \"0.2\")"));
-    } else if (!v.isTextual() || !VERSIONS.contains(v.asText())) {
-      problems.add(new Problem("$.version", "must be \"0.1\" or \"0.2\", not " + v));
+    } else if (!(v instanceof String text) || !VERSIONS.contains(text)) {
+      problems.add(new Problem("$.version", "must be \"0.1\" or \"0.2\", not " + show(v)));
     } else {
-      version = v.asText();
+      version = text;
     }
     List<Task> tasks = new ArrayList<>();
-    JsonNode workflows = root.get("workflows");
-    if (workflows == null || !workflows.isArray()) {
+    if (!(manifest.get("workflows") instanceof List<?> workflows)) {
       problems.add(new Problem("$.workflows", "required: an array of workflows"));
       return new Parsed(version, tasks);
     }
     Set<String> workflowIds = new HashSet<>();
     for (int w = 0; w < workflows.size(); w++) {
       String wPath = "$.workflows[" + w + "]";
-      JsonNode workflow = workflows.get(w);
-      if (!workflow.isObject()) {
+      if (!(workflows.get(w) instanceof Map<?, ?> workflow)) {
         problems.add(new Problem(wPath, "must be an object"));
         continue;
       }
@@ -124,16 +108,14 @@ public final class ManifestParser {
       if (workflowId != null && !workflowIds.add(workflowId)) {
         problems.add(new Problem(wPath + ".id", "duplicate workflow id '" + workflowId + "'"));
       }
-      JsonNode taskNodes = workflow.get("tasks");
-      if (taskNodes == null || !taskNodes.isArray()) {
+      if (!(workflow.get("tasks") instanceof List<?> taskList)) {
         problems.add(new Problem(wPath + ".tasks", "required: an array of tasks"));
         continue;
       }
       Set<String> taskIds = new HashSet<>();
-      for (int t = 0; t < taskNodes.size(); t++) {
+      for (int t = 0; t < taskList.size(); t++) {
         String tPath = wPath + ".tasks[" + t + "]";
-        JsonNode task = taskNodes.get(t);
-        if (!task.isObject()) {
+        if (!(taskList.get(t) instanceof Map<?, ?> task)) {
           problems.add(new Problem(tPath, "must be an object"));
           continue;
         }
@@ -150,83 +132,80 @@ public final class ManifestParser {
     return new Parsed(version, tasks);
   }
 
-  private static String location(JsonProcessingException e) {
-    return e.getLocation() == null
-        ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+  /** A value as it would appear in JSON, for messages. */
+  private static String show(Object value) {
+    return value instanceof String s ? Json.compact(s) : Json.compact(value);
   }
 
-  private String id(JsonNode owner, String path) {
-    JsonNode id = owner.get("id");
+  private String id(Map<?, ?> owner, String path) {
+    Object id = owner.get("id");
     if (id == null) {
       problems.add(new Problem(path + ".id", "required"));
       return null;
     }
-    if (!id.isTextual() || !ID.matcher(id.asText()).matches()) {
+    if (!(id instanceof String text) || !ID.matcher(text).matches()) {
       problems.add(
           new Problem(
               path + ".id",
-              "must be a string of letters, digits and . _ : @ + - (at most 200), not " + id));
+              "must be a string of letters, digits and . _ : @ + - (at most 200), not " + show(id)));
       return null;
     }
-    return id.asText();
+    return text;
   }
 
-  private Task task(String workflowId, String taskId, JsonNode task, String path) {
+  private Task task(String workflowId, String taskId, Map<?, ?> task, String path) {
     int before = problems.size();
-    JsonNode shell = task.get("shell");
     String program = null;
     List<String> args = new ArrayList<>();
     String cwd = null;
     Map<String, String> env = new LinkedHashMap<>();
     String stdin = null;
-    if (shell == null || !shell.isObject()) {
+    if (!(task.get("shell") instanceof Map<?, ?> shell)) {
       problems.add(new Problem(path + ".shell", "required: an object with a program"));
     } else {
-      program = text(shell, "program", path + ".shell", true);
+      String sPath = path + ".shell";
+      program = text(shell, "program", sPath, true);
       if (program != null && program.isEmpty()) {
-        problems.add(new Problem(path + ".shell.program", "must not be empty"));
+        problems.add(new Problem(sPath + ".program", "must not be empty"));
       }
-      JsonNode argNodes = shell.get("args");
-      if (argNodes != null && !argNodes.isArray()) {
-        problems.add(new Problem(path + ".shell.args", "must be an array of strings"));
-      } else if (argNodes != null) {
-        for (int i = 0; i < argNodes.size(); i++) {
-          JsonNode arg = argNodes.get(i);
-          if (!arg.isTextual()) {
-            problems.add(new Problem(path + ".shell.args[" + i + "]", "must be a string, not " + arg));
-          } else if (noNul(arg.asText(), path + ".shell.args[" + i + "]")) {
-            args.add(arg.asText());
+      Object argNodes = shell.get("args");
+      if (argNodes != null && !(argNodes instanceof List<?>)) {
+        problems.add(new Problem(sPath + ".args", "must be an array of strings"));
+      } else if (argNodes instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          String argPath = sPath + ".args[" + i + "]";
+          if (!(list.get(i) instanceof String arg)) {
+            problems.add(new Problem(argPath, "must be a string, not " + show(list.get(i))));
+          } else if (noNul(arg, argPath)) {
+            args.add(arg);
           }
         }
       }
-      cwd = text(shell, "cwd", path + ".shell", false);
+      cwd = text(shell, "cwd", sPath, false);
       if (cwd != null && cwd.isEmpty()) {
-        problems.add(new Problem(path + ".shell.cwd", "must not be empty"));
+        problems.add(new Problem(sPath + ".cwd", "must not be empty"));
       }
-      JsonNode envNode = shell.get("env");
-      if (envNode != null && !envNode.isObject()) {
-        problems.add(new Problem(path + ".shell.env", "must be an object of strings"));
-      } else if (envNode != null) {
-        envNode
-            .properties()
-            .forEach(
-                e -> {
-                  String keyPath = path + ".shell.env." + e.getKey();
-                  if (!ENV_NAME.matcher(e.getKey()).matches()) {
-                    problems.add(new Problem(keyPath, "is not a valid environment variable name"));
-                  } else if (!e.getValue().isTextual()) {
-                    problems.add(new Problem(keyPath, "must be a string, not " + e.getValue()));
-                  } else if (noNul(e.getValue().asText(), keyPath)) {
-                    env.put(e.getKey(), e.getValue().asText());
-                  }
-                });
+      Object envNode = shell.get("env");
+      if (envNode != null && !(envNode instanceof Map<?, ?>)) {
+        problems.add(new Problem(sPath + ".env", "must be an object of strings"));
+      } else if (envNode instanceof Map<?, ?> vars) {
+        vars.forEach(
+            (k, value) -> {
+              String name = String.valueOf(k);
+              String keyPath = sPath + ".env." + name;
+              if (!ENV_NAME.matcher(name).matches()) {
+                problems.add(new Problem(keyPath, "is not a valid environment variable name"));
+              } else if (!(value instanceof String text)) {
+                problems.add(new Problem(keyPath, "must be a string, not " + show(value)));
+              } else if (noNul(text, keyPath)) {
+                env.put(name, text);
+              }
+            });
       }
-      stdin = text(shell, "stdin", path + ".shell", false);
+      stdin = text(shell, "stdin", sPath, false);
     }
     Long timeoutMs = null;
-    JsonNode runtime = task.get("runtime");
-    if (runtime != null && runtime.isObject() && runtime.has("timeout_ms")) {
+    if (task.get("runtime") instanceof Map<?, ?> runtime && runtime.containsKey("timeout_ms")) {
       timeoutMs = positive(runtime.get("timeout_ms"), path + ".runtime.timeout_ms", Long.MAX_VALUE);
     }
     ApprovalRules approval = approval(task.get("approval"), path + ".approval");
@@ -236,96 +215,95 @@ public final class ManifestParser {
     return new Task(workflowId, taskId, program, args, cwd, env, stdin, timeoutMs, approval);
   }
 
-  private ApprovalRules approval(JsonNode block, String path) {
-    if (block == null || block.isNull()) {
+  private ApprovalRules approval(Object node, String path) {
+    if (node == null) {
       return new ApprovalRules(Policy.NONE, List.of(), ApprovalRules.DEFAULT_TIMEOUT_S, null, false);
     }
-    if (!block.isObject()) {
+    if (!(node instanceof Map<?, ?> block)) {
       problems.add(new Problem(path, "must be an object"));
       return null;
     }
     Policy policy = Policy.NONE;
-    JsonNode policyNode = block.get("policy");
-    JsonNode required = block.get("required");
-    if (required != null && !required.isBoolean()) {
-      problems.add(new Problem(path + ".required", "must be true or false, not " + required));
+    Object policyNode = block.get("policy");
+    Object required = block.get("required");
+    if (required != null && !(required instanceof Boolean)) {
+      problems.add(new Problem(path + ".required", "must be true or false, not " + show(required)));
     }
     if (policyNode != null) {
-      policy = policyNode.isTextual() ? Policy.parse(policyNode.asText()).orElse(null) : null;
+      policy = policyNode instanceof String text ? Policy.parse(text).orElse(null) : null;
       if (policy == null) {
         problems.add(
             new Problem(
                 path + ".policy",
-                "must be \"manual\", \"auto-approve\" or \"auto-reject\", not " + policyNode));
+                "must be \"manual\", \"auto-approve\" or \"auto-reject\", not " + show(policyNode)));
       }
-    } else if (required != null && required.asBoolean(false)) {
+    } else if (Boolean.TRUE.equals(required)) {
       policy = Policy.MANUAL;
     }
     List<ApproverScope> scopes = new ArrayList<>();
-    JsonNode scopeNode = block.get("approver_scope");
-    if (scopeNode != null && !scopeNode.isNull()) {
-      List<JsonNode> items = new ArrayList<>();
-      if (scopeNode.isArray()) {
-        scopeNode.forEach(items::add);
-      } else {
-        items.add(scopeNode);
-      }
+    Object scopeNode = block.get("approver_scope");
+    if (scopeNode != null) {
+      List<?> items = scopeNode instanceof List<?> list ? list : List.of(scopeNode);
       for (int i = 0; i < items.size(); i++) {
-        JsonNode item = items.get(i);
-        String itemPath = scopeNode.isArray() ? path + ".approver_scope[" + i + "]" : path + ".approver_scope";
-        ApproverScope scope = item.isTextual() ? ApproverScope.parse(item.asText()).orElse(null) : null;
+        Object item = items.get(i);
+        String itemPath =
+            scopeNode instanceof List<?> ? path + ".approver_scope[" + i + "]" : path + ".approver_scope";
+        ApproverScope scope = item instanceof String text ? ApproverScope.parse(text).orElse(null) : null;
         if (scope == null) {
           problems.add(
               new Problem(
                   itemPath,
                   "must be a principal, principal:<p>, user:<p>, exact:<p> or domain:<domain>, not "
-                      + item));
+                      + show(item)));
         } else {
           scopes.add(scope);
         }
       }
     }
     long timeoutS = ApprovalRules.DEFAULT_TIMEOUT_S;
-    if (block.has("timeout_s")) {
+    if (block.containsKey("timeout_s")) {
       Long t = positive(block.get("timeout_s"), path + ".timeout_s", MAX_TIMEOUT_S);
       timeoutS = t == null ? timeoutS : t;
     }
     String risk = text(block, "risk_level", path, false);
     String signature = text(block, "signature", path, false);
     if (signature != null && !signature.equals("required") && !signature.equals("optional")) {
-      problems.add(new Problem(path + ".signature", "must be \"required\" or \"optional\", not \"" + signature + "\""));
+      problems.add(
+          new Problem(path + ".signature", "must be \"required\" or \"optional\", not " + show(signature)));
     }
     return policy == null
         ? null
         : new ApprovalRules(policy, scopes, timeoutS, risk, "optional".equals(signature));
   }
 
-  private Long positive(JsonNode node, String path, long max) {
-    if (node == null || !node.canConvertToLong() || !node.isIntegralNumber() || node.asLong() <= 0) {
-      problems.add(new Problem(path, "must be a positive whole number, not " + node));
+  private Long positive(Object node, String path, long max) {
+    boolean whole = node instanceof Integer || node instanceof Long || node instanceof BigInteger;
+    int sign = !whole ? 0 : node instanceof BigInteger big ? big.signum() : Long.signum(((Number) node).longValue());
+    if (sign <= 0) {
+      problems.add(new Problem(path, "must be a positive whole number, not " + show(node)));
       return null;
     }
-    if (node.asLong() > max) {
-      problems.add(new Problem(path, "must be at most " + max + ", not " + node));
+    if (node instanceof BigInteger || ((Number) node).longValue() > max) {
+      problems.add(new Problem(path, "must be at most " + max + ", not " + show(node)));
       return null;
     }
-    return node.asLong();
+    return ((Number) node).longValue();
   }
 
-  private String text(JsonNode owner, String field, String ownerPath, boolean required) {
-    JsonNode node = owner.get(field);
+  private String text(Map<?, ?> owner, String field, String ownerPath, boolean required) {
+    Object node = owner.get(field);
     String path = ownerPath + "." + field;
-    if (node == null || node.isNull()) {
+    if (node == null) {
       if (required) {
         problems.add(new Problem(path, "required"));
       }
       return null;
     }
-    if (!node.isTextual()) {
-      problems.add(new Problem(path, "must be a string, not " + node));
+    if (!(node instanceof String text)) {
+      problems.add(new Problem(path, "must be a string, not " + show(node)));
       return null;
     }
-    return noNul(node.asText(), path) ? node.asText() : null;
+    return noNul(text, path) ? text : null;
   }
 
   private boolean noNul(String value, String path) {

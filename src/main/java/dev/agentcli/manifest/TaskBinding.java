@@ -2,6 +2,7 @@ package dev.agentcli.manifest;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -88,7 +89,7 @@ public record TaskBinding(String taskHash, String json, Command command) {
     approval.put("risk_level", rules.riskLevel());
     approval.put("signature", rules.unsignedAllowed() ? "optional" : "required");
     binding.put("approval", approval);
-    String json = CanonicalJson.write(binding);
+    String json = Json.canonical(binding);
     return new TaskBinding(Sha256.of(json), json, command);
   }
 
@@ -98,15 +99,12 @@ public record TaskBinding(String taskHash, String json, Command command) {
    */
   public static boolean unsignedAllowed(String bindingJson) {
     try {
-      return "optional"
-          .equals(READER.readTree(bindingJson).path("approval").path("signature").asText());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return Json.parseObject(bindingJson).get("approval") instanceof Map<?, ?> approval
+          && "optional".equals(approval.get("signature"));
+    } catch (java.io.UncheckedIOException e) {
       return false;
     }
   }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper READER =
-      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static Path realCwd(Task task, Path baseDir) {
     Path cwd;

@@ -1,10 +1,8 @@
 package dev.agentcli.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
+import dev.agentcli.json.Json;
 import dev.agentcli.approval.Timestamps;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,12 +11,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /** The audit trail in the {@code audit_events} table. */
 public final class SqliteAuditLog implements AuditLog {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Database db;
 
   public SqliteAuditLog(Database db) {
@@ -45,7 +40,7 @@ public final class SqliteAuditLog implements AuditLog {
             ps.setString(8, e.approvalId());
             ps.setString(9, e.executionId());
             ps.setString(10, e.actor());
-            ps.setString(11, json(e.details()));
+            ps.setString(11, Json.compact(e.details()));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
               return keys.next() ? keys.getLong(1) : 0L;
@@ -86,22 +81,6 @@ public final class SqliteAuditLog implements AuditLog {
         rs.getString("approval_id"),
         rs.getString("execution_id"),
         rs.getString("actor"),
-        details(rs.getString("details")));
-  }
-
-  private static String json(Map<String, Object> details) {
-    try {
-      return JSON.writeValueAsString(details);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("audit details must be JSON values", e);
-    }
-  }
-
-  private static Map<String, Object> details(String json) throws SQLException {
-    try {
-      return JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
-    } catch (JsonProcessingException e) {
-      throw new SQLException("audit details are not JSON: " + e.getOriginalMessage(), e);
-    }
+        Json.parseObject(rs.getString("details")));
   }
 }

@@ -95,7 +95,7 @@ class TaskBindingTest {
     Map<String, Object> outer = new java.util.HashMap<>();
     outer.put("z", true);
     outer.put("a", List.of(1, inner));
-    assertEquals("{\"a\":[1,{\"b\":null,\"c\":\"x\"}],\"z\":true}", CanonicalJson.write(outer));
+    assertEquals("{\"a\":[1,{\"b\":null,\"c\":\"x\"}],\"z\":true}", dev.agentcli.json.Json.canonical(outer));
   }
 
   @Test
