@@ -7,8 +7,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-21}"
 cli="$root/bin/agentcli"
 "$cli" --version >/dev/null # builds the jar if needed
-java="${AGENTCLI_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
-java="${java:-java}"
+"$cli" --warm 2>/dev/null   # the start-up cache, as a user has it after the first run
+java="$("$cli" --launcher-info | sed -n 's/^java //p')"
 
 home="$(mktemp -d)"
 trap 'rm -rf "$home"' EXIT

@@ -76,7 +76,7 @@ public final class Cli {
             Clock.fixed(now, ZoneOffset.UTC),
             home,
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            new SecureRandom());
+            SecureRandom::new);
     int status = AgentCli.execute(ctx, new PrintWriter(out), new PrintWriter(err), args);
     return new Result(status, out.toString(), err.toString());
   }

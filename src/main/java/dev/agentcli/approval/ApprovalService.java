@@ -14,6 +14,7 @@ import dev.agentcli.signing.SshSignature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ public final class ApprovalService {
   private final ApprovalStore store;
   private final AuditLog audit;
   private final Clock clock;
-  private final SecureRandom random;
+  private final Supplier<SecureRandom> random;
   private final GrantVerifier verifier;
   private final SshKeygenSigner signer;
 
@@ -41,7 +42,7 @@ public final class ApprovalService {
       ApprovalStore store,
       AuditLog audit,
       Clock clock,
-      SecureRandom random,
+      Supplier<SecureRandom> random,
       GrantVerifier verifier,
       SshKeygenSigner signer) {
     this.store = store;
@@ -103,7 +104,7 @@ public final class ApprovalService {
       Instant grantedAt = now();
       Grant grant =
           new Grant(
-              ApprovalId.random(random),
+              ApprovalId.random(random.get()),
               Grant.RECORD_VERSION,
               task.workflowId(),
               task.id(),

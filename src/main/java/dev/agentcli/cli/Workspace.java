@@ -52,7 +52,7 @@ final class Workspace implements AutoCloseable {
   }
 
   GatedExec gatedExec() {
-    return new GatedExec(approvals(), new SqliteAuditLog(database()), new TaskRunner(), ctx.random());
+    return new GatedExec(approvals(), new SqliteAuditLog(database()), new TaskRunner(), ctx::random);
   }
 
   AllowedSignersFile allowedSigners() {
@@ -64,7 +64,7 @@ final class Workspace implements AutoCloseable {
         new SqliteApprovalStore(database),
         new SqliteAuditLog(database),
         ctx.clock(),
-        ctx.random(),
+        ctx::random,
         new GrantVerifier(allowedSigners()::read),
         new SshKeygenSigner(ctx.env()));
   }

@@ -11,6 +11,7 @@ import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import java.security.SecureRandom;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,9 @@ public final class GatedExec {
   private final ApprovalService approvals;
   private final AuditLog audit;
   private final TaskRunner runner;
-  private final SecureRandom random;
+  private final Supplier<SecureRandom> random;
 
-  public GatedExec(ApprovalService approvals, AuditLog audit, TaskRunner runner, SecureRandom random) {
+  public GatedExec(ApprovalService approvals, AuditLog audit, TaskRunner runner, Supplier<SecureRandom> random) {
     this.approvals = approvals;
     this.audit = audit;
     this.runner = runner;
@@ -48,7 +49,7 @@ public final class GatedExec {
       Optional<Duration> timeout,
       boolean allowUnsigned) {
     Optional<Duration> limit = effectiveTimeout(binding, timeout);
-    String executionId = ApprovalId.randomHex(random);
+    String executionId = ApprovalId.randomHex(random.get());
     ClaimResult claim = approvals.claim(task, binding, pinned, executionId, allowUnsigned);
     if (claim instanceof ClaimResult.Refused refused) {
       throw new AgentCliException(refused.code(), refused.message(), refused.details());
