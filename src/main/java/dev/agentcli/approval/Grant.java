@@ -50,6 +50,14 @@ public record Grant(
         consumption, revocation);
   }
 
+  /** This grant, used by {@code consumption}. */
+  public Grant withConsumption(Consumption consumption) {
+    return new Grant(
+        approvalId, recordVersion, workflowId, taskId, taskHash, taskBinding, riskLevel,
+        approverScope, approver, reason, grantedAt, expiresAt, unsignedExplicit, signature,
+        consumption, revocation);
+  }
+
   /** Revoked, else consumed, else expired ({@code expires_at <= now}), else pending. */
   public GrantStatus status(Instant now) {
     if (revocation != null) {

@@ -130,7 +130,7 @@ public final class Database implements AutoCloseable {
       return new AgentCliException(
           ErrorCode.APPROVAL_LOCK_TIMEOUT,
           "the database " + file + " is locked by another writer; try again",
-          Map.of("database", file.toString()),
+          Map.of("database", file.toString(), "sqlite_code", e.getErrorCode()),
           e);
     }
     if (base == SQLiteErrorCode.SQLITE_NOTADB.code || base == SQLiteErrorCode.SQLITE_CORRUPT.code) {

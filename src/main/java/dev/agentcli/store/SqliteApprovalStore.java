@@ -117,7 +117,9 @@ public final class SqliteApprovalStore implements ApprovalStore {
               throw new SQLException("grant " + id + " changed under the write lock");
             }
           }
-          return new ClaimAttempt(find(c, id), found.rejected());
+          Grant consumed =
+              found.claimed().get().withConsumption(new Grant.Consumption(request.executionId(), now));
+          return new ClaimAttempt(Optional.of(consumed), found.rejected());
         });
   }
 

@@ -1,0 +1,24 @@
+# Shared by the bench scripts: build, warm the start-up cache, time commands, take medians.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cli="$root/bin/agentcli"
+
+# Builds the jar and the start-up cache, as a user has them after the first run.
+bench_setup() {
+  "$cli" --version >/dev/null
+  "$cli" --warm 2>/dev/null
+  java="$("$cli" --launcher-info | sed -n 's/^java //p')"
+  jflags=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
+}
+
+now_ns() { date +%s%N; }
+
+# Runs "$@" once, discarding its output; prints the wall time in ms.
+wall_ms() {
+  local t; t=$(now_ns)
+  "$@" >/dev/null 2>&1 || true
+  echo $(( ($(now_ns) - t) / 1000000 ))
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+machine() { echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sm); java: $("$java" -version 2>&1 | head -1)"; }
