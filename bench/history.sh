@@ -34,21 +34,24 @@ prepare() {
       SELECT approval_id, 'history', consumed_at FROM grants WHERE consumed_at IS NOT NULL;
     INSERT INTO revocations (approval_id, revoked_by, revoked_at)
       SELECT approval_id, 'history', revoked_at FROM grants WHERE revoked_at IS NOT NULL;
-    DELETE FROM consumptions WHERE approval_id NOT IN (SELECT approval_id FROM grants);
-    UPDATE grants SET consumed_at = NULL WHERE approver <> 'history';
     PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+  sync # a gigabyte still being written back would slow every fsync of the timed runs
   echo "$home"
 }
 
-declare -A ex cl
+declare -A ex cl homes
 for n in "${sizes[@]}"; do
-  home="$(prepare "$n")"
-  AGENTCLI_HOME="$home" "$cli" exec "$work/bench.json" noop >/dev/null # warm the page cache
-  for _ in $(seq "$runs"); do
-    AGENTCLI_HOME="$home" "$cli" approve "$work/bench.json" noop --by bench --signer none >/dev/null
-    ex[$n]+="$(AGENTCLI_HOME="$home" wall_ms "$cli" exec "$work/bench.json" noop) "
-    AGENTCLI_HOME="$home" "$cli" approve "$work/bench.json" noop --by bench --signer none >/dev/null
-    cl[$n]+="$(AGENTCLI_HOME="$home" wall_ms "$cli" claim "$work/bench.json" noop) "
+  homes[$n]="$(prepare "$n")"
+  AGENTCLI_HOME="${homes[$n]}" "$cli" exec "$work/bench.json" noop >/dev/null # warm the page cache
+done
+# Interleaved, so that drift in the machine's speed falls on every size alike.
+for _ in $(seq "$runs"); do
+  for n in "${sizes[@]}"; do
+    export AGENTCLI_HOME="${homes[$n]}"
+    "$cli" approve "$work/bench.json" noop --by bench --signer none >/dev/null
+    ex[$n]+="$(wall_ms "$cli" exec "$work/bench.json" noop) "
+    "$cli" approve "$work/bench.json" noop --by bench --signer none >/dev/null
+    cl[$n]+="$(wall_ms "$cli" claim "$work/bench.json" noop) "
   done
 done
 machine; echo "runs: $runs (medians, ms)"
