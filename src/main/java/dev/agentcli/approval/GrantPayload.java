@@ -1,6 +1,6 @@
 package dev.agentcli.approval;
 
-import dev.agentcli.json.Json;
+import dev.agentcli.codec.Json;
 import java.util.Map;
 import java.util.TreeMap;
 

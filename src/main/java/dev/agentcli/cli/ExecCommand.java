@@ -7,7 +7,7 @@ import dev.agentcli.approval.Grant;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.ExecOutcome;
-import dev.agentcli.json.Json;
+import dev.agentcli.codec.Json;
 import dev.agentcli.manifest.Policy;
 import java.io.PrintWriter;
 import java.time.Duration;

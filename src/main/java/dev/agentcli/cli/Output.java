@@ -1,6 +1,6 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.json.Json;
+import dev.agentcli.codec.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.Verdict;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.exec.RunResult;
-import dev.agentcli.json.Json;
+import dev.agentcli.codec.Json;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import java.time.Instant;

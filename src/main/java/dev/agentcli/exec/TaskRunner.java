@@ -2,7 +2,7 @@ package dev.agentcli.exec;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.manifest.Sha256;
+import dev.agentcli.codec.Sha256;
 import dev.agentcli.manifest.TaskBinding.Command;
 import java.io.ByteArrayOutputStream;
 import java.io.File;

@@ -3,7 +3,7 @@ package dev.agentcli.manifest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.json.Json;
+import dev.agentcli.codec.Json;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;

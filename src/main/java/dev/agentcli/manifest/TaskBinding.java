@@ -1,8 +1,9 @@
 package dev.agentcli.manifest;
 
+import dev.agentcli.codec.Sha256;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.json.Json;
+import dev.agentcli.codec.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

@@ -2,7 +2,7 @@ package dev.agentcli.store;
 
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
-import dev.agentcli.json.Json;
+import dev.agentcli.codec.Json;
 import dev.agentcli.approval.Timestamps;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentcli.error.AgentCliException;
+import dev.agentcli.codec.Sha256;
 import dev.agentcli.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ class TaskBindingTest {
     Map<String, Object> outer = new java.util.HashMap<>();
     outer.put("z", true);
     outer.put("a", List.of(1, inner));
-    assertEquals("{\"a\":[1,{\"b\":null,\"c\":\"x\"}],\"z\":true}", dev.agentcli.json.Json.canonical(outer));
+    assertEquals("{\"a\":[1,{\"b\":null,\"c\":\"x\"}],\"z\":true}", dev.agentcli.codec.Json.canonical(outer));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.agentcli.manifest;
+package dev.agentcli.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

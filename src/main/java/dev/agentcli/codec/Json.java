@@ -1,4 +1,4 @@
-package dev.agentcli.json;
+package dev.agentcli.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
