@@ -1,5 +1,6 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.codec.Timestamps;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.error.AgentCliException;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,40 +197,61 @@ public final class ApprovalService {
     if (policy == Policy.AUTO_APPROVE || policy == Policy.NONE) {
       return new ClaimResult.NotRequired(policy);
     }
-    ClaimResult result;
     if (policy == Policy.AUTO_REJECT) {
-      result =
+      ClaimResult refused =
           new ClaimResult.Refused(
               ErrorCode.APPROVAL_AUTO_REJECTED,
               "task " + task.qualifiedId() + " is auto-reject: it never runs",
               Map.of("policy", policy.id()));
-    } else {
-      ClaimRequest request = request(task, binding, pinned, executionId);
-      ClaimAttempt attempt = store.claim(request, clock, check(task, allowUnsigned));
-      for (ClaimAttempt.Rejection r : attempt.rejected()) {
-        audit.append(
-            event("grant_rejected", task, binding)
-                .approvalId(r.grant().approvalId().value())
-                .executionId(executionId)
-                .outcome("refused", ErrorCode.APPROVAL_SIGNATURE_INVALID.id())
-                .detail("reason", r.verdict().reason())
-                .detail("key_fingerprint", r.verdict().keyFingerprint())
-                .build());
-      }
-      result =
-          attempt.claimed().isPresent()
-              ? new ClaimResult.Claimed(attempt.claimed().get(), attempt.rejected())
-              : noGrant(task, request, attempt.rejected());
+      audit.append(claimEvent(task, binding, pinned, executionId, refused));
+      return refused;
     }
+    ClaimRequest request = request(task, binding, pinned, executionId);
+      List<ClaimResult> decided = new ArrayList<>(1);
+      store.claim(
+          request,
+          clock,
+          check(task, allowUnsigned),
+          attempt -> {
+            // Inside the claim's transaction: the audit of this decision commits with it.
+            ClaimResult r =
+                attempt.claimed().isPresent()
+                    ? new ClaimResult.Claimed(attempt.claimed().get(), attempt.rejected())
+                    : noGrant(task, request, attempt.rejected());
+            for (ClaimAttempt.Rejection rejection : attempt.rejected()) {
+              audit.append(
+                  event("grant_rejected", task, binding)
+                      .approvalId(rejection.grant().approvalId().value())
+                      .executionId(executionId)
+                      .outcome("refused", ErrorCode.APPROVAL_SIGNATURE_INVALID.id())
+                      .detail("reason", rejection.verdict().reason())
+                      .detail("key_fingerprint", rejection.verdict().keyFingerprint())
+                      .build());
+            }
+            audit.append(claimEvent(task, binding, pinned, executionId, r));
+            decided.add(r);
+          });
+    return decided.get(0);
+  }
+
+  private AuditEvent claimEvent(
+      Task task,
+      TaskBinding binding,
+      Optional<ApprovalId> pinned,
+      String executionId,
+      ClaimResult result) {
     AuditEvent.Builder event = event("grant_claim", task, binding).executionId(executionId);
     if (result instanceof ClaimResult.Claimed claimed) {
       event.approvalId(claimed.grant().approvalId().value());
     } else if (result instanceof ClaimResult.Refused refused) {
       pinned.ifPresent(id -> event.approvalId(id.value()));
       event.outcome("refused", refused.code().id()).detail("message", refused.message());
+      Object why = refused.details().get("why");
+      if (why != null) {
+        event.detail("why", why);
+      }
     }
-    audit.append(event.build());
-    return result;
+    return event.build();
   }
 
   /** What a claim would do now, without consuming anything (for {@code exec --dry-run}). */

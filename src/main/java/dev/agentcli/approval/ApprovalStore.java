@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Where grants live. Every method is atomic; implementations must never lose a written grant. */
 public interface ApprovalStore {
@@ -17,7 +18,17 @@ public interface ApprovalStore {
    * write lock is held; {@code check} runs inside it too, so a grant is never consumed before it
    * is verified. Grants that fail the check are left untouched and reported.
    */
-  ClaimAttempt claim(ClaimRequest request, Clock clock, ClaimAttempt.Check check);
+  default ClaimAttempt claim(ClaimRequest request, Clock clock, ClaimAttempt.Check check) {
+    return claim(request, clock, check, attempt -> {});
+  }
+
+  /**
+   * As {@link #claim(ClaimRequest, Clock, ClaimAttempt.Check)}, and calls {@code record} with the
+   * outcome inside the same transaction, before it commits: what {@code record} writes (the audit
+   * of the decision) commits atomically with the consumption, or not at all.
+   */
+  ClaimAttempt claim(
+      ClaimRequest request, Clock clock, ClaimAttempt.Check check, Consumer<ClaimAttempt> record);
 
   /** What a claim would do now, without consuming anything. */
   ClaimAttempt peek(ClaimRequest request, Instant now, ClaimAttempt.Check check);

@@ -1,5 +1,6 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.codec.Timestamps;
 import dev.agentcli.codec.Json;
 import java.util.Map;
 import java.util.TreeMap;

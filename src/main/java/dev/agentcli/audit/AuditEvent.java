@@ -12,6 +12,8 @@ import java.util.Map;
  * @param outcome {@code ok}, {@code refused} or {@code failed}
  * @param code the error code of a refusal or failure, else null
  * @param details event-specific facts (exit status, duration...)
+ * @param prevHash the hash of the event before this one in the chain; null before appending
+ * @param eventHash this event's hash over its content and {@code prevHash}; null before appending
  */
 public record AuditEvent(
     long id,
@@ -25,10 +27,23 @@ public record AuditEvent(
     String approvalId,
     String executionId,
     String actor,
-    Map<String, Object> details) {
+    Map<String, Object> details,
+    String prevHash,
+    String eventHash) {
 
   public AuditEvent {
     details = new LinkedHashMap<>(details);
+  }
+
+  /** This event as stored at position {@code id} of the chain, after {@code prevHash}. */
+  public AuditEvent chained(long id, String prevHash) {
+    AuditEvent placed =
+        new AuditEvent(
+            id, occurredAt, eventType, outcome, code, workflowId, taskId, taskHash, approvalId,
+            executionId, actor, details, prevHash, null);
+    return new AuditEvent(
+        id, occurredAt, eventType, outcome, code, workflowId, taskId, taskHash, approvalId,
+        executionId, actor, details, prevHash, AuditChain.hash(placed));
   }
 
   public static Builder builder(String eventType, Instant occurredAt) {
@@ -96,7 +111,7 @@ public record AuditEvent(
     public AuditEvent build() {
       return new AuditEvent(
           0, occurredAt, eventType, outcome, code, workflowId, taskId, taskHash, approvalId,
-          executionId, actor, details);
+          executionId, actor, details, null, null);
     }
   }
 }

@@ -1,13 +1,20 @@
 package dev.agentcli.audit;
 
-import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
-/** The append-only audit trail. */
+/** The append-only, hash-chained audit trail. */
 public interface AuditLog {
 
-  /** Appends durably; returns the event's id. */
+  /**
+   * Appends {@code event} at the end of the chain, durably; inside a caller's transaction when
+   * there is one, so that it commits (or not) with what it records. Returns the event's id.
+   */
   long append(AuditEvent event);
 
-  /** The newest {@code limit} events, oldest first (like {@code tail}). */
-  List<AuditEvent> recent(int limit);
+  /** Hands the matching events to {@code sink} oldest first, one at a time, without a list. */
+  void forEach(AuditQuery query, Consumer<AuditEvent> sink);
+
+  /** The latest event's hash: what to anchor elsewhere. Empty when nothing is chained yet. */
+  Optional<String> head();
 }

@@ -1,23 +1,27 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "audit",
-    description = "Show the most recent audit events (approvals, claims, refusals, runs), oldest first.")
+    description = {
+      "Read and check the audit trail: every approval, claim, refusal and run, hash-chained.",
+      "Without a subcommand: the most recent events, oldest first (as audit list)."
+    },
+    subcommands = {
+      AuditListCommand.class,
+      AuditShowCommand.class,
+      AuditExportCommand.class,
+      AuditVerifyCommand.class,
+      AuditHeadCommand.class
+    })
 final class AuditCommand extends BaseCommand {
-  @Option(
-      names = "--limit",
-      paramLabel = "<n>",
-      defaultValue = "20",
-      description = "How many events (default: ${DEFAULT-VALUE}).")
-  int limit;
+  @Mixin AuditFilter filter;
 
   AuditCommand(Context ctx) {
     super(ctx);
@@ -25,19 +29,19 @@ final class AuditCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    if (limit < 1) {
-      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--limit must be at least 1");
-    }
-    List<Map<String, Object>> events =
-        workspace
-            .existingAudit()
-            .map(log -> log.recent(limit).stream().map(Views::event).toList())
-            .orElse(List.of());
+    return list(this, workspace, filter);
+  }
+
+  /** Prints the events {@code filter} selects: JSON, or a table for people. */
+  static int list(BaseCommand command, Workspace workspace, AuditFilter filter) {
+    List<Map<String, Object>> events = new ArrayList<>();
+    var query = filter.query(command.ctx.clock());
+    workspace.existingAudit().ifPresent(log -> log.forEach(query, e -> events.add(Views.event(e))));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("count", events.size());
     result.put("events", events);
-    print(
+    command.print(
         result,
         out ->
             Output.table(

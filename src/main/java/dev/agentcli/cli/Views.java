@@ -1,6 +1,6 @@
 package dev.agentcli.cli;
 
-import static dev.agentcli.approval.Timestamps.format;
+import static dev.agentcli.codec.Timestamps.format;
 
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.Verdict;
@@ -111,6 +111,8 @@ final class Views {
     m.put("execution_id", e.executionId());
     m.put("actor", e.actor());
     m.put("details", e.details());
+    m.put("prev_hash", e.prevHash());
+    m.put("event_hash", e.eventHash());
     return m;
   }
 }

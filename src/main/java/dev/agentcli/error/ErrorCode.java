@@ -16,6 +16,7 @@ public enum ErrorCode {
   APPROVAL_TTL_TOO_LONG("input", 65),
   ALLOWED_SIGNERS_INVALID("input", 65),
   SIGNER_NOT_FOUND("input", 65),
+  AUDIT_CHAIN_BROKEN("integrity", 65),
   MANIFEST_NOT_FOUND("not_found", 66),
   MANIFEST_UNREADABLE("not_found", 66),
   CWD_NOT_FOUND("not_found", 66),

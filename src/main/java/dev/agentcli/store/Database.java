@@ -28,10 +28,11 @@ import org.sqlite.SQLiteErrorCode;
  */
 public final class Database implements AutoCloseable {
   /** The schema this build knows: the {@code user_version} the last migration sets. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   private final Path file;
   private final Connection connection;
+  private int transactionDepth;
 
   private Database(Path file, Connection connection) {
     this.file = file;
@@ -81,14 +82,25 @@ public final class Database implements AutoCloseable {
   /**
    * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction: the write lock is taken before
    * anything is read, so nothing read can be stale when written. Commits on return, rolls back on
-   * any exception.
+   * any exception. Called inside another transaction, {@code work} joins it and commits with it.
    */
   public <T> T inTransaction(Work<T> work) {
+    if (transactionDepth > 0) {
+      transactionDepth++;
+      try {
+        return work.run(connection);
+      } catch (SQLException e) {
+        throw translate(e);
+      } finally {
+        transactionDepth--;
+      }
+    }
     try (Statement s = connection.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
     } catch (SQLException e) {
       throw translate(e);
     }
+    transactionDepth = 1;
     boolean committed = false;
     try {
       T result = work.run(connection);
@@ -100,6 +112,7 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       throw translate(e);
     } finally {
+      transactionDepth = 0;
       if (!committed) {
         rollbackQuietly();
       }

@@ -7,7 +7,7 @@ import dev.agentcli.approval.ClaimRequest;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.RevokeOutcome;
-import dev.agentcli.approval.Timestamps;
+import dev.agentcli.codec.Timestamps;
 import dev.agentcli.approval.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Grants, consumptions and revocations in SQLite. */
 public final class SqliteApprovalStore implements ApprovalStore {
@@ -88,7 +89,11 @@ public final class SqliteApprovalStore implements ApprovalStore {
   }
 
   @Override
-  public ClaimAttempt claim(ClaimRequest request, Clock clock, ClaimAttempt.Check check) {
+  public ClaimAttempt claim(
+      ClaimRequest request,
+      Clock clock,
+      ClaimAttempt.Check check,
+      Consumer<ClaimAttempt> record) {
     return db.inTransaction(
         c -> {
           // Read inside the transaction, after BEGIN IMMEDIATE took the write lock: a grant that
@@ -96,6 +101,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
           Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
           ClaimAttempt found = firstAccepted(c, request, now, check);
           if (found.claimed().isEmpty()) {
+            record.accept(found);
             return found;
           }
           String id = found.claimed().get().approvalId().value();
@@ -119,7 +125,9 @@ public final class SqliteApprovalStore implements ApprovalStore {
           }
           Grant consumed =
               found.claimed().get().withConsumption(new Grant.Consumption(request.executionId(), now));
-          return new ClaimAttempt(Optional.of(consumed), found.rejected());
+          ClaimAttempt claimed = new ClaimAttempt(Optional.of(consumed), found.rejected());
+          record.accept(claimed);
+          return claimed;
         });
   }
 

@@ -1,18 +1,21 @@
 package dev.agentcli.store;
 
+import dev.agentcli.audit.AuditChain;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
+import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.codec.Json;
-import dev.agentcli.approval.Timestamps;
+import dev.agentcli.codec.Timestamps;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
-/** The audit trail in the {@code audit_events} table. */
+/** The audit trail in the {@code audit_events} table, each row chained to the one before. */
 public final class SqliteAuditLog implements AuditLog {
   private final Database db;
 
@@ -21,51 +24,88 @@ public final class SqliteAuditLog implements AuditLog {
   }
 
   @Override
-  public long append(AuditEvent e) {
+  public long append(AuditEvent event) {
     return db.inTransaction(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO audit_events (occurred_at, event_type, outcome, code, workflow_id,"
-                      + " task_id, task_hash, approval_id, execution_id, actor, details)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, Timestamps.format(e.occurredAt()));
-            ps.setString(2, e.eventType());
-            ps.setString(3, e.outcome());
-            ps.setString(4, e.code());
-            ps.setString(5, e.workflowId());
-            ps.setString(6, e.taskId());
-            ps.setString(7, e.taskHash());
-            ps.setString(8, e.approvalId());
-            ps.setString(9, e.executionId());
-            ps.setString(10, e.actor());
-            ps.setString(11, Json.compact(e.details()));
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-              return keys.next() ? keys.getLong(1) : 0L;
+          // Under the write lock: nobody else can append between reading the head and writing.
+          long lastId = 0;
+          String prev = AuditChain.GENESIS;
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT id, event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
+            if (rs.next()) {
+              lastId = rs.getLong(1);
+              prev = rs.getString(2) != null ? rs.getString(2) : prev;
             }
           }
+          AuditEvent e = event.chained(lastId + 1, prev);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO audit_events (id, occurred_at, event_type, outcome, code, workflow_id,"
+                      + " task_id, task_hash, approval_id, execution_id, actor, details, prev_hash,"
+                      + " event_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, e.id());
+            ps.setString(2, Timestamps.format(e.occurredAt()));
+            ps.setString(3, e.eventType());
+            ps.setString(4, e.outcome());
+            ps.setString(5, e.code());
+            ps.setString(6, e.workflowId());
+            ps.setString(7, e.taskId());
+            ps.setString(8, e.taskHash());
+            ps.setString(9, e.approvalId());
+            ps.setString(10, e.executionId());
+            ps.setString(11, e.actor());
+            ps.setString(12, Json.compact(e.details()));
+            ps.setString(13, e.prevHash());
+            ps.setString(14, e.eventHash());
+            ps.executeUpdate();
+          }
+          return e.id();
         });
   }
 
   @Override
-  public List<AuditEvent> recent(int limit) {
-    return db.read(
+  public void forEach(AuditQuery q, Consumer<AuditEvent> sink) {
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    List<String> params = new ArrayList<>();
+    q.since().ifPresent(t -> filter(where, params, "occurred_at >=", Timestamps.format(t)));
+    q.executionId().ifPresent(x -> filter(where, params, "execution_id =", x));
+    q.approvalId().ifPresent(x -> filter(where, params, "approval_id =", x));
+    q.taskId().ifPresent(x -> filter(where, params, "task_id =", x));
+    String sql =
+        q.newest() > 0
+            ? "SELECT * FROM (SELECT * FROM audit_events" + where + " ORDER BY id DESC LIMIT "
+                + q.newest() + ") ORDER BY id"
+            : "SELECT * FROM audit_events" + where + " ORDER BY id";
+    db.read(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT * FROM audit_events ORDER BY id DESC LIMIT ?")) {
-            ps.setInt(1, limit);
-            List<AuditEvent> events = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+              ps.setString(i + 1, params.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                events.add(event(rs));
+                sink.accept(event(rs));
               }
             }
-            Collections.reverse(events);
-            return events;
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<String> head() {
+    return db.read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
+            return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
           }
         });
+  }
+
+  private static void filter(StringBuilder where, List<String> params, String test, String value) {
+    where.append(" AND ").append(test).append(" ?");
+    params.add(value);
   }
 
   private static AuditEvent event(ResultSet rs) throws SQLException {
@@ -81,6 +121,8 @@ public final class SqliteAuditLog implements AuditLog {
         rs.getString("approval_id"),
         rs.getString("execution_id"),
         rs.getString("actor"),
-        Json.parseObject(rs.getString("details")));
+        Json.parseObject(rs.getString("details")),
+        rs.getString("prev_hash"),
+        rs.getString("event_hash"));
   }
 }

@@ -358,7 +358,7 @@ class GateTest {
     assertEquals(0, finished.path("details").path("exit_code").asInt());
     assertNotEquals("", finished.path("execution_id").asText());
     assertEquals(2, cli.run("audit", "--limit", "2").json().path("count").asInt());
-    assertEquals("input_invalid", cli.run("audit", "--limit", "0").code());
+    assertEquals("input_invalid", cli.run("audit", "--limit", "-1").code());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.agentcli.approval;
+package dev.agentcli.codec;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,0 +1,27 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.audit.AuditQuery;
+import dev.agentcli.codec.Json;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "export",
+    description =
+        "Every audit event as NDJSON (one JSON object a line, oldest first), streamed, for log"
+            + " pipelines. Includes each event's prev_hash and event_hash.")
+final class AuditExportCommand extends BaseCommand {
+  AuditExportCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    PrintWriter out = out();
+    workspace
+        .existingAudit()
+        .ifPresent(log -> log.forEach(AuditQuery.all(), e -> out.println(Json.compact(Views.event(e)))));
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.AuditQuery;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "show",
+    description =
+        "The whole story of one execution: its claim, start and finish, and its state (finished,"
+            + " refused, or started and never finished).")
+final class AuditShowCommand extends BaseCommand {
+  @Parameters(paramLabel = "<execution-id>", description = "The execution, as exec printed it.")
+  String executionId;
+
+  AuditShowCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    List<AuditEvent> events = new ArrayList<>();
+    AuditQuery query =
+        new AuditQuery(0, Optional.empty(), Optional.of(executionId), Optional.empty(), Optional.empty());
+    workspace.existingAudit().ifPresent(log -> log.forEach(query, events::add));
+    if (events.isEmpty()) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "no audit event names execution " + executionId,
+          Map.of("execution_id", executionId));
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("execution_id", executionId);
+    result.put("state", state(events));
+    AuditEvent first = events.get(0);
+    result.put("workflow_id", first.workflowId());
+    result.put("task_id", first.taskId());
+    result.put(
+        "approval_id",
+        events.stream().map(AuditEvent::approvalId).filter(a -> a != null).findFirst().orElse(null));
+    result.put("events", events.stream().map(Views::event).toList());
+    print(result, out -> Output.text(out, result));
+    return 0;
+  }
+
+  /** finished, refused, interrupted, or started-never-finished (the crash marker). */
+  static String state(List<AuditEvent> events) {
+    boolean started = false;
+    for (AuditEvent e : events) {
+      switch (e.eventType()) {
+        case "exec_finished":
+          return "finished";
+        case "exec_interrupted":
+          return "interrupted";
+        case "grant_claim":
+          if (!"ok".equals(e.outcome())) {
+            return "refused";
+          }
+          started = true;
+          break;
+        case "exec_started":
+          started = true;
+          break;
+        default:
+          break;
+      }
+    }
+    return started ? "started, never finished" : "unknown";
+  }
+}

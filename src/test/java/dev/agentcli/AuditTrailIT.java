@@ -1,0 +1,143 @@
+package dev.agentcli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hash-chained audit trail, tampered with through the plain sqlite3 shell. */
+class AuditTrailIT {
+  @TempDir Path home;
+  Cli cli;
+  String manifest;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(home);
+    manifest = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
+      assertEquals(0, cli.run("exec", manifest, "deploy").status());
+    }
+    cli.run("exec", manifest, "deploy"); // refused
+  }
+
+  void sqlite(String sql) throws Exception {
+    Process p = new ProcessBuilder("sqlite3", cli.db.toString(), sql).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+  }
+
+  Cli.Result verify(String... more) {
+    String[] args = new String[2 + more.length];
+    args[0] = "audit";
+    args[1] = "verify";
+    System.arraycopy(more, 0, args, 2, more.length);
+    return cli.run(args);
+  }
+
+  @Test
+  void cleanTrailVerifiesAndEveryEventIsChained() {
+    Cli.Result r = verify();
+    assertEquals(0, r.status(), r.toString());
+    assertEquals(13, r.json().path("events").asInt());
+    assertEquals(0, r.json().path("unchained").asInt());
+    assertEquals(cli.run("audit", "head").json().path("head"), r.json().path("head"));
+    JsonNode events = cli.run("audit", "--limit", "0").json().path("events");
+    assertEquals("sha256:" + "0".repeat(64), events.get(0).path("prev_hash").asText());
+    for (int i = 1; i < events.size(); i++) {
+      assertEquals(events.get(i - 1).path("event_hash"), events.get(i).path("prev_hash"));
+    }
+  }
+
+  @Test
+  void editedEventIsNamed() throws Exception {
+    sqlite("UPDATE audit_events SET actor = 'mallory' WHERE id = 5");
+    Cli.Result r = verify();
+    assertEquals(65, r.status(), r.toString());
+    assertEquals("audit_chain_broken", r.code());
+    assertEquals(5, r.error().path("details").path("broken_at").asInt());
+    assertTrue(r.error().path("error").asText().contains("event 5"));
+  }
+
+  @Test
+  void deletedEventIsNamed() throws Exception {
+    sqlite("DELETE FROM audit_events WHERE id = 7");
+    Cli.Result r = verify();
+    assertEquals("audit_chain_broken", r.code(), r.toString());
+    assertEquals(8, r.error().path("details").path("broken_at").asInt());
+    assertTrue(r.error().path("error").asText().contains("missing"), r.toString());
+  }
+
+  @Test
+  void reorderedEventsAreNamed() throws Exception {
+    sqlite("UPDATE audit_events SET id = -3 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = 4;"
+        + " UPDATE audit_events SET id = 4 WHERE id = -3;");
+    Cli.Result r = verify();
+    assertEquals("audit_chain_broken", r.code(), r.toString());
+    assertEquals(3, r.error().path("details").path("broken_at").asInt());
+  }
+
+  @Test
+  void deletedTailIsCaughtAgainstARecordedHead() throws Exception {
+    String head = cli.run("audit", "head").json().path("head").asText();
+    assertEquals(0, verify("--expect-head", head).status());
+    sqlite("DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)");
+    assertEquals(0, verify().status(), "without the anchor a deleted tail looks like a shorter trail");
+    Cli.Result r = verify("--expect-head", head);
+    assertEquals("audit_chain_broken", r.code(), r.toString());
+  }
+
+  @Test
+  void exportStreamsEveryEventAsOneJsonLine() {
+    Cli.Result r = cli.run("audit", "export");
+    assertEquals(0, r.status());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(13, lines.size());
+    assertTrue(lines.get(0).startsWith("{\"id\":1,"), lines.get(0));
+  }
+
+  @Test
+  void showTellsTheStoryOfOneExecution() throws Exception {
+    assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
+    String ran = cli.run("exec", manifest, "deploy").json().path("execution_id").asText();
+    Cli.Result finished = cli.run("audit", "show", ran);
+    assertEquals("finished", finished.json().path("state").asText(), finished.toString());
+    assertEquals(
+        List.of("grant_claim", "exec_started", "exec_finished"),
+        eventTypes(finished.json().path("events")));
+
+    String refused = cli.run("audit", "--limit", "0").json().path("events").get(12).path("execution_id").asText();
+    assertEquals("refused", cli.run("audit", "show", refused).json().path("state").asText());
+
+    // A crash after the claim: the finish never comes.
+    sqlite("DELETE FROM audit_events WHERE execution_id = '" + ran + "' AND event_type = 'exec_finished'");
+    assertEquals("started, never finished", cli.run("audit", "show", ran).json().path("state").asText());
+    assertEquals("input_invalid", cli.run("audit", "show", "nope").code());
+  }
+
+  @Test
+  void listFiltersByExecutionApprovalTaskAndTime() {
+    JsonNode all = cli.run("audit", "--limit", "0").json().path("events");
+    String execution = all.get(3).path("execution_id").asText();
+    assertEquals(3, cli.run("audit", "list", "--execution", execution).json().path("count").asInt());
+    String approval = all.get(0).path("approval_id").asText();
+    assertEquals(4, cli.run("audit", "list", "--approval", approval, "--limit", "0").json().path("count").asInt());
+    assertEquals(0, cli.run("audit", "list", "--task", "other").json().path("count").asInt());
+    assertEquals(13, cli.run("audit", "list", "--since", "1h", "--limit", "0").json().path("count").asInt());
+    assertEquals(0, cli.run("audit", "list", "--since", "2099-01-01T00:00:00Z").json().path("count").asInt());
+    assertEquals("input_invalid", cli.run("audit", "list", "--since", "yesterday").code());
+  }
+
+  static List<String> eventTypes(JsonNode events) {
+    List<String> types = new java.util.ArrayList<>();
+    events.forEach(e -> types.add(e.path("event_type").asText()));
+    return types;
+  }
+}
