@@ -4,4 +4,8 @@
 ALTER TABLE audit_events ADD COLUMN prev_hash TEXT;
 ALTER TABLE audit_events ADD COLUMN event_hash TEXT;
 
+-- A refused claim explains itself with the task's most recent grants: this keeps that look-up as
+-- cheap with a million grants of history as with ten.
+CREATE INDEX grants_by_task ON grants (workflow_id, task_id, granted_at);
+
 PRAGMA user_version = 2;

@@ -6,6 +6,7 @@ import dev.agentcli.audit.AuditLog;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.ApprovalRules;
+import dev.agentcli.manifest.BindingDiff;
 import dev.agentcli.manifest.ApproverScope;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.manifest.Task;
@@ -217,7 +218,7 @@ public final class ApprovalService {
             ClaimResult r =
                 attempt.claimed().isPresent()
                     ? new ClaimResult.Claimed(attempt.claimed().get(), attempt.rejected())
-                    : noGrant(task, request, attempt.rejected());
+                    : noGrant(task, binding, request, attempt.rejected());
             for (ClaimAttempt.Rejection rejection : attempt.rejected()) {
               audit.append(
                   event("grant_rejected", task, binding)
@@ -314,8 +315,82 @@ public final class ApprovalService {
     return grant;
   }
 
+  /** How many of the task's recent grants a refusal describes. */
+  private static final int NEAREST = 5;
+
+  /**
+   * Why no grant matched: none was ever approved, or the nearest ones are consumed, revoked or
+   * expired (when, by whom), or the task changed since (which fields).
+   */
+  private ClaimResult.Refused explained(Task task, TaskBinding binding, Map<String, Object> details) {
+    Instant now = now();
+    List<Grant> recent = store.recentForTask(task.workflowId(), task.id(), NEAREST);
+    if (recent.isEmpty()) {
+      details.put("why", "no grant was ever approved for this task");
+      return new ClaimResult.Refused(
+          ErrorCode.APPROVAL_REQUIRED,
+          "task " + task.qualifiedId() + " needs approval: no grant was ever approved for it",
+          details);
+    }
+    List<Map<String, Object>> nearest = new ArrayList<>();
+    for (Grant g : recent) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("approval_id", g.approvalId().value());
+      m.put("status", g.status(now).id());
+      m.put("approver", g.approver());
+      m.put("granted_at", Timestamps.format(g.grantedAt()));
+      m.put("expires_at", Timestamps.format(g.expiresAt()));
+      if (g.consumption() != null) {
+        m.put("consumed_at", Timestamps.format(g.consumption().consumedAt()));
+        m.put("execution_id", g.consumption().executionId());
+      }
+      if (g.revocation() != null) {
+        m.put("revoked_at", Timestamps.format(g.revocation().revokedAt()));
+        m.put("revoked_by", g.revocation().revokedBy());
+      }
+      m.put(
+          "drift",
+          g.taskHash().equals(binding.taskHash())
+              ? List.of()
+              : BindingDiff.between(g.taskBinding(), binding.json()));
+      nearest.add(m);
+    }
+    details.put("nearest", nearest);
+    Grant latest = recent.get(0);
+    @SuppressWarnings("unchecked")
+    List<String> drift = (List<String>) nearest.get(0).get("drift");
+    String why;
+    if (!drift.isEmpty()) {
+      why = "the task changed since it was last approved (grant " + latest.approvalId() + " by "
+          + latest.approver() + "): " + String.join(", ", drift);
+    } else {
+      why = "its latest grant " + latest.approvalId() + " (by " + latest.approver() + ") is "
+          + describe(latest, now);
+    }
+    details.put("why", why);
+    return new ClaimResult.Refused(
+        ErrorCode.APPROVAL_REQUIRED,
+        "task " + task.qualifiedId() + " needs a new approval: " + why,
+        details);
+  }
+
+  private static String describe(Grant g, Instant now) {
+    switch (g.status(now)) {
+      case CONSUMED:
+        return "consumed, at " + Timestamps.format(g.consumption().consumedAt()) + " by execution "
+            + g.consumption().executionId();
+      case REVOKED:
+        return "revoked, at " + Timestamps.format(g.revocation().revokedAt())
+            + (g.revocation().revokedBy() == null ? "" : " by " + g.revocation().revokedBy());
+      case EXPIRED:
+        return "expired, at " + Timestamps.format(g.expiresAt());
+      default:
+        return "pending but could not be used";
+    }
+  }
+
   private ClaimResult.Refused noGrant(
-      Task task, ClaimRequest request, List<ClaimAttempt.Rejection> rejected) {
+      Task task, TaskBinding binding, ClaimRequest request, List<ClaimAttempt.Rejection> rejected) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("workflow_id", task.workflowId());
     details.put("task_id", task.id());
@@ -330,10 +405,7 @@ public final class ApprovalService {
           details);
     }
     if (request.pinned().isEmpty()) {
-      return new ClaimResult.Refused(
-          ErrorCode.APPROVAL_REQUIRED,
-          "no pending grant matches task " + task.qualifiedId() + " as it is now",
-          details);
+      return explained(task, binding, details);
     }
     ApprovalId id = request.pinned().get();
     details.put("approval_id", id.value());
@@ -345,7 +417,9 @@ public final class ApprovalService {
         || !found.get().taskId().equals(task.id())) {
       why = "it approves task " + found.get().workflowId() + "/" + found.get().taskId();
     } else if (!found.get().taskHash().equals(request.taskHash())) {
-      why = "the task changed since it was approved (grant hash " + found.get().taskHash() + ")";
+      why =
+          "the task changed since it was approved: "
+              + String.join(", ", BindingDiff.between(found.get().taskBinding(), binding.json()));
     } else {
       why = "it is " + found.get().status(now()).id();
     }

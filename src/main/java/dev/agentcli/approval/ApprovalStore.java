@@ -35,6 +35,9 @@ public interface ApprovalStore {
 
   Optional<Grant> find(ApprovalId id);
 
+  /** The task's most recent grants, newest first, whatever their binding or status. */
+  List<Grant> recentForTask(String workflowId, String taskId, int limit);
+
   List<Grant> list(GrantQuery query, Instant now);
 
   /** Revokes the grant unless it is unknown, consumed or revoked; decided in one transaction. */

@@ -172,6 +172,28 @@ public final class SqliteApprovalStore implements ApprovalStore {
     return db.read(c -> find(c, id.value()));
   }
 
+  @Override
+  public List<Grant> recentForTask(String workflowId, String taskId, int limit) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  SELECT_GRANT
+                      + " WHERE g.workflow_id = ? AND g.task_id = ? ORDER BY g.granted_at DESC LIMIT ?")) {
+            ps.setString(1, workflowId);
+            ps.setString(2, taskId);
+            ps.setInt(3, limit);
+            List<Grant> grants = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                grants.add(grant(rs));
+              }
+            }
+            return grants;
+          }
+        });
+  }
+
   private static Optional<Grant> find(Connection c, String id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(SELECT_GRANT + " WHERE g.approval_id = ?")) {
       ps.setString(1, id);

@@ -370,7 +370,7 @@ class GateTest {
     Cli.Result ran = cli.run("exec", manifest, "deploy", "--format", "text");
     assertEquals("hello world\n", ran.out());
     Cli.Result refused = cli.run("exec", manifest, "deploy", "--format", "text");
-    assertTrue(refused.err().startsWith("agentcli: no pending grant"), refused.err());
+    assertTrue(refused.err().startsWith("agentcli: task release/deploy needs a new approval: its latest grant"), refused.err());
     assertTrue(refused.err().contains("[approval_required]"));
   }
 }
