@@ -52,6 +52,18 @@ final class ExecCommand extends BaseCommand {
       description = "Accept a grant that is unsigned by choice even where the task requires signed grants.")
   boolean allowUnsigned;
 
+  @Option(
+      names = "--passthrough",
+      description =
+          "The program reads this terminal's stdin and writes to its stdout and stderr live;"
+              + " agentcli prints nothing on stdout (the result goes to the audit trail).")
+  boolean passthrough;
+
+  @Option(
+      names = "--verbose",
+      description = "With --passthrough: print the result to stderr when the program ends.")
+  boolean verbose;
+
   ExecCommand(Context ctx) {
     super(ctx);
   }
@@ -73,7 +85,8 @@ final class ExecCommand extends BaseCommand {
                   resolved.binding(),
                   pinned,
                   Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
-                  allowUnsigned);
+                  allowUnsigned,
+                  passthrough);
     } catch (AgentCliException e) {
       throw target.withApproveHint(e);
     }
@@ -88,7 +101,12 @@ final class ExecCommand extends BaseCommand {
     result.put("approval_used", used == null ? null : Views.grant(used, used.consumption().consumedAt()));
     result.put("rejected", ApprovalService.rejections(outcome.rejected()));
     result.put("result", Views.result(outcome.result()));
-    print(result, out -> text(out, outcome, result));
+    if (!passthrough) {
+      print(result, out -> text(out, outcome, result));
+    } else if (verbose) {
+      err().println(Json.pretty(result));
+      err().flush();
+    }
     return outcome.result().timedOut()
         ? ErrorCode.TASK_TIMED_OUT.exitStatus()
         : outcome.result().exitCode();

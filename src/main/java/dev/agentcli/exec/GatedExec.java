@@ -13,9 +13,13 @@ import dev.agentcli.manifest.TaskBinding;
 import java.security.SecureRandom;
 import java.util.function.Supplier;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gated-exec sequence: claim a grant (or learn none is needed), run the program, and audit the
@@ -40,6 +44,7 @@ public final class GatedExec {
    *
    * @param timeout a limit shorter than the bound {@code runtime.timeout_ms}; empty for that one
    * @param allowUnsigned accept grants unsigned by choice even where the task requires signatures
+   * @param passthrough the program uses agentcli's stdin, stdout and stderr directly
    * @throws AgentCliException with the gate's code when it refuses
    */
   public ExecOutcome run(
@@ -47,7 +52,8 @@ public final class GatedExec {
       TaskBinding binding,
       Optional<ApprovalId> pinned,
       Optional<Duration> timeout,
-      boolean allowUnsigned) {
+      boolean allowUnsigned,
+      boolean passthrough) {
     Optional<Duration> limit = effectiveTimeout(binding, timeout);
     String executionId = ApprovalId.randomHex(random.get());
     ClaimResult claim = approvals.claim(task, binding, pinned, executionId, allowUnsigned);
@@ -62,30 +68,67 @@ public final class GatedExec {
             .detail("argv_length", binding.command().argv().size())
             .detail("timeout_ms", limit.map(Duration::toMillis).orElse(null))
             .build());
+    // Exactly one of exec_finished (the run ended) and exec_interrupted (agentcli was stopped
+    // while it ran) is written; if agentcli is stopped, it waits for that write before exiting.
+    AtomicBoolean recorded = new AtomicBoolean();
+    CountDownLatch written = new CountDownLatch(1);
+    Runnable onSignal =
+        () -> {
+          if (recorded.compareAndSet(false, true)) {
+            audit.append(
+                event("exec_interrupted", task, binding, approvalId, executionId)
+                    .outcome("failed", "interrupted")
+                    .detail("message", "agentcli was stopped by a signal; the task's process tree was stopped")
+                    .build());
+            written.countDown();
+          } else {
+            awaitQuietly(written);
+          }
+        };
     RunResult result;
     try {
-      result = runner.run(binding.command(), limit);
+      result = runner.run(binding.command(), limit, passthrough, onSignal);
     } catch (AgentCliException e) {
-      audit.append(
-          event("exec_finished", task, binding, approvalId, executionId)
-              .outcome("failed", e.code().id())
-              .detail("message", e.getMessage())
-              .build());
+      if (recorded.compareAndSet(false, true)) {
+        audit.append(
+            event("exec_finished", task, binding, approvalId, executionId)
+                .outcome("failed", e.code().id())
+                .detail("message", e.getMessage())
+                .build());
+      }
+      written.countDown();
       throw e;
     }
-    audit.append(
-        event("exec_finished", task, binding, approvalId, executionId)
-            .outcome(result.timedOut() ? "failed" : "ok", result.timedOut() ? ErrorCode.TASK_TIMED_OUT.id() : null)
-            .details(
-                Map.of(
-                    "exit_code", result.exitCode(),
-                    "timed_out", result.timedOut(),
-                    "duration_ms", result.durationMs(),
-                    "stdout_sha256", result.stdout().sha256(),
-                    "stderr_sha256", result.stderr().sha256()))
-            .build());
+    if (recorded.compareAndSet(false, true)) {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("exit_code", result.exitCode());
+      details.put("timed_out", result.timedOut());
+      details.put("duration_ms", result.durationMs());
+      details.put("passthrough", passthrough);
+      details.put("stdout_sha256", result.stdout().sha256());
+      details.put("stderr_sha256", result.stderr().sha256());
+      String type = result.interrupted() ? "exec_interrupted" : "exec_finished";
+      String code =
+          result.interrupted()
+              ? "interrupted"
+              : result.timedOut() ? ErrorCode.TASK_TIMED_OUT.id() : null;
+      audit.append(
+          event(type, task, binding, approvalId, executionId)
+              .outcome(code == null ? "ok" : "failed", code)
+              .details(details)
+              .build());
+    }
+    written.countDown();
     return new ExecOutcome(
         executionId, grant, claimed == null ? List.of() : claimed.rejected(), result);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Optional<Duration> effectiveTimeout(TaskBinding binding, Optional<Duration> asked) {

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a resolved command directly (never through a shell) in its bound working directory and
@@ -36,18 +37,28 @@ public final class TaskRunner {
   static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
 
   /**
-   * Runs {@code command}.
+   * Runs {@code command}. If agentcli itself is told to stop (SIGTERM, SIGINT, SIGHUP) while the
+   * program runs, the program's process tree is stopped too (SIGTERM, then SIGKILL after a grace
+   * period) and {@code onSignal} is called once it is gone, before agentcli exits.
    *
    * @param timeout the run is killed after this long; empty for no limit
+   * @param passthrough the program reads agentcli's stdin and writes to its stdout and stderr
+   *     live, instead of being captured
    * @throws AgentCliException {@code program_not_found} or {@code program_not_executable} when the
    *     OS cannot start it
    */
-  public RunResult run(Command command, Optional<Duration> timeout) {
+  public RunResult run(
+      Command command, Optional<Duration> timeout, boolean passthrough, Runnable onSignal) {
     ProcessBuilder builder = new ProcessBuilder(command.argv()).directory(command.cwd().toFile());
     builder.environment().clear();
     builder.environment().putAll(command.env());
+    if (passthrough) {
+      builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+      builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+    }
     if (command.stdin() == null) {
-      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.redirectInput(
+          passthrough ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     long started = System.nanoTime();
     Process process;
@@ -56,11 +67,25 @@ public final class TaskRunner {
     } catch (IOException e) {
       throw startFailure(command, e);
     }
+    AtomicBoolean stopping = new AtomicBoolean();
+    Thread forward =
+        new Thread(
+            () -> {
+              if (process.isAlive()) {
+                stopping.set(true);
+                killTree(process);
+                onSignal.run();
+              }
+            },
+            "agentcli-forward-signal");
+    Runtime.getRuntime().addShutdownHook(forward);
     if (command.stdin() != null) {
       CompletableFuture.runAsync(() -> feed(process.getOutputStream(), command.stdin()));
     }
-    CompletableFuture<RunResult.Output> out = capture(process.getInputStream());
-    CompletableFuture<RunResult.Output> err = capture(process.getErrorStream());
+    CompletableFuture<RunResult.Output> out =
+        passthrough ? CompletableFuture.completedFuture(RunResult.Output.PASSED_THROUGH) : capture(process.getInputStream());
+    CompletableFuture<RunResult.Output> err =
+        passthrough ? CompletableFuture.completedFuture(RunResult.Output.PASSED_THROUGH) : capture(process.getErrorStream());
     boolean timedOut = false;
     try {
       if (timeout.isPresent()) {
@@ -71,7 +96,12 @@ public final class TaskRunner {
       }
       int exit = process.waitFor();
       long durationMs = (System.nanoTime() - started) / 1_000_000;
-      return new RunResult(exit, timedOut, durationMs, drained(out), drained(err));
+      try {
+        Runtime.getRuntime().removeShutdownHook(forward);
+      } catch (IllegalStateException shuttingDown) {
+        // agentcli is being stopped: the hook is running and records the interruption.
+      }
+      return new RunResult(exit, timedOut, stopping.get(), durationMs, drained(out), drained(err));
     } catch (InterruptedException e) {
       killTree(process);
       Thread.currentThread().interrupt();
