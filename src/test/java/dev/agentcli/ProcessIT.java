@@ -108,6 +108,27 @@ class ProcessIT {
   }
 
   @Test
+  void agentcliKilledWhileTheTaskRunsLeavesTheGrantConsumedAndTheRunUnfinished() throws Exception {
+    Path started = home.resolve("started");
+    String m =
+        cli.manifest(
+            "k.json",
+            Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c",
+                "echo go > " + started + "; sleep 30"));
+    assertEquals(0, cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none").status());
+    Process agentcli = Jvm.agentcli(home, "exec", m, "deploy");
+    eventually(() -> Files.exists(started), "the task started");
+    agentcli.destroyForcibly(); // SIGKILL: no hook runs
+    assertTrue(agentcli.waitFor(60, TimeUnit.SECONDS));
+    JsonNode grant = cli.run("approvals", "list").json().path("approvals").get(0);
+    assertEquals("consumed", grant.path("status").asText(), "fail closed: the grant is not given back");
+    String execution = grant.path("execution_id").asText();
+    assertEquals("started, never finished", cli.run("audit", "show", execution).json().path("state").asText());
+    assertEquals(0, cli.run("audit", "verify").status());
+    assertEquals("approval_required", cli.run("exec", m, "deploy").code());
+  }
+
+  @Test
   void passthroughStreamsLiveAndPrintsNothingElseOnStdout() throws Exception {
     String m = task("live", "echo early; read line; echo late $line; echo to-stderr >&2; exit 4");
     Process agentcli = Jvm.agentcli(home, "exec", m, "deploy", "--passthrough");
