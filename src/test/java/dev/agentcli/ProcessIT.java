@@ -115,7 +115,8 @@ class ProcessIT {
             "k.json",
             Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c",
                 "echo go > " + started + "; sleep 30"));
-    assertEquals(0, cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none").status());
+    // Approved in a process with the same environment as the one that runs it.
+    assertEquals(0, Jvm.run(home, "approve", m, "deploy", "--by", "ops", "--signer", "none").status());
     Process agentcli = Jvm.agentcli(home, "exec", m, "deploy");
     eventually(() -> Files.exists(started), "the task started");
     agentcli.destroyForcibly(); // SIGKILL: no hook runs
@@ -125,7 +126,7 @@ class ProcessIT {
     String execution = grant.path("execution_id").asText();
     assertEquals("started, never finished", cli.run("audit", "show", execution).json().path("state").asText());
     assertEquals(0, cli.run("audit", "verify").status());
-    assertEquals("approval_required", cli.run("exec", m, "deploy").code());
+    assertEquals("approval_required", Jvm.run(home, "exec", m, "deploy").asResult().code());
   }
 
   @Test
