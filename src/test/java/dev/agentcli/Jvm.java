@@ -38,14 +38,23 @@ public final class Jvm {
 
   /** Waits for {@code p} (at most two minutes: a hang guard, not a timing assertion). */
   public static Done await(Process p) throws Exception {
-    var out = p.getInputStream().readAllBytes();
-    var err = p.getErrorStream().readAllBytes();
+    byte[] out = readAll(p.getInputStream());
+    byte[] err = readAll(p.getErrorStream());
     if (!p.waitFor(2, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("process did not finish");
     }
     return new Done(
         p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  /** What the stream held; nothing when it was closed because the process was killed. */
+  private static byte[] readAll(java.io.InputStream in) {
+    try {
+      return in.readAllBytes();
+    } catch (IOException closedByKill) {
+      return new byte[0];
+    }
   }
 
   public static Done run(Path home, String... args) throws Exception {

@@ -146,6 +146,13 @@ public final class Database implements AutoCloseable {
           Map.of("database", file.toString(), "sqlite_code", e.getErrorCode()),
           e);
     }
+    if (base == SQLiteErrorCode.SQLITE_FULL.code) {
+      return new AgentCliException(
+          ErrorCode.DATABASE_FULL,
+          "the disk holding " + file + " is full; nothing was written",
+          Map.of("database", file.toString()),
+          e);
+    }
     if (base == SQLiteErrorCode.SQLITE_NOTADB.code || base == SQLiteErrorCode.SQLITE_CORRUPT.code) {
       return new AgentCliException(
           ErrorCode.DATABASE_ERROR,
