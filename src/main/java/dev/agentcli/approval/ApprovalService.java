@@ -385,7 +385,10 @@ public final class ApprovalService {
       case EXPIRED:
         return "expired, at " + Timestamps.format(g.expiresAt());
       default:
-        return "pending but could not be used";
+        return g.grantedAt().isAfter(now.plus(ApprovalStore.CLOCK_SKEW))
+            ? "dated in the future (granted_at " + Timestamps.format(g.grantedAt())
+                + "): a clock was wrong; it is not used until the clock catches up"
+            : "pending but could not be used";
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.agentcli.approval;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +9,11 @@ import java.util.function.Consumer;
 
 /** Where grants live. Every method is atomic; implementations must never lose a written grant. */
 public interface ApprovalStore {
+  /**
+   * A grant dated more than this after "now" comes from a clock that was wrong or set back: it is
+   * not used until the clock catches up (fail closed).
+   */
+  Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   /** Stores a new grant durably; returns only once it is committed. */
   void insert(Grant grant);

@@ -24,6 +24,8 @@ public final class ManifestParser {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final long MAX_TIMEOUT_S = 30L * 24 * 3600;
+  /** Linux refuses a single argument or environment string longer than this (MAX_ARG_STRLEN). */
+  private static final int MAX_ARG_BYTES = 128 * 1024;
 
   private final List<Problem> problems = new ArrayList<>();
 
@@ -176,7 +178,7 @@ public final class ManifestParser {
           String argPath = sPath + ".args[" + i + "]";
           if (!(list.get(i) instanceof String arg)) {
             problems.add(new Problem(argPath, "must be a string, not " + show(list.get(i))));
-          } else if (noNul(arg, argPath)) {
+          } else if (noNul(arg, argPath) && fitsExec(arg, argPath)) {
             args.add(arg);
           }
         }
@@ -197,7 +199,7 @@ public final class ManifestParser {
                 problems.add(new Problem(keyPath, "is not a valid environment variable name"));
               } else if (!(value instanceof String text)) {
                 problems.add(new Problem(keyPath, "must be a string, not " + show(value)));
-              } else if (noNul(text, keyPath)) {
+              } else if (noNul(text, keyPath) && fitsExec(name + "=" + text, keyPath)) {
                 env.put(name, text);
               }
             });
@@ -304,6 +306,15 @@ public final class ManifestParser {
       return null;
     }
     return noNul(text, path) ? text : null;
+  }
+
+  private boolean fitsExec(String value, String path) {
+    if (value.length() * 3L > MAX_ARG_BYTES
+        && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= MAX_ARG_BYTES) {
+      problems.add(new Problem(path, "is longer than the OS accepts for one argument (128 KiB)"));
+      return false;
+    }
+    return true;
   }
 
   private boolean noNul(String value, String path) {

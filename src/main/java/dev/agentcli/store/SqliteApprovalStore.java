@@ -44,7 +44,8 @@ public final class SqliteApprovalStore implements ApprovalStore {
   private static final String CLAIMABLE =
       SELECT_GRANT
           + " WHERE g.workflow_id = ? AND g.task_id = ? AND g.task_hash = ?"
-          + " AND g.consumed_at IS NULL AND g.revoked_at IS NULL AND g.expires_at > ?";
+          + " AND g.consumed_at IS NULL AND g.revoked_at IS NULL AND g.expires_at > ?"
+          + " AND g.granted_at <= ?";
 
   private final Database db;
 
@@ -145,8 +146,9 @@ public final class SqliteApprovalStore implements ApprovalStore {
       ps.setString(2, request.taskId());
       ps.setString(3, request.taskHash());
       ps.setString(4, Timestamps.format(now));
+      ps.setString(5, Timestamps.format(now.plus(ApprovalStore.CLOCK_SKEW)));
       if (request.pinned().isPresent()) {
-        ps.setString(5, request.pinned().get().value());
+        ps.setString(6, request.pinned().get().value());
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
