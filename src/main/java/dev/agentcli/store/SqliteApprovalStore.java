@@ -40,9 +40,13 @@ public final class SqliteApprovalStore implements ApprovalStore {
           + " LEFT JOIN revocations r ON r.approval_id = g.approval_id)"
           + " WHERE 1 = 1";
 
-  /** Uses the grants_claimable partial index: flat cost however long the history. */
+  /**
+   * Pinned to the grants_claimable partial index: flat cost however long the history. (Without
+   * statistics the planner would pick grants_by_task for the granted_at term and walk the whole
+   * history of the task; INDEXED BY also turns any future mismatch into an error, not a slow scan.)
+   */
   private static final String CLAIMABLE =
-      SELECT_GRANT
+      SELECT_GRANT.replace("FROM grants g", "FROM grants g INDEXED BY grants_claimable")
           + " WHERE g.workflow_id = ? AND g.task_id = ? AND g.task_hash = ?"
           + " AND g.consumed_at IS NULL AND g.revoked_at IS NULL AND g.expires_at > ?"
           + " AND g.granted_at <= ?";
