@@ -29,22 +29,6 @@ class FaultIT {
   static final int ROUNDS = 6;
   static final int PROCESSES = 8;
 
-  long count(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  String text(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
   @Test
   void killingProcessesAtRandomMomentsBreaksNoInvariant() throws Exception {
     long seed = System.nanoTime();
@@ -80,8 +64,9 @@ class FaultIT {
         }
       }
       // A revoke of some pending grant, killed at a random moment too.
-      if (Files.exists(home.resolve("state/agentcli.db")) && count("SELECT count(*) FROM grant_status WHERE status = 'pending'") > 0) {
-        String pending = text("SELECT approval_id FROM grant_status WHERE status = 'pending' LIMIT 1");
+      Invariants db = new Invariants(home);
+      if (Files.exists(home.resolve("state/agentcli.db")) && db.count("SELECT count(*) FROM grant_status WHERE status = 'pending'") > 0) {
+        String pending = db.text("SELECT approval_id FROM grant_status WHERE status = 'pending' LIMIT 1");
         Process revoke = Jvm.agentcli(home, "approvals", "revoke", pending);
         Thread.sleep(random.nextInt(600));
         revoke.destroyForcibly();
@@ -91,18 +76,7 @@ class FaultIT {
       if (!Files.exists(home.resolve("state/agentcli.db"))) {
         continue;
       }
-      String where = "seed " + seed + ", round " + round;
-      assertEquals("ok", text("PRAGMA integrity_check"), where);
-      assertEquals(0, count("SELECT count(*) FROM (SELECT approval_id FROM consumptions GROUP BY approval_id HAVING count(*) > 1)"), where);
-      assertEquals(0, count("SELECT count(*) FROM consumptions WHERE approval_id NOT IN (SELECT approval_id FROM grants)"), where);
-      assertEquals(0, count("SELECT count(*) FROM grants g WHERE (g.consumed_at IS NULL) = EXISTS (SELECT 1 FROM consumptions c WHERE c.approval_id = g.approval_id)"), where);
-      assertEquals(0, count("SELECT count(*) FROM grants g WHERE (g.revoked_at IS NULL) = EXISTS (SELECT 1 FROM revocations r WHERE r.approval_id = g.approval_id)"), where);
-      assertEquals(0, count("SELECT count(*) FROM consumptions c WHERE NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.event_type = 'grant_claim' AND a.outcome = 'ok' AND a.execution_id = c.execution_id)"), where + ": a consumption without its audit");
-      for (String id : approvedOk) {
-        assertEquals(1, count("SELECT count(*) FROM grants WHERE approval_id = '" + id + "'"), where + ": approve returned " + id);
-      }
-      Jvm.Done verify = Jvm.run(home, "audit", "verify");
-      assertEquals(0, verify.status(), where + ": " + verify);
+      new Invariants(home).check(home, approvedOk, "seed " + seed + ", round " + round);
     }
     assertTrue(killed >= ROUNDS * PROCESSES / 2, "faults injected: " + killed);
     System.out.println("FaultIT: seed " + seed + ", " + killed + " processes killed, " + approvedOk.size() + " approvals returned");
