@@ -135,6 +135,21 @@ class AuditTrailIT {
     assertEquals("input_invalid", cli.run("audit", "list", "--since", "yesterday").code());
   }
 
+  @Test
+  void consumedGrantSetBackToPendingInTheDatabaseIsNotUsedAgain() throws Exception {
+    assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
+    String used = cli.run("exec", manifest, "deploy").json().path("approval_used").path("approval_id").asText();
+    sqlite("DELETE FROM consumptions WHERE approval_id = '" + used + "';"
+        + " UPDATE grants SET consumed_at = NULL WHERE approval_id = '" + used + "'");
+    assertEquals("pending", cli.run("approvals", "show", used).json().path("approval").path("status").asText());
+    Cli.Result r = cli.run("exec", manifest, "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("approval_tampered", r.code());
+    assertEquals(used, r.error().path("details").path("replayed").get(0).asText());
+    JsonNode events = cli.run("audit", "--limit", "2").json().path("events");
+    assertEquals("grant_replay_refused", events.get(0).path("event_type").asText());
+  }
+
   static List<String> eventTypes(JsonNode events) {
     List<String> types = new java.util.ArrayList<>();
     events.forEach(e -> types.add(e.path("event_type").asText()));

@@ -218,7 +218,16 @@ public final class ApprovalService {
             ClaimResult r =
                 attempt.claimed().isPresent()
                     ? new ClaimResult.Claimed(attempt.claimed().get(), attempt.rejected())
-                    : noGrant(task, binding, request, attempt.rejected());
+                    : noGrant(task, binding, request, attempt);
+            for (Grant replay : attempt.replayed()) {
+              audit.append(
+                  event("grant_replay_refused", task, binding)
+                      .approvalId(replay.approvalId().value())
+                      .executionId(executionId)
+                      .outcome("refused", ErrorCode.APPROVAL_TAMPERED.id())
+                      .detail("reason", "the audit trail records an earlier claim of this grant")
+                      .build());
+            }
             for (ClaimAttempt.Rejection rejection : attempt.rejected()) {
               audit.append(
                   event("grant_rejected", task, binding)
@@ -393,11 +402,21 @@ public final class ApprovalService {
   }
 
   private ClaimResult.Refused noGrant(
-      Task task, TaskBinding binding, ClaimRequest request, List<ClaimAttempt.Rejection> rejected) {
+      Task task, TaskBinding binding, ClaimRequest request, ClaimAttempt attempt) {
+    List<ClaimAttempt.Rejection> rejected = attempt.rejected();
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("workflow_id", task.workflowId());
     details.put("task_id", task.id());
     details.put("task_hash", request.taskHash());
+    if (!attempt.replayed().isEmpty() && rejected.isEmpty()) {
+      List<String> ids = attempt.replayed().stream().map(g -> g.approvalId().value()).toList();
+      details.put("replayed", ids);
+      return new ClaimResult.Refused(
+          ErrorCode.APPROVAL_TAMPERED,
+          "grant " + ids.get(0) + " shows as pending but the audit trail records that it was already"
+              + " used: the database was edited; refusing",
+          details);
+    }
     if (!rejected.isEmpty()) {
       details.put("rejected", rejections(rejected));
       ClaimAttempt.Rejection first = rejected.get(0);

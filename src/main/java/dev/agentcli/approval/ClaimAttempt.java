@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a claim found: the grant it consumed (if any) and the matching grants it refused to
- * consume, oldest first, each with the reason.
+ * What a claim found: the grant it consumed (if any), the matching grants it refused to consume,
+ * oldest first, each with the reason, and the grants that look pending although the audit trail
+ * records their use (the database was edited to re-use them).
  */
-public record ClaimAttempt(Optional<Grant> claimed, List<Rejection> rejected) {
+public record ClaimAttempt(Optional<Grant> claimed, List<Rejection> rejected, List<Grant> replayed) {
   public ClaimAttempt {
     rejected = List.copyOf(rejected);
+    replayed = List.copyOf(replayed);
   }
 
   /** A matching grant that failed its check; it is left as it was. */

@@ -130,7 +130,8 @@ public final class SqliteApprovalStore implements ApprovalStore {
           }
           Grant consumed =
               found.claimed().get().withConsumption(new Grant.Consumption(request.executionId(), now));
-          ClaimAttempt claimed = new ClaimAttempt(Optional.of(consumed), found.rejected());
+          ClaimAttempt claimed =
+              new ClaimAttempt(Optional.of(consumed), found.rejected(), found.replayed());
           record.accept(claimed);
           return claimed;
         });
@@ -141,10 +142,15 @@ public final class SqliteApprovalStore implements ApprovalStore {
     return db.read(c -> firstAccepted(c, request, now, check));
   }
 
-  /** Walks the live matching grants, oldest first, until one passes {@code check}. */
+  /**
+   * Walks the live matching grants, oldest first, until one passes {@code check}. A grant whose
+   * claim the audit trail already records is skipped whatever its state columns say: someone set
+   * it back to pending.
+   */
   private static ClaimAttempt firstAccepted(
       Connection c, ClaimRequest request, Instant now, ClaimAttempt.Check check) throws SQLException {
     List<ClaimAttempt.Rejection> rejected = new ArrayList<>();
+    List<Grant> replayed = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(claimableSql(request.pinned().isPresent()))) {
       ps.setString(1, request.workflowId());
       ps.setString(2, request.taskId());
@@ -157,15 +163,31 @@ public final class SqliteApprovalStore implements ApprovalStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Grant candidate = grant(rs);
+          if (claimedBefore(c, candidate.approvalId().value())) {
+            replayed.add(candidate);
+            continue;
+          }
           Verdict verdict = check.check(candidate);
           if (verdict.valid()) {
-            return new ClaimAttempt(Optional.of(candidate), rejected);
+            return new ClaimAttempt(Optional.of(candidate), rejected, replayed);
           }
           rejected.add(new ClaimAttempt.Rejection(candidate, verdict));
         }
       }
     }
-    return new ClaimAttempt(Optional.empty(), rejected);
+    return new ClaimAttempt(Optional.empty(), rejected, replayed);
+  }
+
+  private static boolean claimedBefore(Connection c, String approvalId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM audit_events WHERE approval_id = ? AND event_type = 'grant_claim'"
+                + " AND outcome = 'ok' LIMIT 1")) {
+      ps.setString(1, approvalId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** The live grants of one task binding, oldest first, or only the pinned one. */
