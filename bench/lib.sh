@@ -22,3 +22,14 @@ wall_ms() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
 machine() { echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sm); java: $("$java" -version 2>&1 | head -1)"; }
+
+# Runs a benchmark class from the test sources on the launcher's JDK.
+run_bench_class() {
+  (cd "$root" && mvn -q -B -Dstyle.color=never test-compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
+  machine
+  # Java 22+ warns about sqlite-jdbc's native calls unless they are allowed (the jar's manifest
+  # does this for the launcher).
+  local native_access=()
+  [[ "$("$cli" --launcher-info | sed -n 's/^version //p' | cut -d. -f1)" -ge 22 ]] && native_access=(--enable-native-access=ALL-UNNAMED)
+  "$java" "${native_access[@]}" -cp "$root/target/classes:$root/target/test-classes:$(cat "$root/target/classpath.txt")" "$@"
+}

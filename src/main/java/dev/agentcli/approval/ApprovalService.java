@@ -208,39 +208,39 @@ public final class ApprovalService {
       return refused;
     }
     ClaimRequest request = request(task, binding, pinned, executionId);
-      List<ClaimResult> decided = new ArrayList<>(1);
-      store.claim(
-          request,
-          clock,
-          check(task, allowUnsigned),
-          attempt -> {
-            // Inside the claim's transaction: the audit of this decision commits with it.
-            ClaimResult r =
-                attempt.claimed().isPresent()
-                    ? new ClaimResult.Claimed(attempt.claimed().get(), attempt.rejected())
-                    : noGrant(task, binding, request, attempt);
-            for (Grant replay : attempt.replayed()) {
-              audit.append(
-                  event("grant_replay_refused", task, binding)
-                      .approvalId(replay.approvalId().value())
-                      .executionId(executionId)
-                      .outcome("refused", ErrorCode.APPROVAL_TAMPERED.id())
-                      .detail("reason", "the audit trail records an earlier claim of this grant")
-                      .build());
-            }
-            for (ClaimAttempt.Rejection rejection : attempt.rejected()) {
-              audit.append(
-                  event("grant_rejected", task, binding)
-                      .approvalId(rejection.grant().approvalId().value())
-                      .executionId(executionId)
-                      .outcome("refused", ErrorCode.APPROVAL_SIGNATURE_INVALID.id())
-                      .detail("reason", rejection.verdict().reason())
-                      .detail("key_fingerprint", rejection.verdict().keyFingerprint())
-                      .build());
-            }
-            audit.append(claimEvent(task, binding, pinned, executionId, r));
-            decided.add(r);
-          });
+    List<ClaimResult> decided = new ArrayList<>(1);
+    store.claim(
+        request,
+        clock,
+        check(task, allowUnsigned),
+        attempt -> {
+          // Inside the claim's transaction: the audit of this decision commits with it.
+          ClaimResult r =
+              attempt.claimed().isPresent()
+                  ? new ClaimResult.Claimed(attempt.claimed().get(), attempt.rejected())
+                  : noGrant(task, binding, request, attempt);
+          for (Grant replay : attempt.replayed()) {
+            audit.append(
+                event("grant_replay_refused", task, binding)
+                    .approvalId(replay.approvalId().value())
+                    .executionId(executionId)
+                    .outcome("refused", ErrorCode.APPROVAL_TAMPERED.id())
+                    .detail("reason", "the audit trail records an earlier claim of this grant")
+                    .build());
+          }
+          for (ClaimAttempt.Rejection rejection : attempt.rejected()) {
+            audit.append(
+                event("grant_rejected", task, binding)
+                    .approvalId(rejection.grant().approvalId().value())
+                    .executionId(executionId)
+                    .outcome("refused", ErrorCode.APPROVAL_SIGNATURE_INVALID.id())
+                    .detail("reason", rejection.verdict().reason())
+                    .detail("key_fingerprint", rejection.verdict().keyFingerprint())
+                    .build());
+          }
+          audit.append(claimEvent(task, binding, pinned, executionId, r));
+          decided.add(r);
+        });
     return decided.get(0);
   }
 

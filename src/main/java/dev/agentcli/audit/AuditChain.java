@@ -18,8 +18,13 @@ public final class AuditChain {
 
   private AuditChain() {}
 
-  /** The hash of {@code e} (its {@code eventHash} is ignored). */
+  /** The hash of {@code e}: over its {@link #content}. */
   public static String hash(AuditEvent e) {
+    return Sha256.of(Json.canonical(content(e)));
+  }
+
+  /** Everything an event's hash covers: its id, every field, and {@code prev_hash}. */
+  public static Map<String, Object> content(AuditEvent e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.id());
     m.put("occurred_at", Timestamps.format(e.occurredAt()));
@@ -34,7 +39,7 @@ public final class AuditChain {
     m.put("actor", e.actor());
     m.put("details", e.details());
     m.put("prev_hash", e.prevHash());
-    return Sha256.of(Json.canonical(m));
+    return m;
   }
 
   /** The outcome of checking the chain from its start. */

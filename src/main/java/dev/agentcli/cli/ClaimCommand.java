@@ -20,11 +20,7 @@ import picocli.CommandLine.Option;
 final class ClaimCommand extends BaseCommand {
   @Mixin TaskArguments target;
 
-  @Option(
-      names = "--approval-id",
-      paramLabel = "<id>",
-      description = "Use exactly this grant; never fall back to another.")
-  String approvalId;
+  @Mixin GrantOptions grant;
 
   @Option(
       names = "--execution-id",
@@ -32,24 +28,19 @@ final class ClaimCommand extends BaseCommand {
       description = "Recorded with the consumption (default: a new random id).")
   String executionId;
 
-  @Option(
-      names = "--allow-unsigned",
-      description = "Accept a grant that is unsigned by choice even where the task requires signed grants.")
-  boolean allowUnsigned;
-
   ClaimCommand(Context ctx) {
     super(ctx);
   }
 
   @Override
   int run(Workspace workspace) {
-    Optional<ApprovalId> pinned = Optional.ofNullable(approvalId).map(ApprovalId::new);
+    Optional<ApprovalId> pinned = grant.pinned();
     String execution = executionId != null ? executionId : ApprovalId.randomHex(ctx.random());
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     ClaimResult claim =
         workspace
             .approvals()
-            .claim(resolved.task(), resolved.binding(), pinned, execution, allowUnsigned);
+            .claim(resolved.task(), resolved.binding(), pinned, execution, grant.allowUnsigned);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     if (claim instanceof ClaimResult.Refused refused) {

@@ -30,11 +30,7 @@ import picocli.CommandLine.Option;
 final class ExecCommand extends BaseCommand {
   @Mixin TaskArguments target;
 
-  @Option(
-      names = "--approval-id",
-      paramLabel = "<id>",
-      description = "Use exactly this grant; never fall back to another.")
-  String approvalId;
+  @Mixin GrantOptions grant;
 
   @Option(
       names = "--dry-run",
@@ -46,11 +42,6 @@ final class ExecCommand extends BaseCommand {
       paramLabel = "<ms>",
       description = "Kill the task after this many ms (may shorten runtime.timeout_ms, not extend it).")
   Long timeoutMs;
-
-  @Option(
-      names = "--allow-unsigned",
-      description = "Accept a grant that is unsigned by choice even where the task requires signed grants.")
-  boolean allowUnsigned;
 
   @Option(
       names = "--passthrough",
@@ -70,7 +61,7 @@ final class ExecCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    Optional<ApprovalId> pinned = Optional.ofNullable(approvalId).map(ApprovalId::new);
+    Optional<ApprovalId> pinned = grant.pinned();
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     if (dryRun) {
       return dryRun(workspace, resolved, pinned);
@@ -85,7 +76,7 @@ final class ExecCommand extends BaseCommand {
                   resolved.binding(),
                   pinned,
                   Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
-                  allowUnsigned,
+                  grant.allowUnsigned,
                   passthrough);
     } catch (AgentCliException e) {
       throw target.withApproveHint(e);
@@ -137,7 +128,7 @@ final class ExecCommand extends BaseCommand {
     Optional<ApprovalService> approvals = workspace.existingApprovals();
     Optional<ClaimAttempt> attempt =
         policy == Policy.MANUAL
-            ? approvals.map(a -> a.peek(resolved.task(), resolved.binding(), pinned, allowUnsigned))
+            ? approvals.map(a -> a.peek(resolved.task(), resolved.binding(), pinned, grant.allowUnsigned))
             : Optional.empty();
     Optional<Grant> match = attempt.flatMap(ClaimAttempt::claimed);
     result.put(

@@ -4,6 +4,7 @@ import static dev.agentcli.codec.Timestamps.format;
 
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.Verdict;
+import dev.agentcli.audit.AuditChain;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.codec.Json;
@@ -98,20 +99,7 @@ final class Views {
   }
 
   static Map<String, Object> event(AuditEvent e) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", e.id());
-    m.put("occurred_at", format(e.occurredAt()));
-    m.put("event_type", e.eventType());
-    m.put("outcome", e.outcome());
-    m.put("code", e.code());
-    m.put("workflow_id", e.workflowId());
-    m.put("task_id", e.taskId());
-    m.put("task_hash", e.taskHash());
-    m.put("approval_id", e.approvalId());
-    m.put("execution_id", e.executionId());
-    m.put("actor", e.actor());
-    m.put("details", e.details());
-    m.put("prev_hash", e.prevHash());
+    Map<String, Object> m = AuditChain.content(e);
     m.put("event_hash", e.eventHash());
     return m;
   }
