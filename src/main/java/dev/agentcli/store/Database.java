@@ -187,6 +187,26 @@ public final class Database implements AutoCloseable {
         && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw unsafe(file, "the database path is not a regular file");
     }
+    // Anyone who can write the folder (unless it is sticky, like /tmp) or the file can swap or
+    // edit the database.
+    for (Path p : new Path[] {dir, file}) {
+      if (p != null && worldWritable(p)) {
+        throw unsafe(p, "it is writable by every user (chmod o-w to fix)");
+      }
+    }
+  }
+
+  private static boolean worldWritable(Path p) {
+    try {
+      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      boolean sticky = (mode & 01000) != 0;
+      return (mode & 0002) != 0 && !(sticky && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static AgentCliException unsafe(Path path, String why) {
@@ -254,7 +274,10 @@ public final class Database implements AutoCloseable {
       // kernel releases this lock when its holder exits, however it exits: it is never stale.
       Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
       try (FileChannel channel =
-              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+              FileChannel.open(
+                  lockFile,
+                  java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                  PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
           FileLock lock = channel.lock()) {
         version = userVersion();
         if (version > SCHEMA_VERSION) {

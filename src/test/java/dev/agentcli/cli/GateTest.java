@@ -216,6 +216,9 @@ class GateTest {
     assertEquals(77, approve.status());
     assertEquals("policy_forbids_approval", approve.code());
     assertEquals("approval_auto_rejected", cli.run("claim", m, "deploy").code());
+    JsonNode events = cli.run("audit").json().path("events");
+    assertEquals("approval_auto_rejected", events.get(0).path("code").asText(), "refusals are audited");
+    assertEquals("policy_forbids_approval", events.get(1).path("code").asText());
   }
 
   @Test

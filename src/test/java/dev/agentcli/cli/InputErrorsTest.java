@@ -166,6 +166,39 @@ class InputErrorsTest {
   }
 
   @Test
+  void unexpectedFailureIsAnInternalErrorWithExit70() {
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    java.time.Clock broken =
+        new java.time.Clock() {
+          @Override
+          public java.time.Instant instant() {
+            throw new IllegalStateException("clock unavailable");
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    Context ctx =
+        new Context(
+            java.util.Map.of("AGENTCLI_HOME", home.toString(), "PATH", System.getenv("PATH")),
+            broken, home, java.io.InputStream.nullInputStream(), java.security.SecureRandom::new);
+    java.io.StringWriter err = new java.io.StringWriter();
+    int status =
+        AgentCli.execute(ctx, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err),
+            "approve", m, "deploy", "--by", "ops", "--signer", "none");
+    assertEquals(70, status, err.toString());
+    assertTrue(err.toString().contains("\"code\":\"internal_error\""), err.toString());
+    assertTrue(err.toString().contains("clock unavailable"), err.toString());
+  }
+
+  @Test
   void demoRunsItsTourEndToEnd() {
     Cli.Result r = cli.run("demo");
     assertEquals(0, r.status(), r.toString());

@@ -101,6 +101,48 @@ class DatabaseTest {
   }
 
   @Test
+  void worldWritableFolderOrDatabaseIsRefused() throws Exception {
+    Path state = Files.createDirectories(dir.resolve("state"));
+    Path file = state.resolve("agentcli.db");
+    Database.open(file, LOCK).close();
+    Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertEquals(ErrorCode.UNSAFE_PATH, assertThrows(AgentCliException.class, () -> Database.open(file, LOCK)).code());
+    Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertEquals(ErrorCode.UNSAFE_PATH, assertThrows(AgentCliException.class, () -> Database.open(file, LOCK)).code());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    Path sticky = Files.createDirectories(dir.resolve("shared"));
+    assertEquals(0, new ProcessBuilder("chmod", "1777", sticky.toString()).start().waitFor());
+    Database.open(sticky.resolve("agentcli.db"), LOCK).close(); // like /tmp: allowed
+  }
+
+  @Test
+  void databaseWhoseWalFileIsMissingOpensAtItsLastCheckpoint() throws Exception {
+    Path file = dir.resolve("agentcli.db");
+    Database.open(file, LOCK).close();
+    try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      writer.createStatement().execute("PRAGMA wal_autocheckpoint = 0");
+      writer.createStatement().execute(
+          "INSERT INTO audit_events (occurred_at, event_type, outcome) VALUES ('2026-01-01T00:00:00.000Z', 'x', 'ok')");
+      assertTrue(Files.size(Path.of(file + "-wal")) > 0, "the row is only in the -wal file");
+      Path copy = Files.createDirectories(dir.resolve("copy")).resolve("agentcli.db");
+      Files.copy(file, copy); // the database without its -wal file
+      try (Database db = Database.open(copy, LOCK)) {
+        int rows =
+            db.read(
+                c -> {
+                  try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM audit_events")) {
+                    rs.next();
+                    return rs.getInt(1);
+                  }
+                });
+        assertEquals(0, rows, "what was never checkpointed is gone, and nothing else");
+      }
+      assertEquals("ok", pragma(copy, "integrity_check"));
+    }
+  }
+
+  @Test
   void newerSchemaIsRefusedNotDowngraded() throws Exception {
     Path file = dir.resolve("agentcli.db");
     Database.open(file, LOCK).close();
