@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -79,6 +81,20 @@ public final class Cli {
             SecureRandom::new);
     int status = AgentCli.execute(ctx, new PrintWriter(out), new PrintWriter(err), args);
     return new Result(status, out.toString(), err.toString());
+  }
+
+  /**
+   * Approves {@code task} as "ops" with an explicitly unsigned grant (plus {@code extra} options),
+   * checks that it worked, and returns the grant's id.
+   */
+  public String approveUnsigned(String manifest, String task, String... extra) {
+    List<String> args = new ArrayList<>(List.of("approve", manifest, task, "--by", "ops", "--signer", "none"));
+    args.addAll(List.of(extra));
+    Result r = run(args.toArray(String[]::new));
+    if (r.status() != 0) {
+      throw new AssertionError("approve failed: " + r);
+    }
+    return r.json().path("approval").path("approval_id").asText();
   }
 
   public Cli advance(Duration d) {

@@ -31,15 +31,15 @@ class SqliteShellIT {
     Map<String, String> expected = new TreeMap<>();
 
     cli.at(now.minus(Duration.ofHours(2)));
-    expected.put(approve(cli, m, "--ttl-s", "60"), "expired");
+    expected.put(cli.approveUnsigned(m, "deploy", "--ttl-s", "60"), "expired");
     cli.at(now);
-    String consumed = approve(cli, m);
+    String consumed = cli.approveUnsigned(m, "deploy");
     assertEquals(0, cli.run("claim", m, "deploy").status());
     expected.put(consumed, "consumed");
-    String revoked = approve(cli, m);
+    String revoked = cli.approveUnsigned(m, "deploy");
     assertEquals(0, cli.run("approvals", "revoke", revoked).status());
     expected.put(revoked, "revoked");
-    expected.put(approve(cli, m), "pending");
+    expected.put(cli.approveUnsigned(m, "deploy"), "pending");
 
     Map<String, String> seen = new TreeMap<>();
     for (String line :
@@ -49,15 +49,6 @@ class SqliteShellIT {
     }
     assertEquals(expected, seen);
     assertEquals("wal\n", sqlite3(cli.db, "PRAGMA journal_mode"));
-  }
-
-  static String approve(Cli cli, String manifest, String... more) {
-    String[] base = {"approve", manifest, "deploy", "--by", "ops", "--signer", "none"};
-    String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
-    System.arraycopy(more, 0, args, base.length, more.length);
-    Cli.Result r = cli.run(args);
-    assertEquals(0, r.status(), r.toString());
-    return r.json().path("approval").path("approval_id").asText();
   }
 
   @Test
