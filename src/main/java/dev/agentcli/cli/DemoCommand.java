@@ -88,6 +88,10 @@ final class DemoCommand extends BaseCommand {
     steps.add(new Step("No grant can override an auto-reject task.", 77, "exec", m, "wipe"));
     steps.add(new Step("The operator lists the grants.", 0, "approvals", "list"));
     steps.add(new Step("And reads the audit trail.", 0, "audit"));
+    steps.add(
+        new Step(
+            "The trail is hash-chained: editing, deleting or reordering events is detected.",
+            0, "audit", "verify"));
     PrintWriter out = out();
     out.println("agentcli demo: a throw-away home in " + home);
     out.println();

@@ -41,14 +41,18 @@ final class Workspace implements AutoCloseable {
    * look at an empty home creates nothing.
    */
   Optional<ApprovalService> existingApprovals() {
-    if (db == null) {
-      db = Database.openIfExists(options.dbPath(ctx), options.lockTimeout(ctx)).orElse(null);
-    }
-    return Optional.ofNullable(db).map(this::approvals);
+    return existingDatabase().map(this::approvals);
   }
 
   Optional<AuditLog> existingAudit() {
-    return existingApprovals().map(a -> new SqliteAuditLog(db));
+    return existingDatabase().map(SqliteAuditLog::new);
+  }
+
+  private Optional<Database> existingDatabase() {
+    if (db == null) {
+      db = Database.openIfExists(options.dbPath(ctx), options.lockTimeout(ctx)).orElse(null);
+    }
+    return Optional.ofNullable(db);
   }
 
   GatedExec gatedExec() {
