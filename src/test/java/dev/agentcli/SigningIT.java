@@ -303,6 +303,9 @@ class SigningIT {
     assertEquals("signer_not_found", cli.run("signers", "remove", "alice@example.com", "--key", "SHA256:nope").code());
     assertEquals(0, cli.run("signers", "remove", "alice@example.com", "--key", list.path("signers").get(0).path("key_fingerprint").asText()).status());
     assertEquals(0, cli.run("signers", "list").json().path("count").asInt());
+    JsonNode events = cli.run("audit").json().path("events");
+    assertEquals("signer_added", events.get(0).path("event_type").asText(), "trust changes are audited");
+    assertEquals("signer_removed", events.get(events.size() - 1).path("event_type").asText());
     Files.writeString(home.resolve("bad.pub"), "not a key");
     assertEquals("input_invalid", cli.run("signers", "add", "x", home.resolve("bad.pub").toString()).code());
   }

@@ -35,6 +35,11 @@ final class ClaimCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     Optional<ApprovalId> pinned = grant.pinned();
+    if (executionId != null && !executionId.matches("[^\\p{Cntrl}]{1,200}")) {
+      throw new AgentCliException(
+          dev.agentcli.error.ErrorCode.INPUT_INVALID,
+          "--execution-id must be 1 to 200 characters without control characters");
+    }
     String execution = executionId != null ? executionId : ApprovalId.randomHex(ctx.random());
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     ClaimResult claim =

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.approval.GrantPayload;
+import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.signing.AllowedSigners;
@@ -53,6 +54,14 @@ final class SignersAddCommand extends BaseCommand {
     }
     AllowedSigners.Entry entry =
         workspace.allowedSigners().add(principal, key, GrantPayload.NAMESPACE, line.length > 2 ? line[2] : null);
+    workspace
+        .audit()
+        .append(
+            AuditEvent.builder("signer_added", ctx.clock().instant())
+                .actor(principal)
+                .detail("key_fingerprint", key.fingerprint())
+                .detail("allowed_signers", workspace.allowedSigners().path().toString())
+                .build());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("allowed_signers", workspace.allowedSigners().path().toString());

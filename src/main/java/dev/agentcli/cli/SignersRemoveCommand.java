@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.signing.AllowedSigners;
@@ -44,6 +45,16 @@ final class SignersRemoveCommand extends BaseCommand {
           "no key is listed for '" + principal + "'"
               + (fingerprint == null ? "" : " with fingerprint " + fingerprint),
           Map.of("principal", principal));
+    }
+    for (AllowedSigners.Entry e : removed) {
+      workspace
+          .audit()
+          .append(
+              AuditEvent.builder("signer_removed", ctx.clock().instant())
+                  .actor(principal)
+                  .detail("key_fingerprint", e.key().fingerprint())
+                  .detail("allowed_signers", workspace.allowedSigners().path().toString())
+                  .build());
     }
     List<Map<String, Object>> views = removed.stream().map(SignersListCommand::view).toList();
     Map<String, Object> result = new LinkedHashMap<>();

@@ -55,6 +55,11 @@ final class Workspace implements AutoCloseable {
     return Optional.ofNullable(db);
   }
 
+  /** The audit trail, on the database created if missing. */
+  AuditLog audit() {
+    return new SqliteAuditLog(database());
+  }
+
   GatedExec gatedExec() {
     return new GatedExec(approvals(), new SqliteAuditLog(database()), new TaskRunner(), ctx::random);
   }
