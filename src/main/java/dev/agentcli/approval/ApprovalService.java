@@ -287,8 +287,9 @@ public final class ApprovalService {
     return store.find(id).orElseThrow(() -> notFound(id));
   }
 
-  public List<Grant> list(GrantQuery query) {
-    return store.list(query, now());
+  /** The grants {@code query} selects, newest first, one at a time. */
+  public void forEach(GrantQuery query, java.util.function.Consumer<Grant> sink) {
+    store.forEach(query, now(), sink);
   }
 
   /** Revokes a pending or expired grant; a consumed, revoked or unknown one is an error. */

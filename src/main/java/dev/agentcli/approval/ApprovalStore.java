@@ -44,7 +44,14 @@ public interface ApprovalStore {
   /** The task's most recent grants, newest first, whatever their binding or status. */
   List<Grant> recentForTask(String workflowId, String taskId, int limit);
 
-  List<Grant> list(GrantQuery query, Instant now);
+  /** Hands the grants {@code query} selects to {@code sink}, newest first, one at a time. */
+  void forEach(GrantQuery query, Instant now, Consumer<Grant> sink);
+
+  default List<Grant> list(GrantQuery query, Instant now) {
+    List<Grant> grants = new java.util.ArrayList<>();
+    forEach(query, now, grants::add);
+    return grants;
+  }
 
   /** Revokes the grant unless it is unknown, consumed or revoked; decided in one transaction. */
   RevokeOutcome revoke(ApprovalId id, String revokedBy, String reason, Clock clock);

@@ -1,11 +1,11 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
+import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import java.util.LinkedHashMap;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +13,18 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", description = "List grants, newest first, with their effective status.")
+@Command(
+    name = "list",
+    description =
+        "List grants, newest first, with their effective status. Streams: any number of grants is"
+            + " printed without holding them all in memory.")
 final class ApprovalsListCommand extends BaseCommand {
+  /** Text columns and their widths: rows are printed as they are read. */
+  private static final List<String> COLUMNS =
+      List.of("approval_id", "status", "workflow_id", "task_id", "approver", "expires_at");
+
+  private static final int[] WIDTHS = {32, 8, 16, 16, 24, 24};
+
   @Option(
       names = "--status",
       paramLabel = "<status>",
@@ -31,8 +41,8 @@ final class ApprovalsListCommand extends BaseCommand {
   @Option(
       names = "--limit",
       paramLabel = "<n>",
-      defaultValue = "1000",
-      description = "At most this many grants (default: ${DEFAULT-VALUE}).")
+      defaultValue = "0",
+      description = "At most this many grants (default: 0, all).")
   int limit;
 
   ApprovalsListCommand(Context ctx) {
@@ -41,25 +51,50 @@ final class ApprovalsListCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
+    if (limit < 0) {
+      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--limit must be 0 (all) or more");
+    }
     GrantQuery query =
-        new GrantQuery(statusFilter(), Optional.ofNullable(workflow), Optional.ofNullable(task), limit());
-    Optional<ApprovalService> approvals = workspace.existingApprovals();
-    List<Map<String, Object>> rows =
-        approvals
-            .map(a -> a.list(query).stream().map(g -> Views.grant(g, a.now())).toList())
-            .orElse(List.of());
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("ok", true);
-    result.put("count", rows.size());
-    result.put("approvals", rows);
-    print(
-        result,
-        out ->
-            Output.table(
-                out,
-                rows,
-                List.of("approval_id", "status", "workflow_id", "task_id", "approver", "expires_at")));
+        new GrantQuery(statusFilter(), Optional.ofNullable(workflow), Optional.ofNullable(task), limit);
+    PrintWriter out = out();
+    int[] count = {0};
+    if (global.text()) {
+      row(out, COLUMNS.stream().map(c -> c.toUpperCase(Locale.ROOT)).toList());
+    } else {
+      out.print("{\n  \"ok\" : true,\n  \"approvals\" : [");
+    }
+    workspace
+        .existingApprovals()
+        .ifPresent(
+            approvals ->
+                approvals.forEach(
+                    query,
+                    g -> {
+                      Map<String, Object> view = Views.grant(g, approvals.now());
+                      if (global.text()) {
+                        row(out, COLUMNS.stream().map(c -> String.valueOf(view.get(c))).toList());
+                      } else {
+                        out.print((count[0] == 0 ? " " : ", ") + Json.pretty(view).replace("\n", "\n    "));
+                      }
+                      count[0]++;
+                    }));
+    if (!global.text()) {
+      out.println(" ],\n  \"count\" : " + count[0] + "\n}");
+    }
+    out.flush();
     return 0;
+  }
+
+  private static void row(PrintWriter out, List<String> cells) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      String cell = cells.get(i);
+      line.append(cell);
+      if (i < cells.size() - 1) {
+        line.append(" ".repeat(Math.max(2, WIDTHS[i] + 2 - cell.length())));
+      }
+    }
+    out.println(line);
   }
 
   private Optional<GrantStatus> statusFilter() {
@@ -74,12 +109,5 @@ final class ApprovalsListCommand extends BaseCommand {
           "--status must be pending, consumed, expired, revoked or all, not '" + status + "'",
           Map.of("status", status));
     }
-  }
-
-  private int limit() {
-    if (limit < 1) {
-      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--limit must be at least 1");
-    }
-    return limit;
   }
 }

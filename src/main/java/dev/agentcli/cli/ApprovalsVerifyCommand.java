@@ -41,25 +41,26 @@ final class ApprovalsVerifyCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     List<Map<String, Object>> results = new ArrayList<>();
-    int invalid = 0;
     Optional<ApprovalService> existing =
         which.all ? workspace.existingApprovals() : Optional.of(ApprovalsShowCommand.existing(workspace, which.id));
     if (existing.isPresent()) {
       ApprovalService approvals = existing.get();
-      List<Grant> grants =
-          which.all
-              ? approvals.list(new GrantQuery(Optional.empty(), Optional.empty(), Optional.empty(), Integer.MAX_VALUE))
-              : List.of(approvals.show(new ApprovalId(which.id)));
-      for (Grant g : grants) {
-        Verdict verdict = approvals.verify(g);
-        invalid += verdict.valid() ? 0 : 1;
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("approval_id", g.approvalId().value());
-        row.put("status", g.status(approvals.now()).id());
-        row.putAll(Views.verdict(g, verdict));
-        results.add(row);
+      java.util.function.Consumer<Grant> check =
+          g -> {
+            Verdict verdict = approvals.verify(g);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("approval_id", g.approvalId().value());
+            row.put("status", g.status(approvals.now()).id());
+            row.putAll(Views.verdict(g, verdict));
+            results.add(row);
+          };
+      if (which.all) {
+        approvals.forEach(new GrantQuery(Optional.empty(), Optional.empty(), Optional.empty(), 0), check);
+      } else {
+        check.accept(approvals.show(new ApprovalId(which.id)));
       }
     }
+    long invalid = results.stream().filter(r -> !Boolean.TRUE.equals(r.get("valid"))).count();
     if (!which.all && invalid > 0) {
       throw new AgentCliException(
           ErrorCode.APPROVAL_SIGNATURE_INVALID,

@@ -230,7 +230,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
   }
 
   @Override
-  public List<Grant> list(GrantQuery query, Instant now) {
+  public void forEach(GrantQuery query, Instant now, Consumer<Grant> sink) {
     StringBuilder sql = new StringBuilder(WITH_STATUS);
     List<String> params = new ArrayList<>();
     params.add(Timestamps.format(now));
@@ -238,20 +238,19 @@ public final class SqliteApprovalStore implements ApprovalStore {
     query.workflowId().ifPresent(w -> filter(sql, params, "workflow_id", w));
     query.taskId().ifPresent(t -> filter(sql, params, "task_id", t));
     sql.append(" ORDER BY granted_at DESC, approval_id LIMIT ?");
-    return db.read(
+    db.read(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < params.size(); i++) {
               ps.setString(i + 1, params.get(i));
             }
-            ps.setInt(params.size() + 1, query.limit());
-            List<Grant> grants = new ArrayList<>();
+            ps.setInt(params.size() + 1, query.limit() > 0 ? query.limit() : -1);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                grants.add(grant(rs));
+                sink.accept(grant(rs));
               }
             }
-            return grants;
+            return null;
           }
         });
   }
