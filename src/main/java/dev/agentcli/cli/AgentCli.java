@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit status: 0 ok; exec: the task's own; 2 usage; 65 invalid input or manifest;"
-          + " 66 not found; 69 unavailable; 70 internal; 75 lock timeout (retry); 77 refused by"
+          + " 66 not found; 70 internal; 75 lock timeout (retry); 77 refused by"
           + " the gate; 124 timed out; 126 not executable; 127 not found.",
       "Environment: AGENTCLI_HOME (default ~/.agentcli), AGENTCLI_LOCK_TIMEOUT_MS."
     })
