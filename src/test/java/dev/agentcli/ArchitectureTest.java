@@ -54,8 +54,11 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAnyPackage(
-            "dev.agentcli.approval..", "dev.agentcli.manifest..", "dev.agentcli.audit..",
-            "dev.agentcli.signing..", "dev.agentcli.error..")
+            "dev.agentcli.approval..",
+            "dev.agentcli.manifest..",
+            "dev.agentcli.audit..",
+            "dev.agentcli.signing..",
+            "dev.agentcli.error..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.agentcli.store..", "dev.agentcli.exec..")
@@ -67,7 +70,9 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAnyPackage(
-            "dev.agentcli.manifest..", "dev.agentcli.audit..", "dev.agentcli.signing..",
+            "dev.agentcli.manifest..",
+            "dev.agentcli.audit..",
+            "dev.agentcli.signing..",
             "dev.agentcli.error..")
         .should()
         .dependOnClassesThat()

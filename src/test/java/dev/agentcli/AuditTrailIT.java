@@ -20,16 +20,20 @@ class AuditTrailIT {
   @BeforeEach
   void setUp() {
     cli = new Cli(home);
-    manifest = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    manifest =
+        cli.manifest(
+            "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     for (int i = 0; i < 3; i++) {
-      assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
+      assertEquals(
+          0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
       assertEquals(0, cli.run("exec", manifest, "deploy").status());
     }
     cli.run("exec", manifest, "deploy"); // refused
   }
 
   void sqlite(String sql) throws Exception {
-    Process p = new ProcessBuilder("sqlite3", cli.db.toString(), sql).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("sqlite3", cli.db.toString(), sql).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
   }
@@ -77,8 +81,9 @@ class AuditTrailIT {
 
   @Test
   void reorderedEventsAreNamed() throws Exception {
-    sqlite("UPDATE audit_events SET id = -3 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = 4;"
-        + " UPDATE audit_events SET id = 4 WHERE id = -3;");
+    sqlite(
+        "UPDATE audit_events SET id = -3 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = 4;"
+            + " UPDATE audit_events SET id = 4 WHERE id = -3;");
     Cli.Result r = verify();
     assertEquals("audit_chain_broken", r.code(), r.toString());
     assertEquals(3, r.error().path("details").path("broken_at").asInt());
@@ -89,7 +94,8 @@ class AuditTrailIT {
     String head = cli.run("audit", "head").json().path("head").asText();
     assertEquals(0, verify("--expect-head", head).status());
     sqlite("DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)");
-    assertEquals(0, verify().status(), "without the anchor a deleted tail looks like a shorter trail");
+    assertEquals(
+        0, verify().status(), "without the anchor a deleted tail looks like a shorter trail");
     Cli.Result r = verify("--expect-head", head);
     assertEquals("audit_chain_broken", r.code(), r.toString());
   }
@@ -105,7 +111,8 @@ class AuditTrailIT {
 
   @Test
   void showTellsTheStoryOfOneExecution() throws Exception {
-    assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
+    assertEquals(
+        0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
     String ran = cli.run("exec", manifest, "deploy").json().path("execution_id").asText();
     Cli.Result finished = cli.run("audit", "show", ran);
     assertEquals("finished", finished.json().path("state").asText(), finished.toString());
@@ -113,12 +120,22 @@ class AuditTrailIT {
         List.of("grant_claim", "exec_started", "exec_finished"),
         eventTypes(finished.json().path("events")));
 
-    String refused = cli.run("audit", "--limit", "0").json().path("events").get(12).path("execution_id").asText();
+    String refused =
+        cli.run("audit", "--limit", "0")
+            .json()
+            .path("events")
+            .get(12)
+            .path("execution_id")
+            .asText();
     assertEquals("refused", cli.run("audit", "show", refused).json().path("state").asText());
 
     // A crash after the claim: the finish never comes.
-    sqlite("DELETE FROM audit_events WHERE execution_id = '" + ran + "' AND event_type = 'exec_finished'");
-    assertEquals("started, never finished", cli.run("audit", "show", ran).json().path("state").asText());
+    sqlite(
+        "DELETE FROM audit_events WHERE execution_id = '"
+            + ran
+            + "' AND event_type = 'exec_finished'");
+    assertEquals(
+        "started, never finished", cli.run("audit", "show", ran).json().path("state").asText());
     assertEquals("input_invalid", cli.run("audit", "show", "nope").code());
   }
 
@@ -126,22 +143,44 @@ class AuditTrailIT {
   void listFiltersByExecutionApprovalTaskAndTime() {
     JsonNode all = cli.run("audit", "--limit", "0").json().path("events");
     String execution = all.get(3).path("execution_id").asText();
-    assertEquals(3, cli.run("audit", "list", "--execution", execution).json().path("count").asInt());
+    assertEquals(
+        3, cli.run("audit", "list", "--execution", execution).json().path("count").asInt());
     String approval = all.get(0).path("approval_id").asText();
-    assertEquals(4, cli.run("audit", "list", "--approval", approval, "--limit", "0").json().path("count").asInt());
+    assertEquals(
+        4,
+        cli.run("audit", "list", "--approval", approval, "--limit", "0")
+            .json()
+            .path("count")
+            .asInt());
     assertEquals(0, cli.run("audit", "list", "--task", "other").json().path("count").asInt());
-    assertEquals(13, cli.run("audit", "list", "--since", "1h", "--limit", "0").json().path("count").asInt());
-    assertEquals(0, cli.run("audit", "list", "--since", "2099-01-01T00:00:00Z").json().path("count").asInt());
+    assertEquals(
+        13, cli.run("audit", "list", "--since", "1h", "--limit", "0").json().path("count").asInt());
+    assertEquals(
+        0,
+        cli.run("audit", "list", "--since", "2099-01-01T00:00:00Z").json().path("count").asInt());
     assertEquals("input_invalid", cli.run("audit", "list", "--since", "yesterday").code());
   }
 
   @Test
   void consumedGrantSetBackToPendingInTheDatabaseIsNotUsedAgain() throws Exception {
-    assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
-    String used = cli.run("exec", manifest, "deploy").json().path("approval_used").path("approval_id").asText();
-    sqlite("DELETE FROM consumptions WHERE approval_id = '" + used + "';"
-        + " UPDATE grants SET consumed_at = NULL WHERE approval_id = '" + used + "'");
-    assertEquals("pending", cli.run("approvals", "show", used).json().path("approval").path("status").asText());
+    assertEquals(
+        0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
+    String used =
+        cli.run("exec", manifest, "deploy")
+            .json()
+            .path("approval_used")
+            .path("approval_id")
+            .asText();
+    sqlite(
+        "DELETE FROM consumptions WHERE approval_id = '"
+            + used
+            + "';"
+            + " UPDATE grants SET consumed_at = NULL WHERE approval_id = '"
+            + used
+            + "'");
+    assertEquals(
+        "pending",
+        cli.run("approvals", "show", used).json().path("approval").path("status").asText());
     Cli.Result r = cli.run("exec", manifest, "deploy");
     assertEquals(77, r.status(), r.toString());
     assertEquals("approval_tampered", r.code());

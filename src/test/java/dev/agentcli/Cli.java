@@ -88,7 +88,8 @@ public final class Cli {
    * checks that it worked, and returns the grant's id.
    */
   public String approveUnsigned(String manifest, String task, String... extra) {
-    List<String> args = new ArrayList<>(List.of("approve", manifest, task, "--by", "ops", "--signer", "none"));
+    List<String> args =
+        new ArrayList<>(List.of("approve", manifest, task, "--by", "ops", "--signer", "none"));
     args.addAll(List.of(extra));
     Result r = run(args.toArray(String[]::new));
     if (r.status() != 0) {
@@ -140,7 +141,13 @@ public final class Cli {
       a.append(a.length() == 0 ? "" : ", ").append('"').append(arg).append('"');
     }
     return "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"release\", \"tasks\": [{\"id\": \"deploy\","
-        + " \"shell\": {\"program\": \"" + program + "\", \"args\": [" + a + "]},"
-        + " \"approval\": " + approvalJson + "}]}]}";
+        + " \"shell\": {\"program\": \""
+        + program
+        + "\", \"args\": ["
+        + a
+        + "]},"
+        + " \"approval\": "
+        + approvalJson
+        + "}]}]}";
   }
 }

@@ -25,7 +25,11 @@ class ConcurrencyIT {
 
   @BeforeEach
   void setUp() {
-    manifest = new Cli(home).manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    manifest =
+        new Cli(home)
+            .manifest(
+                "m.json",
+                Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
   }
 
   String approve() throws Exception {
@@ -47,7 +51,8 @@ class ConcurrencyIT {
   }
 
   int count(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
         ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getInt(1);
@@ -86,7 +91,9 @@ class ConcurrencyIT {
     int refused = 0;
     for (Jvm.Done d : done) {
       if (d.status() == 0) {
-        assertTrue(used.add(d.asResult().json().path("approval_used").path("approval_id").asText()), "a grant used twice");
+        assertTrue(
+            used.add(d.asResult().json().path("approval_used").path("approval_id").asText()),
+            "a grant used twice");
       } else {
         assertEquals(77, d.status(), d.toString());
         assertEquals("approval_required", d.asResult().code());
@@ -102,7 +109,8 @@ class ConcurrencyIT {
   @Test
   void claimFailsWithLockTimeoutWhileAnotherConnectionHoldsTheWriteLock() throws Exception {
     approve();
-    try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"))) {
+    try (Connection holder =
+        DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"))) {
       holder.createStatement().execute("BEGIN IMMEDIATE");
       Jvm.Done d = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "300");
       assertEquals(75, d.status(), d.toString());
@@ -116,7 +124,8 @@ class ConcurrencyIT {
   void processKilledInsideTheClaimTransactionLeavesTheGrantPendingAndNoLock() throws Exception {
     String id = approve();
     Process victim =
-        Jvm.start(home, "dev.agentcli.store.ClaimAndHang", home.resolve("state/agentcli.db").toString());
+        Jvm.start(
+            home, "dev.agentcli.store.ClaimAndHang", home.resolve("state/agentcli.db").toString());
     BufferedReader lines =
         new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
     assertEquals("in-transaction", lines.readLine(), "the helper reached the claim's transaction");
@@ -135,7 +144,8 @@ class ConcurrencyIT {
 
   @Test
   void manyProcessesCreatingABrandNewDatabaseAllSucceed() throws Exception {
-    List<Jvm.Done> done = race(12, "approve", manifest, "deploy", "--by", "ops", "--signer", "none");
+    List<Jvm.Done> done =
+        race(12, "approve", manifest, "deploy", "--by", "ops", "--signer", "none");
     for (Jvm.Done d : done) {
       assertEquals(0, d.status(), d.toString());
     }
@@ -147,7 +157,8 @@ class ConcurrencyIT {
   }
 
   String stringOf(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
         ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getString(1);

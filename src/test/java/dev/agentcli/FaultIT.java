@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults for real: processes killed with SIGKILL at random moments while they approve, claim,
- * exec and revoke at once, a full disk, a truncated database. After each round the invariants are
+ * Faults for real: processes killed with SIGKILL at random moments while they approve, claim, exec
+ * and revoke at once, a full disk, a truncated database. After each round the invariants are
  * checked on the database file.
  */
 class FaultIT {
@@ -33,7 +33,11 @@ class FaultIT {
   void killingProcessesAtRandomMomentsBreaksNoInvariant() throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    String m = new Cli(home).manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    String m =
+        new Cli(home)
+            .manifest(
+                "m.json",
+                Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Set<String> approvedOk = new HashSet<>();
     int killed = 0;
     for (int round = 0; round < ROUNDS; round++) {
@@ -60,13 +64,16 @@ class FaultIT {
       for (int p = 0; p < PROCESSES; p++) {
         Jvm.Done d = Jvm.await(procs.get(p));
         if (approving.get(p) && d.status() == 0) {
-          approvedOk.add(new ObjectMapper().readTree(d.out()).path("approval").path("approval_id").asText());
+          approvedOk.add(
+              new ObjectMapper().readTree(d.out()).path("approval").path("approval_id").asText());
         }
       }
       // A revoke of some pending grant, killed at a random moment too.
       Invariants db = new Invariants(home);
-      if (Files.exists(home.resolve("state/agentcli.db")) && db.count("SELECT count(*) FROM grant_status WHERE status = 'pending'") > 0) {
-        String pending = db.text("SELECT approval_id FROM grant_status WHERE status = 'pending' LIMIT 1");
+      if (Files.exists(home.resolve("state/agentcli.db"))
+          && db.count("SELECT count(*) FROM grant_status WHERE status = 'pending'") > 0) {
+        String pending =
+            db.text("SELECT approval_id FROM grant_status WHERE status = 'pending' LIMIT 1");
         Process revoke = Jvm.agentcli(home, "approvals", "revoke", pending);
         Thread.sleep(random.nextInt(600));
         revoke.destroyForcibly();
@@ -79,17 +86,30 @@ class FaultIT {
       new Invariants(home).check(home, approvedOk, "seed " + seed + ", round " + round);
     }
     assertTrue(killed >= ROUNDS * PROCESSES / 2, "faults injected: " + killed);
-    System.out.println("FaultIT: seed " + seed + ", " + killed + " processes killed, " + approvedOk.size() + " approvals returned");
+    System.out.println(
+        "FaultIT: seed "
+            + seed
+            + ", "
+            + killed
+            + " processes killed, "
+            + approvedOk.size()
+            + " approvals returned");
   }
 
   @Test
   void fullDiskFailsCleanlyAndWritesNothingHalfway() throws Exception {
     Path mount = Files.createDirectories(home.resolve("tiny"));
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", mount.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", mount.toString())
+            .redirectErrorStream(true)
+            .start();
     Assumptions.assumeTrue(p.waitFor() == 0, "this machine lets the tests mount a tiny tmpfs");
     try {
       Cli cli = new Cli(home).env("AGENTCLI_HOME", mount.toString());
-      String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+      String m =
+          cli.manifest(
+              "m.json",
+              Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
       String reason = "x".repeat(3900);
       int approved = 0;
       Cli.Result r = null;
@@ -105,9 +125,15 @@ class FaultIT {
       assertEquals("database_full", r.code(), r.toString());
       Path db = mount.resolve("state/agentcli.db");
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-          ResultSet rs = c.createStatement().executeQuery("SELECT count(*), (SELECT integrity_check FROM pragma_integrity_check) FROM grants")) {
+          ResultSet rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT count(*), (SELECT integrity_check FROM pragma_integrity_check) FROM grants")) {
         rs.next();
-        assertEquals(approved, rs.getInt(1), "every approve that returned 0 is there, the failed one is not");
+        assertEquals(
+            approved,
+            rs.getInt(1),
+            "every approve that returned 0 is there, the failed one is not");
         assertEquals("ok", rs.getString(2));
       }
     } finally {
@@ -118,9 +144,12 @@ class FaultIT {
   @Test
   void truncatedDatabaseIsAClearErrorNotACrash() throws Exception {
     Cli cli = new Cli(home);
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    String m =
+        cli.manifest(
+            "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     for (int i = 0; i < 20; i++) {
-      cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none", "--reason", "r".repeat(2000));
+      cli.run(
+          "approve", m, "deploy", "--by", "ops", "--signer", "none", "--reason", "r".repeat(2000));
     }
     Path db = home.resolve("state/agentcli.db");
     long size = Files.size(db);
@@ -130,6 +159,7 @@ class FaultIT {
     Cli.Result r = cli.run("approvals", "list");
     assertEquals(70, r.status(), r.toString());
     assertEquals("database_error", r.code());
-    assertTrue(r.error().path("error").asText().contains("not a usable agentcli database"), r.toString());
+    assertTrue(
+        r.error().path("error").asText().contains("not a usable agentcli database"), r.toString());
   }
 }

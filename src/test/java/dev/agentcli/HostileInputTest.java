@@ -41,7 +41,10 @@ class HostileInputTest {
   }
 
   String dbDigest() throws IOException {
-    return Sha256.of(Files.readAllBytes(cli.db)) + (Files.exists(Path.of(cli.db + "-wal")) ? Sha256.of(Files.readAllBytes(Path.of(cli.db + "-wal"))) : "");
+    return Sha256.of(Files.readAllBytes(cli.db))
+        + (Files.exists(Path.of(cli.db + "-wal"))
+            ? Sha256.of(Files.readAllBytes(Path.of(cli.db + "-wal")))
+            : "");
   }
 
   String file(String name) throws Exception {
@@ -49,9 +52,14 @@ class HostileInputTest {
       case "gen:valid":
         return valid;
       case "gen:huge":
-        return write("huge.json", VALID.replace("\"true\"", "\"true\", \"stdin\": \"" + "x".repeat(17 * 1024 * 1024) + "\""));
+        return write(
+            "huge.json",
+            VALID.replace(
+                "\"true\"", "\"true\", \"stdin\": \"" + "x".repeat(17 * 1024 * 1024) + "\""));
       case "gen:long-argument":
-        return write("long.json", VALID.replace("\"true\"", "\"echo\", \"args\": [\"" + "y".repeat(1024 * 1024) + "\"]"));
+        return write(
+            "long.json",
+            VALID.replace("\"true\"", "\"echo\", \"args\": [\"" + "y".repeat(1024 * 1024) + "\"]"));
       case "gen:fifo":
         Path fifo = home.resolve("fifo.json");
         new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
@@ -100,9 +108,16 @@ class HostileInputTest {
   void manifestOfAHundredThousandTasksWorks() throws IOException {
     StringBuilder tasks = new StringBuilder();
     for (int i = 0; i < 100_000; i++) {
-      tasks.append(i == 0 ? "" : ",").append("{\"id\": \"t").append(i).append("\", \"shell\": {\"program\": \"true\"}}");
+      tasks
+          .append(i == 0 ? "" : ",")
+          .append("{\"id\": \"t")
+          .append(i)
+          .append("\", \"shell\": {\"program\": \"true\"}}");
     }
-    String m = write("many.json", "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"w\", \"tasks\": [" + tasks + "]}]}");
+    String m =
+        write(
+            "many.json",
+            "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"w\", \"tasks\": [" + tasks + "]}]}");
     assertEquals(0, cli.run("exec", m, "t99999").status());
     assertEquals("task_not_found", cli.run("exec", m, "t100000").code());
   }
@@ -115,7 +130,10 @@ class HostileInputTest {
     assertEquals(0, cli.run("claim", valid, "t").status(), "the grant made in setUp");
     Cli.Result r = cli.run("claim", valid, "t");
     assertEquals("approval_required", r.code(), r.toString());
-    assertEquals(true, r.error().path("details").path("why").asText().contains("dated in the future"), r.toString());
+    assertEquals(
+        true,
+        r.error().path("details").path("why").asText().contains("dated in the future"),
+        r.toString());
     cli.advance(Duration.ofHours(1));
     assertEquals(0, cli.run("claim", valid, "t").status());
   }

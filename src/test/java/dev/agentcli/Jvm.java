@@ -45,7 +45,9 @@ public final class Jvm {
       throw new AssertionError("process did not finish");
     }
     return new Done(
-        p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 
   /** What the stream held; nothing when it was closed because the process was killed. */

@@ -31,11 +31,13 @@ class ProcessIT {
   }
 
   String task(String name, String script) {
-    return cli.manifest(name + ".json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "sh", "-c", script));
+    return cli.manifest(
+        name + ".json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "sh", "-c", script));
   }
 
   /** Polls (a hang guard, never a timing assertion) until {@code condition} holds. */
-  static void eventually(java.util.function.BooleanSupplier condition, String what) throws Exception {
+  static void eventually(java.util.function.BooleanSupplier condition, String what)
+      throws Exception {
     for (int i = 0; i < 300 && !condition.getAsBoolean(); i++) {
       Thread.sleep(50);
     }
@@ -66,7 +68,8 @@ class ProcessIT {
 
   @Test
   void outputIsCapturedWithinBoundsAndHashedWhole() {
-    Cli.Result r = cli.run("exec", task("big", "head -c 2000000 /dev/zero | tr '\\\\0' x"), "deploy");
+    Cli.Result r =
+        cli.run("exec", task("big", "head -c 2000000 /dev/zero | tr '\\\\0' x"), "deploy");
     assertEquals(0, r.status(), r.err());
     JsonNode result = r.json().path("result");
     assertTrue(result.path("stdout_truncated").asBoolean());
@@ -86,7 +89,12 @@ class ProcessIT {
                 + " \"approval\": {\"policy\": \"auto-approve\"}}]}]}");
     Cli.Result r = cli.run("exec", m, "t");
     Set<String> names = new TreeSet<>();
-    r.json().path("result").path("stdout").asText().lines().forEach(l -> names.add(l.substring(0, l.indexOf('='))));
+    r.json()
+        .path("result")
+        .path("stdout")
+        .asText()
+        .lines()
+        .forEach(l -> names.add(l.substring(0, l.indexOf('='))));
     assertEquals(new TreeSet<>(List.of("HOME", "LANG", "LC_ALL", "PATH", "STAGE")), names);
   }
 
@@ -94,7 +102,14 @@ class ProcessIT {
   void stoppingAgentcliStopsTheTaskAndIsRecorded() throws Exception {
     Path started = home.resolve("started");
     Path got = home.resolve("got");
-    String m = task("sig", "trap 'echo TERM > " + got + "; exit 9' TERM; echo go > " + started + "; while :; do sleep 0.1; done");
+    String m =
+        task(
+            "sig",
+            "trap 'echo TERM > "
+                + got
+                + "; exit 9' TERM; echo go > "
+                + started
+                + "; while :; do sleep 0.1; done");
     Process agentcli = Jvm.agentcli(home, "exec", m, "deploy");
     eventually(() -> Files.exists(started), "the task started");
     agentcli.destroy(); // SIGTERM to agentcli
@@ -104,7 +119,9 @@ class ProcessIT {
     JsonNode events = cli.run("audit", "--limit", "0").json().path("events");
     JsonNode last = events.get(events.size() - 1);
     assertEquals("exec_interrupted", last.path("event_type").asText(), events.toString());
-    assertEquals("interrupted", cli.run("audit", "show", last.path("execution_id").asText()).json().path("state").asText());
+    assertEquals(
+        "interrupted",
+        cli.run("audit", "show", last.path("execution_id").asText()).json().path("state").asText());
   }
 
   @Test
@@ -113,18 +130,25 @@ class ProcessIT {
     String m =
         cli.manifest(
             "k.json",
-            Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c",
+            Cli.oneTask(
+                "{\"policy\": \"manual\", \"signature\": \"optional\"}",
+                "sh",
+                "-c",
                 "echo go > " + started + "; sleep 30"));
     // Approved in a process with the same environment as the one that runs it.
-    assertEquals(0, Jvm.run(home, "approve", m, "deploy", "--by", "ops", "--signer", "none").status());
+    assertEquals(
+        0, Jvm.run(home, "approve", m, "deploy", "--by", "ops", "--signer", "none").status());
     Process agentcli = Jvm.agentcli(home, "exec", m, "deploy");
     eventually(() -> Files.exists(started), "the task started");
     agentcli.destroyForcibly(); // SIGKILL: no hook runs
     assertTrue(agentcli.waitFor(60, TimeUnit.SECONDS));
     JsonNode grant = cli.run("approvals", "list").json().path("approvals").get(0);
-    assertEquals("consumed", grant.path("status").asText(), "fail closed: the grant is not given back");
+    assertEquals(
+        "consumed", grant.path("status").asText(), "fail closed: the grant is not given back");
     String execution = grant.path("execution_id").asText();
-    assertEquals("started, never finished", cli.run("audit", "show", execution).json().path("state").asText());
+    assertEquals(
+        "started, never finished",
+        cli.run("audit", "show", execution).json().path("state").asText());
     assertEquals(0, cli.run("audit", "verify").status());
     assertEquals("approval_required", Jvm.run(home, "exec", m, "deploy").asResult().code());
   }
@@ -133,12 +157,17 @@ class ProcessIT {
   void passthroughStreamsLiveAndPrintsNothingElseOnStdout() throws Exception {
     String m = task("live", "echo early; read line; echo late $line; echo to-stderr >&2; exit 4");
     Process agentcli = Jvm.agentcli(home, "exec", m, "deploy", "--passthrough");
-    BufferedReader out = new BufferedReader(new InputStreamReader(agentcli.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(agentcli.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine();
     if (first == null) {
       agentcli.waitFor(60, TimeUnit.SECONDS);
-      throw new AssertionError("no output; exit " + agentcli.exitValue() + ": "
-          + new String(agentcli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "no output; exit "
+              + agentcli.exitValue()
+              + ": "
+              + new String(agentcli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
     assertEquals("early", first);
     assertTrue(agentcli.isAlive(), "the first line arrived while the task still runs");

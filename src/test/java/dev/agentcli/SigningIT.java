@@ -49,12 +49,15 @@ class SigningIT {
     byte[] err = p.getErrorStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hung: " + String.join(" ", cmd));
     return new Jvm.Done(
-        p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 
   Path keygen(String type, String name, String... extra) throws Exception {
     Path k = home.resolve(name + "_" + type);
-    List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-C", name, "-f", k.toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-C", name, "-f", k.toString()));
     if (extra.length == 0) {
       cmd.addAll(List.of("-N", ""));
     }
@@ -70,7 +73,15 @@ class SigningIT {
   }
 
   String approve(Path signingKey) {
-    Cli.Result r = cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signing-key", signingKey.toString());
+    Cli.Result r =
+        cli.run(
+            "approve",
+            manifest,
+            "deploy",
+            "--by",
+            "alice@example.com",
+            "--signing-key",
+            signingKey.toString());
     assertEquals(0, r.status(), r.toString());
     return r.json().path("approval").path("approval_id").asText();
   }
@@ -107,16 +118,48 @@ class SigningIT {
   @Test
   void agentcliSignatureVerifiesWithSshKeygen() throws Exception {
     String id = approve(key);
-    byte[] payload = cli.run("approvals", "show", id, "--payload").out().getBytes(StandardCharsets.UTF_8);
+    byte[] payload =
+        cli.run("approvals", "show", id, "--payload").out().getBytes(StandardCharsets.UTF_8);
     Path sigFile = home.resolve("grant.sig");
-    Files.writeString(sigFile, cli.run("approvals", "show", id).json().path("approval").path("signature").path("signature").asText());
+    Files.writeString(
+        sigFile,
+        cli.run("approvals", "show", id)
+            .json()
+            .path("approval")
+            .path("signature")
+            .path("signature")
+            .asText());
     Jvm.Done verified =
-        sh(Map.of(), payload, "ssh-keygen", "-Y", "verify", "-n", "agentcli", "-I", "alice@example.com",
-            "-f", home.resolve("allowed_signers").toString(), "-s", sigFile.toString());
+        sh(
+            Map.of(),
+            payload,
+            "ssh-keygen",
+            "-Y",
+            "verify",
+            "-n",
+            "agentcli",
+            "-I",
+            "alice@example.com",
+            "-f",
+            home.resolve("allowed_signers").toString(),
+            "-s",
+            sigFile.toString());
     assertEquals(0, verified.status(), verified.toString());
     Jvm.Done wrongPrincipal =
-        sh(Map.of(), payload, "ssh-keygen", "-Y", "verify", "-n", "agentcli", "-I", "mallory@example.com",
-            "-f", home.resolve("allowed_signers").toString(), "-s", sigFile.toString());
+        sh(
+            Map.of(),
+            payload,
+            "ssh-keygen",
+            "-Y",
+            "verify",
+            "-n",
+            "agentcli",
+            "-I",
+            "mallory@example.com",
+            "-f",
+            home.resolve("allowed_signers").toString(),
+            "-s",
+            sigFile.toString());
     assertTrue(wrongPrincipal.status() != 0);
   }
 
@@ -125,14 +168,28 @@ class SigningIT {
   void sshKeygenSignatureVerifiesInProcess(String type) throws Exception {
     Path k = keygen(type, "bob");
     byte[] message = "{\"any\":\"payload\"}".getBytes(StandardCharsets.UTF_8);
-    Jvm.Done signed = sh(Map.of(), message, "ssh-keygen", "-q", "-Y", "sign", "-n", "agentcli", "-f", k.toString());
+    Jvm.Done signed =
+        sh(
+            Map.of(),
+            message,
+            "ssh-keygen",
+            "-q",
+            "-Y",
+            "sign",
+            "-n",
+            "agentcli",
+            "-f",
+            k.toString());
     assertEquals(0, signed.status(), signed.toString());
     SshSignature sig = SshSignature.parseArmored(signed.out());
     assertTrue(sig.verifies(message, "agentcli"), type);
-    assertFalse(sig.verifies("{\"any\":\"other\"}".getBytes(StandardCharsets.UTF_8), "agentcli"), type);
+    assertFalse(
+        sig.verifies("{\"any\":\"other\"}".getBytes(StandardCharsets.UTF_8), "agentcli"), type);
     assertFalse(sig.verifies(message, "git"), type);
     assertEquals(fingerprint(k), sig.publicKey().fingerprint());
-    AllowedSigners trusted = AllowedSigners.parse("bob namespaces=\"agentcli\" " + Files.readString(Path.of(k + ".pub")), "test");
+    AllowedSigners trusted =
+        AllowedSigners.parse(
+            "bob namespaces=\"agentcli\" " + Files.readString(Path.of(k + ".pub")), "test");
     assertTrue(trusted.refusal("bob", sig.publicKey(), "agentcli", Instant.now()).isEmpty());
     assertTrue(trusted.refusal("alice", sig.publicKey(), "agentcli", Instant.now()).isPresent());
   }
@@ -166,19 +223,30 @@ class SigningIT {
     Cli.Result r = cli.run("exec", manifest, "deploy");
     assertEquals(77, r.status(), edit + "\n" + r);
     assertEquals("approval_signature_invalid", r.code(), edit);
-    assertEquals(id, r.error().path("details").path("rejected").get(0).path("approval_id").asText());
-    assertEquals("", sqlite("SELECT ifnull(consumed_at, '') FROM grants WHERE approval_id = '" + id + "'"));
+    assertEquals(
+        id, r.error().path("details").path("rejected").get(0).path("approval_id").asText());
+    assertEquals(
+        "", sqlite("SELECT ifnull(consumed_at, '') FROM grants WHERE approval_id = '" + id + "'"));
     assertEquals("0", sqlite("SELECT count(*) FROM consumptions"));
     assertEquals(
         "approval_signature_invalid",
-        sqlite("SELECT code FROM audit_events WHERE event_type = 'grant_rejected' AND approval_id = '" + id + "'"));
+        sqlite(
+            "SELECT code FROM audit_events WHERE event_type = 'grant_rejected' AND approval_id = '"
+                + id
+                + "'"));
   }
 
   @Test
   void grantRepointedToAnotherTaskHashIsRefused() throws Exception {
     String id = approve(key);
-    String changed = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "echo", "something-else"));
-    String newHash = cli.run("exec", changed, "deploy", "--dry-run").json().path("command").path("task_hash").asText();
+    String changed =
+        cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "echo", "something-else"));
+    String newHash =
+        cli.run("exec", changed, "deploy", "--dry-run")
+            .json()
+            .path("command")
+            .path("task_hash")
+            .asText();
     sqlite("UPDATE grants SET task_hash = '" + newHash + "' WHERE approval_id = '" + id + "'");
     Cli.Result r = cli.run("exec", changed, "deploy");
     assertEquals("approval_signature_invalid", r.code(), r.toString());
@@ -194,7 +262,9 @@ class SigningIT {
     assertEquals(0, r.status(), r.toString());
     assertEquals(valid, r.json().path("approval_used").path("approval_id").asText());
     assertEquals(forged, r.json().path("rejected").get(0).path("approval_id").asText());
-    assertEquals("pending", cli.run("approvals", "show", forged).json().path("approval").path("status").asText());
+    assertEquals(
+        "pending",
+        cli.run("approvals", "show", forged).json().path("approval").path("status").asText());
     Cli.Result verify = cli.run("approvals", "verify", "--all");
     assertEquals(77, verify.status(), verify.toString());
     assertEquals(1, verify.json().path("invalid").asInt());
@@ -214,10 +284,14 @@ class SigningIT {
   @Test
   void keyAllowedForAnotherPrincipalIsRefused() throws Exception {
     approve(key);
-    Files.writeString(home.resolve("allowed_signers"), "bob@example.com " + Files.readString(Path.of(key + ".pub")));
+    Files.writeString(
+        home.resolve("allowed_signers"),
+        "bob@example.com " + Files.readString(Path.of(key + ".pub")));
     Cli.Result r = cli.run("exec", manifest, "deploy");
     assertEquals("approval_signature_invalid", r.code());
-    assertTrue(r.error().path("error").asText().contains("may not sign as 'alice@example.com'"), r.toString());
+    assertTrue(
+        r.error().path("error").asText().contains("may not sign as 'alice@example.com'"),
+        r.toString());
   }
 
   @Test
@@ -234,8 +308,10 @@ class SigningIT {
   @Test
   void signatureMadeInAnotherNamespaceIsRefused() throws Exception {
     String id = approve(key);
-    byte[] payload = cli.run("approvals", "show", id, "--payload").out().getBytes(StandardCharsets.UTF_8);
-    Jvm.Done gitSig = sh(Map.of(), payload, "ssh-keygen", "-q", "-Y", "sign", "-n", "git", "-f", key.toString());
+    byte[] payload =
+        cli.run("approvals", "show", id, "--payload").out().getBytes(StandardCharsets.UTF_8);
+    Jvm.Done gitSig =
+        sh(Map.of(), payload, "ssh-keygen", "-q", "-Y", "sign", "-n", "git", "-f", key.toString());
     sqlite("UPDATE grants SET signature = '" + gitSig.out() + "' WHERE approval_id = '" + id + "'");
     assertEquals("approval_signature_invalid", cli.run("exec", manifest, "deploy").code());
   }
@@ -243,12 +319,28 @@ class SigningIT {
   @Test
   void approvingWithAnUntrustedKeyWritesNothing() throws Exception {
     Path stranger = keygen("ed25519", "stranger");
-    Cli.Result r = cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signing-key", stranger.toString());
+    Cli.Result r =
+        cli.run(
+            "approve",
+            manifest,
+            "deploy",
+            "--by",
+            "alice@example.com",
+            "--signing-key",
+            stranger.toString());
     assertEquals(77, r.status(), r.toString());
     assertEquals("approval_signature_invalid", r.code());
     assertTrue(r.error().path("details").path("hint").asText().contains("signers add"));
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
-    Cli.Result missing = cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signing-key", home.resolve("nope").toString());
+    Cli.Result missing =
+        cli.run(
+            "approve",
+            manifest,
+            "deploy",
+            "--by",
+            "alice@example.com",
+            "--signing-key",
+            home.resolve("nope").toString());
     assertEquals("approval_signature_invalid", missing.code());
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
   }
@@ -277,15 +369,34 @@ class SigningIT {
       Files.writeString(askpass, "#!/bin/sh\necho 'correct horse'\n");
       askpass.toFile().setExecutable(true);
       Jvm.Done added =
-          sh(Map.of("SSH_AUTH_SOCK", sock.toString(), "SSH_ASKPASS", askpass.toString(),
-                  "SSH_ASKPASS_REQUIRE", "force", "DISPLAY", ":0"),
-              new byte[0], "ssh-add", locked.toString());
+          sh(
+              Map.of(
+                  "SSH_AUTH_SOCK",
+                  sock.toString(),
+                  "SSH_ASKPASS",
+                  askpass.toString(),
+                  "SSH_ASKPASS_REQUIRE",
+                  "force",
+                  "DISPLAY",
+                  ":0"),
+              new byte[0],
+              "ssh-add",
+              locked.toString());
       assertEquals(0, added.status(), added.toString());
       cli.env("SSH_AUTH_SOCK", sock.toString());
       Cli.Result r =
-          cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signing-key", locked + ".pub");
+          cli.run(
+              "approve",
+              manifest,
+              "deploy",
+              "--by",
+              "alice@example.com",
+              "--signing-key",
+              locked + ".pub");
       assertEquals(0, r.status(), r.toString());
-      assertEquals(fingerprint(locked), r.json().path("approval").path("signature").path("key_fingerprint").asText());
+      assertEquals(
+          fingerprint(locked),
+          r.json().path("approval").path("signature").path("key_fingerprint").asText());
       assertEquals(0, cli.run("exec", manifest, "deploy").status());
     } finally {
       agent.destroyForcibly();
@@ -300,20 +411,35 @@ class SigningIT {
     Cli.Result again = cli.run("signers", "add", "alice@example.com", key + ".pub");
     assertEquals("input_invalid", again.code());
     assertEquals("signer_not_found", cli.run("signers", "remove", "nobody").code());
-    assertEquals("signer_not_found", cli.run("signers", "remove", "alice@example.com", "--key", "SHA256:nope").code());
-    assertEquals(0, cli.run("signers", "remove", "alice@example.com", "--key", list.path("signers").get(0).path("key_fingerprint").asText()).status());
+    assertEquals(
+        "signer_not_found",
+        cli.run("signers", "remove", "alice@example.com", "--key", "SHA256:nope").code());
+    assertEquals(
+        0,
+        cli.run(
+                "signers",
+                "remove",
+                "alice@example.com",
+                "--key",
+                list.path("signers").get(0).path("key_fingerprint").asText())
+            .status());
     assertEquals(0, cli.run("signers", "list").json().path("count").asInt());
     JsonNode events = cli.run("audit").json().path("events");
-    assertEquals("signer_added", events.get(0).path("event_type").asText(), "trust changes are audited");
+    assertEquals(
+        "signer_added", events.get(0).path("event_type").asText(), "trust changes are audited");
     assertEquals("signer_removed", events.get(events.size() - 1).path("event_type").asText());
     Files.writeString(home.resolve("bad.pub"), "not a key");
-    assertEquals("input_invalid", cli.run("signers", "add", "x", home.resolve("bad.pub").toString()).code());
+    assertEquals(
+        "input_invalid", cli.run("signers", "add", "x", home.resolve("bad.pub").toString()).code());
   }
 
   @Test
   void brokenAllowedSignersFailsClosed() throws Exception {
     approve(key);
-    Files.writeString(home.resolve("allowed_signers"), "alice@example.com ssh-ed25519 !!notbase64\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        home.resolve("allowed_signers"),
+        "alice@example.com ssh-ed25519 !!notbase64\n",
+        java.nio.file.StandardOpenOption.APPEND);
     Cli.Result r = cli.run("exec", manifest, "deploy");
     assertEquals(65, r.status(), r.toString());
     assertEquals("allowed_signers_invalid", r.code());

@@ -29,7 +29,11 @@ class SoakIT {
 
   @Test
   void mixedWorkloadKeepsEveryInvariant() throws Exception {
-    String m = new Cli(home).manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    String m =
+        new Cli(home)
+            .manifest(
+                "m.json",
+                Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Set<String> approved = ConcurrentHashMap.newKeySet();
     List<String> unexpected = new ArrayList<>();
     AtomicInteger operations = new AtomicInteger();
@@ -44,18 +48,29 @@ class SoakIT {
                   for (int i = 0; i < OPERATIONS_EACH; i++) {
                     String[] args =
                         switch (random.nextInt(6)) {
-                          case 0, 1 -> new String[] {"approve", m, "deploy", "--by", "ops", "--signer", "none"};
+                          case 0, 1 ->
+                              new String[] {
+                                "approve", m, "deploy", "--by", "ops", "--signer", "none"
+                              };
                           case 2 -> new String[] {"exec", m, "deploy"};
                           case 3 -> new String[] {"claim", m, "deploy"};
-                          case 4 -> approved.isEmpty()
-                              ? new String[] {"approvals", "list"}
-                              : new String[] {"approvals", "revoke", approved.iterator().next()};
+                          case 4 ->
+                              approved.isEmpty()
+                                  ? new String[] {"approvals", "list"}
+                                  : new String[] {
+                                    "approvals", "revoke", approved.iterator().next()
+                                  };
                           default -> new String[] {"audit", "verify"};
                         };
                     Jvm.Done d = Jvm.run(home, args);
                     operations.incrementAndGet();
                     if (d.status() == 0 && args[0].equals("approve")) {
-                      approved.add(new ObjectMapper().readTree(d.out()).path("approval").path("approval_id").asText());
+                      approved.add(
+                          new ObjectMapper()
+                              .readTree(d.out())
+                              .path("approval")
+                              .path("approval_id")
+                              .asText());
                     } else if (d.status() != 0) {
                       String code = new ObjectMapper().readTree(d.err()).path("code").asText();
                       if (!EXPECTED_REFUSALS.contains(code)) {
@@ -81,6 +96,13 @@ class SoakIT {
     assertEquals(WORKERS * OPERATIONS_EACH, operations.get());
     new Invariants(home).check(home, approved, "soak, seed " + seed);
     assertTrue(approved.size() > 0);
-    System.out.println("SoakIT: seed " + seed + ", " + operations.get() + " operations, " + approved.size() + " approvals");
+    System.out.println(
+        "SoakIT: seed "
+            + seed
+            + ", "
+            + operations.get()
+            + " operations, "
+            + approved.size()
+            + " approvals");
   }
 }

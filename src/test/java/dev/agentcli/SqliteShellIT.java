@@ -26,7 +26,9 @@ class SqliteShellIT {
   @Test
   void statusViewShowsEveryGrantWithItsStatus() throws Exception {
     Cli cli = new Cli(home);
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    String m =
+        cli.manifest(
+            "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Map<String, String> expected = new TreeMap<>();
 
@@ -43,7 +45,9 @@ class SqliteShellIT {
 
     Map<String, String> seen = new TreeMap<>();
     for (String line :
-        sqlite3(cli.db, "SELECT approval_id || '|' || status FROM grant_status").trim().split("\n")) {
+        sqlite3(cli.db, "SELECT approval_id || '|' || status FROM grant_status")
+            .trim()
+            .split("\n")) {
       String[] parts = line.split("\\|");
       seen.put(parts[0], parts[1]);
     }
@@ -54,12 +58,17 @@ class SqliteShellIT {
   @Test
   void realProcessExitsWithTheTasksStatusAndGateCodes() throws Exception {
     Cli cli = new Cli(home);
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c", "exit 3"));
+    String m =
+        cli.manifest(
+            "m.json",
+            Cli.oneTask(
+                "{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c", "exit 3"));
     Jvm.Done refused = Jvm.run(home, "exec", m, "deploy");
     assertEquals(77, refused.status(), refused.toString());
     assertEquals("", refused.out());
     assertEquals("approval_required", refused.asResult().code());
-    assertEquals(0, Jvm.run(home, "approve", m, "deploy", "--by", "ops", "--signer", "none").status());
+    assertEquals(
+        0, Jvm.run(home, "approve", m, "deploy", "--by", "ops", "--signer", "none").status());
     Jvm.Done ran = Jvm.run(home, "exec", m, "deploy");
     assertEquals(3, ran.status(), ran.toString());
     assertEquals(3, ran.asResult().json().path("result").path("exit_code").asInt());

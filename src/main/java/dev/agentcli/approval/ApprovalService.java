@@ -1,13 +1,13 @@
 package dev.agentcli.approval;
 
-import dev.agentcli.codec.Timestamps;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
+import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.ApprovalRules;
-import dev.agentcli.manifest.BindingDiff;
 import dev.agentcli.manifest.ApproverScope;
+import dev.agentcli.manifest.BindingDiff;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
@@ -16,7 +16,6 @@ import dev.agentcli.signing.SshSignature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.function.Supplier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** The approval gate: grants approvals, lets tasks claim them, revokes them; audits each decision. */
+/**
+ * The approval gate: grants approvals, lets tasks claim them, revokes them; audits each decision.
+ */
 public final class ApprovalService {
   private static final Pattern PRINCIPAL = Pattern.compile("[^\\s\\p{Cntrl}]{1,200}");
   private static final int MAX_REASON_CHARS = 4000;
@@ -62,8 +64,8 @@ public final class ApprovalService {
   }
 
   /**
-   * Writes a grant for the request's exact binding, after the policy, scope and lifetime checks.
-   * A refusal is audited and thrown; nothing is written but the audit event.
+   * Writes a grant for the request's exact binding, after the policy, scope and lifetime checks. A
+   * refusal is audited and thrown; nothing is written but the audit event.
    */
   public Grant approve(ApproveRequest request) {
     Task task = request.task();
@@ -88,20 +90,31 @@ public final class ApprovalService {
       if (!rules.admits(approver)) {
         throw new AgentCliException(
             ErrorCode.APPROVAL_SCOPE_MISMATCH,
-            "'" + approver + "' may not approve task " + task.qualifiedId() + " (approver_scope "
-                + scopeText(rules) + ")",
+            "'"
+                + approver
+                + "' may not approve task "
+                + task.qualifiedId()
+                + " (approver_scope "
+                + scopeText(rules)
+                + ")",
             Map.of("approver", approver, "approver_scope", scopeText(rules)));
       }
       Duration max = Duration.ofSeconds(rules.timeoutS());
       Duration ttl = request.ttl().orElse(max);
       if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new AgentCliException(ErrorCode.INPUT_INVALID, "the grant's lifetime must be at least 1s");
+        throw new AgentCliException(
+            ErrorCode.INPUT_INVALID, "the grant's lifetime must be at least 1s");
       }
       if (ttl.compareTo(max) > 0) {
         throw new AgentCliException(
             ErrorCode.APPROVAL_TTL_TOO_LONG,
-            "a grant for " + task.qualifiedId() + " may live at most " + rules.timeoutS()
-                + "s (approval.timeout_s), not " + ttl.toSeconds() + "s",
+            "a grant for "
+                + task.qualifiedId()
+                + " may live at most "
+                + rules.timeoutS()
+                + "s (approval.timeout_s), not "
+                + ttl.toSeconds()
+                + "s",
             Map.of("max_ttl_s", rules.timeoutS(), "requested_ttl_s", ttl.toSeconds()));
       }
       Instant grantedAt = now();
@@ -149,8 +162,8 @@ public final class ApprovalService {
   }
 
   /**
-   * Signs {@code grant} with the approver's SSH key and checks that the trust store will accept
-   * it, so that an approval never succeeds that exec would refuse.
+   * Signs {@code grant} with the approver's SSH key and checks that the trust store will accept it,
+   * so that an approval never succeeds that exec would refuse.
    */
   private Grant signed(Grant grant, Optional<Path> key) {
     Path keyFile =
@@ -174,9 +187,12 @@ public final class ApprovalService {
           ErrorCode.APPROVAL_SIGNATURE_INVALID,
           "the grant would not verify, nothing was written: " + verdict.reason(),
           Map.of(
-              "key_fingerprint", fingerprint,
+              "key_fingerprint",
+              fingerprint,
               "hint",
-              "trust the key with: agentcli signers add " + grant.approver() + " <public-key-file>"));
+              "trust the key with: agentcli signers add "
+                  + grant.approver()
+                  + " <public-key-file>"));
     }
     return signed;
   }
@@ -332,7 +348,8 @@ public final class ApprovalService {
    * Why no grant matched: none was ever approved, or the nearest ones are consumed, revoked or
    * expired (when, by whom), or the task changed since (which fields).
    */
-  private ClaimResult.Refused explained(Task task, TaskBinding binding, Map<String, Object> details) {
+  private ClaimResult.Refused explained(
+      Task task, TaskBinding binding, Map<String, Object> details) {
     Instant now = now();
     List<Grant> recent = store.recentForTask(task.workflowId(), task.id(), NEAREST);
     if (recent.isEmpty()) {
@@ -371,11 +388,21 @@ public final class ApprovalService {
     List<String> drift = (List<String>) nearest.get(0).get("drift");
     String why;
     if (!drift.isEmpty()) {
-      why = "the task changed since it was last approved (grant " + latest.approvalId() + " by "
-          + latest.approver() + "): " + String.join(", ", drift);
+      why =
+          "the task changed since it was last approved (grant "
+              + latest.approvalId()
+              + " by "
+              + latest.approver()
+              + "): "
+              + String.join(", ", drift);
     } else {
-      why = "its latest grant " + latest.approvalId() + " (by " + latest.approver() + ") is "
-          + describe(latest, now);
+      why =
+          "its latest grant "
+              + latest.approvalId()
+              + " (by "
+              + latest.approver()
+              + ") is "
+              + describe(latest, now);
     }
     details.put("why", why);
     return new ClaimResult.Refused(
@@ -387,16 +414,20 @@ public final class ApprovalService {
   private static String describe(Grant g, Instant now) {
     switch (g.status(now)) {
       case CONSUMED:
-        return "consumed, at " + Timestamps.format(g.consumption().consumedAt()) + " by execution "
+        return "consumed, at "
+            + Timestamps.format(g.consumption().consumedAt())
+            + " by execution "
             + g.consumption().executionId();
       case REVOKED:
-        return "revoked, at " + Timestamps.format(g.revocation().revokedAt())
+        return "revoked, at "
+            + Timestamps.format(g.revocation().revokedAt())
             + (g.revocation().revokedBy() == null ? "" : " by " + g.revocation().revokedBy());
       case EXPIRED:
         return "expired, at " + Timestamps.format(g.expiresAt());
       default:
         return g.grantedAt().isAfter(now.plus(ApprovalStore.CLOCK_SKEW))
-            ? "dated in the future (granted_at " + Timestamps.format(g.grantedAt())
+            ? "dated in the future (granted_at "
+                + Timestamps.format(g.grantedAt())
                 + "): a clock was wrong; it is not used until the clock catches up"
             : "pending but could not be used";
     }
@@ -414,7 +445,9 @@ public final class ApprovalService {
       details.put("replayed", ids);
       return new ClaimResult.Refused(
           ErrorCode.APPROVAL_TAMPERED,
-          "grant " + ids.get(0) + " shows as pending but the audit trail records that it was already"
+          "grant "
+              + ids.get(0)
+              + " shows as pending but the audit trail records that it was already"
               + " used: the database was edited; refusing",
           details);
     }
@@ -423,8 +456,11 @@ public final class ApprovalService {
       ClaimAttempt.Rejection first = rejected.get(0);
       return new ClaimResult.Refused(
           ErrorCode.APPROVAL_SIGNATURE_INVALID,
-          rejected.size() + " matching grant(s) refused, none consumed; grant "
-              + first.grant().approvalId() + ": " + first.verdict().reason(),
+          rejected.size()
+              + " matching grant(s) refused, none consumed; grant "
+              + first.grant().approvalId()
+              + ": "
+              + first.verdict().reason(),
           details);
     }
     if (request.pinned().isEmpty()) {

@@ -19,10 +19,10 @@ public interface ApprovalStore {
   void insert(Grant grant);
 
   /**
-   * Atomically finds the oldest live grant matching {@code request} that passes {@code check},
-   * and consumes it. "Live" is judged against {@code clock} read inside the transaction, after the
-   * write lock is held; {@code check} runs inside it too, so a grant is never consumed before it
-   * is verified. Grants that fail the check are left untouched and reported.
+   * Atomically finds the oldest live grant matching {@code request} that passes {@code check}, and
+   * consumes it. "Live" is judged against {@code clock} read inside the transaction, after the
+   * write lock is held; {@code check} runs inside it too, so a grant is never consumed before it is
+   * verified. Grants that fail the check are left untouched and reported.
    */
   default ClaimAttempt claim(ClaimRequest request, Clock clock, ClaimAttempt.Check check) {
     return claim(request, clock, check, attempt -> {});

@@ -8,7 +8,8 @@ import java.util.Optional;
  * oldest first, each with the reason, and the grants that look pending although the audit trail
  * records their use (the database was edited to re-use them).
  */
-public record ClaimAttempt(Optional<Grant> claimed, List<Rejection> rejected, List<Grant> replayed) {
+public record ClaimAttempt(
+    Optional<Grant> claimed, List<Rejection> rejected, List<Grant> replayed) {
   public ClaimAttempt {
     rejected = List.copyOf(rejected);
     replayed = List.copyOf(replayed);

@@ -8,4 +8,8 @@ import java.util.Optional;
  * @param pinned when present, only this grant may be used; there is no fallback to another
  */
 public record ClaimRequest(
-    String workflowId, String taskId, String taskHash, Optional<ApprovalId> pinned, String executionId) {}
+    String workflowId,
+    String taskId,
+    String taskHash,
+    Optional<ApprovalId> pinned,
+    String executionId) {}

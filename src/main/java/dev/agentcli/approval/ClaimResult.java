@@ -19,5 +19,6 @@ public sealed interface ClaimResult {
   record NotRequired(Policy policy) implements ClaimResult {}
 
   /** The gate says no, with the code and what would help. */
-  record Refused(ErrorCode code, String message, Map<String, Object> details) implements ClaimResult {}
+  record Refused(ErrorCode code, String message, Map<String, Object> details)
+      implements ClaimResult {}
 }

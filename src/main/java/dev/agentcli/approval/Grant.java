@@ -34,7 +34,11 @@ public record Grant(
 
   /** How a grant was signed: the armored SSHSIG over {@code signedPayload}. */
   public record Signature(
-      String method, String keyFingerprint, String namespace, String signedPayload, String signature) {}
+      String method,
+      String keyFingerprint,
+      String namespace,
+      String signedPayload,
+      String signature) {}
 
   /** The use of a grant. */
   public record Consumption(String executionId, Instant consumedAt) {}
@@ -45,17 +49,43 @@ public record Grant(
   /** This grant carrying {@code signature}. */
   public Grant withSignature(Signature signature) {
     return new Grant(
-        approvalId, recordVersion, workflowId, taskId, taskHash, taskBinding, riskLevel,
-        approverScope, approver, reason, grantedAt, expiresAt, unsignedExplicit, signature,
-        consumption, revocation);
+        approvalId,
+        recordVersion,
+        workflowId,
+        taskId,
+        taskHash,
+        taskBinding,
+        riskLevel,
+        approverScope,
+        approver,
+        reason,
+        grantedAt,
+        expiresAt,
+        unsignedExplicit,
+        signature,
+        consumption,
+        revocation);
   }
 
   /** This grant, used by {@code consumption}. */
   public Grant withConsumption(Consumption consumption) {
     return new Grant(
-        approvalId, recordVersion, workflowId, taskId, taskHash, taskBinding, riskLevel,
-        approverScope, approver, reason, grantedAt, expiresAt, unsignedExplicit, signature,
-        consumption, revocation);
+        approvalId,
+        recordVersion,
+        workflowId,
+        taskId,
+        taskHash,
+        taskBinding,
+        riskLevel,
+        approverScope,
+        approver,
+        reason,
+        grantedAt,
+        expiresAt,
+        unsignedExplicit,
+        signature,
+        consumption,
+        revocation);
   }
 
   /** Revoked, else consumed, else expired ({@code expires_at <= now}), else pending. */

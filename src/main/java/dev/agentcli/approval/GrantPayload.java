@@ -1,7 +1,7 @@
 package dev.agentcli.approval;
 
-import dev.agentcli.codec.Timestamps;
 import dev.agentcli.codec.Json;
+import dev.agentcli.codec.Timestamps;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -7,4 +7,7 @@ import java.util.Optional;
  * all).
  */
 public record GrantQuery(
-    Optional<GrantStatus> status, Optional<String> workflowId, Optional<String> taskId, int limit) {}
+    Optional<GrantStatus> status,
+    Optional<String> workflowId,
+    Optional<String> taskId,
+    int limit) {}

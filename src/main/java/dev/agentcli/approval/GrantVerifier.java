@@ -46,7 +46,8 @@ public final class GrantVerifier {
     try {
       parsed = SshSignature.parseArmored(String.valueOf(sig.signature()));
     } catch (RuntimeException e) {
-      return Verdict.refused("the signature cannot be read: " + e.getMessage(), sig.keyFingerprint());
+      return Verdict.refused(
+          "the signature cannot be read: " + e.getMessage(), sig.keyFingerprint());
     }
     String fingerprint = parsed.publicKey().fingerprint();
     String payload = GrantPayload.of(g);
@@ -64,7 +65,8 @@ public final class GrantVerifier {
         trusted().refusal(g.approver(), parsed.publicKey(), GrantPayload.NAMESPACE, now);
     return refusal
         .map(why -> Verdict.refused(why, fingerprint))
-        .orElseGet(() -> Verdict.ok("signed by " + g.approver() + " with " + fingerprint, fingerprint));
+        .orElseGet(
+            () -> Verdict.ok("signed by " + g.approver() + " with " + fingerprint, fingerprint));
   }
 
   private AllowedSigners trusted() {

@@ -43,7 +43,8 @@ public final class AuditChain {
   }
 
   /** The outcome of checking the chain from its start. */
-  public record Check(boolean intact, long events, long unchained, String head, Long brokenAt, String reason) {}
+  public record Check(
+      boolean intact, long events, long unchained, String head, Long brokenAt, String reason) {}
 
   /** Walks events in id order and stops at the first broken link. */
   public static final class Verifier {
@@ -66,9 +67,15 @@ public final class AuditChain {
         return true;
       }
       if (!Objects.equals(e.prevHash(), expectedPrev)) {
-        return broken(e, e.id() == lastId + 1
-            ? "its prev_hash does not match the event before it: an earlier event was changed, deleted or moved"
-            : "the event before it is missing (ids jump from " + lastId + " to " + e.id() + ")");
+        return broken(
+            e,
+            e.id() == lastId + 1
+                ? "its prev_hash does not match the event before it: an earlier event was changed, deleted or moved"
+                : "the event before it is missing (ids jump from "
+                    + lastId
+                    + " to "
+                    + e.id()
+                    + ")");
       }
       if (!hash(e).equals(e.eventHash())) {
         return broken(e, "its content does not match its hash: the event was changed");
@@ -91,7 +98,15 @@ public final class AuditChain {
     public Check result(String expectedHead) {
       String head = expectedPrev.equals(GENESIS) ? null : expectedPrev;
       if (brokenAt == null && expectedHead != null && !expectedHead.equals(head)) {
-        return new Check(false, events, unchained, head, lastId, "the chain does not end at the expected head " + expectedHead + ": events at its end were deleted or added");
+        return new Check(
+            false,
+            events,
+            unchained,
+            head,
+            lastId,
+            "the chain does not end at the expected head "
+                + expectedHead
+                + ": events at its end were deleted or added");
       }
       return new Check(brokenAt == null, events, unchained, head, brokenAt, reason);
     }

@@ -39,11 +39,35 @@ public record AuditEvent(
   public AuditEvent chained(long id, String prevHash) {
     AuditEvent placed =
         new AuditEvent(
-            id, occurredAt, eventType, outcome, code, workflowId, taskId, taskHash, approvalId,
-            executionId, actor, details, prevHash, null);
+            id,
+            occurredAt,
+            eventType,
+            outcome,
+            code,
+            workflowId,
+            taskId,
+            taskHash,
+            approvalId,
+            executionId,
+            actor,
+            details,
+            prevHash,
+            null);
     return new AuditEvent(
-        id, occurredAt, eventType, outcome, code, workflowId, taskId, taskHash, approvalId,
-        executionId, actor, details, prevHash, AuditChain.hash(placed));
+        id,
+        occurredAt,
+        eventType,
+        outcome,
+        code,
+        workflowId,
+        taskId,
+        taskHash,
+        approvalId,
+        executionId,
+        actor,
+        details,
+        prevHash,
+        AuditChain.hash(placed));
   }
 
   public static Builder builder(String eventType, Instant occurredAt) {
@@ -110,8 +134,20 @@ public record AuditEvent(
 
     public AuditEvent build() {
       return new AuditEvent(
-          0, occurredAt, eventType, outcome, code, workflowId, taskId, taskHash, approvalId,
-          executionId, actor, details, null, null);
+          0,
+          occurredAt,
+          eventType,
+          outcome,
+          code,
+          workflowId,
+          taskId,
+          taskHash,
+          approvalId,
+          executionId,
+          actor,
+          details,
+          null,
+          null);
     }
   }
 }

@@ -17,6 +17,7 @@ public record AuditQuery(
 
   /** Every event. */
   public static AuditQuery all() {
-    return new AuditQuery(0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    return new AuditQuery(
+        0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 }

@@ -55,7 +55,8 @@ final class ApprovalsListCommand extends BaseCommand {
       throw new AgentCliException(ErrorCode.INPUT_INVALID, "--limit must be 0 (all) or more");
     }
     GrantQuery query =
-        new GrantQuery(statusFilter(), Optional.ofNullable(workflow), Optional.ofNullable(task), limit);
+        new GrantQuery(
+            statusFilter(), Optional.ofNullable(workflow), Optional.ofNullable(task), limit);
     PrintWriter out = out();
     int[] count = {0};
     if (global.text()) {
@@ -74,7 +75,9 @@ final class ApprovalsListCommand extends BaseCommand {
                       if (global.text()) {
                         row(out, COLUMNS.stream().map(c -> String.valueOf(view.get(c))).toList());
                       } else {
-                        out.print((count[0] == 0 ? " " : ", ") + Json.pretty(view).replace("\n", "\n    "));
+                        out.print(
+                            (count[0] == 0 ? " " : ", ")
+                                + Json.pretty(view).replace("\n", "\n    "));
                       }
                       count[0]++;
                     }));

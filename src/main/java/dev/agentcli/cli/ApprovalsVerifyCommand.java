@@ -42,7 +42,9 @@ final class ApprovalsVerifyCommand extends BaseCommand {
   int run(Workspace workspace) {
     List<Map<String, Object>> results = new ArrayList<>();
     Optional<ApprovalService> existing =
-        which.all ? workspace.existingApprovals() : Optional.of(ApprovalsShowCommand.existing(workspace, which.id));
+        which.all
+            ? workspace.existingApprovals()
+            : Optional.of(ApprovalsShowCommand.existing(workspace, which.id));
     if (existing.isPresent()) {
       ApprovalService approvals = existing.get();
       java.util.function.Consumer<Grant> check =
@@ -55,7 +57,8 @@ final class ApprovalsVerifyCommand extends BaseCommand {
             results.add(row);
           };
       if (which.all) {
-        approvals.forEach(new GrantQuery(Optional.empty(), Optional.empty(), Optional.empty(), 0), check);
+        approvals.forEach(
+            new GrantQuery(Optional.empty(), Optional.empty(), Optional.empty(), 0), check);
       } else {
         check.accept(approvals.show(new ApprovalId(which.id)));
       }
@@ -76,7 +79,9 @@ final class ApprovalsVerifyCommand extends BaseCommand {
         result,
         out ->
             Output.table(
-                out, results, List.of("approval_id", "status", "valid", "signer_principal", "reason")));
+                out,
+                results,
+                List.of("approval_id", "status", "valid", "signer_principal", "reason")));
     return invalid == 0 ? 0 : ErrorCode.APPROVAL_SIGNATURE_INVALID.exitStatus();
   }
 }

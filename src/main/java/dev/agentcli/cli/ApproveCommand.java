@@ -32,7 +32,8 @@ final class ApproveCommand extends BaseCommand {
       names = "--by",
       required = true,
       paramLabel = "<principal>",
-      description = "Who approves (checked against the task's approver_scope). Required: there is no default.")
+      description =
+          "Who approves (checked against the task's approver_scope). Required: there is no default.")
   String by;
 
   @Option(names = "--reason", paramLabel = "<text>", description = "Why, kept with the grant.")
@@ -42,7 +43,8 @@ final class ApproveCommand extends BaseCommand {
     @Option(
         names = "--ttl-s",
         paramLabel = "<seconds>",
-        description = "Grant lifetime in seconds (default and maximum: the task's approval.timeout_s).")
+        description =
+            "Grant lifetime in seconds (default and maximum: the task's approval.timeout_s).")
     Long seconds;
 
     @Option(
@@ -106,7 +108,8 @@ final class ApproveCommand extends BaseCommand {
     }
     if (ttl.seconds != null) {
       if (ttl.seconds <= 0) {
-        throw new AgentCliException(ErrorCode.INPUT_INVALID, "--ttl-s must be a positive number of seconds");
+        throw new AgentCliException(
+            ErrorCode.INPUT_INVALID, "--ttl-s must be a positive number of seconds");
       }
       return Optional.of(Duration.ofSeconds(ttl.seconds));
     }
@@ -158,7 +161,9 @@ final class ApproveCommand extends BaseCommand {
     Object signature = grant.get("signature");
     shown.put(
         "signed",
-        signature instanceof Map<?, ?> sig ? "yes, key " + sig.get("key_fingerprint") : "no (unsigned by choice)");
+        signature instanceof Map<?, ?> sig
+            ? "yes, key " + sig.get("key_fingerprint")
+            : "no (unsigned by choice)");
     shown.put("approver", grant.get("approver"));
     shown.put("expires_at", grant.get("expires_at"));
     shown.put("task_hash", grant.get("task_hash"));

@@ -48,7 +48,13 @@ final class AuditCommand extends BaseCommand {
                 out,
                 events,
                 List.of(
-                    "id", "occurred_at", "event_type", "outcome", "code", "task_id", "approval_id",
+                    "id",
+                    "occurred_at",
+                    "event_type",
+                    "outcome",
+                    "code",
+                    "task_id",
+                    "approval_id",
                     "execution_id")));
     return 0;
   }

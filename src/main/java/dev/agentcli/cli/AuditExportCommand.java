@@ -20,7 +20,8 @@ final class AuditExportCommand extends BaseCommand {
     PrintWriter out = out();
     workspace
         .existingAudit()
-        .ifPresent(log -> log.forEach(AuditQuery.all(), e -> out.println(Json.compact(Views.event(e)))));
+        .ifPresent(
+            log -> log.forEach(AuditQuery.all(), e -> out.println(Json.compact(Views.event(e)))));
     out.flush();
     return 0;
   }

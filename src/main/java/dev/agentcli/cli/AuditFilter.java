@@ -23,10 +23,14 @@ final class AuditFilter {
   @Option(
       names = "--since",
       paramLabel = "<when>",
-      description = "Only events at or after this time: ISO-8601 (2026-11-26T12:00:00Z) or an age (90s, 15m, 2h, 1d).")
+      description =
+          "Only events at or after this time: ISO-8601 (2026-11-26T12:00:00Z) or an age (90s, 15m, 2h, 1d).")
   String since;
 
-  @Option(names = "--execution", paramLabel = "<id>", description = "Only events of this execution.")
+  @Option(
+      names = "--execution",
+      paramLabel = "<id>",
+      description = "Only events of this execution.")
   String execution;
 
   @Option(names = "--approval", paramLabel = "<id>", description = "Only events of this grant.")

@@ -29,7 +29,8 @@ final class AuditShowCommand extends BaseCommand {
   int run(Workspace workspace) {
     List<AuditEvent> events = new ArrayList<>();
     AuditQuery query =
-        new AuditQuery(0, Optional.empty(), Optional.of(executionId), Optional.empty(), Optional.empty());
+        new AuditQuery(
+            0, Optional.empty(), Optional.of(executionId), Optional.empty(), Optional.empty());
     workspace.existingAudit().ifPresent(log -> log.forEach(query, events::add));
     if (events.isEmpty()) {
       throw new AgentCliException(
@@ -46,7 +47,11 @@ final class AuditShowCommand extends BaseCommand {
     result.put("task_id", first.taskId());
     result.put(
         "approval_id",
-        events.stream().map(AuditEvent::approvalId).filter(a -> a != null).findFirst().orElse(null));
+        events.stream()
+            .map(AuditEvent::approvalId)
+            .filter(a -> a != null)
+            .findFirst()
+            .orElse(null));
     result.put("events", events.stream().map(Views::event).toList());
     print(result, out -> Output.text(out, result));
     return 0;

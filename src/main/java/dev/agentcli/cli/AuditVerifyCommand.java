@@ -19,7 +19,8 @@ final class AuditVerifyCommand extends BaseCommand {
   @Option(
       names = "--expect-head",
       paramLabel = "<hash>",
-      description = "The head recorded earlier (audit head): a chain that no longer ends there is broken.")
+      description =
+          "The head recorded earlier (audit head): a chain that no longer ends there is broken.")
   String expectHead;
 
   AuditVerifyCommand(Context ctx) {
@@ -42,7 +43,10 @@ final class AuditVerifyCommand extends BaseCommand {
       throw new AgentCliException(
           ErrorCode.AUDIT_CHAIN_BROKEN, "the audit trail is not intact: " + check.reason(), result);
     }
-    print(result, out -> out.println("audit trail intact: " + check.events() + " events, head " + check.head()));
+    print(
+        result,
+        out ->
+            out.println("audit trail intact: " + check.events() + " events, head " + check.head()));
     return 0;
   }
 }

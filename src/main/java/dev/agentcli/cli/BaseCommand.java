@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * What every command shares: the global options, the injected context, and the one place that
- * turns an {@link AgentCliException} into an error report and its exit status.
+ * What every command shares: the global options, the injected context, and the one place that turns
+ * an {@link AgentCliException} into an error report and its exit status.
  */
 abstract class BaseCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;

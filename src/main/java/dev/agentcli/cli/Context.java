@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What a command may read from the world, injected so that tests can fix it: the environment,
- * the clock, the working directory, stdin and the source of random ids.
+ * What a command may read from the world, injected so that tests can fix it: the environment, the
+ * clock, the working directory, stdin and the source of random ids.
  */
 public final class Context {
   private final Map<String, String> env;
@@ -39,7 +39,11 @@ public final class Context {
   /** The real process's context. */
   public static Context system() {
     return new Context(
-        System.getenv(), Clock.systemUTC(), Path.of("").toAbsolutePath(), System.in, SecureRandom::new);
+        System.getenv(),
+        Clock.systemUTC(),
+        Path.of("").toAbsolutePath(),
+        System.in,
+        SecureRandom::new);
   }
 
   public Map<String, String> env() {

@@ -52,25 +52,52 @@ final class DemoCommand extends BaseCommand {
     steps.add(
         new Step(
             "An agent tries to run a gated task. Nobody approved it: the gate refuses (77).",
-            77, "exec", m, "deploy"));
+            77,
+            "exec",
+            m,
+            "deploy"));
     if (signed) {
       steps.add(
           new Step(
               "The operator trusts alice's SSH key to sign approvals (an OpenSSH allowed_signers"
                   + " file).",
-              0, "signers", "add", "alice@example.com", key + ".pub"));
+              0,
+              "signers",
+              "add",
+              "alice@example.com",
+              key + ".pub"));
       steps.add(
           new Step(
               "Alice approves exactly one run of it, signing the grant with her key.",
-              0, "approve", m, "deploy", "--by", "alice@example.com", "--reason", "release 1.2.3",
-              "--ttl", "15m", "--signing-key", key));
+              0,
+              "approve",
+              m,
+              "deploy",
+              "--by",
+              "alice@example.com",
+              "--reason",
+              "release 1.2.3",
+              "--ttl",
+              "15m",
+              "--signing-key",
+              key));
     } else {
       steps.add(
           new Step(
               "Alice approves exactly one run of it. (ssh-keygen is not installed, so this grant is"
                   + " explicitly unsigned, and exec is told to accept that.)",
-              0, "approve", m, "deploy", "--by", "alice@example.com", "--reason", "release 1.2.3",
-              "--ttl", "15m", "--signer", "none"));
+              0,
+              "approve",
+              m,
+              "deploy",
+              "--by",
+              "alice@example.com",
+              "--reason",
+              "release 1.2.3",
+              "--ttl",
+              "15m",
+              "--signer",
+              "none"));
     }
     String[] exec =
         signed
@@ -80,18 +107,22 @@ final class DemoCommand extends BaseCommand {
         new Step(
             "The agent runs it again: the grant's signature verifies, the grant is consumed and"
                 + " the program runs.",
-            0, exec));
+            0,
+            exec));
     steps.add(
         new Step(
             "The agent replays the same command: the grant was single-use, so it is refused.",
-            77, exec));
+            77,
+            exec));
     steps.add(new Step("No grant can override an auto-reject task.", 77, "exec", m, "wipe"));
     steps.add(new Step("The operator lists the grants.", 0, "approvals", "list"));
     steps.add(new Step("And reads the audit trail.", 0, "audit"));
     steps.add(
         new Step(
             "The trail is hash-chained: editing, deleting or reordering events is detected.",
-            0, "audit", "verify"));
+            0,
+            "audit",
+            "verify"));
     PrintWriter out = out();
     out.println("agentcli demo: a throw-away home in " + home);
     out.println();
@@ -109,7 +140,10 @@ final class DemoCommand extends BaseCommand {
       PrintWriter sink = new PrintWriter(captured);
       int status = AgentCli.execute(demo, sink, sink, args.toArray(String[]::new));
       sink.flush();
-      captured.toString().lines().forEach(line -> out.println("   " + line.replace(home + "/", "")));
+      captured
+          .toString()
+          .lines()
+          .forEach(line -> out.println("   " + line.replace(home + "/", "")));
       out.println("   (exit status " + status + ")");
       out.println();
       if (status != step.expected()) {
@@ -117,12 +151,15 @@ final class DemoCommand extends BaseCommand {
       }
     }
     out.println("Look inside with the plain sqlite3 shell:");
-    out.println("   sqlite3 " + home.resolve("state/agentcli.db")
-        + " 'SELECT status, approval_id, task_id, approver FROM grant_status'");
+    out.println(
+        "   sqlite3 "
+            + home.resolve("state/agentcli.db")
+            + " 'SELECT status, approval_id, task_id, approver FROM grant_status'");
     out.flush();
     if (!surprises.isEmpty()) {
       throw new AgentCliException(
-          ErrorCode.INTERNAL_ERROR, "the demo did not go as expected: " + surprises,
+          ErrorCode.INTERNAL_ERROR,
+          "the demo did not go as expected: " + surprises,
           Map.of("home", home.toString()));
     }
     return 0;
@@ -138,7 +175,15 @@ final class DemoCommand extends BaseCommand {
     try {
       Process p =
           new ProcessBuilder(
-                  "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@example.com", "-f",
+                  "ssh-keygen",
+                  "-q",
+                  "-t",
+                  "ed25519",
+                  "-N",
+                  "",
+                  "-C",
+                  "alice@example.com",
+                  "-f",
                   key.toString())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -1,7 +1,7 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.error.AgentCliException;
 import dev.agentcli.codec.Json;
+import dev.agentcli.error.AgentCliException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

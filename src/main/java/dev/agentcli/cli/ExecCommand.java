@@ -4,10 +4,10 @@ import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.ExecOutcome;
-import dev.agentcli.codec.Json;
 import dev.agentcli.manifest.Policy;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -40,7 +40,8 @@ final class ExecCommand extends BaseCommand {
   @Option(
       names = "--timeout",
       paramLabel = "<ms>",
-      description = "Kill the task after this many ms (may shorten runtime.timeout_ms, not extend it).")
+      description =
+          "Kill the task after this many ms (may shorten runtime.timeout_ms, not extend it).")
   Long timeoutMs;
 
   @Option(
@@ -89,7 +90,8 @@ final class ExecCommand extends BaseCommand {
     result.put("task_id", resolved.task().id());
     result.put("task_hash", resolved.binding().taskHash());
     Grant used = outcome.approvalUsed();
-    result.put("approval_used", used == null ? null : Views.grant(used, used.consumption().consumedAt()));
+    result.put(
+        "approval_used", used == null ? null : Views.grant(used, used.consumption().consumedAt()));
     result.put("rejected", ApprovalService.rejections(outcome.rejected()));
     result.put("result", Views.result(outcome.result()));
     if (!passthrough) {
@@ -109,16 +111,32 @@ final class ExecCommand extends BaseCommand {
     String grant =
         outcome.approvalUsed() == null
             ? "no grant needed"
-            : "grant " + outcome.approvalUsed().approvalId() + " by " + outcome.approvalUsed().approver();
-    err().println(
-        "agentcli: " + result.get("workflow_id") + "/" + result.get("task_id") + " "
-            + (outcome.result().timedOut() ? "timed out" : "exited " + outcome.result().exitCode())
-            + " in " + outcome.result().durationMs() + " ms (" + grant + ", execution "
-            + outcome.executionId() + ")");
+            : "grant "
+                + outcome.approvalUsed().approvalId()
+                + " by "
+                + outcome.approvalUsed().approver();
+    err()
+        .println(
+            "agentcli: "
+                + result.get("workflow_id")
+                + "/"
+                + result.get("task_id")
+                + " "
+                + (outcome.result().timedOut()
+                    ? "timed out"
+                    : "exited " + outcome.result().exitCode())
+                + " in "
+                + outcome.result().durationMs()
+                + " ms ("
+                + grant
+                + ", execution "
+                + outcome.executionId()
+                + ")");
     err().flush();
   }
 
-  private int dryRun(Workspace workspace, TaskArguments.Resolved resolved, Optional<ApprovalId> pinned) {
+  private int dryRun(
+      Workspace workspace, TaskArguments.Resolved resolved, Optional<ApprovalId> pinned) {
     Policy policy = resolved.task().approval().policy();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
@@ -128,11 +146,13 @@ final class ExecCommand extends BaseCommand {
     Optional<ApprovalService> approvals = workspace.existingApprovals();
     Optional<ClaimAttempt> attempt =
         policy == Policy.MANUAL
-            ? approvals.map(a -> a.peek(resolved.task(), resolved.binding(), pinned, grant.allowUnsigned))
+            ? approvals.map(
+                a -> a.peek(resolved.task(), resolved.binding(), pinned, grant.allowUnsigned))
             : Optional.empty();
     Optional<Grant> match = attempt.flatMap(ClaimAttempt::claimed);
     result.put(
-        "would_run", policy != Policy.AUTO_REJECT && (policy != Policy.MANUAL || match.isPresent()));
+        "would_run",
+        policy != Policy.AUTO_REJECT && (policy != Policy.MANUAL || match.isPresent()));
     result.put("would_use", match.map(g -> Views.grant(g, approvals.get().now())).orElse(null));
     result.put(
         "rejected", attempt.map(a -> ApprovalService.rejections(a.rejected())).orElse(List.of()));

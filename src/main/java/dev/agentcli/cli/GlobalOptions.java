@@ -85,7 +85,10 @@ public final class GlobalOptions {
     } else {
       String fromEnv = ctx.env().get("AGENTCLI_LOCK_TIMEOUT_MS");
       try {
-        ms = fromEnv == null || fromEnv.isEmpty() ? DEFAULT_LOCK_TIMEOUT_MS : Long.parseLong(fromEnv);
+        ms =
+            fromEnv == null || fromEnv.isEmpty()
+                ? DEFAULT_LOCK_TIMEOUT_MS
+                : Long.parseLong(fromEnv);
       } catch (NumberFormatException e) {
         throw badTimeout("AGENTCLI_LOCK_TIMEOUT_MS", fromEnv);
       }
@@ -99,8 +102,12 @@ public final class GlobalOptions {
   private static AgentCliException badTimeout(String where, String value) {
     return new AgentCliException(
         ErrorCode.INPUT_INVALID,
-        where + " must be a whole number of milliseconds from 0 to " + Integer.MAX_VALUE
-            + ", not '" + value + "'",
+        where
+            + " must be a whole number of milliseconds from 0 to "
+            + Integer.MAX_VALUE
+            + ", not '"
+            + value
+            + "'",
         Map.of("value", String.valueOf(value)));
   }
 }

@@ -14,7 +14,8 @@ final class GrantOptions {
 
   @Option(
       names = "--allow-unsigned",
-      description = "Accept a grant that is unsigned by choice even where the task requires signed grants.")
+      description =
+          "Accept a grant that is unsigned by choice even where the task requires signed grants.")
   boolean allowUnsigned;
 
   Optional<ApprovalId> pinned() {

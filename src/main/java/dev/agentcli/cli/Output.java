@@ -14,7 +14,7 @@ final class Output {
     out.flush();
   }
 
-  /** Prints a map as aligned {@code key  value} lines, nested maps and lists indented. */
+  /** Prints a map as aligned {@code key value} lines, nested maps and lists indented. */
   static void text(PrintWriter out, Map<String, ?> map) {
     text(out, map, "");
     out.flush();

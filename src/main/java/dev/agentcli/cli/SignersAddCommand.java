@@ -19,7 +19,10 @@ import picocli.CommandLine.Parameters;
     description =
         "Trust a public key to sign grants as a principal, in the agentcli namespace only.")
 final class SignersAddCommand extends BaseCommand {
-  @Parameters(index = "0", paramLabel = "<principal>", description = "The approver, as in approve --by.")
+  @Parameters(
+      index = "0",
+      paramLabel = "<principal>",
+      description = "The approver, as in approve --by.")
   String principal;
 
   @Parameters(index = "1", paramLabel = "<public-key-file>", description = "An OpenSSH .pub file.")
@@ -45,7 +48,10 @@ final class SignersAddCommand extends BaseCommand {
       key = SshPublicKey.parseOpenSsh(String.join(" ", line));
     } catch (IOException e) {
       throw new AgentCliException(
-          ErrorCode.INPUT_INVALID, "cannot read " + file + ": " + e.getMessage(), Map.of("file", file.toString()), e);
+          ErrorCode.INPUT_INVALID,
+          "cannot read " + file + ": " + e.getMessage(),
+          Map.of("file", file.toString()),
+          e);
     } catch (RuntimeException e) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID,
@@ -53,7 +59,9 @@ final class SignersAddCommand extends BaseCommand {
           Map.of("file", file.toString()));
     }
     AllowedSigners.Entry entry =
-        workspace.allowedSigners().add(principal, key, GrantPayload.NAMESPACE, line.length > 2 ? line[2] : null);
+        workspace
+            .allowedSigners()
+            .add(principal, key, GrantPayload.NAMESPACE, line.length > 2 ? line[2] : null);
     workspace
         .audit()
         .append(
@@ -70,9 +78,17 @@ final class SignersAddCommand extends BaseCommand {
         result,
         out ->
             out.println(
-                "Trusted " + key.type() + " key " + key.fingerprint() + " to sign grants as "
-                    + principal + " (namespace " + GrantPayload.NAMESPACE + ", in "
-                    + workspace.allowedSigners().path() + ")"));
+                "Trusted "
+                    + key.type()
+                    + " key "
+                    + key.fingerprint()
+                    + " to sign grants as "
+                    + principal
+                    + " (namespace "
+                    + GrantPayload.NAMESPACE
+                    + ", in "
+                    + workspace.allowedSigners().path()
+                    + ")"));
     return 0;
   }
 }

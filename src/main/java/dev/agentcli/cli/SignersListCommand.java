@@ -23,7 +23,9 @@ final class SignersListCommand extends BaseCommand {
     result.put("signers", signers);
     print(
         result,
-        out -> Output.table(out, signers, List.of("principals", "key_type", "key_fingerprint", "namespaces")));
+        out ->
+            Output.table(
+                out, signers, List.of("principals", "key_type", "key_fingerprint", "namespaces")));
     return 0;
   }
 

@@ -42,7 +42,9 @@ final class SignersRemoveCommand extends BaseCommand {
     if (removed.isEmpty()) {
       throw new AgentCliException(
           ErrorCode.SIGNER_NOT_FOUND,
-          "no key is listed for '" + principal + "'"
+          "no key is listed for '"
+              + principal
+              + "'"
               + (fingerprint == null ? "" : " with fingerprint " + fingerprint),
           Map.of("principal", principal));
     }

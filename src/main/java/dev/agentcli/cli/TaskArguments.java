@@ -45,8 +45,12 @@ final class TaskArguments {
     Map<String, Object> details = new LinkedHashMap<>(e.details());
     details.put(
         "hint",
-        "approve it with: agentcli approve " + manifest + " " + task
-            + (workflow == null ? "" : " --workflow " + workflow) + " --by <principal>");
+        "approve it with: agentcli approve "
+            + manifest
+            + " "
+            + task
+            + (workflow == null ? "" : " --workflow " + workflow)
+            + " --by <principal>");
     return new AgentCliException(e.code(), e.getMessage(), details, e);
   }
 }

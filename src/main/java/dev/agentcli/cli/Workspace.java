@@ -14,8 +14,8 @@ import dev.agentcli.store.SqliteAuditLog;
 import java.util.Optional;
 
 /**
- * Wires one command's services to the database named by the global options. The database is
- * opened on first use, so commands that never need it never touch it.
+ * Wires one command's services to the database named by the global options. The database is opened
+ * on first use, so commands that never need it never touch it.
  */
 final class Workspace implements AutoCloseable {
   private final Context ctx;
@@ -37,8 +37,8 @@ final class Workspace implements AutoCloseable {
   }
 
   /**
-   * The services on the database only if it exists: for commands that only read, so that a
-   * look at an empty home creates nothing.
+   * The services on the database only if it exists: for commands that only read, so that a look at
+   * an empty home creates nothing.
    */
   Optional<ApprovalService> existingApprovals() {
     return existingDatabase().map(this::approvals);
@@ -61,7 +61,8 @@ final class Workspace implements AutoCloseable {
   }
 
   GatedExec gatedExec() {
-    return new GatedExec(approvals(), new SqliteAuditLog(database()), new TaskRunner(), ctx::random);
+    return new GatedExec(
+        approvals(), new SqliteAuditLog(database()), new TaskRunner(), ctx::random);
   }
 
   AllowedSignersFile allowedSigners() {

@@ -25,7 +25,8 @@ public final class Json {
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
           .build();
 
   private static final JSON STRICT =
@@ -73,8 +74,8 @@ public final class Json {
   }
 
   /**
-   * Canonical JSON: object keys sorted at every level, no insignificant white space, so that
-   * equal values give equal text that can be hashed and signed.
+   * Canonical JSON: object keys sorted at every level, no insignificant white space, so that equal
+   * values give equal text that can be hashed and signed.
    */
   public static String canonical(Object value) {
     return write(STRICT, sorted(value));

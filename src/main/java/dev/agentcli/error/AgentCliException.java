@@ -19,7 +19,8 @@ public final class AgentCliException extends RuntimeException {
     this(code, message, details, null);
   }
 
-  public AgentCliException(ErrorCode code, String message, Map<String, ?> details, Throwable cause) {
+  public AgentCliException(
+      ErrorCode code, String message, Map<String, ?> details, Throwable cause) {
     super(message, cause);
     this.code = code;
     this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));

@@ -11,4 +11,7 @@ import java.util.List;
  * @param rejected older matching grants refused for their signature and left unconsumed
  */
 public record ExecOutcome(
-    String executionId, Grant approvalUsed, List<ClaimAttempt.Rejection> rejected, RunResult result) {}
+    String executionId,
+    Grant approvalUsed,
+    List<ClaimAttempt.Rejection> rejected,
+    RunResult result) {}

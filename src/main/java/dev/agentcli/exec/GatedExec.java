@@ -11,7 +11,6 @@ import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import java.security.SecureRandom;
-import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The gated-exec sequence: claim a grant (or learn none is needed), run the program, and audit the
@@ -32,7 +32,8 @@ public final class GatedExec {
   private final TaskRunner runner;
   private final Supplier<SecureRandom> random;
 
-  public GatedExec(ApprovalService approvals, AuditLog audit, TaskRunner runner, Supplier<SecureRandom> random) {
+  public GatedExec(
+      ApprovalService approvals, AuditLog audit, TaskRunner runner, Supplier<SecureRandom> random) {
     this.approvals = approvals;
     this.audit = audit;
     this.runner = runner;
@@ -78,7 +79,9 @@ public final class GatedExec {
             audit.append(
                 event("exec_interrupted", task, binding, approvalId, executionId)
                     .outcome("failed", "interrupted")
-                    .detail("message", "agentcli was stopped by a signal; the task's process tree was stopped")
+                    .detail(
+                        "message",
+                        "agentcli was stopped by a signal; the task's process tree was stopped")
                     .build());
             written.countDown();
           } else {
@@ -131,10 +134,12 @@ public final class GatedExec {
     }
   }
 
-  private static Optional<Duration> effectiveTimeout(TaskBinding binding, Optional<Duration> asked) {
+  private static Optional<Duration> effectiveTimeout(
+      TaskBinding binding, Optional<Duration> asked) {
     Long bound = binding.command().timeoutMs();
     if (asked.isPresent() && asked.get().toMillis() <= 0) {
-      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--timeout must be a positive number of ms");
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID, "--timeout must be a positive number of ms");
     }
     if (bound == null) {
       return asked;

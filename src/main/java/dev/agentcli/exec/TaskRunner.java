@@ -1,8 +1,8 @@
 package dev.agentcli.exec;
 
+import dev.agentcli.codec.Sha256;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.codec.Sha256;
 import dev.agentcli.manifest.TaskBinding.Command;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -42,8 +42,8 @@ public final class TaskRunner {
    * period) and {@code onSignal} is called once it is gone, before agentcli exits.
    *
    * @param timeout the run is killed after this long; empty for no limit
-   * @param passthrough the program reads agentcli's stdin and writes to its stdout and stderr
-   *     live, instead of being captured
+   * @param passthrough the program reads agentcli's stdin and writes to its stdout and stderr live,
+   *     instead of being captured
    * @throws AgentCliException {@code program_not_found} or {@code program_not_executable} when the
    *     OS cannot start it
    */
@@ -58,7 +58,9 @@ public final class TaskRunner {
     }
     if (command.stdin() == null) {
       builder.redirectInput(
-          passthrough ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.from(new File("/dev/null")));
+          passthrough
+              ? ProcessBuilder.Redirect.INHERIT
+              : ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     long started = System.nanoTime();
     Process process;
@@ -83,9 +85,13 @@ public final class TaskRunner {
       CompletableFuture.runAsync(() -> feed(process.getOutputStream(), command.stdin()));
     }
     CompletableFuture<RunResult.Output> out =
-        passthrough ? CompletableFuture.completedFuture(RunResult.Output.PASSED_THROUGH) : capture(process.getInputStream());
+        passthrough
+            ? CompletableFuture.completedFuture(RunResult.Output.PASSED_THROUGH)
+            : capture(process.getInputStream());
     CompletableFuture<RunResult.Output> err =
-        passthrough ? CompletableFuture.completedFuture(RunResult.Output.PASSED_THROUGH) : capture(process.getErrorStream());
+        passthrough
+            ? CompletableFuture.completedFuture(RunResult.Output.PASSED_THROUGH)
+            : capture(process.getErrorStream());
     boolean timedOut = false;
     try {
       if (timeout.isPresent()) {

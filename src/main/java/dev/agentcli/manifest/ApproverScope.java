@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Who may approve a task: {@code alice}, {@code principal:alice}, {@code user:alice} and
- * {@code exact:alice} name one principal exactly; {@code domain:example.com} admits any principal
- * ending in {@code @example.com}, ignoring case.
+ * Who may approve a task: {@code alice}, {@code principal:alice}, {@code user:alice} and {@code
+ * exact:alice} name one principal exactly; {@code domain:example.com} admits any principal ending
+ * in {@code @example.com}, ignoring case.
  */
 public record ApproverScope(String text, boolean domain, String value) {
 

@@ -52,9 +52,17 @@ public final class BindingDiff {
     shown(changes, "timeout_ms", was, now);
     Map<?, ?> apWas = map(was.get("approval"));
     Map<?, ?> apNow = map(now.get("approval"));
-    for (String k : new TreeSet<>(List.of("policy", "approver_scope", "timeout_s", "risk_level", "signature"))) {
+    for (String k :
+        new TreeSet<>(
+            List.of("policy", "approver_scope", "timeout_s", "risk_level", "signature"))) {
       if (!Objects.equals(apWas.get(k), apNow.get(k))) {
-        changes.add("approval." + k + " " + Json.compact(apWas.get(k)) + " -> " + Json.compact(apNow.get(k)));
+        changes.add(
+            "approval."
+                + k
+                + " "
+                + Json.compact(apWas.get(k))
+                + " -> "
+                + Json.compact(apNow.get(k)));
       }
     }
     for (String k : List.of("workflow_id", "task_id", "binding_version")) {
@@ -63,7 +71,8 @@ public final class BindingDiff {
     return changes;
   }
 
-  private static void shown(List<String> changes, String key, Map<String, Object> was, Map<String, Object> now) {
+  private static void shown(
+      List<String> changes, String key, Map<String, Object> was, Map<String, Object> now) {
     if (!Objects.equals(was.get(key), now.get(key))) {
       changes.add(key + " " + Json.compact(was.get(key)) + " -> " + Json.compact(now.get(key)));
     }

@@ -35,9 +35,7 @@ public record Manifest(String source, Path baseDir, String version, List<Task> t
       throw new AgentCliException(
           ErrorCode.TASK_NOT_FOUND,
           "no task '" + taskId + "'" + where + " in " + source,
-          Map.of(
-              "task_id", taskId,
-              "known_tasks", tasks.stream().map(Task::qualifiedId).toList()));
+          Map.of("task_id", taskId, "known_tasks", tasks.stream().map(Task::qualifiedId).toList()));
     }
     throw new AgentCliException(
         ErrorCode.TASK_AMBIGUOUS,

@@ -64,7 +64,8 @@ public final class ManifestLoader {
 
   private Path locate(String argument) {
     if (argument.isEmpty() || argument.indexOf('\0') >= 0) {
-      throw new AgentCliException(ErrorCode.INPUT_INVALID, "the manifest argument is empty or invalid");
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID, "the manifest argument is empty or invalid");
     }
     Path asPath = cwd.resolve(argument);
     if (Files.exists(asPath) || argument.contains("/")) {

@@ -1,9 +1,9 @@
 package dev.agentcli.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.codec.Json;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ public final class ManifestParser {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final long MAX_TIMEOUT_S = 30L * 24 * 3600;
+
   /** Linux refuses a single argument or environment string longer than this (MAX_ARG_STRLEN). */
   private static final int MAX_ARG_BYTES = 128 * 1024;
 
@@ -59,7 +60,8 @@ public final class ManifestParser {
         ErrorCode.MANIFEST_INVALID,
         "invalid manifest " + source + ": " + problems.get(0) + more,
         Map.of(
-            "manifest", source,
+            "manifest",
+            source,
             "problems",
             problems.stream().map(p -> Map.of("path", p.path(), "message", p.message())).toList()));
   }
@@ -74,7 +76,11 @@ public final class ManifestParser {
       String where =
           e.getLocation() == null
               ? ""
-              : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
       problems.add(new Problem("$", "not valid JSON: " + e.getOriginalMessage() + where));
       return new Parsed(null, List.of());
     } catch (IOException | RuntimeException e) {
@@ -149,7 +155,8 @@ public final class ManifestParser {
       problems.add(
           new Problem(
               path + ".id",
-              "must be a string of letters, digits and . _ : @ + - (at most 200), not " + show(id)));
+              "must be a string of letters, digits and . _ : @ + - (at most 200), not "
+                  + show(id)));
       return null;
     }
     return text;
@@ -219,7 +226,8 @@ public final class ManifestParser {
 
   private ApprovalRules approval(Object node, String path) {
     if (node == null) {
-      return new ApprovalRules(Policy.NONE, List.of(), ApprovalRules.DEFAULT_TIMEOUT_S, null, false);
+      return new ApprovalRules(
+          Policy.NONE, List.of(), ApprovalRules.DEFAULT_TIMEOUT_S, null, false);
     }
     if (!(node instanceof Map<?, ?> block)) {
       problems.add(new Problem(path, "must be an object"));
@@ -237,7 +245,8 @@ public final class ManifestParser {
         problems.add(
             new Problem(
                 path + ".policy",
-                "must be \"manual\", \"auto-approve\" or \"auto-reject\", not " + show(policyNode)));
+                "must be \"manual\", \"auto-approve\" or \"auto-reject\", not "
+                    + show(policyNode)));
       }
     } else if (Boolean.TRUE.equals(required)) {
       policy = Policy.MANUAL;
@@ -249,8 +258,11 @@ public final class ManifestParser {
       for (int i = 0; i < items.size(); i++) {
         Object item = items.get(i);
         String itemPath =
-            scopeNode instanceof List<?> ? path + ".approver_scope[" + i + "]" : path + ".approver_scope";
-        ApproverScope scope = item instanceof String text ? ApproverScope.parse(text).orElse(null) : null;
+            scopeNode instanceof List<?>
+                ? path + ".approver_scope[" + i + "]"
+                : path + ".approver_scope";
+        ApproverScope scope =
+            item instanceof String text ? ApproverScope.parse(text).orElse(null) : null;
         if (scope == null) {
           problems.add(
               new Problem(
@@ -271,7 +283,8 @@ public final class ManifestParser {
     String signature = text(block, "signature", path, false);
     if (signature != null && !signature.equals("required") && !signature.equals("optional")) {
       problems.add(
-          new Problem(path + ".signature", "must be \"required\" or \"optional\", not " + show(signature)));
+          new Problem(
+              path + ".signature", "must be \"required\" or \"optional\", not " + show(signature)));
     }
     return policy == null
         ? null
@@ -280,7 +293,12 @@ public final class ManifestParser {
 
   private Long positive(Object node, String path, long max) {
     boolean whole = node instanceof Integer || node instanceof Long || node instanceof BigInteger;
-    int sign = !whole ? 0 : node instanceof BigInteger big ? big.signum() : Long.signum(((Number) node).longValue());
+    int sign =
+        !whole
+            ? 0
+            : node instanceof BigInteger big
+                ? big.signum()
+                : Long.signum(((Number) node).longValue());
     if (sign <= 0) {
       problems.add(new Problem(path, "must be a positive whole number, not " + show(node)));
       return null;

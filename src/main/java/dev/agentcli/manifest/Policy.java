@@ -14,7 +14,9 @@ public enum Policy {
   /** No approval block: runs without a grant, like auto-approve. */
   NONE;
 
-  /** The manifest spelling: {@code manual}, {@code auto-approve}, {@code auto-reject}, {@code none}. */
+  /**
+   * The manifest spelling: {@code manual}, {@code auto-approve}, {@code auto-reject}, {@code none}.
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

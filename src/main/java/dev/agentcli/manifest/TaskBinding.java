@@ -1,9 +1,9 @@
 package dev.agentcli.manifest;
 
+import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Sha256;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.codec.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -40,7 +40,12 @@ public record TaskBinding(String taskHash, String json, Command command) {
 
   /** What would run: the resolved program and the raw values. */
   public record Command(
-      Path program, List<String> args, Path cwd, Map<String, String> env, String stdin, Long timeoutMs) {
+      Path program,
+      List<String> args,
+      Path cwd,
+      Map<String, String> env,
+      String stdin,
+      Long timeoutMs) {
     public Command {
       args = List.copyOf(args);
       env = Map.copyOf(env);
@@ -85,7 +90,8 @@ public record TaskBinding(String taskHash, String json, Command command) {
     ApprovalRules rules = task.approval();
     Map<String, Object> approval = new TreeMap<>();
     approval.put("policy", rules.policy().id());
-    approval.put("approver_scope", rules.approverScope().stream().map(ApproverScope::text).toList());
+    approval.put(
+        "approver_scope", rules.approverScope().stream().map(ApproverScope::text).toList());
     approval.put("timeout_s", rules.timeoutS());
     approval.put("risk_level", rules.riskLevel());
     approval.put("signature", rules.unsignedAllowed() ? "optional" : "required");

@@ -90,8 +90,10 @@ public final class AllowedSigners {
    * Why {@code key} may not sign for {@code principal} in {@code namespace} at {@code now}; empty
    * when it may.
    */
-  public Optional<String> refusal(String principal, SshPublicKey key, String namespace, Instant now) {
-    List<Entry> forKey = entries.stream().filter(e -> !e.certAuthority() && e.key().sameKey(key)).toList();
+  public Optional<String> refusal(
+      String principal, SshPublicKey key, String namespace, Instant now) {
+    List<Entry> forKey =
+        entries.stream().filter(e -> !e.certAuthority() && e.key().sameKey(key)).toList();
     if (forKey.isEmpty()) {
       return Optional.of("key " + key.fingerprint() + " is not in allowed_signers");
     }
@@ -101,10 +103,15 @@ public final class AllowedSigners {
     }
     List<Entry> forNamespace =
         forPrincipal.stream()
-            .filter(e -> e.namespaces().isEmpty() || e.namespaces().stream().anyMatch(n -> glob(n).matcher(namespace).matches()))
+            .filter(
+                e ->
+                    e.namespaces().isEmpty()
+                        || e.namespaces().stream()
+                            .anyMatch(n -> glob(n).matcher(namespace).matches()))
             .toList();
     if (forNamespace.isEmpty()) {
-      return Optional.of("key " + key.fingerprint() + " may not sign in namespace '" + namespace + "'");
+      return Optional.of(
+          "key " + key.fingerprint() + " may not sign in namespace '" + namespace + "'");
     }
     boolean inWindow =
         forNamespace.stream()
@@ -114,13 +121,15 @@ public final class AllowedSigners {
                         && (e.validBefore() == null || now.isBefore(e.validBefore())));
     return inWindow
         ? Optional.empty()
-        : Optional.of("key " + key.fingerprint() + " is outside its valid-after/valid-before window");
+        : Optional.of(
+            "key " + key.fingerprint() + " is outside its valid-after/valid-before window");
   }
 
   private static Entry entry(int number, String line) {
     List<String> tokens = tokens(line);
     if (tokens.size() < 3) {
-      throw new IllegalArgumentException("expected: principals [options] keytype base64-key [comment]");
+      throw new IllegalArgumentException(
+          "expected: principals [options] keytype base64-key [comment]");
     }
     List<String> principals = List.of(unquote(tokens.get(0)).split(","));
     int k = 1;
@@ -134,7 +143,9 @@ public final class AllowedSigners {
     }
     SshPublicKey key = SshPublicKey.parseOpenSsh(tokens.get(k) + " " + tokens.get(k + 1));
     List<String> namespaces =
-        options.containsKey("namespaces") ? List.of(options.get("namespaces").split(",")) : List.of();
+        options.containsKey("namespaces")
+            ? List.of(options.get("namespaces").split(","))
+            : List.of();
     return new Entry(
         number,
         principals,
@@ -176,11 +187,17 @@ public final class AllowedSigners {
     try {
       switch (digits.length()) {
         case 8:
-          return LocalDate.parse(digits, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay(zone).toInstant();
+          return LocalDate.parse(digits, DateTimeFormatter.BASIC_ISO_DATE)
+              .atStartOfDay(zone)
+              .toInstant();
         case 12:
-          return LocalDateTime.parse(digits, DateTimeFormatter.ofPattern("uuuuMMddHHmm")).atZone(zone).toInstant();
+          return LocalDateTime.parse(digits, DateTimeFormatter.ofPattern("uuuuMMddHHmm"))
+              .atZone(zone)
+              .toInstant();
         case 14:
-          return LocalDateTime.parse(digits, DateTimeFormatter.ofPattern("uuuuMMddHHmmss")).atZone(zone).toInstant();
+          return LocalDateTime.parse(digits, DateTimeFormatter.ofPattern("uuuuMMddHHmmss"))
+              .atZone(zone)
+              .toInstant();
         default:
           throw new IllegalArgumentException("bad time '" + text + "'");
       }
@@ -236,7 +253,9 @@ public final class AllowedSigners {
   }
 
   private static String unquote(String s) {
-    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")
+        ? s.substring(1, s.length() - 1)
+        : s;
   }
 
   private static Pattern glob(String pattern) {

@@ -37,7 +37,8 @@ public final class AllowedSignersFile {
   }
 
   /** Appends {@code principal key} limited to {@code namespace}; refuses a duplicate. */
-  public AllowedSigners.Entry add(String principal, SshPublicKey key, String namespace, String comment) {
+  public AllowedSigners.Entry add(
+      String principal, SshPublicKey key, String namespace, String comment) {
     AllowedSigners current = read();
     boolean duplicate =
         current.entries().stream()
@@ -50,7 +51,11 @@ public final class AllowedSignersFile {
     }
     String text = text();
     String line =
-        principal + " namespaces=\"" + namespace + "\" " + key.openSsh()
+        principal
+            + " namespaces=\""
+            + namespace
+            + "\" "
+            + key.openSsh()
             + (comment == null || comment.isBlank() ? "" : " " + comment.strip());
     write((text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + line + "\n");
     AllowedSigners after = read();
@@ -96,7 +101,9 @@ public final class AllowedSignersFile {
       Files.createDirectories(dir);
       Path tmp =
           Files.createTempFile(
-              dir, ".allowed_signers", ".tmp",
+              dir,
+              ".allowed_signers",
+              ".tmp",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.write(StandardCharsets.UTF_8.encode(text));

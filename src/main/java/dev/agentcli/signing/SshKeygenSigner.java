@@ -21,7 +21,9 @@ public final class SshKeygenSigner {
 
   private final Map<String, String> env;
 
-  /** @param env the environment ssh-keygen runs with (SSH_AUTH_SOCK reaches the agent) */
+  /**
+   * @param env the environment ssh-keygen runs with (SSH_AUTH_SOCK reaches the agent)
+   */
   public SshKeygenSigner(Map<String, String> env) {
     this.env = Map.copyOf(env);
   }
@@ -31,12 +33,12 @@ public final class SshKeygenSigner {
    * private key is in ssh-agent) in {@code namespace}.
    *
    * @return the armored signature, checked to verify
-   *
    * @throws AgentCliException {@code approval_signature_invalid} saying why signing failed
    */
   public String sign(byte[] message, Path key, String namespace) {
     ProcessBuilder pb =
-        new ProcessBuilder(List.of("ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", key.toString()));
+        new ProcessBuilder(
+            List.of("ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", key.toString()));
     pb.environment().clear();
     pb.environment().putAll(env);
     Process p;
@@ -45,8 +47,10 @@ public final class SshKeygenSigner {
     } catch (IOException e) {
       throw failure("cannot run ssh-keygen (is OpenSSH installed?): " + e.getMessage(), key);
     }
-    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    CompletableFuture<byte[]> out =
+        CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+    CompletableFuture<byte[]> err =
+        CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
     try (OutputStream stdin = p.getOutputStream()) {
       stdin.write(message);
     } catch (IOException e) {

@@ -25,7 +25,8 @@ import java.util.HexFormat;
  */
 public record SshPublicKey(String type, byte[] blob, PublicKey key) {
   /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 raw key bytes follow. */
-  private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+  private static final byte[] ED25519_SPKI_PREFIX =
+      HexFormat.of().parseHex("302a300506032b6570032100");
 
   /** Parses the {@code <type> <base64> [comment]} form of a {@code .pub} file. */
   public static SshPublicKey parseOpenSsh(String line) {
@@ -41,7 +42,8 @@ public record SshPublicKey(String type, byte[] blob, PublicKey key) {
     }
     SshPublicKey key = fromBlob(blob);
     if (!key.type().equals(parts[0])) {
-      throw new SshWire.MalformedException("key type " + parts[0] + " does not match its data (" + key.type() + ")");
+      throw new SshWire.MalformedException(
+          "key type " + parts[0] + " does not match its data (" + key.type() + ")");
     }
     return key;
   }
@@ -80,7 +82,8 @@ public record SshPublicKey(String type, byte[] blob, PublicKey key) {
           {
             String curve = r.text();
             if (!type.endsWith(curve)) {
-              throw new SshWire.MalformedException("ECDSA curve " + curve + " does not match " + type);
+              throw new SshWire.MalformedException(
+                  "ECDSA curve " + curve + " does not match " + type);
             }
             key = ecKey(curve, r.string());
             break;
@@ -113,7 +116,8 @@ public record SshPublicKey(String type, byte[] blob, PublicKey key) {
     }
     BigInteger x = new BigInteger(1, Arrays.copyOfRange(point, 1, 1 + size));
     BigInteger y = new BigInteger(1, Arrays.copyOfRange(point, 1 + size, point.length));
-    return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), spec));
+    return KeyFactory.getInstance("EC")
+        .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), spec));
   }
 
   /** {@code SHA256:<base64 without padding>}, as {@code ssh-keygen -l} prints it. */

@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * An OpenSSH {@code SSHSIG} signature (PROTOCOL.sshsig), as {@code ssh-keygen -Y sign} writes
- * it, verified in-process with the JDK's crypto.
+ * An OpenSSH {@code SSHSIG} signature (PROTOCOL.sshsig), as {@code ssh-keygen -Y sign} writes it,
+ * verified in-process with the JDK's crypto.
  *
  * @param publicKey the signer's key, carried inside the signature
  * @param hashAlgorithm {@code sha256} or {@code sha512}: how the message was hashed
@@ -33,7 +33,8 @@ public record SshSignature(
     if (!text.startsWith(BEGIN) || !text.endsWith(END)) {
       throw new SshWire.MalformedException("not an armored SSH signature");
     }
-    String base64 = text.substring(BEGIN.length(), text.length() - END.length()).replaceAll("\\s", "");
+    String base64 =
+        text.substring(BEGIN.length(), text.length() - END.length()).replaceAll("\\s", "");
     byte[] blob;
     try {
       blob = Base64.getDecoder().decode(base64);
@@ -62,9 +63,9 @@ public record SshSignature(
   }
 
   /**
-   * Whether this is a valid signature by its key over {@code message} in {@code namespace}. A
-   * wrong namespace, an unsupported or weak algorithm, or a signature that does not match is
-   * {@code false}.
+   * Whether this is a valid signature by its key over {@code message} in {@code namespace}. A wrong
+   * namespace, an unsupported or weak algorithm, or a signature that does not match is {@code
+   * false}.
    */
   public boolean verifies(byte[] message, String expectedNamespace) {
     if (!namespace.equals(expectedNamespace) || expectedNamespace.isEmpty()) {

@@ -65,8 +65,8 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Opens the database only if it exists, for commands that only read: a missing database reads
-   * as empty and is not created.
+   * Opens the database only if it exists, for commands that only read: a missing database reads as
+   * empty and is not created.
    */
   public static Optional<Database> openIfExists(Path file, Duration lockTimeout) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -211,7 +211,9 @@ public final class Database implements AutoCloseable {
 
   private static AgentCliException unsafe(Path path, String why) {
     return new AgentCliException(
-        ErrorCode.UNSAFE_PATH, why + ": " + path + "; refusing to use it", Map.of("path", path.toString()));
+        ErrorCode.UNSAFE_PATH,
+        why + ": " + path + "; refusing to use it",
+        Map.of("path", path.toString()));
   }
 
   private static void createIfMissing(Path file) {
@@ -219,14 +221,16 @@ public final class Database implements AutoCloseable {
     try {
       if (!Files.exists(dir)) {
         Files.createDirectories(
-            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
       if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         try {
           // An empty file is a valid empty database; creating it here sets 0600 before SQLite
           // writes a byte, and SQLite gives its -wal and -shm files the same mode.
           Files.createFile(
-              file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (FileAlreadyExistsException raced) {
           // Another process created it first: fine.
         }
@@ -277,7 +281,8 @@ public final class Database implements AutoCloseable {
               FileChannel.open(
                   lockFile,
                   java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                  PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                  PosixFilePermissions.asFileAttribute(
+                      PosixFilePermissions.fromString("rw-------")));
           FileLock lock = channel.lock()) {
         version = userVersion();
         if (version > SCHEMA_VERSION) {
@@ -307,8 +312,18 @@ public final class Database implements AutoCloseable {
   private AgentCliException newer(int version) {
     return new AgentCliException(
         ErrorCode.DATABASE_NEWER_THAN_BUILD,
-        file + " has schema version " + version + ", newer than this agentcli knows ("
-            + SCHEMA_VERSION + "); upgrade agentcli rather than downgrade the database",
-        Map.of("database", file.toString(), "schema_version", version, "known_version", SCHEMA_VERSION));
+        file
+            + " has schema version "
+            + version
+            + ", newer than this agentcli knows ("
+            + SCHEMA_VERSION
+            + "); upgrade agentcli rather than downgrade the database",
+        Map.of(
+            "database",
+            file.toString(),
+            "schema_version",
+            version,
+            "known_version",
+            SCHEMA_VERSION));
   }
 }

@@ -7,8 +7,8 @@ import dev.agentcli.approval.ClaimRequest;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.RevokeOutcome;
-import dev.agentcli.codec.Timestamps;
 import dev.agentcli.approval.Verdict;
+import dev.agentcli.codec.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -95,10 +95,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   @Override
   public ClaimAttempt claim(
-      ClaimRequest request,
-      Clock clock,
-      ClaimAttempt.Check check,
-      Consumer<ClaimAttempt> record) {
+      ClaimRequest request, Clock clock, ClaimAttempt.Check check, Consumer<ClaimAttempt> record) {
     return db.inTransaction(
         c -> {
           // Read inside the transaction, after BEGIN IMMEDIATE took the write lock: a grant that
@@ -129,7 +126,10 @@ public final class SqliteApprovalStore implements ApprovalStore {
             }
           }
           Grant consumed =
-              found.claimed().get().withConsumption(new Grant.Consumption(request.executionId(), now));
+              found
+                  .claimed()
+                  .get()
+                  .withConsumption(new Grant.Consumption(request.executionId(), now));
           ClaimAttempt claimed =
               new ClaimAttempt(Optional.of(consumed), found.rejected(), found.replayed());
           record.accept(claimed);
@@ -144,11 +144,12 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   /**
    * Walks the live matching grants, oldest first, until one passes {@code check}. A grant whose
-   * claim the audit trail already records is skipped whatever its state columns say: someone set
-   * it back to pending.
+   * claim the audit trail already records is skipped whatever its state columns say: someone set it
+   * back to pending.
    */
   private static ClaimAttempt firstAccepted(
-      Connection c, ClaimRequest request, Instant now, ClaimAttempt.Check check) throws SQLException {
+      Connection c, ClaimRequest request, Instant now, ClaimAttempt.Check check)
+      throws SQLException {
     List<ClaimAttempt.Rejection> rejected = new ArrayList<>();
     List<Grant> replayed = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(claimableSql(request.pinned().isPresent()))) {
@@ -329,6 +330,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
         consumedAt == null ? null : new Grant.Consumption(rs.getString("execution_id"), consumedAt),
         revokedAt == null
             ? null
-            : new Grant.Revocation(rs.getString("revoked_by"), rs.getString("revoke_reason"), revokedAt));
+            : new Grant.Revocation(
+                rs.getString("revoked_by"), rs.getString("revoke_reason"), revokedAt));
   }
 }

@@ -31,7 +31,9 @@ public final class SqliteAuditLog implements AuditLog {
           long lastId = 0;
           String prev = AuditChain.GENESIS;
           try (Statement s = c.createStatement();
-              ResultSet rs = s.executeQuery("SELECT id, event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT id, event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
             if (rs.next()) {
               lastId = rs.getLong(1);
               prev = rs.getString(2) != null ? rs.getString(2) : prev;
@@ -73,8 +75,11 @@ public final class SqliteAuditLog implements AuditLog {
     q.taskId().ifPresent(x -> filter(where, params, "task_id =", x));
     String sql =
         q.newest() > 0
-            ? "SELECT * FROM (SELECT * FROM audit_events" + where + " ORDER BY id DESC LIMIT "
-                + q.newest() + ") ORDER BY id"
+            ? "SELECT * FROM (SELECT * FROM audit_events"
+                + where
+                + " ORDER BY id DESC LIMIT "
+                + q.newest()
+                + ") ORDER BY id"
             : "SELECT * FROM audit_events" + where + " ORDER BY id";
     db.read(
         c -> {
@@ -97,7 +102,8 @@ public final class SqliteAuditLog implements AuditLog {
     return db.read(
         c -> {
           try (Statement s = c.createStatement();
-              ResultSet rs = s.executeQuery("SELECT event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
+              ResultSet rs =
+                  s.executeQuery("SELECT event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
             return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
           }
         });

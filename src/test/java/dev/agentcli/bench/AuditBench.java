@@ -46,9 +46,13 @@ public final class AuditBench {
         log.append(event);
       }
       double chained = (System.nanoTime() - t0) / 1000.0 / writes;
-      System.out.printf("java %s, WAL + synchronous=FULL, %d writes each%n", System.getProperty("java.version"), writes);
+      System.out.printf(
+          "java %s, WAL + synchronous=FULL, %d writes each%n",
+          System.getProperty("java.version"), writes);
       System.out.printf("one durable INSERT, no chain (baseline): %8.1f us%n", plain);
-      System.out.printf("one chained audit event:                 %8.1f us   (%.2f x baseline)%n", chained, chained / plain);
+      System.out.printf(
+          "one chained audit event:                 %8.1f us   (%.2f x baseline)%n",
+          chained, chained / plain);
 
       db.inTransaction(c -> c.createStatement().executeUpdate("DELETE FROM audit_events"));
       db.inTransaction(
@@ -63,8 +67,12 @@ public final class AuditBench {
       log.forEach(AuditQuery.all(), verifier::accept);
       AuditChain.Check check = verifier.result(null);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("audit verify over %d events: %.2f s (%s), %.1f us per event%n",
-          check.events(), seconds, check.intact() ? "intact" : "BROKEN", seconds * 1e6 / check.events());
+      System.out.printf(
+          "audit verify over %d events: %.2f s (%s), %.1f us per event%n",
+          check.events(),
+          seconds,
+          check.intact() ? "intact" : "BROKEN",
+          seconds * 1e6 / check.events());
     }
   }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Claims per second in one JVM from 1, 2 and 4 threads, each with its own connection, on one
  * database file in WAL mode with synchronous=FULL; every claim is the real BEGIN IMMEDIATE
- * transaction of the store, each for a task with one pending grant (one approval, one run). Prints the ratio of each to the 1-thread run. Run by
- * bench/throughput.sh.
+ * transaction of the store, each for a task with one pending grant (one approval, one run). Prints
+ * the ratio of each to the 1-thread run. Run by bench/throughput.sh.
  */
 public final class ClaimThroughput {
   private ClaimThroughput() {}
@@ -34,12 +34,15 @@ public final class ClaimThroughput {
   public static void main(String[] args) throws Exception {
     int perThread = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     double base = 0;
-    System.out.printf("java %s; %d claims per thread; WAL, synchronous=FULL%n", System.getProperty("java.version"), perThread);
+    System.out.printf(
+        "java %s; %d claims per thread; WAL, synchronous=FULL%n",
+        System.getProperty("java.version"), perThread);
     run(1, perThread / 4); // warm-up, not reported
     for (int threads : new int[] {1, 2, 4}) {
       double rate = run(threads, perThread);
       base = base == 0 ? rate : base;
-      System.out.printf("%d thread(s): %8.0f claims/s   (%.2f x 1 thread)%n", threads, rate, rate / base);
+      System.out.printf(
+          "%d thread(s): %8.0f claims/s   (%.2f x 1 thread)%n", threads, rate, rate / base);
     }
   }
 
@@ -53,8 +56,22 @@ public final class ClaimThroughput {
       for (int i = 0; i < threads * perThread; i++) {
         store.insert(
             new Grant(
-                ApprovalId.random(random), 1, "wf", (SINGLE ? "task" : "task-" + i), HASH, "{}", null, null, "bench", null,
-                now, now.plus(Duration.ofHours(1)), true, null, null, null));
+                ApprovalId.random(random),
+                1,
+                "wf",
+                (SINGLE ? "task" : "task-" + i),
+                HASH,
+                "{}",
+                null,
+                null,
+                "bench",
+                null,
+                now,
+                now.plus(Duration.ofHours(1)),
+                true,
+                null,
+                null,
+                null));
       }
     }
     AtomicInteger claimed = new AtomicInteger();
@@ -69,7 +86,8 @@ public final class ClaimThroughput {
                   SqliteApprovalStore store = new SqliteApprovalStore(db);
                   for (int i = first; i < threads * perThread; i += threads) {
                     ClaimRequest request =
-                        new ClaimRequest("wf", SINGLE ? "task" : "task-" + i, HASH, Optional.empty(), "bench");
+                        new ClaimRequest(
+                            "wf", SINGLE ? "task" : "task-" + i, HASH, Optional.empty(), "bench");
                     if (store.claim(request, Clock.systemUTC(), ACCEPT).claimed().isPresent()) {
                       claimed.incrementAndGet();
                     }

@@ -28,7 +28,8 @@ public final class VerifyBench {
     String type = args.length > 0 ? args[0] : "ed25519";
     Path key = dir.resolve("key");
     Process kg =
-        new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "bench", "-f", key.toString())
+        new ProcessBuilder(
+                "ssh-keygen", "-q", "-t", type, "-N", "", "-C", "bench", "-f", key.toString())
             .inheritIO()
             .start();
     if (kg.waitFor() != 0) {
@@ -37,18 +38,37 @@ public final class VerifyBench {
     Instant t0 = Instant.parse("2026-11-26T12:00:00.000Z");
     Grant unsigned =
         new Grant(
-            ApprovalId.random(new SecureRandom()), 1, "wf", "task", "sha256:" + "ab".repeat(32),
-            "{\"args\":[],\"cwd\":\"/tmp\"}", "high", null, "bench", "because", t0,
-            t0.plus(Duration.ofHours(1)), false, null, null, null);
+            ApprovalId.random(new SecureRandom()),
+            1,
+            "wf",
+            "task",
+            "sha256:" + "ab".repeat(32),
+            "{\"args\":[],\"cwd\":\"/tmp\"}",
+            "high",
+            null,
+            "bench",
+            "because",
+            t0,
+            t0.plus(Duration.ofHours(1)),
+            false,
+            null,
+            null,
+            null);
     String payload = GrantPayload.of(unsigned);
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     String armored = new SshKeygenSigner(System.getenv()).sign(bytes, key, GrantPayload.NAMESPACE);
     SshSignature parsed = SshSignature.parseArmored(armored);
     Grant signed =
         unsigned.withSignature(
-            new Grant.Signature(GrantVerifier.METHOD, parsed.publicKey().fingerprint(), "agentcli", payload, armored));
+            new Grant.Signature(
+                GrantVerifier.METHOD,
+                parsed.publicKey().fingerprint(),
+                "agentcli",
+                payload,
+                armored));
     AllowedSigners trust =
-        AllowedSigners.parse("bench namespaces=\"agentcli\" " + Files.readString(Path.of(key + ".pub")), "bench");
+        AllowedSigners.parse(
+            "bench namespaces=\"agentcli\" " + Files.readString(Path.of(key + ".pub")), "bench");
     GrantVerifier verifier = new GrantVerifier(() -> trust);
 
     // Cold: the first verification in a fresh JVM, as one exec pays it.
@@ -59,16 +79,22 @@ public final class VerifyBench {
     cold = System.nanoTime() - cold;
 
     int n = type.equals("rsa") ? 2_000 : 5_000;
-    double baseline = median(() -> {
-      if (!parsed.verifies(bytes, "agentcli")) {
-        throw new IllegalStateException();
-      }
-    }, n);
-    double full = median(() -> {
-      if (!verifier.verify(signed, false, t0).valid()) {
-        throw new IllegalStateException();
-      }
-    }, n);
+    double baseline =
+        median(
+            () -> {
+              if (!parsed.verifies(bytes, "agentcli")) {
+                throw new IllegalStateException();
+              }
+            },
+            n);
+    double full =
+        median(
+            () -> {
+              if (!verifier.verify(signed, false, t0).valid()) {
+                throw new IllegalStateException();
+              }
+            },
+            n);
     System.out.printf("key type: %s, java %s%n", type, System.getProperty("java.version"));
     System.out.printf("first verification in a fresh JVM (cold):  %8.1f us%n", cold / 1000.0);
     System.out.printf("SSHSIG signature check alone (baseline):   %8.1f us%n", baseline);

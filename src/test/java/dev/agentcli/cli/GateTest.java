@@ -31,7 +31,8 @@ class GateTest {
 
   String approve(String... extra) {
     String[] args = new String[5 + extra.length];
-    System.arraycopy(new String[] {"approve", manifest, "deploy", "--by", "alice@example.com"}, 0, args, 0, 5);
+    System.arraycopy(
+        new String[] {"approve", manifest, "deploy", "--by", "alice@example.com"}, 0, args, 0, 5);
     System.arraycopy(extra, 0, args, 5, extra.length);
     String[] withSigner = java.util.Arrays.copyOf(args, args.length + 2);
     withSigner[args.length] = "--signer";
@@ -49,8 +50,16 @@ class GateTest {
     assertTrue(refused.error().path("details").path("hint").asText().contains("agentcli approve"));
 
     Cli.Result approved =
-        cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "none",
-            "--reason", "ship it");
+        cli.run(
+            "approve",
+            manifest,
+            "deploy",
+            "--by",
+            "alice@example.com",
+            "--signer",
+            "none",
+            "--reason",
+            "ship it");
     assertEquals(0, approved.status(), approved.toString());
     JsonNode grant = approved.json().path("approval");
     assertEquals("pending", grant.path("status").asText());
@@ -80,8 +89,12 @@ class GateTest {
     String first = approve();
     cli.advance(Duration.ofSeconds(1));
     String second = approve();
-    assertEquals(first, cli.run("claim", manifest, "deploy").json().path("approval").path("approval_id").asText());
-    assertEquals(second, cli.run("claim", manifest, "deploy").json().path("approval").path("approval_id").asText());
+    assertEquals(
+        first,
+        cli.run("claim", manifest, "deploy").json().path("approval").path("approval_id").asText());
+    assertEquals(
+        second,
+        cli.run("claim", manifest, "deploy").json().path("approval").path("approval_id").asText());
     Cli.Result none = cli.run("claim", manifest, "deploy");
     assertEquals(77, none.status());
     assertEquals("approval_required", none.code());
@@ -108,7 +121,9 @@ class GateTest {
     assertEquals(77, again.status());
     assertEquals("approval_required", again.code());
     assertEquals("it is consumed", again.error().path("details").path("why").asText());
-    assertEquals("pending", cli.run("approvals", "show", older).json().path("approval").path("status").asText());
+    assertEquals(
+        "pending",
+        cli.run("approvals", "show", older).json().path("approval").path("status").asText());
 
     Cli.Result unknown = cli.run("exec", manifest, "deploy", "--approval-id", "0".repeat(32));
     assertEquals(77, unknown.status());
@@ -143,23 +158,59 @@ class GateTest {
             java.time.Instant.parse(g.path("granted_at").asText()),
             java.time.Instant.parse(g.path("expires_at").asText())));
 
-    Cli.Result tooLong = cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--signer", "none", "--ttl-s", "901");
+    Cli.Result tooLong =
+        cli.run(
+            "approve",
+            manifest,
+            "deploy",
+            "--by",
+            "a@example.com",
+            "--signer",
+            "none",
+            "--ttl-s",
+            "901");
     assertEquals(65, tooLong.status(), tooLong.toString());
     assertEquals("approval_ttl_too_long", tooLong.code());
-    assertEquals("approval_ttl_too_long",
-        cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--signer", "none", "--ttl", "16m").code());
-    assertEquals("input_invalid",
-        cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--signer", "none", "--ttl-s", "0").code());
-    Cli.Result both = cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--ttl", "1m", "--ttl-s", "5");
+    assertEquals(
+        "approval_ttl_too_long",
+        cli.run(
+                "approve",
+                manifest,
+                "deploy",
+                "--by",
+                "a@example.com",
+                "--signer",
+                "none",
+                "--ttl",
+                "16m")
+            .code());
+    assertEquals(
+        "input_invalid",
+        cli.run(
+                "approve",
+                manifest,
+                "deploy",
+                "--by",
+                "a@example.com",
+                "--signer",
+                "none",
+                "--ttl-s",
+                "0")
+            .code());
+    Cli.Result both =
+        cli.run(
+            "approve", manifest, "deploy", "--by", "a@example.com", "--ttl", "1m", "--ttl-s", "5");
     assertEquals(2, both.status());
     assertEquals("usage_error", both.code());
-    Cli.Result garbage = cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--ttl", "soon");
+    Cli.Result garbage =
+        cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--ttl", "soon");
     assertEquals(2, garbage.status());
   }
 
   @Test
   void approverOutsideTheScopeIsRefusedAndAudited() {
-    Cli.Result r = cli.run("approve", manifest, "deploy", "--by", "mallory@evil.test", "--signer", "none");
+    Cli.Result r =
+        cli.run("approve", manifest, "deploy", "--by", "mallory@evil.test", "--signer", "none");
     assertEquals(77, r.status(), r.toString());
     assertEquals("approval_scope_mismatch", r.code());
     JsonNode events = cli.run("audit").json().path("events");
@@ -171,7 +222,10 @@ class GateTest {
 
   @Test
   void domainScopeIgnoresCase() {
-    assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "Bob@EXAMPLE.com", "--signer", "none").status());
+    assertEquals(
+        0,
+        cli.run("approve", manifest, "deploy", "--by", "Bob@EXAMPLE.com", "--signer", "none")
+            .status());
   }
 
   @Test
@@ -179,8 +233,13 @@ class GateTest {
     Cli.Result missing = cli.run("approve", manifest, "deploy", "--signer", "none");
     assertEquals(2, missing.status());
     assertEquals("usage_error", missing.code());
-    assertEquals("input_invalid", cli.run("approve", manifest, "deploy", "--by", "", "--signer", "none").code());
-    assertEquals("input_invalid", cli.run("approve", manifest, "deploy", "--by", "a b@example.com", "--signer", "none").code());
+    assertEquals(
+        "input_invalid",
+        cli.run("approve", manifest, "deploy", "--by", "", "--signer", "none").code());
+    assertEquals(
+        "input_invalid",
+        cli.run("approve", manifest, "deploy", "--by", "a b@example.com", "--signer", "none")
+            .code());
   }
 
   @Test
@@ -190,34 +249,44 @@ class GateTest {
     assertEquals("approval_signature_invalid", r.code());
     assertTrue(r.error().path("error").asText().contains("no SSH key"), r.toString());
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
-    assertEquals("input_invalid", cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "gpg").code());
+    assertEquals(
+        "input_invalid",
+        cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "gpg")
+            .code());
   }
 
   @Test
   void unsignedGrantIsRefusedWhereTheTaskRequiresSignatures() {
     String strict = cli.manifest("strict.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
-    assertEquals(0, cli.run("approve", strict, "deploy", "--by", "ops", "--signer", "none").status());
+    assertEquals(
+        0, cli.run("approve", strict, "deploy", "--by", "ops", "--signer", "none").status());
     Cli.Result refused = cli.run("exec", strict, "deploy");
     assertEquals(77, refused.status(), refused.toString());
     assertEquals("approval_signature_invalid", refused.code());
     assertTrue(refused.error().path("error").asText().contains("unsigned"), refused.toString());
-    assertEquals(1, cli.run("approvals", "list", "--status", "pending").json().path("count").asInt());
+    assertEquals(
+        1, cli.run("approvals", "list", "--status", "pending").json().path("count").asInt());
     assertEquals(0, cli.run("exec", strict, "deploy", "--allow-unsigned").status());
   }
 
   @Test
   void autoRejectTaskNeverRunsAndCannotBeApproved() {
-    String m = cli.manifest("r.json", Cli.oneTask("{\"policy\": \"auto-reject\"}", "touch", home.resolve("ran").toString()));
+    String m =
+        cli.manifest(
+            "r.json",
+            Cli.oneTask("{\"policy\": \"auto-reject\"}", "touch", home.resolve("ran").toString()));
     Cli.Result exec = cli.run("exec", m, "deploy");
     assertEquals(77, exec.status());
     assertEquals("approval_auto_rejected", exec.code());
     assertFalse(home.resolve("ran").toFile().exists());
-    Cli.Result approve = cli.run("approve", m, "deploy", "--by", "alice@example.com", "--signer", "none");
+    Cli.Result approve =
+        cli.run("approve", m, "deploy", "--by", "alice@example.com", "--signer", "none");
     assertEquals(77, approve.status());
     assertEquals("policy_forbids_approval", approve.code());
     assertEquals("approval_auto_rejected", cli.run("claim", m, "deploy").code());
     JsonNode events = cli.run("audit").json().path("events");
-    assertEquals("approval_auto_rejected", events.get(0).path("code").asText(), "refusals are audited");
+    assertEquals(
+        "approval_auto_rejected", events.get(0).path("code").asText(), "refusals are audited");
     assertEquals("policy_forbids_approval", events.get(1).path("code").asText());
   }
 
@@ -227,7 +296,9 @@ class GateTest {
     Cli.Result exec = cli.run("exec", m, "deploy");
     assertEquals(0, exec.status(), exec.toString());
     assertTrue(exec.json().path("approval_used").isNull());
-    assertEquals("policy_forbids_approval", cli.run("approve", m, "deploy", "--by", "x", "--signer", "none").code());
+    assertEquals(
+        "policy_forbids_approval",
+        cli.run("approve", m, "deploy", "--by", "x", "--signer", "none").code());
     Cli.Result claim = cli.run("claim", m, "deploy");
     assertEquals(0, claim.status());
     assertFalse(claim.json().path("claimed").asBoolean());
@@ -235,13 +306,22 @@ class GateTest {
 
   @Test
   void requiredTrueWithoutPolicyMeansManual() {
-    String m = cli.manifest("q.json", Cli.oneTask("{\"required\": true, \"signature\": \"optional\"}", "true"));
+    String m =
+        cli.manifest(
+            "q.json", Cli.oneTask("{\"required\": true, \"signature\": \"optional\"}", "true"));
     assertEquals("approval_required", cli.run("exec", m, "deploy").code());
   }
 
   @Test
   void execExitsWithTheTasksOwnStatus() {
-    String m = cli.manifest("f.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c", "echo oops >&2; exit 3"));
+    String m =
+        cli.manifest(
+            "f.json",
+            Cli.oneTask(
+                "{\"policy\": \"manual\", \"signature\": \"optional\"}",
+                "sh",
+                "-c",
+                "echo oops >&2; exit 3"));
     assertEquals(0, cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none").status());
     Cli.Result r = cli.run("exec", m, "deploy");
     assertEquals(3, r.status(), r.toString());
@@ -272,7 +352,12 @@ class GateTest {
 
   @Test
   void missingProgramExits127AndBurnsNoGrant() {
-    String m = cli.manifest("p.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "no-such-program-agentcli"));
+    String m =
+        cli.manifest(
+            "p.json",
+            Cli.oneTask(
+                "{\"policy\": \"manual\", \"signature\": \"optional\"}",
+                "no-such-program-agentcli"));
     Cli.Result approve = cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none");
     assertEquals(127, approve.status(), approve.toString());
     assertEquals("program_not_found", approve.code());
@@ -309,10 +394,12 @@ class GateTest {
             + " \"env\": {\"STAGE\": \"%s\"}}, \"approval\": {\"policy\": \"manual\", \"signature\": \"optional\"}},"
             + "{\"id\": \"other\", \"shell\": {\"program\": \"%s\"}}]}]}";
     manifest = cli.manifest("d.json", String.format(approving, "v1", "prod", "blue", "true"));
-    assertEquals(0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
+    assertEquals(
+        0, cli.run("approve", manifest, "deploy", "--by", "ops", "--signer", "none").status());
     cli.manifest("d.json", String.format(approving, "edited text", "prod", "blue", "false"));
     assertEquals(0, cli.run("exec", manifest, "deploy", "--dry-run").status());
-    assertTrue(cli.run("exec", manifest, "deploy", "--dry-run").json().path("would_run").asBoolean());
+    assertTrue(
+        cli.run("exec", manifest, "deploy", "--dry-run").json().path("would_run").asBoolean());
 
     cli.manifest("d.json", String.format(approving, "v1", "staging", "blue", "true"));
     assertEquals("approval_required", cli.run("exec", manifest, "deploy").code());
@@ -338,8 +425,12 @@ class GateTest {
     assertEquals(0, dry.status(), dry.toString());
     assertEquals(id, dry.json().path("would_use").path("approval_id").asText());
     assertTrue(dry.json().path("would_run").asBoolean());
-    assertEquals(dry.json().path("command").path("task_hash"), cli.run("approvals", "show", id).json().path("approval").path("task_hash"));
-    assertEquals("pending", cli.run("approvals", "show", id).json().path("approval").path("status").asText());
+    assertEquals(
+        dry.json().path("command").path("task_hash"),
+        cli.run("approvals", "show", id).json().path("approval").path("task_hash"));
+    assertEquals(
+        "pending",
+        cli.run("approvals", "show", id).json().path("approval").path("status").asText());
     assertEquals(events, cli.run("audit", "--limit", "1000").json().path("count").asInt());
   }
 
@@ -350,10 +441,14 @@ class GateTest {
     cli.run("exec", manifest, "deploy");
     JsonNode events = cli.run("audit").json().path("events");
     java.util.List<String> types = new java.util.ArrayList<>();
-    events.forEach(e -> types.add(e.path("event_type").asText() + ":" + e.path("outcome").asText()));
+    events.forEach(
+        e -> types.add(e.path("event_type").asText() + ":" + e.path("outcome").asText()));
     assertEquals(
         java.util.List.of(
-            "grant_claim:refused", "approval_granted:ok", "grant_claim:ok", "exec_started:ok",
+            "grant_claim:refused",
+            "approval_granted:ok",
+            "grant_claim:ok",
+            "exec_started:ok",
             "exec_finished:ok"),
         types);
     JsonNode finished = events.get(4);
@@ -367,13 +462,26 @@ class GateTest {
   @Test
   void textFormatIsForPeople() {
     Cli.Result approved =
-        cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "none", "--format", "text");
+        cli.run(
+            "approve",
+            manifest,
+            "deploy",
+            "--by",
+            "alice@example.com",
+            "--signer",
+            "none",
+            "--format",
+            "text");
     assertTrue(approved.out().startsWith("Approved one run of release/deploy:"), approved.out());
     assertTrue(approved.out().contains("hello world"));
     Cli.Result ran = cli.run("exec", manifest, "deploy", "--format", "text");
     assertEquals("hello world\n", ran.out());
     Cli.Result refused = cli.run("exec", manifest, "deploy", "--format", "text");
-    assertTrue(refused.err().startsWith("agentcli: task release/deploy needs a new approval: its latest grant"), refused.err());
+    assertTrue(
+        refused
+            .err()
+            .startsWith("agentcli: task release/deploy needs a new approval: its latest grant"),
+        refused.err());
     assertTrue(refused.err().contains("[approval_required]"));
   }
 }

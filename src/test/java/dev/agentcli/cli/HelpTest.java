@@ -26,7 +26,9 @@ class HelpTest {
     String readme = Files.readString(Path.of("README.md"));
     for (dev.agentcli.error.ErrorCode code : dev.agentcli.error.ErrorCode.values()) {
       assertTrue(readme.contains("`" + code.id() + "`"), "README does not mention " + code.id());
-      assertTrue(readme.contains("| " + code.exitStatus() + " "), "README has no row for exit " + code.exitStatus());
+      assertTrue(
+          readme.contains("| " + code.exitStatus() + " "),
+          "README has no row for exit " + code.exitStatus());
     }
   }
 

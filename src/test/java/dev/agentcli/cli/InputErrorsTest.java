@@ -42,7 +42,9 @@ class InputErrorsTest {
   @Test
   void manifestIsFoundByNameUnderTheHome() throws Exception {
     Files.createDirectories(home.resolve("manifests"));
-    Files.writeString(home.resolve("manifests/release.json"), Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
+    Files.writeString(
+        home.resolve("manifests/release.json"),
+        Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
     assertEquals(0, cli.run("exec", "release", "deploy").status());
     assertEquals(0, cli.run("exec", "release.json", "deploy").status());
   }
@@ -61,7 +63,14 @@ class InputErrorsTest {
     Cli.Result r = cli.run("exec", m, "deploy");
     assertEquals(65, r.status(), r.toString());
     assertEquals("manifest_invalid", r.code());
-    assertTrue(r.error().path("details").path("problems").get(0).path("message").asText().contains("line 1"));
+    assertTrue(
+        r.error()
+            .path("details")
+            .path("problems")
+            .get(0)
+            .path("message")
+            .asText()
+            .contains("line 1"));
   }
 
   @Test
@@ -93,7 +102,10 @@ class InputErrorsTest {
 
   @Test
   void validateAcceptsAValidManifestAndListsItsTasks() {
-    String m = cli.manifest("ok.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    String m =
+        cli.manifest(
+            "ok.json",
+            Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Cli.Result r = cli.run("validate", m);
     assertEquals(0, r.status(), r.toString());
     assertTrue(r.json().path("ok").asBoolean());
@@ -102,13 +114,16 @@ class InputErrorsTest {
 
   @Test
   void duplicateKeysAreRefused() {
-    String m = cli.manifest("dup.json", "{\"version\": \"0.2\", \"version\": \"0.1\", \"workflows\": []}");
+    String m =
+        cli.manifest("dup.json", "{\"version\": \"0.2\", \"version\": \"0.1\", \"workflows\": []}");
     assertEquals("manifest_invalid", cli.run("exec", m, "x").code());
   }
 
   @Test
   void unknownTaskListsTheKnownOnes() {
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    String m =
+        cli.manifest(
+            "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Cli.Result r = cli.run("exec", m, "deplyo");
     assertEquals(65, r.status());
     assertEquals("task_not_found", r.code());
@@ -135,8 +150,13 @@ class InputErrorsTest {
   void usageErrorsExit2WithJsonOnStderr() {
     for (String[] args :
         new String[][] {
-          {}, {"exec"}, {"exec", "m.json"}, {"frobnicate"}, {"approvals", "list", "--bogus"},
-          {"audit", "--limit", "many"}, {"exec", "m.json", "t", "--format", "yaml"}
+          {},
+          {"exec"},
+          {"exec", "m.json"},
+          {"frobnicate"},
+          {"approvals", "list", "--bogus"},
+          {"audit", "--limit", "many"},
+          {"exec", "m.json", "t", "--format", "yaml"}
         }) {
       Cli.Result r = cli.run(args);
       assertEquals(2, r.status(), String.join(" ", args) + "\n" + r);
@@ -147,7 +167,9 @@ class InputErrorsTest {
 
   @Test
   void badLockTimeoutIsAnInputError() {
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    String m =
+        cli.manifest(
+            "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     assertEquals("input_invalid", cli.run("claim", m, "deploy", "--lock-timeout-ms", "-1").code());
     cli.env("AGENTCLI_LOCK_TIMEOUT_MS", "soon");
     assertEquals("input_invalid", cli.run("claim", m, "deploy").code());
@@ -167,7 +189,9 @@ class InputErrorsTest {
 
   @Test
   void unexpectedFailureIsAnInternalErrorWithExit70() {
-    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
+    String m =
+        cli.manifest(
+            "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     java.time.Clock broken =
         new java.time.Clock() {
           @Override
@@ -188,11 +212,23 @@ class InputErrorsTest {
     Context ctx =
         new Context(
             java.util.Map.of("AGENTCLI_HOME", home.toString(), "PATH", System.getenv("PATH")),
-            broken, home, java.io.InputStream.nullInputStream(), java.security.SecureRandom::new);
+            broken,
+            home,
+            java.io.InputStream.nullInputStream(),
+            java.security.SecureRandom::new);
     java.io.StringWriter err = new java.io.StringWriter();
     int status =
-        AgentCli.execute(ctx, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err),
-            "approve", m, "deploy", "--by", "ops", "--signer", "none");
+        AgentCli.execute(
+            ctx,
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(err),
+            "approve",
+            m,
+            "deploy",
+            "--by",
+            "ops",
+            "--signer",
+            "none");
     assertEquals(70, status, err.toString());
     assertTrue(err.toString().contains("\"code\":\"internal_error\""), err.toString());
     assertTrue(err.toString().contains("clock unavailable"), err.toString());

@@ -21,11 +21,23 @@ class RefusalTest {
   Cli cli;
   String manifest;
 
-  static String manifest(String program, String args, String cwd, String env, String runtime, String approval) {
+  static String manifest(
+      String program, String args, String cwd, String env, String runtime, String approval) {
     return "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"w\", \"tasks\": [{\"id\": \"t\","
-        + " \"shell\": {\"program\": \"" + program + "\", \"args\": [" + args + "], \"cwd\": \"" + cwd + "\","
-        + " \"env\": {" + env + "}}, " + runtime
-        + " \"approval\": {\"policy\": \"manual\", \"signature\": \"optional\"" + approval + "}}]}]}";
+        + " \"shell\": {\"program\": \""
+        + program
+        + "\", \"args\": ["
+        + args
+        + "], \"cwd\": \""
+        + cwd
+        + "\","
+        + " \"env\": {"
+        + env
+        + "}}, "
+        + runtime
+        + " \"approval\": {\"policy\": \"manual\", \"signature\": \"optional\""
+        + approval
+        + "}}]}]}";
   }
 
   static final String ARGS = "\"a\", \"b\"";
@@ -47,14 +59,20 @@ class RefusalTest {
     Cli.Result r = cli.run("exec", manifest, "t");
     assertEquals(77, r.status(), r.toString());
     assertEquals("approval_required", r.code());
-    assertTrue(r.error().path("details").path("hint").asText().startsWith("approve it with: agentcli approve "));
+    assertTrue(
+        r.error()
+            .path("details")
+            .path("hint")
+            .asText()
+            .startsWith("approve it with: agentcli approve "));
     assertFalse(r.err().contains("s3cret-token"), "no secret value in a refusal");
     return r.error();
   }
 
   @Test
   void neverApprovedSaysSo() {
-    assertTrue(refusal().path("details").path("why").asText().contains("no grant was ever approved"));
+    assertTrue(
+        refusal().path("details").path("why").asText().contains("no grant was ever approved"));
   }
 
   @Test
@@ -70,7 +88,8 @@ class RefusalTest {
   @Test
   void revokedGrantIsNamedWithWhoRevokedIt() {
     approve();
-    String id = cli.run("approvals", "list").json().path("approvals").get(0).path("approval_id").asText();
+    String id =
+        cli.run("approvals", "list").json().path("approvals").get(0).path("approval_id").asText();
     cli.run("approvals", "revoke", id, "--by", "secops");
     String why = refusal().path("details").path("why").asText();
     assertTrue(why.contains("revoked") && why.contains("secops"), why);
@@ -91,11 +110,20 @@ class RefusalTest {
       {manifest("echo", "\"a\", \"c\"", ".", ENV, RUNTIME, ""), "argument 2 changed"},
       {manifest("echo", "\"a\"", ".", ENV, RUNTIME, ""), "argument count 2 -> 1"},
       {manifest("echo", ARGS, "sub", ENV, RUNTIME, ""), "cwd"},
-      {manifest("echo", ARGS, ".", "\"TOKEN\": \"other-token\", \"STAGE\": \"prod\"", RUNTIME, ""), "env TOKEN changed"},
+      {
+        manifest("echo", ARGS, ".", "\"TOKEN\": \"other-token\", \"STAGE\": \"prod\"", RUNTIME, ""),
+        "env TOKEN changed"
+      },
       {manifest("echo", ARGS, ".", ENV + ", \"NEW\": \"x\"", RUNTIME, ""), "env NEW added"},
       {manifest("echo", ARGS, ".", "\"STAGE\": \"prod\"", RUNTIME, ""), "env TOKEN removed"},
-      {manifest("echo", ARGS, ".", ENV, "\"runtime\": {\"timeout_ms\": 6000},", ""), "timeout_ms 5000 -> 6000"},
-      {manifest("echo", ARGS, ".", ENV, RUNTIME, ", \"timeout_s\": 60"), "approval.timeout_s 3600 -> 60"},
+      {
+        manifest("echo", ARGS, ".", ENV, "\"runtime\": {\"timeout_ms\": 6000},", ""),
+        "timeout_ms 5000 -> 6000"
+      },
+      {
+        manifest("echo", ARGS, ".", ENV, RUNTIME, ", \"timeout_s\": 60"),
+        "approval.timeout_s 3600 -> 60"
+      },
     };
     approve();
     List<String> missed = new ArrayList<>();
@@ -112,9 +140,12 @@ class RefusalTest {
   @Test
   void pinnedGrantThatDriftedSaysWhatChanged() {
     approve();
-    String id = cli.run("approvals", "list").json().path("approvals").get(0).path("approval_id").asText();
+    String id =
+        cli.run("approvals", "list").json().path("approvals").get(0).path("approval_id").asText();
     cli.manifest("m.json", manifest("echo", "\"a\", \"z\"", ".", ENV, RUNTIME, ""));
     Cli.Result r = cli.run("exec", manifest, "t", "--approval-id", id);
-    assertTrue(r.error().path("details").path("why").asText().contains("argument 2 changed"), r.toString());
+    assertTrue(
+        r.error().path("details").path("why").asText().contains("argument 2 changed"),
+        r.toString());
   }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentcli.error.AgentCliException;
 import dev.agentcli.codec.Sha256;
+import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskBindingTest {
   @TempDir Path dir;
   static final Map<String, String> AMBIENT =
-      Map.of("PATH", System.getenv("PATH"), "HOME", "/home/x", "TERM", "xterm", "SECRET_TOKEN", "t0k3n",
-          "LC_ALL", "C");
+      Map.of(
+          "PATH",
+          System.getenv("PATH"),
+          "HOME",
+          "/home/x",
+          "TERM",
+          "xterm",
+          "SECRET_TOKEN",
+          "t0k3n",
+          "LC_ALL",
+          "C");
 
   Task task(String json) {
     Manifest m =
@@ -47,7 +56,10 @@ class TaskBindingTest {
     assertEquals(hash(BASE), hash(BASE));
     assertEquals(
         hash(BASE),
-        hash(BASE.replace("{\"id\": \"t\",", "{\"id\": \"t\", \"description\": \"x\", \"contract\": {\"a\": 1},")));
+        hash(
+            BASE.replace(
+                "{\"id\": \"t\",",
+                "{\"id\": \"t\", \"description\": \"x\", \"contract\": {\"a\": 1},")));
   }
 
   @Test
@@ -83,7 +95,9 @@ class TaskBindingTest {
     assertFalse(b.json().contains("SECRET_TOKEN"), "the agent's secrets are not passed on");
     assertFalse(b.json().contains("TERM"));
     assertTrue(b.json().contains("LC_ALL"));
-    assertEquals(Map.of("PATH", System.getenv("PATH"), "HOME", "/home/x", "LC_ALL", "C", "K", "v"), b.command().env());
+    assertEquals(
+        Map.of("PATH", System.getenv("PATH"), "HOME", "/home/x", "LC_ALL", "C", "K", "v"),
+        b.command().env());
     assertEquals(List.of("a", "b"), b.command().args());
     assertEquals(Sha256.of(b.json()), b.taskHash());
   }
@@ -96,7 +110,9 @@ class TaskBindingTest {
     Map<String, Object> outer = new java.util.HashMap<>();
     outer.put("z", true);
     outer.put("a", List.of(1, inner));
-    assertEquals("{\"a\":[1,{\"b\":null,\"c\":\"x\"}],\"z\":true}", dev.agentcli.codec.Json.canonical(outer));
+    assertEquals(
+        "{\"a\":[1,{\"b\":null,\"c\":\"x\"}],\"z\":true}",
+        dev.agentcli.codec.Json.canonical(outer));
   }
 
   @Test
@@ -109,7 +125,8 @@ class TaskBindingTest {
     assertEquals(tool.toRealPath(), TaskBinding.of(task(json), dir, AMBIENT).command().program());
     Path link = Files.createSymbolicLink(bin.resolve("alias"), tool);
     String viaLink = json.replace("\"tool\"", "\"./bin/alias\"");
-    assertEquals(tool.toRealPath(), TaskBinding.of(task(viaLink), dir, AMBIENT).command().program());
+    assertEquals(
+        tool.toRealPath(), TaskBinding.of(task(viaLink), dir, AMBIENT).command().program());
     assertTrue(Files.isSymbolicLink(link));
   }
 
@@ -124,11 +141,13 @@ class TaskBindingTest {
   @Test
   void unresolvableProgramsAreNamedErrors() throws Exception {
     AgentCliException missing =
-        assertThrows(AgentCliException.class, () -> hash(BASE.replace("\"echo\"", "\"no-such-prog-xyz\"")));
+        assertThrows(
+            AgentCliException.class, () -> hash(BASE.replace("\"echo\"", "\"no-such-prog-xyz\"")));
     assertEquals(ErrorCode.PROGRAM_NOT_FOUND, missing.code());
     Files.writeString(dir.resolve("plain.sh"), "echo\n");
     AgentCliException plain =
-        assertThrows(AgentCliException.class, () -> hash(BASE.replace("\"echo\"", "\"./plain.sh\"")));
+        assertThrows(
+            AgentCliException.class, () -> hash(BASE.replace("\"echo\"", "\"./plain.sh\"")));
     assertEquals(ErrorCode.PROGRAM_NOT_EXECUTABLE, plain.code());
   }
 }

@@ -3,10 +3,10 @@ package dev.agentcli.store;
 import dev.agentcli.approval.ClaimRequest;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -22,7 +22,9 @@ public final class ClaimAndHang {
     String[] task = new String[3];
     db.read(
         c -> {
-          try (var rs = c.createStatement().executeQuery("SELECT workflow_id, task_id, task_hash FROM grants LIMIT 1")) {
+          try (var rs =
+              c.createStatement()
+                  .executeQuery("SELECT workflow_id, task_id, task_hash FROM grants LIMIT 1")) {
             rs.next();
             task[0] = rs.getString(1);
             task[1] = rs.getString(2);

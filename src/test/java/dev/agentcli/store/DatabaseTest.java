@@ -38,7 +38,9 @@ class DatabaseTest {
     try (Database db = Database.open(file, LOCK)) {
       db.inTransaction(c -> c.createStatement().executeUpdate("DELETE FROM grants"));
     }
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals("wal", pragma(file, "journal_mode"));
     assertEquals(String.valueOf(Database.SCHEMA_VERSION), pragma(file, "user_version"));
@@ -50,7 +52,8 @@ class DatabaseTest {
     Database.open(file, LOCK).close();
     Database.open(file, LOCK).close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history")) {
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history")) {
       rs.next();
       assertEquals(Database.SCHEMA_VERSION, rs.getInt(1), "each migration applied once");
     }
@@ -85,10 +88,14 @@ class DatabaseTest {
   void directoryOrFifoInPlaceOfTheDatabaseIsRefused() throws Exception {
     Path d = dir.resolve("agentcli.db");
     Files.createDirectory(d);
-    assertEquals(ErrorCode.UNSAFE_PATH, assertThrows(AgentCliException.class, () -> Database.open(d, LOCK)).code());
+    assertEquals(
+        ErrorCode.UNSAFE_PATH,
+        assertThrows(AgentCliException.class, () -> Database.open(d, LOCK)).code());
     Path fifo = dir.resolve("fifo.db");
     assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-    assertEquals(ErrorCode.UNSAFE_PATH, assertThrows(AgentCliException.class, () -> Database.open(fifo, LOCK)).code());
+    assertEquals(
+        ErrorCode.UNSAFE_PATH,
+        assertThrows(AgentCliException.class, () -> Database.open(fifo, LOCK)).code());
   }
 
   @Test
@@ -96,7 +103,8 @@ class DatabaseTest {
     Path real = Files.createDirectory(dir.resolve("real"));
     Path state = Files.createSymbolicLink(dir.resolve("state"), real);
     AgentCliException e =
-        assertThrows(AgentCliException.class, () -> Database.open(state.resolve("agentcli.db"), LOCK));
+        assertThrows(
+            AgentCliException.class, () -> Database.open(state.resolve("agentcli.db"), LOCK));
     assertEquals(ErrorCode.UNSAFE_PATH, e.code());
   }
 
@@ -106,10 +114,14 @@ class DatabaseTest {
     Path file = state.resolve("agentcli.db");
     Database.open(file, LOCK).close();
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxrwx"));
-    assertEquals(ErrorCode.UNSAFE_PATH, assertThrows(AgentCliException.class, () -> Database.open(file, LOCK)).code());
+    assertEquals(
+        ErrorCode.UNSAFE_PATH,
+        assertThrows(AgentCliException.class, () -> Database.open(file, LOCK)).code());
     Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
-    assertEquals(ErrorCode.UNSAFE_PATH, assertThrows(AgentCliException.class, () -> Database.open(file, LOCK)).code());
+    assertEquals(
+        ErrorCode.UNSAFE_PATH,
+        assertThrows(AgentCliException.class, () -> Database.open(file, LOCK)).code());
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     Path sticky = Files.createDirectories(dir.resolve("shared"));
     assertEquals(0, new ProcessBuilder("chmod", "1777", sticky.toString()).start().waitFor());
@@ -122,8 +134,10 @@ class DatabaseTest {
     Database.open(file, LOCK).close();
     try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + file)) {
       writer.createStatement().execute("PRAGMA wal_autocheckpoint = 0");
-      writer.createStatement().execute(
-          "INSERT INTO audit_events (occurred_at, event_type, outcome) VALUES ('2026-01-01T00:00:00.000Z', 'x', 'ok')");
+      writer
+          .createStatement()
+          .execute(
+              "INSERT INTO audit_events (occurred_at, event_type, outcome) VALUES ('2026-01-01T00:00:00.000Z', 'x', 'ok')");
       assertTrue(Files.size(Path.of(file + "-wal")) > 0, "the row is only in the -wal file");
       Path copy = Files.createDirectories(dir.resolve("copy")).resolve("agentcli.db");
       Files.copy(file, copy); // the database without its -wal file
@@ -131,7 +145,8 @@ class DatabaseTest {
         int rows =
             db.read(
                 c -> {
-                  try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM audit_events")) {
+                  try (ResultSet rs =
+                      c.createStatement().executeQuery("SELECT count(*) FROM audit_events")) {
                     rs.next();
                     return rs.getInt(1);
                   }
@@ -157,7 +172,8 @@ class DatabaseTest {
   @Test
   void fileThatIsNotSqliteIsADatabaseError() throws Exception {
     Path file = dir.resolve("agentcli.db");
-    Files.writeString(file, "this is not a database, just text that is long enough to be a header....");
+    Files.writeString(
+        file, "this is not a database, just text that is long enough to be a header....");
     AgentCliException e = assertThrows(AgentCliException.class, () -> Database.open(file, LOCK));
     assertEquals(ErrorCode.DATABASE_ERROR, e.code());
     assertTrue(e.getMessage().contains("not a usable agentcli database"), e.getMessage());
@@ -197,7 +213,8 @@ class DatabaseTest {
       int rows =
           db.read(
               c -> {
-                try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM audit_events")) {
+                try (ResultSet rs =
+                    c.createStatement().executeQuery("SELECT count(*) FROM audit_events")) {
                   rs.next();
                   return rs.getInt(1);
                 }

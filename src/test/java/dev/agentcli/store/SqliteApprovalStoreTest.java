@@ -56,8 +56,22 @@ class SqliteApprovalStoreTest {
 
   Grant grant(Instant grantedAt, Duration ttl, String taskHash) {
     return new Grant(
-        ApprovalId.random(random), Grant.RECORD_VERSION, "wf", "task", taskHash, "{}", "high",
-        null, "alice", "because", grantedAt, grantedAt.plus(ttl), true, null, null, null);
+        ApprovalId.random(random),
+        Grant.RECORD_VERSION,
+        "wf",
+        "task",
+        taskHash,
+        "{}",
+        "high",
+        null,
+        "alice",
+        "because",
+        grantedAt,
+        grantedAt.plus(ttl),
+        true,
+        null,
+        null,
+        null);
   }
 
   ClaimRequest request(Optional<ApprovalId> pinned) {
@@ -72,12 +86,17 @@ class SqliteApprovalStoreTest {
   void claimConsumesOnceAndRecordsTheConsumption() {
     Grant g = grant(T0, Duration.ofMinutes(5), HASH);
     store.insert(g);
-    Grant claimed = store.claim(request(Optional.empty()), at(T0.plusSeconds(1)), ACCEPT).claimed().orElseThrow();
+    Grant claimed =
+        store
+            .claim(request(Optional.empty()), at(T0.plusSeconds(1)), ACCEPT)
+            .claimed()
+            .orElseThrow();
     assertEquals(g.approvalId(), claimed.approvalId());
     assertEquals("exec-1", claimed.consumption().executionId());
     assertEquals(T0.plusSeconds(1), claimed.consumption().consumedAt());
     assertEquals(GrantStatus.CONSUMED, claimed.status(T0.plusSeconds(1)));
-    assertTrue(store.claim(request(Optional.empty()), at(T0.plusSeconds(2)), ACCEPT).claimed().isEmpty());
+    assertTrue(
+        store.claim(request(Optional.empty()), at(T0.plusSeconds(2)), ACCEPT).claimed().isEmpty());
   }
 
   @Test
@@ -95,10 +114,16 @@ class SqliteApprovalStoreTest {
     store.insert(expired);
     store.insert(older);
     Clock later = at(T0.plusSeconds(10));
-    assertEquals(older.approvalId(), store.claim(request(Optional.empty()), later, ACCEPT).claimed().orElseThrow().approvalId());
-    assertEquals(newer.approvalId(), store.claim(request(Optional.empty()), later, ACCEPT).claimed().orElseThrow().approvalId());
+    assertEquals(
+        older.approvalId(),
+        store.claim(request(Optional.empty()), later, ACCEPT).claimed().orElseThrow().approvalId());
+    assertEquals(
+        newer.approvalId(),
+        store.claim(request(Optional.empty()), later, ACCEPT).claimed().orElseThrow().approvalId());
     assertTrue(store.claim(request(Optional.empty()), later, ACCEPT).claimed().isEmpty());
-    assertEquals(GrantStatus.EXPIRED, store.find(expired.approvalId()).orElseThrow().status(T0.plusSeconds(10)));
+    assertEquals(
+        GrantStatus.EXPIRED,
+        store.find(expired.approvalId()).orElseThrow().status(T0.plusSeconds(10)));
   }
 
   @Test
@@ -109,8 +134,13 @@ class SqliteApprovalStoreTest {
     store.insert(newer);
     assertEquals(
         newer.approvalId(),
-        store.claim(request(Optional.of(newer.approvalId())), at(T0), ACCEPT).claimed().orElseThrow().approvalId());
-    assertTrue(store.claim(request(Optional.of(newer.approvalId())), at(T0), ACCEPT).claimed().isEmpty());
+        store
+            .claim(request(Optional.of(newer.approvalId())), at(T0), ACCEPT)
+            .claimed()
+            .orElseThrow()
+            .approvalId());
+    assertTrue(
+        store.claim(request(Optional.of(newer.approvalId())), at(T0), ACCEPT).claimed().isEmpty());
   }
 
   @Test
@@ -157,8 +187,7 @@ class SqliteApprovalStoreTest {
                     c.createStatement()
                         .executeQuery(
                             "EXPLAIN QUERY PLAN "
-                                + SqliteApprovalStore.claimableSql(pinned)
-                                    .replace("?", "'x'"))) {
+                                + SqliteApprovalStore.claimableSql(pinned).replace("?", "'x'"))) {
                   while (rs.next()) {
                     sb.append(rs.getString("detail")).append('\n');
                   }
@@ -168,10 +197,12 @@ class SqliteApprovalStoreTest {
       assertTrue(
           pinned
               ? plan.contains("SEARCH g USING")
-              : plan.contains("SEARCH g USING INDEX grants_claimable (workflow_id=? AND task_id=? AND"
-                  + " task_hash=? AND expires_at>?)"),
+              : plan.contains(
+                  "SEARCH g USING INDEX grants_claimable (workflow_id=? AND task_id=? AND"
+                      + " task_hash=? AND expires_at>?)"),
           "plan: " + plan);
-      assertTrue(!plan.contains("SCAN g\n") && !plan.contains("SCAN grants"), "no full scan: " + plan);
+      assertTrue(
+          !plan.contains("SCAN g\n") && !plan.contains("SCAN grants"), "no full scan: " + plan);
     }
   }
 
@@ -199,20 +230,25 @@ class SqliteApprovalStoreTest {
     Grant pending = grant(T0, Duration.ofMinutes(5), HASH);
     store.insert(pending);
     assertEquals(RevokeOutcome.REVOKED, store.revoke(pending.approvalId(), "sec", "why", at(T0)));
-    assertEquals(RevokeOutcome.ALREADY_REVOKED, store.revoke(pending.approvalId(), "sec", "why", at(T0)));
+    assertEquals(
+        RevokeOutcome.ALREADY_REVOKED, store.revoke(pending.approvalId(), "sec", "why", at(T0)));
     Grant used = grant(T0, Duration.ofMinutes(5), HASH);
     store.insert(used);
     store.claim(request(Optional.empty()), at(T0), ACCEPT).claimed();
-    assertEquals(RevokeOutcome.ALREADY_CONSUMED, store.revoke(used.approvalId(), null, null, at(T0)));
-    assertEquals(RevokeOutcome.NOT_FOUND, store.revoke(ApprovalId.random(random), null, null, at(T0)));
+    assertEquals(
+        RevokeOutcome.ALREADY_CONSUMED, store.revoke(used.approvalId(), null, null, at(T0)));
+    assertEquals(
+        RevokeOutcome.NOT_FOUND, store.revoke(ApprovalId.random(random), null, null, at(T0)));
   }
 
   @Test
   void listFiltersByStatusAgainstTheGivenNow() {
     Grant g = grant(T0, Duration.ofSeconds(10), HASH);
     store.insert(g);
-    GrantQuery pending = new GrantQuery(Optional.of(GrantStatus.PENDING), Optional.empty(), Optional.empty(), 10);
-    GrantQuery expired = new GrantQuery(Optional.of(GrantStatus.EXPIRED), Optional.empty(), Optional.empty(), 10);
+    GrantQuery pending =
+        new GrantQuery(Optional.of(GrantStatus.PENDING), Optional.empty(), Optional.empty(), 10);
+    GrantQuery expired =
+        new GrantQuery(Optional.of(GrantStatus.EXPIRED), Optional.empty(), Optional.empty(), 10);
     assertEquals(1, store.list(pending, T0.plusSeconds(9)).size());
     assertEquals(0, store.list(expired, T0.plusSeconds(9)).size());
     assertEquals(0, store.list(pending, T0.plusSeconds(10)).size());
@@ -227,15 +263,22 @@ class SqliteApprovalStoreTest {
         dev.agentcli.error.AgentCliException.class,
         () ->
             db.inTransaction(
-                c -> c.createStatement().executeUpdate(
-                    "UPDATE grants SET expires_at = 'tomorrow' WHERE approval_id = '" + g.approvalId() + "'")));
+                c ->
+                    c.createStatement()
+                        .executeUpdate(
+                            "UPDATE grants SET expires_at = 'tomorrow' WHERE approval_id = '"
+                                + g.approvalId()
+                                + "'")));
     store.claim(request(Optional.empty()), at(T0), ACCEPT).claimed();
     assertThrows(
         dev.agentcli.error.AgentCliException.class,
         () ->
             db.inTransaction(
-                c -> c.createStatement().executeUpdate(
-                    "INSERT INTO consumptions (approval_id, execution_id, consumed_at) VALUES ('"
-                        + g.approvalId() + "', 'again', '2026-11-26T12:00:01.000Z')")));
+                c ->
+                    c.createStatement()
+                        .executeUpdate(
+                            "INSERT INTO consumptions (approval_id, execution_id, consumed_at) VALUES ('"
+                                + g.approvalId()
+                                + "', 'again', '2026-11-26T12:00:01.000Z')")));
   }
 }
