@@ -48,27 +48,15 @@ public record Grant(
 
   /** This grant carrying {@code signature}. */
   public Grant withSignature(Signature signature) {
-    return new Grant(
-        approvalId,
-        recordVersion,
-        workflowId,
-        taskId,
-        taskHash,
-        taskBinding,
-        riskLevel,
-        approverScope,
-        approver,
-        reason,
-        grantedAt,
-        expiresAt,
-        unsignedExplicit,
-        signature,
-        consumption,
-        revocation);
+    return with(signature, consumption);
   }
 
   /** This grant, used by {@code consumption}. */
   public Grant withConsumption(Consumption consumption) {
+    return with(signature, consumption);
+  }
+
+  private Grant with(Signature newSignature, Consumption newConsumption) {
     return new Grant(
         approvalId,
         recordVersion,
@@ -83,8 +71,8 @@ public record Grant(
         grantedAt,
         expiresAt,
         unsignedExplicit,
-        signature,
-        consumption,
+        newSignature,
+        newConsumption,
         revocation);
   }
 

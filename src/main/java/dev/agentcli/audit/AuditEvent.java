@@ -37,24 +37,12 @@ public record AuditEvent(
 
   /** This event as stored at position {@code id} of the chain, after {@code prevHash}. */
   public AuditEvent chained(long id, String prevHash) {
-    AuditEvent placed =
-        new AuditEvent(
-            id,
-            occurredAt,
-            eventType,
-            outcome,
-            code,
-            workflowId,
-            taskId,
-            taskHash,
-            approvalId,
-            executionId,
-            actor,
-            details,
-            prevHash,
-            null);
+    return at(id, prevHash, AuditChain.hash(at(id, prevHash, null)));
+  }
+
+  private AuditEvent at(long newId, String newPrevHash, String newEventHash) {
     return new AuditEvent(
-        id,
+        newId,
         occurredAt,
         eventType,
         outcome,
@@ -66,8 +54,8 @@ public record AuditEvent(
         executionId,
         actor,
         details,
-        prevHash,
-        AuditChain.hash(placed));
+        newPrevHash,
+        newEventHash);
   }
 
   public static Builder builder(String eventType, Instant occurredAt) {
