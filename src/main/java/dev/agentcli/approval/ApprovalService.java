@@ -148,8 +148,7 @@ public final class ApprovalService {
               .build());
       return grant;
     } catch (AgentCliException e) {
-      if (e.code().exitStatus() == ErrorCode.APPROVAL_REQUIRED.exitStatus()
-          || e.code() == ErrorCode.APPROVAL_TTL_TOO_LONG) {
+      if (e.code().errorType().equals("gate") || e.code() == ErrorCode.APPROVAL_TTL_TOO_LONG) {
         audit.append(
             event("approval_denied", task, request.binding())
                 .actor(approver)

@@ -56,6 +56,18 @@ final class DemoCommand extends BaseCommand {
             "exec",
             m,
             "deploy"));
+    List<String> approve =
+        new ArrayList<>(
+            List.of(
+                "approve",
+                m,
+                "deploy",
+                "--by",
+                "alice@example.com",
+                "--reason",
+                "release 1.2.3",
+                "--ttl",
+                "15m"));
     if (signed) {
       steps.add(
           new Step(
@@ -66,38 +78,20 @@ final class DemoCommand extends BaseCommand {
               "add",
               "alice@example.com",
               key + ".pub"));
+      approve.addAll(List.of("--signing-key", key));
       steps.add(
           new Step(
               "Alice approves exactly one run of it, signing the grant with her key.",
               0,
-              "approve",
-              m,
-              "deploy",
-              "--by",
-              "alice@example.com",
-              "--reason",
-              "release 1.2.3",
-              "--ttl",
-              "15m",
-              "--signing-key",
-              key));
+              approve.toArray(String[]::new)));
     } else {
+      approve.addAll(List.of("--signer", "none"));
       steps.add(
           new Step(
               "Alice approves exactly one run of it. (ssh-keygen is not installed, so this grant is"
                   + " explicitly unsigned, and exec is told to accept that.)",
               0,
-              "approve",
-              m,
-              "deploy",
-              "--by",
-              "alice@example.com",
-              "--reason",
-              "release 1.2.3",
-              "--ttl",
-              "15m",
-              "--signer",
-              "none"));
+              approve.toArray(String[]::new)));
     }
     String[] exec =
         signed

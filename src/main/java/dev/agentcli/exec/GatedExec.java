@@ -69,68 +69,83 @@ public final class GatedExec {
             .detail("argv_length", binding.command().argv().size())
             .detail("timeout_ms", limit.map(Duration::toMillis).orElse(null))
             .build());
-    // Exactly one of exec_finished (the run ended) and exec_interrupted (agentcli was stopped
-    // while it ran) is written; if agentcli is stopped, it waits for that write before exiting.
-    AtomicBoolean recorded = new AtomicBoolean();
-    CountDownLatch written = new CountDownLatch(1);
+    ClosingEvent closing = new ClosingEvent();
     Runnable onSignal =
         () -> {
-          if (recorded.compareAndSet(false, true)) {
-            audit.append(
-                event("exec_interrupted", task, binding, approvalId, executionId)
-                    .outcome("failed", "interrupted")
-                    .detail(
-                        "message",
-                        "agentcli was stopped by a signal; the task's process tree was stopped")
-                    .build());
-            written.countDown();
-          } else {
-            awaitQuietly(written);
+          if (!closing.record(
+              event("exec_interrupted", task, binding, approvalId, executionId)
+                  .outcome("failed", "interrupted")
+                  .detail(
+                      "message",
+                      "agentcli was stopped by a signal; the task's process tree was stopped")
+                  .build())) {
+            closing.awaitWritten();
           }
         };
     RunResult result;
     try {
       result = runner.run(binding.command(), limit, passthrough, onSignal);
     } catch (AgentCliException e) {
-      if (recorded.compareAndSet(false, true)) {
-        audit.append(
-            event("exec_finished", task, binding, approvalId, executionId)
-                .outcome("failed", e.code().id())
-                .detail("message", e.getMessage())
-                .build());
-      }
-      written.countDown();
+      closing.record(
+          event("exec_finished", task, binding, approvalId, executionId)
+              .outcome("failed", e.code().id())
+              .detail("message", e.getMessage())
+              .build());
       throw e;
     }
-    if (recorded.compareAndSet(false, true)) {
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("exit_code", result.exitCode());
-      details.put("timed_out", result.timedOut());
-      details.put("duration_ms", result.durationMs());
-      details.put("passthrough", passthrough);
-      details.put("stdout_sha256", result.stdout().sha256());
-      details.put("stderr_sha256", result.stderr().sha256());
-      String type = result.interrupted() ? "exec_interrupted" : "exec_finished";
-      String code =
-          result.interrupted()
-              ? "interrupted"
-              : result.timedOut() ? ErrorCode.TASK_TIMED_OUT.id() : null;
-      audit.append(
-          event(type, task, binding, approvalId, executionId)
-              .outcome(code == null ? "ok" : "failed", code)
-              .details(details)
-              .build());
-    }
-    written.countDown();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("exit_code", result.exitCode());
+    details.put("timed_out", result.timedOut());
+    details.put("duration_ms", result.durationMs());
+    details.put("passthrough", passthrough);
+    details.put("stdout_sha256", result.stdout().sha256());
+    details.put("stderr_sha256", result.stderr().sha256());
+    String code =
+        result.interrupted()
+            ? "interrupted"
+            : result.timedOut() ? ErrorCode.TASK_TIMED_OUT.id() : null;
+    closing.record(
+        event(
+                result.interrupted() ? "exec_interrupted" : "exec_finished",
+                task,
+                binding,
+                approvalId,
+                executionId)
+            .outcome(code == null ? "ok" : "failed", code)
+            .details(details)
+            .build());
     return new ExecOutcome(
         executionId, grant, claimed == null ? List.of() : claimed.rejected(), result);
   }
 
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /**
+   * The run's one closing event: exec_finished when it ended, exec_interrupted when agentcli was
+   * stopped while it ran. The main thread and the signal hook race to write it; the first wins, and
+   * the hook waits for the winner's write before the JVM exits.
+   */
+  private final class ClosingEvent {
+    private final AtomicBoolean recorded = new AtomicBoolean();
+    private final CountDownLatch written = new CountDownLatch(1);
+
+    /** Writes {@code event} unless the closing event was already taken; true if it wrote. */
+    boolean record(AuditEvent event) {
+      if (!recorded.compareAndSet(false, true)) {
+        return false;
+      }
+      try {
+        audit.append(event);
+      } finally {
+        written.countDown();
+      }
+      return true;
+    }
+
+    void awaitWritten() {
+      try {
+        written.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -33,6 +33,10 @@ public final class TaskRunner {
   /** Between SIGTERM and SIGKILL when a run times out. */
   static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
+  /** A stream still held open by a background child when the wait for it ended. */
+  private static final RunResult.Output UNDRAINED =
+      new RunResult.Output("", true, -1, Sha256.of(""));
+
   /** How long to wait for output after the program exits (a background child may hold it open). */
   static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
 
@@ -177,12 +181,12 @@ public final class TaskRunner {
     try {
       return output.get(DRAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return new RunResult.Output("", true, -1, Sha256.of(""));
+      return UNDRAINED;
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new RunResult.Output("", true, -1, Sha256.of(""));
+      return UNDRAINED;
     }
   }
 
