@@ -31,10 +31,12 @@ public final class Cli {
   private final Map<String, String> env = new HashMap<>();
   private Instant now = Instant.parse("2026-11-26T12:00:00.000Z");
   private String stdin = "";
+  private Path operatorConfig;
 
   public Cli(Path home) {
     this.home = home;
     this.db = home.resolve("state").resolve("agentcli.db");
+    this.operatorConfig = home.resolve("no-operator-config.json");
     env.put("AGENTCLI_HOME", home.toString());
     env.put("PATH", System.getenv("PATH"));
     env.put("HOME", home.toString());
@@ -78,7 +80,8 @@ public final class Cli {
             Clock.fixed(now, ZoneOffset.UTC),
             home,
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            SecureRandom::new);
+            SecureRandom::new,
+            operatorConfig);
     int status = AgentCli.execute(ctx, new PrintWriter(out), new PrintWriter(err), args);
     return new Result(status, out.toString(), err.toString());
   }
@@ -114,6 +117,16 @@ public final class Cli {
 
   public Cli env(String key, String value) {
     env.put(key, value);
+    return this;
+  }
+
+  /**
+   * Runs with the operator configuration {@code file} (by default: none), and without the
+   * AGENTCLI_HOME that the configuration would refuse.
+   */
+  public Cli operatorConfig(Path file) {
+    operatorConfig = file;
+    env.remove("AGENTCLI_HOME");
     return this;
   }
 

@@ -42,20 +42,27 @@ public final class ApprovalService {
   private final Supplier<SecureRandom> random;
   private final GrantVerifier verifier;
   private final SshKeygenSigner signer;
+  private final boolean unsignedPermitted;
 
+  /**
+   * @param unsignedPermitted whether grants unsigned by choice may ever be used (the operator's
+   *     say); where they may, a task must still allow them ({@code "signature": "optional"})
+   */
   public ApprovalService(
       ApprovalStore store,
       AuditLog audit,
       Clock clock,
       Supplier<SecureRandom> random,
       GrantVerifier verifier,
-      SshKeygenSigner signer) {
+      SshKeygenSigner signer,
+      boolean unsignedPermitted) {
     this.store = store;
     this.audit = audit;
     this.clock = clock;
     this.random = random;
     this.verifier = verifier;
     this.signer = signer;
+    this.unsignedPermitted = unsignedPermitted;
   }
 
   /** Now, to the millisecond: the precision every stored time has. */
@@ -98,6 +105,18 @@ public final class ApprovalService {
                 + scopeText(rules)
                 + ")",
             Map.of("approver", approver, "approver_scope", scopeText(rules)));
+      }
+      if (request.signer() == SignerChoice.NONE && !unsignedUsable(rules)) {
+        throw new AgentCliException(
+            ErrorCode.APPROVAL_SIGNATURE_INVALID,
+            "task "
+                + task.qualifiedId()
+                + " needs a signed grant ("
+                + (rules.unsignedAllowed()
+                    ? "the operator configuration does not allow unsigned grants"
+                    : "its approval.signature is required")
+                + "): an unsigned grant would never be used, so none was written",
+            Map.of("hint", "sign it: leave out --signer none"));
       }
       Duration max = Duration.ofSeconds(rules.timeoutS());
       Duration ttl = request.ttl().orElse(max);
@@ -145,6 +164,10 @@ public final class ApprovalService {
               .approvalId(grant.approvalId().value())
               .actor(approver)
               .detail("expires_at", Timestamps.format(grant.expiresAt()))
+              .detail("signed", grant.signature() != null)
+              .detail(
+                  "key_fingerprint",
+                  grant.signature() == null ? null : grant.signature().keyFingerprint())
               .build());
       return grant;
     } catch (AgentCliException e) {
@@ -198,17 +221,11 @@ public final class ApprovalService {
 
   /**
    * Lets {@code task} run: consumes a grant for a manual task, refuses an auto-reject task, and
-   * needs nothing for the others. A grant is consumed only once it verifies; each grant decision,
-   * and each grant refused for its signature, is audited.
-   *
-   * @param allowUnsigned accept grants unsigned by choice even where the task requires signatures
+   * needs nothing for the others. A grant is consumed only once it verifies and meets every rule of
+   * the task's policy; each grant decision, and each grant refused, is audited with its reason.
    */
   public ClaimResult claim(
-      Task task,
-      TaskBinding binding,
-      Optional<ApprovalId> pinned,
-      String executionId,
-      boolean allowUnsigned) {
+      Task task, TaskBinding binding, Optional<ApprovalId> pinned, String executionId) {
     Policy policy = task.approval().policy();
     if (policy == Policy.AUTO_APPROVE || policy == Policy.NONE) {
       return new ClaimResult.NotRequired(policy);
@@ -227,7 +244,7 @@ public final class ApprovalService {
     store.claim(
         request,
         clock,
-        check(task, allowUnsigned),
+        check(task.approval()),
         attempt -> {
           // Inside the claim's transaction: the audit of this decision commits with it.
           ClaimResult r =
@@ -248,7 +265,8 @@ public final class ApprovalService {
                 event("grant_rejected", task, binding)
                     .approvalId(rejection.grant().approvalId().value())
                     .executionId(executionId)
-                    .outcome("refused", ErrorCode.APPROVAL_SIGNATURE_INVALID.id())
+                    .outcome("refused", rejection.verdict().code().id())
+                    .detail("rule", rejection.verdict().rule())
                     .detail("reason", rejection.verdict().reason())
                     .detail("key_fingerprint", rejection.verdict().keyFingerprint())
                     .build());
@@ -280,22 +298,32 @@ public final class ApprovalService {
   }
 
   /** What a claim would do now, without consuming anything (for {@code exec --dry-run}). */
-  public ClaimAttempt peek(
-      Task task, TaskBinding binding, Optional<ApprovalId> pinned, boolean allowUnsigned) {
-    return store.peek(request(task, binding, pinned, "dry-run"), now(), check(task, allowUnsigned));
+  public ClaimAttempt peek(Task task, TaskBinding binding, Optional<ApprovalId> pinned) {
+    return store.peek(request(task, binding, pinned, "dry-run"), now(), check(task.approval()));
   }
 
   /**
-   * Whether a stored grant would pass exec's check, without consuming it. Unsigned grants are
-   * judged by the approval block of the binding they approve.
+   * Whether a stored grant would pass exec's check, without consuming it: judged by the approval
+   * block of the binding it approves, which is the task's for any grant that matches.
    */
   public Verdict verify(Grant grant) {
-    return verifier.verify(grant, TaskBinding.unsignedAllowed(grant.taskBinding()), now());
+    return check(TaskBinding.approvalRules(grant.taskBinding())).check(grant);
   }
 
-  private ClaimAttempt.Check check(Task task, boolean allowUnsigned) {
-    boolean unsignedOk = allowUnsigned || task.approval().unsignedAllowed();
-    return grant -> verifier.verify(grant, unsignedOk, now());
+  /**
+   * Every rule a grant must meet to be consumed under {@code rules}: its signature first (an edited
+   * grant is named as edited), then the policy's rules.
+   */
+  private ClaimAttempt.Check check(ApprovalRules rules) {
+    boolean unsignedOk = unsignedUsable(rules);
+    return grant -> {
+      Verdict signature = verifier.verify(grant, unsignedOk, now());
+      return signature.valid() ? GrantRules.broken(grant, rules).orElse(signature) : signature;
+    };
+  }
+
+  private boolean unsignedUsable(ApprovalRules rules) {
+    return unsignedPermitted && rules.unsignedAllowed();
   }
 
   public Grant show(ApprovalId id) {
@@ -454,7 +482,7 @@ public final class ApprovalService {
       details.put("rejected", rejections(rejected));
       ClaimAttempt.Rejection first = rejected.get(0);
       return new ClaimResult.Refused(
-          ErrorCode.APPROVAL_SIGNATURE_INVALID,
+          first.verdict().code(),
           rejected.size()
               + " matching grant(s) refused, none consumed; grant "
               + first.grant().approvalId()
@@ -493,6 +521,7 @@ public final class ApprovalService {
             r -> {
               Map<String, Object> m = new LinkedHashMap<>();
               m.put("approval_id", r.grant().approvalId().value());
+              m.put("rule", r.verdict().rule());
               m.put("reason", r.verdict().reason());
               m.put("key_fingerprint", r.verdict().keyFingerprint());
               return m;
@@ -506,7 +535,10 @@ public final class ApprovalService {
   }
 
   private AuditEvent.Builder event(String type, Task task, TaskBinding binding) {
-    return AuditEvent.builder(type, now()).task(task.workflowId(), task.id(), binding.taskHash());
+    return AuditEvent.builder(type, now())
+        .task(task.workflowId(), task.id(), binding.taskHash())
+        .detail("manifest", task.origin().manifest())
+        .detail("manifest_sha256", task.origin().sha256());
   }
 
   private static String scopeText(ApprovalRules rules) {

@@ -24,7 +24,8 @@ public final class GrantVerifier {
   }
 
   /**
-   * @param allowUnsigned whether a grant unsigned by choice is acceptable for this task
+   * @param allowUnsigned whether a grant unsigned by choice is acceptable for this task: the task
+   *     says so and the operator allows it
    */
   public Verdict verify(Grant g, boolean allowUnsigned, Instant now) {
     Grant.Signature sig = g.signature();
@@ -36,7 +37,7 @@ public final class GrantVerifier {
           ? Verdict.ok("unsigned by choice, and this task allows unsigned grants", null)
           : Verdict.refused(
               "the grant is unsigned, and this task needs a signed grant (approval.signature is"
-                  + " required; exec --allow-unsigned overrides)",
+                  + " required, or the operator configuration does not allow unsigned grants)",
               null);
     }
     if (!METHOD.equals(sig.method()) || !GrantPayload.NAMESPACE.equals(sig.namespace())) {

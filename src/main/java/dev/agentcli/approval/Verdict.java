@@ -1,18 +1,38 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.error.ErrorCode;
+
 /**
- * Whether a grant may be used: its signature verified by a trusted key for its approver, or it is
- * unsigned by choice where that is allowed.
+ * Whether a grant may be used: its signature verified by a trusted key for its approver (or it is
+ * unsigned by choice where that is allowed), and it meets every rule of the task's policy.
  *
  * @param reason why not, when not valid; what was accepted, when valid
  * @param keyFingerprint the signer's key, when the grant carries a readable signature
+ * @param rule the rule a refused grant broke: {@code signature}, {@code policy}, {@code
+ *     approver_scope} or {@code timeout_s}; null when valid
  */
-public record Verdict(boolean valid, String reason, String keyFingerprint) {
+public record Verdict(boolean valid, String reason, String keyFingerprint, String rule) {
   static Verdict ok(String reason, String keyFingerprint) {
-    return new Verdict(true, reason, keyFingerprint);
+    return new Verdict(true, reason, keyFingerprint, null);
   }
 
   static Verdict refused(String reason, String keyFingerprint) {
-    return new Verdict(false, reason, keyFingerprint);
+    return new Verdict(false, reason, keyFingerprint, "signature");
+  }
+
+  static Verdict broke(String rule, String reason, String keyFingerprint) {
+    return new Verdict(false, reason, keyFingerprint, rule);
+  }
+
+  /** The gate's code for a refusal on this verdict. */
+  public ErrorCode code() {
+    if (rule == null) {
+      return null;
+    }
+    return switch (rule) {
+      case "approver_scope" -> ErrorCode.APPROVAL_SCOPE_MISMATCH;
+      case "timeout_s", "policy" -> ErrorCode.APPROVAL_POLICY_VIOLATED;
+      default -> ErrorCode.APPROVAL_SIGNATURE_INVALID;
+    };
   }
 }

@@ -94,6 +94,7 @@ final class ApproveCommand extends BaseCommand {
                     lifetime(),
                     signerChoice(),
                     signingKey()));
+    workspace.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("approval", Views.grant(grant, grant.grantedAt()));

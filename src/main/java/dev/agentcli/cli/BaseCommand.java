@@ -25,13 +25,31 @@ abstract class BaseCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
+  /**
+   * Whether the command ignores the caller's set-up and the operator's alike (the demo, on a
+   * throw-away home of its own).
+   */
+  boolean sealed() {
+    return false;
+  }
+
   /** Does the command's work and returns its exit status. */
   abstract int run(Workspace workspace);
 
   @Override
   public final Integer call() {
     try (Workspace workspace = new Workspace(ctx, global)) {
-      return run(workspace);
+      try {
+        if (!sealed()) {
+          workspace.refuseOverrides();
+        }
+        return run(workspace);
+      } catch (AgentCliException e) {
+        if (e.code() == ErrorCode.CONFIG_OVERRIDE_REFUSED) {
+          workspace.auditRefusedOverride(spec.name(), e);
+        }
+        throw e;
+      }
     } catch (AgentCliException e) {
       ErrorReport.print(err(), e, global.text());
       return e.code().exitStatus();

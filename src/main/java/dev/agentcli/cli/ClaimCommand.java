@@ -43,15 +43,14 @@ final class ClaimCommand extends BaseCommand {
     String execution = executionId != null ? executionId : ApprovalId.randomHex(ctx.random());
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     ClaimResult claim =
-        workspace
-            .approvals()
-            .claim(resolved.task(), resolved.binding(), pinned, execution, grant.allowUnsigned);
+        workspace.approvals().claim(resolved.task(), resolved.binding(), pinned, execution);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     if (claim instanceof ClaimResult.Refused refused) {
       throw target.withApproveHint(
           new AgentCliException(refused.code(), refused.message(), refused.details()));
     } else if (claim instanceof ClaimResult.Claimed claimed) {
+      workspace.rememberDigests();
       result.put("claimed", true);
       result.put("execution_id", execution);
       result.put("approval", Views.grant(claimed.grant(), workspace.approvals().now()));

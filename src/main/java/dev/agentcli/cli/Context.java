@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * What a command may read from the world, injected so that tests can fix it: the environment, the
- * clock, the working directory, stdin and the source of random ids.
+ * clock, the working directory, stdin, the source of random ids and where the operator's
+ * configuration would be.
  */
 public final class Context {
   private final Map<String, String> env;
@@ -17,23 +18,37 @@ public final class Context {
   private final Path cwd;
   private final InputStream stdin;
   private final Supplier<SecureRandom> randomSource;
+  private final Path operatorConfig;
   private SecureRandom random;
+
+  /**
+   * Where the operator's configuration is looked for. The system property is for the operator's own
+   * wrapper (and tests): a caller who can set JVM properties runs a JVM of their own anyway, with
+   * none of the operator's files.
+   */
+  static final String CONFIG_PROPERTY = "agentcli.config";
+
+  static final String DEFAULT_CONFIG = "/etc/agentcli/config.json";
 
   /**
    * @param randomSource called at most once, when an id is first needed: seeding a SecureRandom
    *     costs start-up time that commands without ids need not pay
+   * @param operatorConfig the operator configuration file; when it exists, it pins the database,
+   *     the trust store and the manifests, and the caller cannot point agentcli elsewhere
    */
   public Context(
       Map<String, String> env,
       Clock clock,
       Path cwd,
       InputStream stdin,
-      Supplier<SecureRandom> randomSource) {
+      Supplier<SecureRandom> randomSource,
+      Path operatorConfig) {
     this.env = Map.copyOf(env);
     this.clock = clock;
     this.cwd = cwd;
     this.stdin = stdin;
     this.randomSource = randomSource;
+    this.operatorConfig = operatorConfig;
   }
 
   /** The real process's context. */
@@ -43,7 +58,8 @@ public final class Context {
         Clock.systemUTC(),
         Path.of("").toAbsolutePath(),
         System.in,
-        SecureRandom::new);
+        SecureRandom::new,
+        Path.of(System.getProperty(CONFIG_PROPERTY, DEFAULT_CONFIG)));
   }
 
   public Map<String, String> env() {
@@ -69,7 +85,15 @@ public final class Context {
     return random;
   }
 
-  public Context withEnv(Map<String, String> newEnv) {
-    return new Context(newEnv, clock, cwd, stdin, this::random);
+  public Path operatorConfig() {
+    return operatorConfig;
+  }
+
+  /**
+   * A context sealed off from the caller's set-up, for the demo: {@code newEnv} and no operator
+   * configuration.
+   */
+  public Context sealed(Map<String, String> newEnv, Path noConfig) {
+    return new Context(newEnv, clock, cwd, stdin, this::random, noConfig);
   }
 }

@@ -39,15 +39,31 @@ final class DemoCommand extends BaseCommand {
     super(ctx);
   }
 
+  @Override
+  boolean sealed() {
+    return true;
+  }
+
   /** One step: the command shown to the reader and the exit status the tour expects of it. */
   private record Step(String explanation, int expected, String... args) {}
 
   @Override
   int run(Workspace workspace) {
     Path home = createHome();
+    try {
+      return tour(home);
+    } finally {
+      deleteTree(home);
+    }
+  }
+
+  private int tour(Path home) {
     String m = home.resolve("release.json").toString();
     String key = home.resolve("alice_key").toString();
     boolean signed = createKey(home.resolve("alice_key"));
+    if (!signed) {
+      writeManifest(home, MANIFEST.replace("\"high\"}", "\"high\", \"signature\": \"optional\"}"));
+    }
     List<Step> steps = new ArrayList<>();
     steps.add(
         new Step(
@@ -89,14 +105,12 @@ final class DemoCommand extends BaseCommand {
       steps.add(
           new Step(
               "Alice approves exactly one run of it. (ssh-keygen is not installed, so this grant is"
-                  + " explicitly unsigned, and exec is told to accept that.)",
+                  + " explicitly unsigned, which the demo's task allows.)",
               0,
               approve.toArray(String[]::new)));
     }
     String[] exec =
-        signed
-            ? new String[] {"exec", m, "deploy"}
-            : new String[] {"exec", m, "deploy", "--allow-unsigned"};
+        signed ? new String[] {"exec", m, "deploy"} : new String[] {"exec", m, "deploy"};
     steps.add(
         new Step(
             "The agent runs it again: the grant's signature verifies, the grant is consumed and"
@@ -120,9 +134,18 @@ final class DemoCommand extends BaseCommand {
     PrintWriter out = out();
     out.println("agentcli demo: a throw-away home in " + home);
     out.println();
-    Map<String, String> env = new HashMap<>(ctx.env());
+    // Sealed: none of the caller's AGENTCLI_* settings and no operator configuration reach the
+    // tour, so it can neither read nor change the caller's real trust store or database.
+    Map<String, String> env = new HashMap<>();
+    ctx.env()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("AGENTCLI_")) {
+                env.put(k, v);
+              }
+            });
     env.put("AGENTCLI_HOME", home.toString());
-    Context demo = ctx.withEnv(env);
+    Context demo = ctx.sealed(env, home.resolve("no-operator-config.json"));
     List<String> surprises = new ArrayList<>();
     int n = 1;
     for (Step step : steps) {
@@ -144,10 +167,10 @@ final class DemoCommand extends BaseCommand {
         surprises.add("step " + (n - 1) + " exited " + status + ", expected " + step.expected());
       }
     }
-    out.println("Look inside with the plain sqlite3 shell:");
+    out.println("The demo's home, its key included, is deleted now. On your own home, look inside");
+    out.println("with the plain sqlite3 shell:");
     out.println(
-        "   sqlite3 "
-            + home.resolve("state/agentcli.db")
+        "   sqlite3 ~/.agentcli/state/agentcli.db"
             + " 'SELECT status, approval_id, task_id, approver FROM grant_status'");
     out.flush();
     if (!surprises.isEmpty()) {
@@ -191,10 +214,35 @@ final class DemoCommand extends BaseCommand {
     }
   }
 
+  private static void writeManifest(Path home, String json) {
+    try {
+      Files.writeString(home.resolve("release.json"), json);
+    } catch (IOException e) {
+      throw new AgentCliException(
+          ErrorCode.INTERNAL_ERROR, "cannot write the demo's manifest: " + e, Map.of(), e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // Left behind; the folder is the caller's temporary folder, 0700.
+                }
+              });
+    } catch (IOException e) {
+      // Nothing more can be done here.
+    }
+  }
+
   private Path createHome() {
     try {
       Path home = Files.createTempDirectory("agentcli-demo-");
-      Files.writeString(home.resolve("release.json"), MANIFEST);
+      writeManifest(home, MANIFEST);
       return home;
     } catch (IOException e) {
       throw new AgentCliException(

@@ -77,11 +77,11 @@ final class ExecCommand extends BaseCommand {
                   resolved.binding(),
                   pinned,
                   Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
-                  grant.allowUnsigned,
                   passthrough);
     } catch (AgentCliException e) {
       throw target.withApproveHint(e);
     }
+    workspace.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
     boolean succeeded = outcome.result().exitCode() == 0 && !outcome.result().timedOut();
     result.put("ok", succeeded);
@@ -146,8 +146,7 @@ final class ExecCommand extends BaseCommand {
     Optional<ApprovalService> approvals = workspace.existingApprovals();
     Optional<ClaimAttempt> attempt =
         policy == Policy.MANUAL
-            ? approvals.map(
-                a -> a.peek(resolved.task(), resolved.binding(), pinned, grant.allowUnsigned))
+            ? approvals.map(a -> a.peek(resolved.task(), resolved.binding(), pinned))
             : Optional.empty();
     Optional<Grant> match = attempt.flatMap(ClaimAttempt::claimed);
     result.put(

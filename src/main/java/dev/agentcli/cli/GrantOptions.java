@@ -12,12 +12,6 @@ final class GrantOptions {
       description = "Use exactly this grant; never fall back to another.")
   String approvalId;
 
-  @Option(
-      names = "--allow-unsigned",
-      description =
-          "Accept a grant that is unsigned by choice even where the task requires signed grants.")
-  boolean allowUnsigned;
-
   Optional<ApprovalId> pinned() {
     return Optional.ofNullable(approvalId).map(ApprovalId::new);
   }

@@ -16,7 +16,9 @@ final class TaskArguments {
   @Parameters(
       index = "0",
       paramLabel = "<manifest>",
-      description = "Manifest: a path, - for stdin, or a name under <home>/manifests/.")
+      description =
+          "Manifest: a path (with a /, e.g. ./release.json), - for stdin, or a bare name, looked up"
+              + " only under the manifests folder (<home>/manifests/, or the operator's).")
   String manifest;
 
   @Parameters(index = "1", paramLabel = "<task>", description = "The task's id.")
@@ -34,7 +36,7 @@ final class TaskArguments {
   Resolved resolve(Workspace workspace, Context ctx) {
     Manifest m = workspace.manifests().load(manifest);
     Task t = m.task(Optional.ofNullable(workflow), task);
-    return new Resolved(m, t, TaskBinding.of(t, m.baseDir(), ctx.env()));
+    return new Resolved(m, t, TaskBinding.of(t, m.baseDir(), ctx.env(), workspace.fileDigests()));
   }
 
   /** Adds to {@code approval_required} the command that would approve the task as it is now. */

@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.ManifestParser;
+import dev.agentcli.manifest.Policy;
 import dev.agentcli.manifest.Problem;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,14 +39,25 @@ final class ValidateCommand extends BaseCommand {
       result.put(
           "tasks",
           ManifestParser.parse(source.bytes(), source.name(), source.baseDir()).tasks().stream()
-              .map(t -> t.qualifiedId())
+              .map(
+                  t -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("task", t.qualifiedId());
+                    m.put("policy", t.approval().policy().id());
+                    m.put("gated", t.approval().policy() == Policy.MANUAL);
+                    return m;
+                  })
               .toList());
     }
     print(
         result,
         out -> {
           if (problems.isEmpty()) {
-            out.println(source.name() + ": valid, tasks " + result.get("tasks"));
+            out.println(source.name() + ": valid");
+            for (Object t : (List<?>) result.get("tasks")) {
+              Map<?, ?> task = (Map<?, ?>) t;
+              out.println("  " + task.get("task") + ": " + task.get("policy"));
+            }
           }
           problems.forEach(p -> out.println(source.name() + ": " + p));
         });

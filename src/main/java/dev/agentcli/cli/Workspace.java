@@ -2,33 +2,125 @@ package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.GrantVerifier;
+import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
+import dev.agentcli.config.OperatorConfig;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.GatedExec;
 import dev.agentcli.exec.TaskRunner;
+import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.store.Database;
 import dev.agentcli.store.SqliteApprovalStore;
 import dev.agentcli.store.SqliteAuditLog;
+import dev.agentcli.store.SqliteFileDigests;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Wires one command's services to the database named by the global options. The database is opened
- * on first use, so commands that never need it never touch it.
+ * Wires one command's services to the database, trust store and manifests folder: the operator
+ * configuration's when it exists (and then nothing of the caller's may point elsewhere), else the
+ * global options'. The database is opened on first use, so commands that never need it never touch
+ * it.
  */
 final class Workspace implements AutoCloseable {
   private final Context ctx;
   private final GlobalOptions options;
+  private Optional<OperatorConfig> config;
   private Database db;
+  private SqliteFileDigests digests;
 
   Workspace(Context ctx, GlobalOptions options) {
     this.ctx = ctx;
     this.options = options;
   }
 
+  /** The operator configuration, read once; {@code config_invalid} when it is not usable. */
+  Optional<OperatorConfig> config() {
+    if (config == null) {
+      config = OperatorConfig.load(ctx.operatorConfig());
+    }
+    return config;
+  }
+
+  /**
+   * Refuses, when the operator configuration exists, every way the caller could point agentcli at
+   * other files: {@code --home}, {@code --db}, {@code AGENTCLI_HOME}, {@code
+   * AGENTCLI_ALLOWED_SIGNERS}. (A manifest path is refused by the manifest loader.)
+   */
+  void refuseOverrides() {
+    if (config().isEmpty()) {
+      return;
+    }
+    Map<String, Object> given = new LinkedHashMap<>();
+    if (options.home != null) {
+      given.put("--home", options.home.toString());
+    }
+    if (options.db != null) {
+      given.put("--db", options.db.toString());
+    }
+    for (String var : List.of("AGENTCLI_HOME", "AGENTCLI_ALLOWED_SIGNERS")) {
+      String value = ctx.env().get(var);
+      if (value != null && !value.isEmpty()) {
+        given.put(var, value);
+      }
+    }
+    if (!given.isEmpty()) {
+      String what = given.keySet().iterator().next();
+      throw new AgentCliException(
+          ErrorCode.CONFIG_OVERRIDE_REFUSED,
+          "the operator configuration "
+              + config.get().file()
+              + " pins the database, the trust store and the manifests; "
+              + String.join(", ", given.keySet())
+              + " may not point elsewhere",
+          Map.of("override", what, "value", String.valueOf(given.get(what))));
+    }
+  }
+
+  /** Records a refused override in the operator's audit trail (best effort: the refusal stands). */
+  void auditRefusedOverride(String command, AgentCliException refusal) {
+    try {
+      audit()
+          .append(
+              AuditEvent.builder(
+                      "override_refused",
+                      ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                  .outcome("refused", refusal.code().id())
+                  .detail("command", command)
+                  .detail("override", refusal.details().get("override"))
+                  .detail("value", refusal.details().get("value"))
+                  .detail("message", refusal.getMessage())
+                  .build());
+    } catch (AgentCliException unrecorded) {
+      // The database is not usable: the refusal is still reported and still holds.
+    }
+  }
+
   ManifestLoader manifests() {
-    return new ManifestLoader(ctx.cwd(), options.home(ctx).resolve("manifests"), ctx.stdin());
+    Optional<OperatorConfig> pinned = config();
+    return new ManifestLoader(
+        ctx.cwd(),
+        pinned
+            .map(OperatorConfig::manifests)
+            .orElseGet(() -> options.home(ctx).resolve("manifests")),
+        ctx.stdin(),
+        pinned.isPresent());
+  }
+
+  /** Whether unsigned grants may ever be used: the operator's say, else the manifest's alone. */
+  private boolean unsignedPermitted() {
+    return config().map(OperatorConfig::allowUnsigned).orElse(true);
+  }
+
+  private Path dbPath() {
+    return config().map(OperatorConfig::database).orElseGet(() -> options.dbPath(ctx));
   }
 
   /** The services on the database, created if missing. */
@@ -50,9 +142,24 @@ final class Workspace implements AutoCloseable {
 
   private Optional<Database> existingDatabase() {
     if (db == null) {
-      db = Database.openIfExists(options.dbPath(ctx), options.lockTimeout(ctx)).orElse(null);
+      db = Database.openIfExists(dbPath(), options.lockTimeout(ctx)).orElse(null);
     }
     return Optional.ofNullable(db);
+  }
+
+  /** Digests of the files a binding covers, remembered in the database when there is one. */
+  FileDigests fileDigests() {
+    if (digests == null) {
+      digests = existingDatabase().map(d -> new SqliteFileDigests(d, ctx.clock())).orElse(null);
+    }
+    return digests == null ? FileDigests.DIRECT : digests;
+  }
+
+  /** Keeps the digests this command read for the next run: called once its own write succeeded. */
+  void rememberDigests() {
+    if (digests != null) {
+      digests.remember();
+    }
   }
 
   /** The audit trail, on the database created if missing. */
@@ -66,7 +173,8 @@ final class Workspace implements AutoCloseable {
   }
 
   AllowedSignersFile allowedSigners() {
-    return new AllowedSignersFile(options.allowedSigners(ctx));
+    return new AllowedSignersFile(
+        config().map(OperatorConfig::allowedSigners).orElseGet(() -> options.allowedSigners(ctx)));
   }
 
   private ApprovalService approvals(Database database) {
@@ -76,12 +184,13 @@ final class Workspace implements AutoCloseable {
         ctx.clock(),
         ctx::random,
         new GrantVerifier(allowedSigners()::read),
-        new SshKeygenSigner(ctx.env()));
+        new SshKeygenSigner(ctx.env()),
+        unsignedPermitted());
   }
 
   private Database database() {
     if (db == null) {
-      db = Database.open(options.dbPath(ctx), options.lockTimeout(ctx));
+      db = Database.open(dbPath(), options.lockTimeout(ctx));
     }
     return db;
   }

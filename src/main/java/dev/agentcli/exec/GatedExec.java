@@ -44,7 +44,6 @@ public final class GatedExec {
    * Runs {@code task} if the gate lets it.
    *
    * @param timeout a limit shorter than the bound {@code runtime.timeout_ms}; empty for that one
-   * @param allowUnsigned accept grants unsigned by choice even where the task requires signatures
    * @param passthrough the program uses agentcli's stdin, stdout and stderr directly
    * @throws AgentCliException with the gate's code when it refuses
    */
@@ -53,11 +52,10 @@ public final class GatedExec {
       TaskBinding binding,
       Optional<ApprovalId> pinned,
       Optional<Duration> timeout,
-      boolean allowUnsigned,
       boolean passthrough) {
     Optional<Duration> limit = effectiveTimeout(binding, timeout);
     String executionId = ApprovalId.randomHex(random.get());
-    ClaimResult claim = approvals.claim(task, binding, pinned, executionId, allowUnsigned);
+    ClaimResult claim = approvals.claim(task, binding, pinned, executionId);
     if (claim instanceof ClaimResult.Refused refused) {
       throw new AgentCliException(refused.code(), refused.message(), refused.details());
     }
@@ -173,6 +171,8 @@ public final class GatedExec {
     return AuditEvent.builder(type, approvals.now())
         .task(task.workflowId(), task.id(), binding.taskHash())
         .approvalId(approvalId)
-        .executionId(executionId);
+        .executionId(executionId)
+        .detail("manifest", task.origin().manifest())
+        .detail("manifest_sha256", task.origin().sha256());
   }
 }

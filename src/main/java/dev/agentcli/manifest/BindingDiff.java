@@ -21,6 +21,29 @@ public final class BindingDiff {
     List<String> changes = new ArrayList<>();
     shown(changes, "program", was, now);
     shown(changes, "program_path", was, now);
+    if (Objects.equals(was.get("program_path"), now.get("program_path"))
+        && !Objects.equals(was.get("program_sha256"), now.get("program_sha256"))) {
+      changes.add("the content of program " + now.get("program_path") + " changed");
+    }
+    Map<?, ?> filesWas = map(was.get("files"));
+    Map<?, ?> filesNow = map(now.get("files"));
+    TreeSet<String> names = new TreeSet<>();
+    filesWas.keySet().forEach(k -> names.add(String.valueOf(k)));
+    filesNow.keySet().forEach(k -> names.add(String.valueOf(k)));
+    for (String f : names) {
+      if (!filesWas.containsKey(f)) {
+        changes.add("file " + f + " is new to the binding");
+      } else if (!filesNow.containsKey(f)) {
+        changes.add("file " + f + " is no longer in the binding");
+      } else if (!Objects.equals(filesWas.get(f), filesNow.get(f))) {
+        changes.add(
+            "file "
+                + f
+                + (filesNow.get(f) == null
+                    ? " is gone"
+                    : filesWas.get(f) == null ? " was created" : " changed"));
+      }
+    }
     List<?> a = list(was.get("args"));
     List<?> b = list(now.get("args"));
     if (a.size() != b.size()) {

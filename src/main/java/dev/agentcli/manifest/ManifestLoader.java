@@ -8,12 +8,15 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Finds and reads a manifest named on the command line: a path, {@code -} for stdin, or a name
- * under {@code $AGENTCLI_HOME/manifests/} (with or without {@code .json}).
+ * Finds and reads a manifest named on the command line: a path (it has a {@code /}), {@code -} for
+ * stdin, or a bare name, which is looked up only under the manifests folder (with or without {@code
+ * .json}), never in the working directory, so that a file the caller drops there cannot shadow it.
+ * When the operator pins the manifests folder, only names are accepted.
  */
 public final class ManifestLoader {
   /** Larger manifests are refused before they are parsed. */
@@ -22,11 +25,17 @@ public final class ManifestLoader {
   private final Path cwd;
   private final Path manifestsDir;
   private final InputStream stdin;
+  private final boolean namesOnly;
 
-  public ManifestLoader(Path cwd, Path manifestsDir, InputStream stdin) {
+  /**
+   * @param namesOnly only bare names under {@code manifestsDir} are accepted (the operator pinned
+   *     the folder); a path or stdin is refused with {@code config_override_refused}
+   */
+  public ManifestLoader(Path cwd, Path manifestsDir, InputStream stdin, boolean namesOnly) {
     this.cwd = cwd;
     this.manifestsDir = manifestsDir;
     this.stdin = stdin;
+    this.namesOnly = namesOnly;
   }
 
   /** Reads and parses the manifest, throwing {@code manifest_invalid} with every problem. */
@@ -40,6 +49,16 @@ public final class ManifestLoader {
 
   /** Reads the manifest's bytes without parsing them. */
   public Source read(String argument) {
+    if (namesOnly && (argument.equals("-") || argument.contains("/"))) {
+      throw new AgentCliException(
+          ErrorCode.CONFIG_OVERRIDE_REFUSED,
+          "the operator configuration pins the manifests folder "
+              + manifestsDir
+              + ": name a manifest in it, not a path or stdin ('"
+              + argument
+              + "')",
+          Map.of("override", "manifest", "value", argument));
+    }
     if (argument.equals("-")) {
       return new Source("<stdin>", cwd, readBounded(stdin, "<stdin>"));
     }
@@ -67,12 +86,15 @@ public final class ManifestLoader {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID, "the manifest argument is empty or invalid");
     }
-    Path asPath = cwd.resolve(argument);
-    if (Files.exists(asPath) || argument.contains("/")) {
+    if (argument.contains("/")) {
+      Path asPath = cwd.resolve(argument);
       if (!Files.exists(asPath)) {
         throw notFound(argument, List.of(asPath));
       }
       return asPath;
+    }
+    if (argument.equals(".") || argument.equals("..")) {
+      throw notFound(argument, List.of(manifestsDir.resolve(argument)));
     }
     Path named = manifestsDir.resolve(argument);
     Path namedJson = manifestsDir.resolve(argument + ".json");
@@ -82,7 +104,22 @@ public final class ManifestLoader {
     if (Files.exists(namedJson)) {
       return namedJson;
     }
-    throw notFound(argument, List.of(asPath, named, namedJson));
+    AgentCliException missing = notFound(argument, List.of(named, namedJson));
+    if (!Files.exists(cwd.resolve(argument))) {
+      throw missing;
+    }
+    // Said, never done: a file in the working directory is used only when named as a path.
+    Map<String, Object> details = new LinkedHashMap<>(missing.details());
+    details.put("hint", "for the file in this folder, write ./" + argument);
+    throw new AgentCliException(
+        missing.code(),
+        missing.getMessage()
+            + " in "
+            + manifestsDir
+            + " (for the file in this folder, write ./"
+            + argument
+            + ")",
+        details);
   }
 
   private static byte[] readBounded(InputStream in, String name) {

@@ -2,6 +2,7 @@ package dev.agentcli.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.agentcli.codec.Json;
+import dev.agentcli.codec.Sha256;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.IOException;
@@ -17,7 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * Turns manifest bytes into a {@link Manifest}, collecting every problem with its JSON path rather
- * than stopping at the first. Blocks the gate does not use are tolerated and ignored.
+ * than stopping at the first. It fails closed: an unknown key in a task, its {@code shell} or its
+ * {@code approval} block is an error (a misspelled {@code "aproval"} must not leave a task
+ * ungated); the Node tool's other task blocks are accepted by name and ignored.
  */
 public final class ManifestParser {
   private static final Set<String> VERSIONS = Set.of("0.1", "0.2");
@@ -28,7 +31,38 @@ public final class ManifestParser {
   /** Linux refuses a single argument or environment string longer than this (MAX_ARG_STRLEN). */
   private static final int MAX_ARG_BYTES = 128 * 1024;
 
+  /** A task's keys: the gate's own, and the Node tool's blocks that the gate does not need. */
+  private static final Set<String> TASK_KEYS =
+      Set.of(
+          "id",
+          "name",
+          "description",
+          "shell",
+          "approval",
+          "runtime",
+          "identity",
+          "contract",
+          "evidence",
+          "schedule",
+          "target",
+          "prompt",
+          "verify",
+          "output",
+          "intent",
+          "inputs",
+          "outputs",
+          "depends_on",
+          "tags",
+          "metadata");
+
+  private static final Set<String> SHELL_KEYS =
+      Set.of("program", "args", "cwd", "env", "stdin", "bind_files");
+
+  private static final Set<String> APPROVAL_KEYS =
+      Set.of("policy", "required", "approver_scope", "timeout_s", "risk_level", "signature");
+
   private final List<Problem> problems = new ArrayList<>();
+  private Task.Origin origin;
 
   private ManifestParser() {}
 
@@ -47,6 +81,7 @@ public final class ManifestParser {
    */
   public static Manifest parse(byte[] bytes, String source, Path baseDir) {
     ManifestParser parser = new ManifestParser();
+    parser.origin = new Task.Origin(source, Sha256.of(bytes));
     Parsed parsed = parser.parse(bytes);
     if (!parser.problems.isEmpty()) {
       throw invalid(source, parser.problems);
@@ -164,6 +199,8 @@ public final class ManifestParser {
 
   private Task task(String workflowId, String taskId, Map<?, ?> task, String path) {
     int before = problems.size();
+    known(task, TASK_KEYS, path);
+    List<String> bindFiles = new ArrayList<>();
     String program = null;
     List<String> args = new ArrayList<>();
     String cwd = null;
@@ -173,6 +210,7 @@ public final class ManifestParser {
       problems.add(new Problem(path + ".shell", "required: an object with a program"));
     } else {
       String sPath = path + ".shell";
+      known(shell, SHELL_KEYS, sPath);
       program = text(shell, "program", sPath, true);
       if (program != null && program.isEmpty()) {
         problems.add(new Problem(sPath + ".program", "must not be empty"));
@@ -212,6 +250,23 @@ public final class ManifestParser {
             });
       }
       stdin = text(shell, "stdin", sPath, false);
+      Object bindNode = shell.get("bind_files");
+      if (bindNode != null && !(bindNode instanceof List<?>)) {
+        problems.add(new Problem(sPath + ".bind_files", "must be an array of paths or globs"));
+      } else if (bindNode instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          String itemPath = sPath + ".bind_files[" + i + "]";
+          if (!(list.get(i) instanceof String file) || file.isEmpty() || file.startsWith("/")) {
+            problems.add(
+                new Problem(
+                    itemPath,
+                    "must be a path or glob relative to the working directory, not "
+                        + show(list.get(i))));
+          } else if (noNul(file, itemPath)) {
+            bindFiles.add(file);
+          }
+        }
+      }
     }
     Long timeoutMs = null;
     if (task.get("runtime") instanceof Map<?, ?> runtime && runtime.containsKey("timeout_ms")) {
@@ -221,7 +276,8 @@ public final class ManifestParser {
     if (problems.size() > before || workflowId == null || taskId == null) {
       return null;
     }
-    return new Task(workflowId, taskId, program, args, cwd, env, stdin, timeoutMs, approval);
+    return new Task(
+        workflowId, taskId, program, args, cwd, env, stdin, timeoutMs, bindFiles, approval, origin);
   }
 
   private ApprovalRules approval(Object node, String path) {
@@ -233,7 +289,9 @@ public final class ManifestParser {
       problems.add(new Problem(path, "must be an object"));
       return null;
     }
-    Policy policy = Policy.NONE;
+    known(block, APPROVAL_KEYS, path);
+    // Fail closed: an approval block is a gate unless it says otherwise in so many words.
+    Policy policy = Policy.MANUAL;
     Object policyNode = block.get("policy");
     Object required = block.get("required");
     if (required != null && !(required instanceof Boolean)) {
@@ -247,9 +305,12 @@ public final class ManifestParser {
                 path + ".policy",
                 "must be \"manual\", \"auto-approve\" or \"auto-reject\", not "
                     + show(policyNode)));
+      } else if (Boolean.FALSE.equals(required) && policy == Policy.MANUAL) {
+        problems.add(
+            new Problem(path + ".required", "is false, but the policy is \"manual\": say one"));
       }
-    } else if (Boolean.TRUE.equals(required)) {
-      policy = Policy.MANUAL;
+    } else if (Boolean.FALSE.equals(required)) {
+      policy = Policy.NONE;
     }
     List<ApproverScope> scopes = new ArrayList<>();
     Object scopeNode = block.get("approver_scope");
@@ -289,6 +350,26 @@ public final class ManifestParser {
     return policy == null
         ? null
         : new ApprovalRules(policy, scopes, timeoutS, risk, "optional".equals(signature));
+  }
+
+  /** Every key of {@code owner} must be one of {@code allowed}; a near miss gets a hint. */
+  private void known(Map<?, ?> owner, Set<String> allowed, String path) {
+    for (Object k : owner.keySet()) {
+      String key = String.valueOf(k);
+      if (!allowed.contains(key)) {
+        String hint =
+            allowed.stream()
+                .filter(a -> Spelling.distance(a, key) <= Math.max(2, a.length() / 3))
+                .min(java.util.Comparator.comparingInt(a -> Spelling.distance(a, key)))
+                .map(a -> ": did you mean \"" + a + "\"?")
+                .orElse(": it is not a key agentcli knows here (known: " + sorted(allowed) + ")");
+        problems.add(new Problem(path + "." + key, "unknown key" + hint));
+      }
+    }
+  }
+
+  private static String sorted(Set<String> keys) {
+    return String.join(", ", new java.util.TreeSet<>(keys));
   }
 
   private Long positive(Object node, String path, long max) {

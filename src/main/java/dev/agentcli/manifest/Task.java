@@ -10,6 +10,8 @@ import java.util.Map;
  * @param cwd as written, possibly relative to the manifest's folder; null for that folder itself
  * @param stdin text fed to the program, or null for an empty stdin
  * @param timeoutMs {@code runtime.timeout_ms}, or null for no limit
+ * @param bindFiles {@code shell.bind_files}: files (or globs) whose content the grant covers
+ * @param origin the manifest file the task was read from, for the audit trail
  */
 public record Task(
     String workflowId,
@@ -20,12 +22,18 @@ public record Task(
     Map<String, String> env,
     String stdin,
     Long timeoutMs,
-    ApprovalRules approval) {
+    List<String> bindFiles,
+    ApprovalRules approval,
+    Origin origin) {
 
   public Task {
     args = List.copyOf(args);
     env = Map.copyOf(env);
+    bindFiles = List.copyOf(bindFiles);
   }
+
+  /** Where a task was declared: the manifest as named, and the digest of its bytes. */
+  public record Origin(String manifest, String sha256) {}
 
   /** {@code workflow/task}, the way people name a task in messages. */
   public String qualifiedId() {

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A task's effective execution binding: everything that decides what would run, resolved against
@@ -27,7 +30,20 @@ import java.util.TreeMap;
 public record TaskBinding(String taskHash, String json, Command command) {
 
   /** Version of the binding's layout; a new layout gets a new number. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+
+  /**
+   * Programs that run a script named by their first argument that is not an option: that script is
+   * code the grant covers, as the program itself is.
+   */
+  private static final Pattern INTERPRETER =
+      Pattern.compile(
+          "(sh|bash|dash|zsh|ksh|mksh|fish|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs"
+              + "|php[0-9.]*|lua[0-9.]*|Rscript|tclsh[0-9.]*|pwsh|deno|bun)");
+
+  /** Options after which an interpreter runs code from the command line, not from a file. */
+  private static final Set<String> INLINE_CODE =
+      Set.of("-c", "-e", "-m", "-E", "-r", "--eval", "--command", "--print", "-p");
 
   /**
    * Ambient variables the child inherits besides the manifest's {@code env}. TERM is left out on
@@ -68,10 +84,15 @@ public record TaskBinding(String taskHash, String json, Command command) {
    * @throws AgentCliException {@code cwd_not_found}, {@code program_not_found} or {@code
    *     program_not_executable}
    */
-  public static TaskBinding of(Task task, Path baseDir, Map<String, String> ambient) {
+  public static TaskBinding of(
+      Task task, Path baseDir, Map<String, String> ambient, FileDigests digests) {
     Path cwd = realCwd(task, baseDir);
     Map<String, String> env = childEnv(task, ambient);
     Path program = ProgramLocator.locate(task.program(), cwd, env.get("PATH"));
+    Map<String, String> files = new TreeMap<>();
+    for (String named : codeFiles(task, program, cwd)) {
+      files.put(named, digests.of(cwd.resolve(named)));
+    }
     Command command = new Command(program, task.args(), cwd, env, task.stdin(), task.timeoutMs());
 
     Map<String, Object> binding = new TreeMap<>();
@@ -80,6 +101,8 @@ public record TaskBinding(String taskHash, String json, Command command) {
     binding.put("task_id", task.id());
     binding.put("program", task.program());
     binding.put("program_path", program.toString());
+    binding.put("program_sha256", digests.of(program));
+    binding.put("files", files);
     binding.put("args", task.args().stream().map(Sha256::of).toList());
     binding.put("cwd", cwd.toString());
     Map<String, String> envHashes = new TreeMap<>();
@@ -87,7 +110,12 @@ public record TaskBinding(String taskHash, String json, Command command) {
     binding.put("env", envHashes);
     binding.put("stdin", task.stdin() == null ? null : Sha256.of(task.stdin()));
     binding.put("timeout_ms", task.timeoutMs());
-    ApprovalRules rules = task.approval();
+    binding.put("approval", approvalBlock(task.approval()));
+    String json = Json.canonical(binding);
+    return new TaskBinding(Sha256.of(json), json, command);
+  }
+
+  private static Map<String, Object> approvalBlock(ApprovalRules rules) {
     Map<String, Object> approval = new TreeMap<>();
     approval.put("policy", rules.policy().id());
     approval.put(
@@ -95,22 +123,59 @@ public record TaskBinding(String taskHash, String json, Command command) {
     approval.put("timeout_s", rules.timeoutS());
     approval.put("risk_level", rules.riskLevel());
     approval.put("signature", rules.unsignedAllowed() ? "optional" : "required");
-    binding.put("approval", approval);
-    String json = Json.canonical(binding);
-    return new TaskBinding(Sha256.of(json), json, command);
+    return approval;
   }
 
   /**
-   * Whether a stored binding's approval block accepts grants unsigned by choice. A grant matches a
-   * task only with the task's exact hash, so this is what exec would decide for it.
+   * The approval rules a stored binding was approved under. A grant matches a task only with the
+   * task's exact hash, so these are the rules exec applies to it; a binding that cannot be read
+   * gives rules no grant meets.
    */
-  public static boolean unsignedAllowed(String bindingJson) {
+  public static ApprovalRules approvalRules(String bindingJson) {
     try {
-      return Json.parseObject(bindingJson).get("approval") instanceof Map<?, ?> approval
-          && "optional".equals(approval.get("signature"));
-    } catch (java.io.UncheckedIOException e) {
-      return false;
+      if (Json.parseObject(bindingJson).get("approval") instanceof Map<?, ?> block
+          && block.get("policy") instanceof String policy
+          && block.get("timeout_s") instanceof Number timeout
+          && block.get("approver_scope") instanceof List<?> scopes) {
+        List<ApproverScope> parsed = new ArrayList<>();
+        for (Object s : scopes) {
+          parsed.add(ApproverScope.parse(String.valueOf(s)).orElseThrow());
+        }
+        return new ApprovalRules(
+            Policy.parse(policy).orElse(Policy.NONE),
+            parsed,
+            timeout.longValue(),
+            block.get("risk_level") instanceof String risk ? risk : null,
+            "optional".equals(block.get("signature")));
+      }
+    } catch (RuntimeException unreadable) {
+      // falls through to rules that refuse every grant
     }
+    return new ApprovalRules(Policy.NONE, List.of(), 0, null, false);
+  }
+
+  /**
+   * The files a grant covers besides the program, as named (relative to the working directory): an
+   * interpreter's script and every match of {@code shell.bind_files}, sorted.
+   */
+  private static List<String> codeFiles(Task task, Path program, Path cwd) {
+    Set<String> named = new TreeSet<>();
+    if (INTERPRETER.matcher(Path.of(task.program()).getFileName().toString()).matches()
+        || INTERPRETER.matcher(program.getFileName().toString()).matches()) {
+      for (String arg : task.args()) {
+        if (INLINE_CODE.contains(arg) || arg.equals("-")) {
+          break;
+        }
+        if (!arg.startsWith("-")) {
+          named.add(arg);
+          break;
+        }
+      }
+    }
+    for (String pattern : task.bindFiles()) {
+      named.addAll(BoundFiles.expand(cwd, pattern));
+    }
+    return List.copyOf(named);
   }
 
   private static Path realCwd(Task task, Path baseDir) {

@@ -29,7 +29,7 @@ public final class ClaimThroughput {
 
   static final boolean SINGLE = Boolean.getBoolean("single");
   static final String HASH = "sha256:" + "ab".repeat(32);
-  static final ClaimAttempt.Check ACCEPT = g -> new Verdict(true, "bench", null);
+  static final ClaimAttempt.Check ACCEPT = g -> new Verdict(true, "bench", null, null);
 
   public static void main(String[] args) throws Exception {
     int perThread = args.length > 0 ? Integer.parseInt(args[0]) : 2000;

@@ -109,7 +109,7 @@ class InputErrorsTest {
     Cli.Result r = cli.run("validate", m);
     assertEquals(0, r.status(), r.toString());
     assertTrue(r.json().path("ok").asBoolean());
-    assertEquals("release/deploy", r.json().path("tasks").get(0).asText());
+    assertEquals("release/deploy", r.json().path("tasks").get(0).path("task").asText());
   }
 
   @Test
@@ -215,7 +215,8 @@ class InputErrorsTest {
             broken,
             home,
             java.io.InputStream.nullInputStream(),
-            java.security.SecureRandom::new);
+            java.security.SecureRandom::new,
+            home.resolve("no-operator-config.json"));
     java.io.StringWriter err = new java.io.StringWriter();
     int status =
         AgentCli.execute(

@@ -44,7 +44,7 @@ class TaskBindingTest {
   }
 
   String hash(String json) {
-    return TaskBinding.of(task(json), dir, AMBIENT).taskHash();
+    return TaskBinding.of(task(json), dir, AMBIENT, FileDigests.DIRECT).taskHash();
   }
 
   static final String BASE =
@@ -88,7 +88,7 @@ class TaskBindingTest {
 
   @Test
   void bindingHoldsHashesNotValuesAndOnlyAllowlistedAmbientVariables() {
-    TaskBinding b = TaskBinding.of(task(BASE), dir, AMBIENT);
+    TaskBinding b = TaskBinding.of(task(BASE), dir, AMBIENT, FileDigests.DIRECT);
     assertFalse(b.json().contains("\"a\""), b.json());
     assertFalse(b.json().contains("\"v\""), b.json());
     assertTrue(b.json().contains("\"K\":\"sha256:"), b.json());
@@ -122,11 +122,14 @@ class TaskBindingTest {
     tool.toFile().setExecutable(true);
     String json =
         "{\"id\": \"t\", \"shell\": {\"program\": \"tool\", \"env\": {\"PATH\": \"" + bin + "\"}}}";
-    assertEquals(tool.toRealPath(), TaskBinding.of(task(json), dir, AMBIENT).command().program());
+    assertEquals(
+        tool.toRealPath(),
+        TaskBinding.of(task(json), dir, AMBIENT, FileDigests.DIRECT).command().program());
     Path link = Files.createSymbolicLink(bin.resolve("alias"), tool);
     String viaLink = json.replace("\"tool\"", "\"./bin/alias\"");
     assertEquals(
-        tool.toRealPath(), TaskBinding.of(task(viaLink), dir, AMBIENT).command().program());
+        tool.toRealPath(),
+        TaskBinding.of(task(viaLink), dir, AMBIENT, FileDigests.DIRECT).command().program());
     assertTrue(Files.isSymbolicLink(link));
   }
 
@@ -134,8 +137,12 @@ class TaskBindingTest {
   void relativeCwdStartsAtTheManifestsFolder() throws Exception {
     Path sub = Files.createDirectories(dir.resolve("sub"));
     String json = "{\"id\": \"t\", \"shell\": {\"program\": \"true\", \"cwd\": \"sub\"}}";
-    assertEquals(sub.toRealPath(), TaskBinding.of(task(json), dir, AMBIENT).command().cwd());
-    assertEquals(dir.toRealPath(), TaskBinding.of(task(BASE), dir, AMBIENT).command().cwd());
+    assertEquals(
+        sub.toRealPath(),
+        TaskBinding.of(task(json), dir, AMBIENT, FileDigests.DIRECT).command().cwd());
+    assertEquals(
+        dir.toRealPath(),
+        TaskBinding.of(task(BASE), dir, AMBIENT, FileDigests.DIRECT).command().cwd());
   }
 
   @Test

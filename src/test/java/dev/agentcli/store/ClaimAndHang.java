@@ -60,6 +60,6 @@ public final class ClaimAndHang {
         .claim(
             new ClaimRequest(task[0], task[1], task[2], Optional.empty(), "victim"),
             hanging,
-            grant -> new dev.agentcli.approval.Verdict(true, "helper", null));
+            grant -> new dev.agentcli.approval.Verdict(true, "helper", null, null));
   }
 }

@@ -36,7 +36,7 @@ class SqliteApprovalStoreTest {
   static final Instant T0 = Instant.parse("2026-11-26T12:00:00.000Z");
   static final String HASH = "sha256:" + "ab".repeat(32);
 
-  static final ClaimAttempt.Check ACCEPT = g -> new Verdict(true, "accepted in test", null);
+  static final ClaimAttempt.Check ACCEPT = g -> new Verdict(true, "accepted in test", null, null);
 
   @TempDir Path dir;
   Database db;
@@ -213,7 +213,9 @@ class SqliteApprovalStoreTest {
     store.insert(forged);
     store.insert(valid);
     ClaimAttempt.Check onlyValid =
-        g -> new Verdict(g.approvalId().equals(valid.approvalId()), "forged in test", null);
+        g ->
+            new Verdict(
+                g.approvalId().equals(valid.approvalId()), "forged in test", null, "signature");
     ClaimAttempt attempt = store.claim(request(Optional.empty()), at(T0), onlyValid);
     assertEquals(valid.approvalId(), attempt.claimed().orElseThrow().approvalId());
     assertEquals(1, attempt.rejected().size());

@@ -1,0 +1,110 @@
+package dev.agentcli.config;
+
+import dev.agentcli.codec.Json;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The operator's configuration (by default {@code /etc/agentcli/config.json}): when it exists, it
+ * pins the database, the trust store and the manifests folder, and says whether unsigned grants are
+ * ever usable. No flag or environment variable of the caller can point agentcli elsewhere or weaken
+ * it. A file that others could have written, or that cannot be read exactly, stops every command
+ * ({@code config_invalid}): fail closed.
+ *
+ * @param allowUnsigned whether a grant unsigned by choice may be used at all (still only where the
+ *     task says {@code "signature": "optional"}); default false
+ */
+public record OperatorConfig(
+    Path file, Path database, Path allowedSigners, Path manifests, boolean allowUnsigned) {
+
+  private static final Set<String> KEYS =
+      Set.of("database", "allowed_signers", "manifests", "allow_unsigned");
+
+  /** The configuration at {@code file}, or empty when there is no file there. */
+  public static Optional<OperatorConfig> load(Path file) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    Path real;
+    try {
+      real = file.toRealPath();
+    } catch (IOException e) {
+      throw invalid(file, "it cannot be resolved: " + e.getMessage());
+    }
+    for (Path p = real; p != null; p = p.getParent()) {
+      refuseWritableByOthers(file, p);
+    }
+    if (!Files.isRegularFile(real)) {
+      throw invalid(file, "it is not a regular file");
+    }
+    Object parsed;
+    try {
+      parsed = Json.parse(Files.readAllBytes(real));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw invalid(file, "it is not valid JSON: " + e.getMessage());
+    }
+    if (!(parsed instanceof Map<?, ?> m)) {
+      throw invalid(file, "it must be a JSON object");
+    }
+    for (Object key : m.keySet()) {
+      if (!KEYS.contains(String.valueOf(key))) {
+        throw invalid(file, "unknown key \"" + key + "\" (known: " + String.join(", ", KEYS) + ")");
+      }
+    }
+    Object unsigned = m.get("allow_unsigned");
+    if (unsigned != null && !(unsigned instanceof Boolean)) {
+      throw invalid(file, "allow_unsigned must be true or false");
+    }
+    return Optional.of(
+        new OperatorConfig(
+            file,
+            absolute(file, m, "database"),
+            absolute(file, m, "allowed_signers"),
+            absolute(file, m, "manifests"),
+            Boolean.TRUE.equals(unsigned)));
+  }
+
+  private static Path absolute(Path file, Map<?, ?> m, String key) {
+    if (!(m.get(key) instanceof String text) || text.isEmpty() || !text.startsWith("/")) {
+      throw invalid(file, key + " is required: an absolute path");
+    }
+    return Path.of(text);
+  }
+
+  /**
+   * The file and each folder above it may be written only by their owner (root or the operator).
+   */
+  private static void refuseWritableByOthers(Path file, Path p) {
+    try {
+      int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      boolean sticky = (mode & 01000) != 0;
+      if ((mode & 0022) != 0 && !(sticky && Files.isDirectory(p))) {
+        throw invalid(
+            file,
+            p
+                + " is writable by "
+                + ((mode & 0002) != 0 ? "every user" : "its group")
+                + ": only its owner may be able to change the operator's configuration");
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      throw invalid(file, "cannot read the permissions of " + p + ": " + e.getMessage());
+    }
+  }
+
+  private static AgentCliException invalid(Path file, String why) {
+    return new AgentCliException(
+        ErrorCode.CONFIG_INVALID,
+        "the operator configuration " + file + " is not usable, so nothing runs: " + why,
+        Map.of("config", file.toString()));
+  }
+}

@@ -1,0 +1,434 @@
+package dev.agentcli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.GrantPayload;
+import dev.agentcli.approval.GrantVerifier;
+import dev.agentcli.signing.SshKeygenSigner;
+import dev.agentcli.signing.SshSignature;
+import dev.agentcli.store.Database;
+import dev.agentcli.store.SqliteApprovalStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Issue 9: the gate tried as a hostile agent running as the same user would, through the CLI on
+ * real files. Each test is one way around the gate that used to work.
+ */
+class AgentAttackIT {
+  @TempDir Path home;
+  Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(home);
+  }
+
+  static final String OPTIONAL = "{\"policy\": \"manual\", \"signature\": \"optional\"}";
+
+  Path script(String name, String body) throws Exception {
+    Path file = home.resolve(name);
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  // 1. A grant covers the content of what runs.
+
+  @Test
+  void rewritingTheProgramAfterApprovalMakesTheGrantDrift() throws Exception {
+    script("deploy.sh", "echo approved");
+    String m = cli.manifest("m.json", Cli.oneTask(OPTIONAL, "./deploy.sh"));
+    cli.approveUnsigned(m, "deploy");
+    script("deploy.sh", "echo something else");
+    Cli.Result r = cli.run("exec", m, "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("approval_required", r.code());
+    assertTrue(r.error().path("error").asText().contains("deploy.sh"), r.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sh", "bash", "python3"})
+  void rewritingAScriptGivenToAnInterpreterMakesTheGrantDrift(String interpreter) throws Exception {
+    Files.writeString(home.resolve("job"), "print('approved')\n");
+    String m = cli.manifest("m.json", Cli.oneTask(OPTIONAL, interpreter, "job"));
+    cli.approveUnsigned(m, "deploy");
+    Files.writeString(home.resolve("job"), "print('evil')\n");
+    Cli.Result r = cli.run("exec", m, "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertTrue(r.error().path("error").asText().contains("job"), r.toString());
+  }
+
+  @Test
+  void filesNamedInBindFilesAreCoveredToo() throws Exception {
+    Files.createDirectories(home.resolve("lib"));
+    Files.writeString(home.resolve("lib/a.sh"), "a");
+    Files.writeString(home.resolve("lib/b.sh"), "b");
+    String m =
+        cli.manifest(
+            "m.json",
+            "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"release\", \"tasks\": [{\"id\":"
+                + " \"deploy\", \"shell\": {\"program\": \"true\", \"bind_files\": [\"lib/*.sh\"]},"
+                + " \"approval\": "
+                + OPTIONAL
+                + "}]}]}");
+    cli.approveUnsigned(m, "deploy");
+    Files.writeString(home.resolve("lib/b.sh"), "changed");
+    Cli.Result r = cli.run("exec", m, "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertTrue(r.error().path("error").asText().contains("lib/b.sh"), r.toString());
+    Files.writeString(home.resolve("lib/b.sh"), "b");
+    Files.writeString(home.resolve("lib/c.sh"), "new");
+    r = cli.run("exec", m, "deploy");
+    assertEquals(77, r.status(), "a new file matching the glob drifts too: " + r);
+    Files.delete(home.resolve("lib/c.sh"));
+    assertEquals(0, cli.run("exec", m, "deploy").status());
+  }
+
+  // 2. The claim enforces every rule of the policy.
+
+  @Test
+  void aTrustedKeyOutsideTheScopeOrBeyondTheLifetimeIsNotConsumed() throws Exception {
+    Path alice = keygen("alice");
+    Path bot = keygen("ci-bot");
+    assertEquals(0, cli.run("signers", "add", "alice@example.com", alice + ".pub").status());
+    assertEquals(0, cli.run("signers", "add", "ci-bot", bot + ".pub").status());
+    String m =
+        cli.manifest(
+            "m.json",
+            Cli.oneTask(
+                "{\"policy\": \"manual\", \"approver_scope\": \"domain:example.com\","
+                    + " \"timeout_s\": 900}",
+                "echo",
+                "ran"));
+    Cli.Result ok =
+        cli.run(
+            "approve", m, "deploy", "--by", "alice@example.com", "--signing-key", alice.toString());
+    assertEquals(0, ok.status(), ok.toString());
+    String aliceId = ok.json().path("approval").path("approval_id").asText();
+    Grant template = grant(aliceId);
+    assertEquals(0, cli.run("approvals", "revoke", aliceId, "--by", "alice@example.com").status());
+
+    String outOfScope = forge(template, "ci-bot", Duration.ofMinutes(5), bot);
+    Cli.Result r = cli.run("exec", m, "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("approval_scope_mismatch", r.code(), r.toString());
+    assertEquals(
+        outOfScope, r.error().path("details").path("rejected").get(0).path("approval_id").asText());
+    assertFalse(
+        cli.run("approvals", "verify", outOfScope)
+            .json()
+            .path("verification")
+            .path("valid")
+            .asBoolean());
+    assertEquals("pending", status(outOfScope));
+    assertEquals(
+        0, cli.run("approvals", "revoke", outOfScope, "--by", "alice@example.com").status());
+
+    String tenYears = forge(template, "alice@example.com", Duration.ofDays(3650), alice);
+    r = cli.run("exec", m, "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("approval_policy_violated", r.code(), r.toString());
+    assertEquals("pending", status(tenYears));
+    JsonNode audit = cli.run("audit", "--approval", tenYears).json();
+    boolean ruleAudited = false;
+    for (JsonNode e : audit.path("events")) {
+      ruleAudited |=
+          e.path("event_type").asText().equals("grant_rejected")
+              && e.path("details").path("rule").asText().equals("timeout_s");
+    }
+    assertTrue(ruleAudited, audit.toString());
+  }
+
+  // 3. The gated party cannot approve itself.
+
+  @Test
+  void execHasNoFlagThatAcceptsUnsignedGrants() {
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "echo", "x"));
+    Cli.Result approved =
+        cli.run("approve", m, "deploy", "--by", "alice@example.com", "--signer", "none");
+    assertEquals(77, approved.status(), "unusable unsigned grants are not written: " + approved);
+    Cli.Result r = cli.run("exec", m, "deploy", "--allow-unsigned");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals("usage_error", r.code());
+  }
+
+  @Test
+  void theOperatorDecidesWhetherUnsignedGrantsAreEverUsable() throws Exception {
+    Path config = operatorConfig(false);
+    Path m = home.resolve("manifests/m.json");
+    Files.writeString(m, Cli.oneTask(OPTIONAL, "echo", "x"));
+    cli.approveUnsigned(m.toString(), "deploy"); // written before the operator locked it down
+    cli.operatorConfig(config);
+    Cli.Result r = cli.run("exec", "m", "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("approval_signature_invalid", r.code(), r.toString());
+    Cli.Result approve = cli.run("approve", "m", "deploy", "--by", "ops", "--signer", "none");
+    assertEquals(77, approve.status(), approve.toString());
+  }
+
+  // 4. The caller cannot choose the trust store, the database or the manifests.
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--home", "--db", "AGENTCLI_HOME", "AGENTCLI_ALLOWED_SIGNERS", "path"})
+  void withAnOperatorConfigurationTheCallerCannotPointElsewhere(String how) throws Exception {
+    Path config = operatorConfig(false);
+    Files.writeString(
+        home.resolve("manifests/m.json"), Cli.oneTask("{\"policy\": \"manual\"}", "echo", "x"));
+    cli.operatorConfig(config);
+    Path mine = Files.createDirectories(home.resolve("mine"));
+    Files.writeString(
+        mine.resolve("m.json"), Cli.oneTask("{\"policy\": \"auto-approve\"}", "echo", "x"));
+    Cli.Result r;
+    switch (how) {
+      case "--home" -> r = cli.run("exec", "m", "deploy", "--home", mine.toString());
+      case "--db" -> r = cli.run("exec", "m", "deploy", "--db", mine.resolve("x.db").toString());
+      case "path" -> r = cli.run("exec", mine.resolve("m.json").toString(), "deploy");
+      default -> r = cli.env(how, mine.toString()).run("exec", "m", "deploy");
+    }
+    assertEquals(77, r.status(), r.toString());
+    assertEquals("config_override_refused", r.code(), r.toString());
+    JsonNode events = cli.env(how, "").run("audit").json().path("events");
+    assertEquals("override_refused", events.get(events.size() - 1).path("event_type").asText());
+  }
+
+  @Test
+  void anOperatorConfigurationOthersCanWriteIsRefused() throws Exception {
+    Path config = operatorConfig(false);
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw-r--"));
+    cli.operatorConfig(config);
+    Cli.Result r = cli.run("approvals", "list");
+    assertEquals(78, r.status(), r.toString());
+    assertEquals("config_invalid", r.code());
+  }
+
+  // 5. A file in the working directory does not shadow a named manifest.
+
+  @Test
+  void aBareNameResolvesOnlyUnderTheManifestsFolder() throws Exception {
+    Files.createDirectories(home.resolve("manifests"));
+    Files.writeString(
+        home.resolve("manifests/release.json"),
+        Cli.oneTask("{\"policy\": \"manual\"}", "echo", "x"));
+    Files.writeString(
+        home.resolve("release"), Cli.oneTask("{\"policy\": \"auto-approve\"}", "echo", "x"));
+    Cli.Result r = cli.run("exec", "release", "deploy");
+    assertEquals(77, r.status(), r.toString());
+    assertEquals(0, cli.run("exec", "./release", "deploy").status(), "a path needs a slash");
+  }
+
+  // 6. The manifest fails closed.
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"aproval\": {\"policy\": \"manual\"}",
+        "\"approval\": {\"polciy\": \"manual\"}",
+        "\"approval\": {\"policy\": \"manual\", \"aprover_scope\": \"alice\"}",
+        "\"approval\": {\"policy\": \"manual\"}, \"shell\": {\"program\": \"echo\", \"evn\": {}}"
+      })
+  void misspelledKeysAreErrorsWithAHint(String task) {
+    String m =
+        cli.manifest(
+            "m.json",
+            "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"w\", \"tasks\": [{\"id\": \"t\","
+                + (task.contains("\"shell\"") ? "" : " \"shell\": {\"program\": \"echo\"},")
+                + task
+                + "}]}]}");
+    Cli.Result v = cli.run("validate", m);
+    assertEquals(65, v.status(), v.toString());
+    assertTrue(v.out().contains("did you mean"), v.toString());
+    assertEquals(65, cli.run("exec", m, "t").status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"approver_scope\": \"alice\"}",
+        "{\"risk_level\": \"high\"}",
+        "{\"timeout_s\": 60}",
+        "{\"policy\": null}",
+        "{}"
+      })
+  void anApprovalBlockWithoutAPolicyIsAGate(String block) {
+    String m = cli.manifest("m.json", Cli.oneTask(block, "echo", "x"));
+    Cli.Result r = cli.run("exec", m, "deploy");
+    assertEquals(77, r.status(), r.toString());
+    JsonNode v = cli.run("validate", m).json();
+    assertEquals("manual", v.path("tasks").get(0).path("policy").asText(), v.toString());
+  }
+
+  @Test
+  void onlyAnExplicitNoMeansNoGate() {
+    String m = cli.manifest("m.json", Cli.oneTask("{\"required\": false}", "echo", "x"));
+    assertEquals(0, cli.run("exec", m, "deploy").status());
+    String other =
+        cli.manifest("n.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "echo", "x"));
+    assertEquals(0, cli.run("exec", other, "deploy").status());
+  }
+
+  @Test
+  void theNodeToolsOtherBlocksAreAcceptedByName() {
+    String m =
+        cli.manifest(
+            "m.json",
+            "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"w\", \"tasks\": [{\"id\": \"t\","
+                + " \"description\": \"d\", \"identity\": {}, \"contract\": {}, \"evidence\": {},"
+                + " \"schedule\": {}, \"target\": {}, \"runtime\": {}, \"prompt\": \"p\","
+                + " \"verify\": {}, \"output\": {}, \"intent\": \"i\","
+                + " \"shell\": {\"program\": \"echo\"}, \"approval\": {\"policy\": \"manual\"}}]}]}");
+    Cli.Result v = cli.run("validate", m);
+    assertEquals(0, v.status(), v.toString());
+  }
+
+  @Test
+  void theAuditTrailRecordsTheManifestAndItsDigest() throws Exception {
+    String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "echo", "x"));
+    cli.run("exec", m, "deploy");
+    JsonNode e = cli.run("audit").json().path("events").get(0);
+    assertEquals(m, e.path("details").path("manifest").asText(), e.toString());
+    assertEquals(
+        dev.agentcli.codec.Sha256.of(Files.readAllBytes(Path.of(m))),
+        e.path("details").path("manifest_sha256").asText());
+  }
+
+  // 7. --ttl needs a unit.
+
+  @Test
+  void aTtlWithoutAUnitIsRefused() {
+    String m = cli.manifest("m.json", Cli.oneTask(OPTIONAL, "echo", "x"));
+    Cli.Result r =
+        cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none", "--ttl", "15");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(
+        0,
+        cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none", "--ttl-s", "15")
+            .status());
+  }
+
+  // 8. The demo is sealed.
+
+  @Test
+  void theDemoLeavesTheCallersTrustStoreAloneAndCleansUp() throws Exception {
+    Path trust = home.resolve("my_allowed_signers");
+    Files.writeString(trust, "");
+    cli.env("AGENTCLI_ALLOWED_SIGNERS", trust.toString());
+    cli.env("AGENTCLI_HOME", home.resolve("other").toString());
+    Cli.Result r = cli.run("demo");
+    assertEquals(0, r.status(), r.toString());
+    assertEquals("", Files.readString(trust));
+    String line = r.out().lines().findFirst().orElseThrow();
+    Path demoHome = Path.of(line.substring(line.indexOf(" in ") + 4));
+    assertFalse(Files.exists(demoHome), "the demo's folder, keys included, is gone: " + demoHome);
+    assertFalse(Files.exists(home.resolve("other")));
+  }
+
+  // Helpers.
+
+  /** An operator configuration in the test's home, pinning everything there. */
+  Path operatorConfig(boolean allowUnsigned) throws Exception {
+    Files.createDirectories(home.resolve("manifests"));
+    Path config = home.resolve("config.json");
+    Files.writeString(
+        config,
+        "{\"database\": \""
+            + cli.db
+            + "\", \"allowed_signers\": \""
+            + home.resolve("allowed_signers")
+            + "\", \"manifests\": \""
+            + home.resolve("manifests")
+            + "\", \"allow_unsigned\": "
+            + allowUnsigned
+            + "}");
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+    return config;
+  }
+
+  Path keygen(String name) throws Exception {
+    Path k = home.resolve(name + "_key");
+    Jvm.Done d =
+        SigningIT.sh(
+            Map.of(),
+            new byte[0],
+            "ssh-keygen",
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            name,
+            "-f",
+            k.toString());
+    assertEquals(0, d.status(), d.toString());
+    return k;
+  }
+
+  Grant grant(String id) {
+    try (Database db = Database.open(cli.db, Duration.ofSeconds(5))) {
+      return new SqliteApprovalStore(db).find(new ApprovalId(id)).orElseThrow();
+    }
+  }
+
+  String status(String id) {
+    return cli.run("approvals", "show", id).json().path("approval").path("status").asText();
+  }
+
+  /**
+   * A grant for {@code template}'s exact binding, written straight into the database and signed by
+   * {@code key} for {@code approver}: what a person with a trusted key could make without approve.
+   */
+  String forge(Grant template, String approver, Duration life, Path key) {
+    Instant now = cli.now();
+    Grant g =
+        new Grant(
+            ApprovalId.random(new SecureRandom()),
+            Grant.RECORD_VERSION,
+            template.workflowId(),
+            template.taskId(),
+            template.taskHash(),
+            template.taskBinding(),
+            template.riskLevel(),
+            template.approverScope(),
+            approver,
+            "forged",
+            now,
+            now.plus(life),
+            false,
+            null,
+            null,
+            null);
+    String payload = GrantPayload.of(g);
+    String armored =
+        new SshKeygenSigner(System.getenv())
+            .sign(payload.getBytes(StandardCharsets.UTF_8), key, GrantPayload.NAMESPACE);
+    g =
+        g.withSignature(
+            new Grant.Signature(
+                GrantVerifier.METHOD,
+                SshSignature.parseArmored(armored).publicKey().fingerprint(),
+                GrantPayload.NAMESPACE,
+                payload,
+                armored));
+    try (Database db = Database.open(cli.db, Duration.ofSeconds(5))) {
+      new SqliteApprovalStore(db).insert(g);
+    }
+    return g.approvalId().value();
+  }
+}
