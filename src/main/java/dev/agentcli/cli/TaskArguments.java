@@ -36,7 +36,8 @@ final class TaskArguments {
   Resolved resolve(Workspace workspace, Context ctx) {
     Manifest m = workspace.manifests().load(manifest);
     Task t = m.task(Optional.ofNullable(workflow), task);
-    return new Resolved(m, t, TaskBinding.of(t, m.baseDir(), ctx.env(), workspace.fileDigests()));
+    return new Resolved(
+        m, t, TaskBinding.of(t, m.baseDir(), workspace.inheritedEnv(), workspace.fileDigests()));
   }
 
   /** Adds to {@code approval_required} the command that would approve the task as it is now. */

@@ -11,6 +11,7 @@ import dev.agentcli.exec.GatedExec;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
+import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.store.Database;
@@ -112,6 +113,15 @@ final class Workspace implements AutoCloseable {
             .orElseGet(() -> options.home(ctx).resolve("manifests")),
         ctx.stdin(),
         pinned.isPresent());
+  }
+
+  /**
+   * What a task's child inherits besides its manifest {@code env}: the operator's fixed set, so
+   * that a person approving and the agent running compute the same binding and the caller's
+   * environment never reaches the task; else the allowlisted variables of the caller's environment.
+   */
+  Map<String, String> inheritedEnv() {
+    return config().map(OperatorConfig::taskEnv).orElseGet(() -> TaskBinding.inherited(ctx.env()));
   }
 
   /** Whether unsigned grants may ever be used: the operator's say, else the manifest's alone. */

@@ -21,12 +21,27 @@ import java.util.Set;
  *
  * @param allowUnsigned whether a grant unsigned by choice may be used at all (still only where the
  *     task says {@code "signature": "optional"}); default false
+ * @param taskEnv what every task's child inherits besides its manifest {@code env}, instead of the
+ *     caller's variables: the same for the person approving and the agent running, and out of the
+ *     agent's reach; default {@link #DEFAULT_TASK_ENV}
  */
 public record OperatorConfig(
-    Path file, Path database, Path allowedSigners, Path manifests, boolean allowUnsigned) {
+    Path file,
+    Path database,
+    Path allowedSigners,
+    Path manifests,
+    boolean allowUnsigned,
+    Map<String, String> taskEnv) {
+
+  public static final Map<String, String> DEFAULT_TASK_ENV =
+      Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
 
   private static final Set<String> KEYS =
-      Set.of("database", "allowed_signers", "manifests", "allow_unsigned");
+      Set.of("database", "allowed_signers", "manifests", "allow_unsigned", "task_env");
+
+  public OperatorConfig {
+    taskEnv = Map.copyOf(taskEnv);
+  }
 
   /** The configuration at {@code file}, or empty when there is no file there. */
   public static Optional<OperatorConfig> load(Path file) {
@@ -71,7 +86,28 @@ public record OperatorConfig(
             absolute(file, m, "database"),
             absolute(file, m, "allowed_signers"),
             absolute(file, m, "manifests"),
-            Boolean.TRUE.equals(unsigned)));
+            Boolean.TRUE.equals(unsigned),
+            taskEnv(file, m.get("task_env"))));
+  }
+
+  private static Map<String, String> taskEnv(Path file, Object node) {
+    if (node == null) {
+      return DEFAULT_TASK_ENV;
+    }
+    if (!(node instanceof Map<?, ?> vars)) {
+      throw invalid(file, "task_env must be an object of strings");
+    }
+    Map<String, String> env = new java.util.TreeMap<>();
+    for (Map.Entry<?, ?> e : vars.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")
+          || !(e.getValue() instanceof String value)
+          || value.indexOf('\0') >= 0) {
+        throw invalid(file, "task_env." + name + " must be a variable name with a string value");
+      }
+      env.put(name, value);
+    }
+    return env;
   }
 
   private static Path absolute(Path file, Map<?, ?> m, String key) {

@@ -80,14 +80,16 @@ public record TaskBinding(String taskHash, String json, Command command) {
    * Resolves {@code task} on this machine.
    *
    * @param baseDir the folder a relative {@code cwd} starts from (the manifest's)
-   * @param ambient the environment of this process, from which the allowlisted variables come
+   * @param inherited the variables the child inherits besides the manifest's {@code env}: {@link
+   *     #inherited} of the caller's environment, or the operator's fixed set
    * @throws AgentCliException {@code cwd_not_found}, {@code program_not_found} or {@code
    *     program_not_executable}
    */
   public static TaskBinding of(
-      Task task, Path baseDir, Map<String, String> ambient, FileDigests digests) {
+      Task task, Path baseDir, Map<String, String> inherited, FileDigests digests) {
     Path cwd = realCwd(task, baseDir);
-    Map<String, String> env = childEnv(task, ambient);
+    Map<String, String> env = new LinkedHashMap<>(inherited);
+    env.putAll(task.env());
     Path program = ProgramLocator.locate(task.program(), cwd, env.get("PATH"));
     Map<String, String> files = new TreeMap<>();
     for (String named : codeFiles(task, program, cwd)) {
@@ -203,7 +205,8 @@ public record TaskBinding(String taskHash, String json, Command command) {
         Map.of("cwd", String.valueOf(cwd), "task_id", task.id()));
   }
 
-  private static Map<String, String> childEnv(Task task, Map<String, String> ambient) {
+  /** The allowlisted variables of {@code ambient} ({@link #INHERITED_ENV}, {@code LC_*}). */
+  public static Map<String, String> inherited(Map<String, String> ambient) {
     Map<String, String> env = new LinkedHashMap<>();
     ambient.forEach(
         (k, v) -> {
@@ -211,7 +214,6 @@ public record TaskBinding(String taskHash, String json, Command command) {
             env.put(k, v);
           }
         });
-    env.putAll(task.env());
     return env;
   }
 }

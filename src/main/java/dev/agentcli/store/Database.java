@@ -276,13 +276,14 @@ public final class Database implements AutoCloseable {
       }
       // Concurrent first runs would race to create the tables: one process migrates at a time. The
       // kernel releases this lock when its holder exits, however it exits: it is never stale.
+      // The lock file gets the database's own mode, so that every user who may write the database
+      // (a group, in the privilege-separated deployment) can take it.
       Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
       try (FileChannel channel =
               FileChannel.open(
                   lockFile,
                   java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                  PosixFilePermissions.asFileAttribute(
-                      PosixFilePermissions.fromString("rw-------")));
+                  PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file)));
           FileLock lock = channel.lock()) {
         version = userVersion();
         if (version > SCHEMA_VERSION) {

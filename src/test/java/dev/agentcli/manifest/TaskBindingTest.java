@@ -44,7 +44,8 @@ class TaskBindingTest {
   }
 
   String hash(String json) {
-    return TaskBinding.of(task(json), dir, AMBIENT, FileDigests.DIRECT).taskHash();
+    return TaskBinding.of(task(json), dir, TaskBinding.inherited(AMBIENT), FileDigests.DIRECT)
+        .taskHash();
   }
 
   static final String BASE =
@@ -88,7 +89,8 @@ class TaskBindingTest {
 
   @Test
   void bindingHoldsHashesNotValuesAndOnlyAllowlistedAmbientVariables() {
-    TaskBinding b = TaskBinding.of(task(BASE), dir, AMBIENT, FileDigests.DIRECT);
+    TaskBinding b =
+        TaskBinding.of(task(BASE), dir, TaskBinding.inherited(AMBIENT), FileDigests.DIRECT);
     assertFalse(b.json().contains("\"a\""), b.json());
     assertFalse(b.json().contains("\"v\""), b.json());
     assertTrue(b.json().contains("\"K\":\"sha256:"), b.json());
@@ -124,12 +126,16 @@ class TaskBindingTest {
         "{\"id\": \"t\", \"shell\": {\"program\": \"tool\", \"env\": {\"PATH\": \"" + bin + "\"}}}";
     assertEquals(
         tool.toRealPath(),
-        TaskBinding.of(task(json), dir, AMBIENT, FileDigests.DIRECT).command().program());
+        TaskBinding.of(task(json), dir, TaskBinding.inherited(AMBIENT), FileDigests.DIRECT)
+            .command()
+            .program());
     Path link = Files.createSymbolicLink(bin.resolve("alias"), tool);
     String viaLink = json.replace("\"tool\"", "\"./bin/alias\"");
     assertEquals(
         tool.toRealPath(),
-        TaskBinding.of(task(viaLink), dir, AMBIENT, FileDigests.DIRECT).command().program());
+        TaskBinding.of(task(viaLink), dir, TaskBinding.inherited(AMBIENT), FileDigests.DIRECT)
+            .command()
+            .program());
     assertTrue(Files.isSymbolicLink(link));
   }
 
@@ -139,10 +145,14 @@ class TaskBindingTest {
     String json = "{\"id\": \"t\", \"shell\": {\"program\": \"true\", \"cwd\": \"sub\"}}";
     assertEquals(
         sub.toRealPath(),
-        TaskBinding.of(task(json), dir, AMBIENT, FileDigests.DIRECT).command().cwd());
+        TaskBinding.of(task(json), dir, TaskBinding.inherited(AMBIENT), FileDigests.DIRECT)
+            .command()
+            .cwd());
     assertEquals(
         dir.toRealPath(),
-        TaskBinding.of(task(BASE), dir, AMBIENT, FileDigests.DIRECT).command().cwd());
+        TaskBinding.of(task(BASE), dir, TaskBinding.inherited(AMBIENT), FileDigests.DIRECT)
+            .command()
+            .cwd());
   }
 
   @Test
