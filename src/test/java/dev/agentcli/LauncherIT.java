@@ -1,0 +1,205 @@
+package dev.agentcli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * bin/agentcli on a copy of the sources (the real target/ is Maven's own during a build): two first
+ * runs at once both build and succeed, and a cache that is missing, foreign or broken costs speed,
+ * never a failure. The tests run in order: the first builds the copy's jar.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherIT {
+  static Path copy;
+  static Path launcher;
+  static final Path REPO = Path.of("").toAbsolutePath();
+
+  record Run(int status, String out, String err) {
+    @Override
+    public String toString() {
+      return "status " + status + "\nstdout: " + out + "\nstderr: " + err;
+    }
+  }
+
+  static Process start(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(copy.toFile());
+    pb.environment().clear();
+    pb.environment().put("PATH", System.getenv("PATH"));
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  static Run await(Process p) throws Exception {
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the launcher hung");
+    return new Run(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  static Run run(Map<String, String> env, String... args) throws Exception {
+    return await(start(env, args));
+  }
+
+  static Map<String, String> env(Path home) {
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", home.toString());
+    String m2 = System.getProperty("user.home") + "/.m2";
+    env.put("MAVEN_OPTS", "-Dmaven.repo.local=" + m2 + "/repository");
+    return env;
+  }
+
+  @BeforeAll
+  static void copySources() throws Exception {
+    copy = Files.createTempDirectory("agentcli-launcher-");
+    for (String part : List.of("pom.xml", "db", "bin", "src/main")) {
+      copyTree(REPO.resolve(part), copy.resolve(part));
+    }
+    launcher = copy.resolve("bin/agentcli");
+  }
+
+  static void copyTree(Path from, Path to) throws Exception {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  @AfterAll
+  static void clean() throws Exception {
+    new ProcessBuilder("rm", "-rf", copy.toString()).start().waitFor();
+  }
+
+  static Path home(String name) throws Exception {
+    return Files.createDirectories(copy.resolve("homes").resolve(name));
+  }
+
+  /** Runs first: the copy has no jar yet. */
+  @Test
+  @Order(1)
+  void twoFirstRunsAtOnceBothBuildAndSucceed() throws Exception {
+    Map<String, String> env = env(home("first"));
+    env.put("AGENTCLI_NO_CACHE", "1");
+    Process a = start(env, "--version");
+    Process b = start(env, "--version");
+    Run ra = await(a);
+    Run rb = await(b);
+    assertEquals(0, ra.status(), ra.toString());
+    assertEquals(0, rb.status(), rb.toString());
+    assertTrue(ra.out().startsWith("agentcli "), ra.toString());
+    assertTrue(rb.out().startsWith("agentcli "), rb.toString());
+    // Only one of them built: the other waited for the lock and found the jar fresh.
+    int builds = (ra.err() + rb.err()).split("building", -1).length - 1;
+    assertEquals(1, builds, ra + "\n" + rb);
+  }
+
+  @Test
+  @Order(2)
+  void withoutHomeThereIsNoCacheAndNothingUnderTmp() throws Exception {
+    built();
+    Map<String, String> env = new HashMap<>();
+    Run info = run(env, "--launcher-info");
+    assertEquals(0, info.status(), info.toString());
+    assertTrue(info.out().contains("cache none"), info.toString());
+    assertFalse(Files.exists(Path.of("/tmp/.cache/agentcli")), "nothing is planted under /tmp");
+  }
+
+  @Test
+  @Order(3)
+  void aForeignOrBrokenCacheIsNotUsedAndTheRunSucceeds() throws Exception {
+    built();
+    Path home = home("planted");
+    Map<String, String> env = env(home);
+    String cache = cacheOf(env);
+    Path dir = Files.createDirectories(Path.of(cache));
+    Path nativeDir = Files.createDirectories(dir.resolve("native"));
+    // A planted native library that would crash the JVM, and a cache file that is not one.
+    byte[] junk = "not a library".getBytes(StandardCharsets.UTF_8);
+    Files.write(nativeDir.resolve("libsqlitejdbc.so"), junk);
+    Files.write(dir.resolve("app.aot"), junk);
+    Files.write(dir.resolve("app.jsa"), junk);
+    String id =
+        new String(
+                new ProcessBuilder(
+                        "find",
+                        nativeDir.resolve("libsqlitejdbc.so").toString(),
+                        "-maxdepth",
+                        "0",
+                        "-printf",
+                        "%i %s %T@ %C@\\n")
+                    .start()
+                    .getInputStream()
+                    .readAllBytes(),
+                StandardCharsets.UTF_8)
+            .trim();
+    Files.writeString(nativeDir.resolve("libsqlitejdbc.so.id"), id + "\n");
+    String manifest = home.resolve("m.json").toString();
+    Files.writeString(
+        Path.of(manifest), Cli.oneTask("{\"policy\": \"auto-approve\"}", "echo", "ran"));
+    env.put("AGENTCLI_HOME", home.resolve("agentcli").toString());
+
+    // Owned by another user: not used at all.
+    new ProcessBuilder("chown", "-R", "nobody", dir.toString()).start().waitFor();
+    Run foreign = run(env, "exec", manifest, "deploy");
+    assertEquals(0, foreign.status(), foreign.toString());
+    assertTrue(foreign.out().contains("ran"), foreign.toString());
+
+    // This user's, but group-writable: not used either.
+    new ProcessBuilder("chown", "-R", "root", dir.toString()).start().waitFor();
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+    Run writable = run(env, "exec", manifest, "deploy");
+    assertEquals(0, writable.status(), writable.toString());
+
+    // This user's and private, but the library is not the file whose digest matched: the class
+    // cache is tried (and found broken, silently), the library is not loaded.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    Files.write(nativeDir.resolve("libsqlitejdbc.so"), "changed library".getBytes());
+    Run broken = run(env, "exec", manifest, "deploy");
+    assertEquals(0, broken.status(), broken.toString());
+    assertEquals("", broken.err(), "a broken cache says nothing: " + broken);
+  }
+
+  static void built() {
+    assertTrue(Files.exists(copy.resolve("target/agentcli.jar")), "the first test builds the jar");
+  }
+
+  static String cacheOf(Map<String, String> env) throws Exception {
+    Run info = run(env, "--launcher-info");
+    for (String line : info.out().split("\n")) {
+      if (line.startsWith("cache ")) {
+        return line.substring("cache ".length());
+      }
+    }
+    throw new AssertionError(info.toString());
+  }
+}
