@@ -143,26 +143,30 @@ class LauncherIT {
     String cache = cacheOf(env);
     Path dir = Files.createDirectories(Path.of(cache));
     Path nativeDir = Files.createDirectories(dir.resolve("native"));
-    // A planted native library that would crash the JVM, and a cache file that is not one.
-    byte[] junk = "not a library".getBytes(StandardCharsets.UTF_8);
-    Files.write(nativeDir.resolve("libsqlitejdbc.so"), junk);
+    // A planted native library that leaves a mark when it is loaded, and cache files that are not.
+    Path marker = home.resolve("planted-library-was-loaded");
+    Path source = home.resolve("plant.c");
+    Files.writeString(
+        source,
+        "#include <fcntl.h>\n__attribute__((constructor)) static void plant(void) {"
+            + " open(\""
+            + marker
+            + "\", O_CREAT | O_WRONLY, 0600); }\n");
+    Process cc =
+        new ProcessBuilder(
+                "gcc",
+                "-shared",
+                "-fPIC",
+                "-o",
+                nativeDir.resolve("libsqlitejdbc.so").toString(),
+                source.toString())
+            .inheritIO()
+            .start();
+    assertEquals(0, cc.waitFor(), "gcc builds the planted library");
+    byte[] junk = "not a cache".getBytes(StandardCharsets.UTF_8);
     Files.write(dir.resolve("app.aot"), junk);
     Files.write(dir.resolve("app.jsa"), junk);
-    String id =
-        new String(
-                new ProcessBuilder(
-                        "find",
-                        nativeDir.resolve("libsqlitejdbc.so").toString(),
-                        "-maxdepth",
-                        "0",
-                        "-printf",
-                        "%i %s %T@ %C@\\n")
-                    .start()
-                    .getInputStream()
-                    .readAllBytes(),
-                StandardCharsets.UTF_8)
-            .trim();
-    Files.writeString(nativeDir.resolve("libsqlitejdbc.so.id"), id + "\n");
+
     String manifest = home.resolve("m.json").toString();
     Files.writeString(
         Path.of(manifest), Cli.oneTask("{\"policy\": \"auto-approve\"}", "echo", "ran"));
@@ -170,23 +174,44 @@ class LauncherIT {
 
     // Owned by another user: not used at all.
     new ProcessBuilder("chown", "-R", "nobody", dir.toString()).start().waitFor();
+    recordIdentity(nativeDir); // as the warm-up would have: only the owner is wrong
     Run foreign = run(env, "exec", manifest, "deploy");
     assertEquals(0, foreign.status(), foreign.toString());
     assertTrue(foreign.out().contains("ran"), foreign.toString());
+    assertFalse(Files.exists(marker), "another user's library was loaded");
 
     // This user's, but group-writable: not used either.
     new ProcessBuilder("chown", "-R", "root", dir.toString()).start().waitFor();
+    recordIdentity(nativeDir); // only the folder's mode is wrong
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
     Run writable = run(env, "exec", manifest, "deploy");
     assertEquals(0, writable.status(), writable.toString());
+    assertFalse(Files.exists(marker), "a library others can replace was loaded");
 
     // This user's and private, but the library is not the file whose digest matched: the class
     // cache is tried (and found broken, silently), the library is not loaded.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    Files.write(nativeDir.resolve("libsqlitejdbc.so"), "changed library".getBytes());
+    Files.write(
+        nativeDir.resolve("libsqlitejdbc.so"),
+        Files.readAllBytes(nativeDir.resolve("libsqlitejdbc.so")),
+        java.nio.file.StandardOpenOption.APPEND);
     Run broken = run(env, "exec", manifest, "deploy");
     assertEquals(0, broken.status(), broken.toString());
+    assertFalse(Files.exists(marker), "a library that is not the checked file was loaded");
     assertEquals("", broken.err(), "a broken cache says nothing: " + broken);
+  }
+
+  /** Writes the library's identity as the launcher's warm-up records it after the digest check. */
+  static void recordIdentity(Path nativeDir) throws Exception {
+    Path lib = nativeDir.resolve("libsqlitejdbc.so");
+    Process find =
+        new ProcessBuilder("find", lib.toString(), "-maxdepth", "0", "-printf", "%i %s %T@ %C@\\n")
+            .start();
+    String id = new String(find.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, find.waitFor());
+    Path file = nativeDir.resolve("libsqlitejdbc.so.id");
+    Files.writeString(file, id + "\n");
+    Files.setOwner(file, Files.getOwner(lib));
   }
 
   static void built() {
