@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What content binding costs per gated exec: the same `true` task with and without a large file in
-# shell.bind_files (a copy of the python3 binary, ~7 MB), that file's digest read in full every run
+# shell.bind_files (8 MiB, about the size of a python3 binary), that file's digest read in full every run
 # ("cold": its file_digests row deleted before each run) or remembered by file identity ("warm").
 # Interleaved runs, medians, ratios against the exec without the file, all in one run.
 #   bench/digest.sh [runs]
@@ -11,7 +11,7 @@ bench_setup
 
 home="$(mktemp -d)"; trap 'rm -rf "$home"' EXIT
 export AGENTCLI_HOME="$home"
-cp "$(readlink -f "$(command -v python3)")" "$home/big.bin"
+head -c 8388608 /dev/urandom >"$home/big.bin" # 8 MiB, the size of a large interpreter
 touch -d '1 hour ago' "$home/big.bin" # settled: old enough to be remembered
 m="$home/bench.json"
 cat >"$m" <<'JSON'
@@ -39,5 +39,5 @@ machine; echo "runs: $runs (medians, ms); bound file: $(stat -c %s "$home/big.bi
 printf '%-52s %6s\n' "baseline: exec, no bound file" "$p"
 for k in warm cold; do
   v=$(med "$k")
-  printf '%-52s %6s   %5.2f x baseline\n' "exec, 7 MB bound file, digest $k" "$v" "$(awk -v a="$v" -v b="$p" 'BEGIN{print a/b}')"
+  printf '%-52s %6s   %5.2f x baseline\n' "exec, 8 MiB bound file, digest $k" "$v" "$(awk -v a="$v" -v b="$p" 'BEGIN{print a/b}')"
 done
