@@ -171,11 +171,11 @@ class AgentAttackIT {
 
   @Test
   void theOperatorDecidesWhetherUnsignedGrantsAreEverUsable() throws Exception {
-    Path config = operatorConfig(false);
-    Path m = home.resolve("manifests/m.json");
-    Files.writeString(m, Cli.oneTask(OPTIONAL, "echo", "x"));
-    cli.approveUnsigned(m.toString(), "deploy"); // written before the operator locked it down
+    Path config = operatorConfig(true);
+    Files.writeString(home.resolve("manifests/m.json"), Cli.oneTask(OPTIONAL, "echo", "x"));
     cli.operatorConfig(config);
+    cli.approveUnsigned("m", "deploy"); // written before the operator locked it down
+    operatorConfig(false);
     Cli.Result r = cli.run("exec", "m", "deploy");
     assertEquals(77, r.status(), r.toString());
     assertEquals("approval_signature_invalid", r.code(), r.toString());
@@ -301,7 +301,7 @@ class AgentAttackIT {
   void theAuditTrailRecordsTheManifestAndItsDigest() throws Exception {
     String m = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "echo", "x"));
     cli.run("exec", m, "deploy");
-    JsonNode e = cli.run("audit").json().path("events").get(0);
+    JsonNode e = cli.run("audit").json().path("events").get(1);
     assertEquals(m, e.path("details").path("manifest").asText(), e.toString());
     assertEquals(
         dev.agentcli.codec.Sha256.of(Files.readAllBytes(Path.of(m))),

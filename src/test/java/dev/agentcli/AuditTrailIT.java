@@ -50,10 +50,11 @@ class AuditTrailIT {
   void cleanTrailVerifiesAndEveryEventIsChained() {
     Cli.Result r = verify();
     assertEquals(0, r.status(), r.toString());
-    assertEquals(13, r.json().path("events").asInt());
+    assertEquals(14, r.json().path("events").asInt(), "the genesis and 13 events");
     assertEquals(0, r.json().path("unchained").asInt());
     assertEquals(cli.run("audit", "head").json().path("head"), r.json().path("head"));
     JsonNode events = cli.run("audit", "--limit", "0").json().path("events");
+    assertEquals("audit_genesis", events.get(0).path("event_type").asText());
     assertEquals("sha256:" + "0".repeat(64), events.get(0).path("prev_hash").asText());
     for (int i = 1; i < events.size(); i++) {
       assertEquals(events.get(i - 1).path("event_hash"), events.get(i).path("prev_hash"));
@@ -105,7 +106,7 @@ class AuditTrailIT {
     Cli.Result r = cli.run("audit", "export");
     assertEquals(0, r.status());
     List<String> lines = r.out().lines().toList();
-    assertEquals(13, lines.size());
+    assertEquals(14, lines.size());
     assertTrue(lines.get(0).startsWith("{\"id\":1,"), lines.get(0));
   }
 
@@ -124,7 +125,7 @@ class AuditTrailIT {
         cli.run("audit", "--limit", "0")
             .json()
             .path("events")
-            .get(12)
+            .get(13)
             .path("execution_id")
             .asText();
     assertEquals("refused", cli.run("audit", "show", refused).json().path("state").asText());
@@ -142,10 +143,10 @@ class AuditTrailIT {
   @Test
   void listFiltersByExecutionApprovalTaskAndTime() {
     JsonNode all = cli.run("audit", "--limit", "0").json().path("events");
-    String execution = all.get(3).path("execution_id").asText();
+    String execution = all.get(4).path("execution_id").asText();
     assertEquals(
         3, cli.run("audit", "list", "--execution", execution).json().path("count").asInt());
-    String approval = all.get(0).path("approval_id").asText();
+    String approval = all.get(1).path("approval_id").asText();
     assertEquals(
         4,
         cli.run("audit", "list", "--approval", approval, "--limit", "0")
@@ -154,7 +155,7 @@ class AuditTrailIT {
             .asInt());
     assertEquals(0, cli.run("audit", "list", "--task", "other").json().path("count").asInt());
     assertEquals(
-        13, cli.run("audit", "list", "--since", "1h", "--limit", "0").json().path("count").asInt());
+        14, cli.run("audit", "list", "--since", "1h", "--limit", "0").json().path("count").asInt());
     assertEquals(
         0,
         cli.run("audit", "list", "--since", "2099-01-01T00:00:00Z").json().path("count").asInt());

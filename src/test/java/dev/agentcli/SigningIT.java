@@ -426,7 +426,7 @@ class SigningIT {
     assertEquals(0, cli.run("signers", "list").json().path("count").asInt());
     JsonNode events = cli.run("audit").json().path("events");
     assertEquals(
-        "signer_added", events.get(0).path("event_type").asText(), "trust changes are audited");
+        "signer_added", events.get(1).path("event_type").asText(), "trust changes are audited");
     assertEquals("signer_removed", events.get(events.size() - 1).path("event_type").asText());
     Files.writeString(home.resolve("bad.pub"), "not a key");
     assertEquals(

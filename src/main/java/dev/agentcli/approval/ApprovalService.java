@@ -1,5 +1,6 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.codec.Timestamps;
@@ -43,10 +44,13 @@ public final class ApprovalService {
   private final GrantVerifier verifier;
   private final SshKeygenSigner signer;
   private final boolean unsignedPermitted;
+  private final AnchorFile anchors;
 
   /**
    * @param unsignedPermitted whether grants unsigned by choice may ever be used (the operator's
    *     say); where they may, a task must still allow them ({@code "signature": "optional"})
+   * @param anchors where the chain's head is anchored after each claim and revocation, and whose
+   *     newest anchor each claim checks first
    */
   public ApprovalService(
       ApprovalStore store,
@@ -55,7 +59,8 @@ public final class ApprovalService {
       Supplier<SecureRandom> random,
       GrantVerifier verifier,
       SshKeygenSigner signer,
-      boolean unsignedPermitted) {
+      boolean unsignedPermitted,
+      AnchorFile anchors) {
     this.store = store;
     this.audit = audit;
     this.clock = clock;
@@ -63,6 +68,7 @@ public final class ApprovalService {
     this.verifier = verifier;
     this.signer = signer;
     this.unsignedPermitted = unsignedPermitted;
+    this.anchors = anchors;
   }
 
   /** Now, to the millisecond: the precision every stored time has. */
@@ -239,7 +245,14 @@ public final class ApprovalService {
       audit.append(claimEvent(task, binding, pinned, executionId, refused));
       return refused;
     }
-    ClaimRequest request = request(task, binding, pinned, executionId);
+    ClaimRequest request =
+        new ClaimRequest(
+            task.workflowId(),
+            task.id(),
+            binding.taskHash(),
+            pinned,
+            executionId,
+            anchors.latest());
     List<ClaimResult> decided = new ArrayList<>(1);
     store.claim(
         request,
@@ -251,13 +264,13 @@ public final class ApprovalService {
               attempt.claimed().isPresent()
                   ? new ClaimResult.Claimed(attempt.claimed().get(), attempt.rejected())
                   : noGrant(task, binding, request, attempt);
-          for (Grant replay : attempt.replayed()) {
+          for (ClaimAttempt.Replay replay : attempt.replayed()) {
             audit.append(
                 event("grant_replay_refused", task, binding)
-                    .approvalId(replay.approvalId().value())
+                    .approvalId(replay.grant().approvalId().value())
                     .executionId(executionId)
                     .outcome("refused", ErrorCode.APPROVAL_TAMPERED.id())
-                    .detail("reason", "the audit trail records an earlier claim of this grant")
+                    .detail("reason", replay.evidence())
                     .build());
           }
           for (ClaimAttempt.Rejection rejection : attempt.rejected()) {
@@ -274,7 +287,15 @@ public final class ApprovalService {
           audit.append(claimEvent(task, binding, pinned, executionId, r));
           decided.add(r);
         });
+    if (decided.get(0) instanceof ClaimResult.Claimed) {
+      anchorHead();
+    }
     return decided.get(0);
+  }
+
+  /** Records the chain's head outside the database, after a decision that must stay final. */
+  private void anchorHead() {
+    audit.head(now()).ifPresent(anchors::append);
   }
 
   private AuditEvent claimEvent(
@@ -326,6 +347,11 @@ public final class ApprovalService {
     return unsignedPermitted && rules.unsignedAllowed();
   }
 
+  /** Where the state tables disagree with the decisions the audit trail records (at most 20). */
+  public List<String> disagreements() {
+    return store.disagreements(20);
+  }
+
   public Grant show(ApprovalId id) {
     return store.find(id).orElseThrow(() -> notFound(id));
   }
@@ -365,6 +391,7 @@ public final class ApprovalService {
             .actor(revokedBy)
             .detail("reason", reason)
             .build());
+    anchorHead();
     return grant;
   }
 
@@ -468,14 +495,16 @@ public final class ApprovalService {
     details.put("task_id", task.id());
     details.put("task_hash", request.taskHash());
     if (!attempt.replayed().isEmpty() && rejected.isEmpty()) {
-      List<String> ids = attempt.replayed().stream().map(g -> g.approvalId().value()).toList();
+      List<String> ids =
+          attempt.replayed().stream().map(r -> r.grant().approvalId().value()).toList();
       details.put("replayed", ids);
       return new ClaimResult.Refused(
           ErrorCode.APPROVAL_TAMPERED,
           "grant "
               + ids.get(0)
-              + " shows as pending but the audit trail records that it was already"
-              + " used: the database was edited; refusing",
+              + " shows as pending but "
+              + attempt.replayed().get(0).evidence()
+              + ": the database was edited; refusing",
           details);
     }
     if (!rejected.isEmpty()) {

@@ -55,4 +55,10 @@ public interface ApprovalStore {
 
   /** Revokes the grant unless it is unknown, consumed or revoked; decided in one transaction. */
   RevokeOutcome revoke(ApprovalId id, String revokedBy, String reason, Clock clock);
+
+  /**
+   * Where the state tables (consumed_at, revoked_at, consumptions, revocations) disagree with the
+   * decisions the audit trail records, at most {@code limit} of them: each is an edit by hand.
+   */
+  List<String> disagreements(int limit);
 }

@@ -42,18 +42,64 @@ public final class AuditChain {
     return m;
   }
 
-  /** The outcome of checking the chain from its start. */
-  public record Check(
-      boolean intact, long events, long unchained, String head, Long brokenAt, String reason) {}
+  /** The event type of the chain's genesis, written by the migration that made it mandatory. */
+  public static final String GENESIS_EVENT = "audit_genesis";
 
-  /** Walks events in id order and stops at the first broken link. */
+  /**
+   * The outcome of checking the chain.
+   *
+   * @param anchors the anchors checked (each an event id and its hash), all found in the chain
+   * @param afterAnchor how many events follow the newest anchor (or the expected head)
+   */
+  public record Check(
+      boolean intact,
+      long events,
+      long unchained,
+      String head,
+      Long brokenAt,
+      String reason,
+      int anchors,
+      Long afterAnchor) {}
+
+  /**
+   * Walks events in id order and stops at the first broken link. Events without hashes are allowed
+   * only at the very start, before the genesis event, and exactly as many as the genesis records; a
+   * trail without a genesis is broken. Anchors (an event id and its hash, recorded outside the
+   * database earlier) must each be found in the chain: a rewritten or truncated trail misses them.
+   */
   public static final class Verifier {
+    private final Map<Long, String> anchors;
+    private final String expectedHead;
+    private final boolean resume;
+    private Long expectedHeadId;
     private String expectedPrev = GENESIS;
     private long events;
     private long unchained;
+    private long chained;
+    private boolean genesisSeen;
     private Long brokenAt;
     private String reason;
     private long lastId;
+    private int anchorsFound;
+    private long newestAnchorId = -1;
+
+    /** Checks a whole trail from its first event. */
+    public Verifier() {
+      this(Map.of(), null, false);
+    }
+
+    /**
+     * @param anchors event id to the hash it had when anchored
+     * @param expectedHead a head recorded earlier ({@code audit head}): it must be the hash of an
+     *     event of the intact chain; null for none
+     * @param resume the first event is taken on its own hash (the events before it are not read):
+     *     for checking the newest part of a trail; the genesis rules then do not apply
+     */
+    public Verifier(Map<Long, String> anchors, String expectedHead, boolean resume) {
+      this.anchors = Map.copyOf(anchors);
+      this.expectedHead = expectedHead;
+      this.resume = resume;
+    }
 
     /** Takes the next event; returns false once the chain is broken (later events are moot). */
     public boolean accept(AuditEvent e) {
@@ -61,8 +107,23 @@ public final class AuditChain {
         return false;
       }
       events++;
-      if (e.eventHash() == null && e.prevHash() == null && expectedPrev.equals(GENESIS)) {
-        unchained++; // written before the chain existed
+      if (resume && events == 1) {
+        if (e.eventHash() == null || !hash(e).equals(e.eventHash())) {
+          return broken(e, "its content does not match its hash: the event was changed");
+        }
+        expectedPrev = e.eventHash();
+        lastId = e.id();
+        return anchored(e);
+      }
+      if (e.eventHash() == null && e.prevHash() == null) {
+        if (resume || genesisSeen || chained > 0) {
+          return broken(
+              e, "it has no hashes, but the chain had already begun: its hashes were removed");
+        }
+        if (e.id() != lastId + 1) {
+          return broken(e, "the event before it is missing (ids jump from " + lastId + ")");
+        }
+        unchained++; // written before the chain existed (schema 1)
         lastId = e.id();
         return true;
       }
@@ -80,8 +141,45 @@ public final class AuditChain {
       if (!hash(e).equals(e.eventHash())) {
         return broken(e, "its content does not match its hash: the event was changed");
       }
+      if (GENESIS_EVENT.equals(e.eventType()) && !resume) {
+        if (genesisSeen) {
+          return broken(e, "a second genesis event");
+        }
+        Object recorded = e.details().get("unchained_before");
+        if (!(recorded instanceof Number n) || n.longValue() != unchained) {
+          return broken(
+              e,
+              "the genesis records "
+                  + recorded
+                  + " events without hashes before it, the trail has "
+                  + unchained
+                  + ": events at the start were added or deleted");
+        }
+        genesisSeen = true;
+      }
+      chained++;
       expectedPrev = e.eventHash();
       lastId = e.id();
+      return anchored(e);
+    }
+
+    private boolean anchored(AuditEvent e) {
+      if (e.eventHash().equals(expectedHead)) {
+        expectedHeadId = e.id();
+      }
+      String anchoredHash = anchors.get(e.id());
+      if (anchoredHash == null) {
+        return true;
+      }
+      if (!anchoredHash.equals(e.eventHash())) {
+        return broken(
+            e,
+            "it is not the event that was anchored (anchored hash "
+                + anchoredHash
+                + "): the trail was rewritten at or before it");
+      }
+      anchorsFound++;
+      newestAnchorId = Math.max(newestAnchorId, e.id());
       return true;
     }
 
@@ -91,24 +189,39 @@ public final class AuditChain {
       return false;
     }
 
-    /**
-     * The result; with {@code expectedHead}, a chain that ends anywhere else (a deleted tail) is
-     * broken too.
-     */
-    public Check result(String expectedHead) {
-      String head = expectedPrev.equals(GENESIS) ? null : expectedPrev;
-      if (brokenAt == null && expectedHead != null && !expectedHead.equals(head)) {
-        return new Check(
-            false,
-            events,
-            unchained,
-            head,
-            lastId,
-            "the chain does not end at the expected head "
-                + expectedHead
-                + ": events at its end were deleted or added");
+    /** The result of the events taken so far. */
+    public Check result() {
+      String head = chained == 0 && !resume ? null : expectedPrev;
+      if (brokenAt == null && !resume && events > 0 && !genesisSeen) {
+        brokenAt = lastId;
+        reason =
+            "the trail has no genesis event: its start was deleted or its hashes were rewritten";
       }
-      return new Check(brokenAt == null, events, unchained, head, brokenAt, reason);
+      if (brokenAt == null && anchorsFound < anchors.size()) {
+        long missing =
+            anchors.keySet().stream().filter(id -> id > lastId).min(Long::compare).orElse(-1L);
+        brokenAt = lastId;
+        reason =
+            missing > 0
+                ? "event "
+                    + missing
+                    + " was anchored but the trail now ends at "
+                    + lastId
+                    + ": the newest events were deleted"
+                : "an anchored event is missing from the chain";
+      }
+      if (brokenAt == null && expectedHead != null && expectedHeadId == null) {
+        brokenAt = lastId;
+        reason =
+            "the expected head "
+                + expectedHead
+                + " is not an event of this chain: the events up to it were deleted, or the"
+                + " chain was rewritten";
+      }
+      long newest = Math.max(newestAnchorId, expectedHeadId == null ? -1 : expectedHeadId);
+      Long after = newest < 0 ? null : lastId - newest;
+      return new Check(
+          brokenAt == null, events, unchained, head, brokenAt, reason, anchorsFound, after);
     }
   }
 }

@@ -15,6 +15,9 @@ public interface AuditLog {
   /** Hands the matching events to {@code sink} oldest first, one at a time, without a list. */
   void forEach(AuditQuery query, Consumer<AuditEvent> sink);
 
-  /** The latest event's hash: what to anchor elsewhere. Empty when nothing is chained yet. */
-  Optional<String> head();
+  /**
+   * The latest event's id and hash (with {@code at} as the time): what to anchor elsewhere. Empty
+   * when nothing is chained yet.
+   */
+  Optional<Anchor> head(java.time.Instant at);
 }

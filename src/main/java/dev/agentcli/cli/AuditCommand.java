@@ -18,7 +18,8 @@ import picocli.CommandLine.Mixin;
       AuditShowCommand.class,
       AuditExportCommand.class,
       AuditVerifyCommand.class,
-      AuditHeadCommand.class
+      AuditHeadCommand.class,
+      AuditAnchorCommand.class
     })
 final class AuditCommand extends BaseCommand {
   @Mixin AuditFilter filter;

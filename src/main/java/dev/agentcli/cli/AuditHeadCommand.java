@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.audit.Anchor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -7,8 +8,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "head",
     description =
-        "The latest event's hash, to anchor elsewhere (a ticket, a log, a commit): audit verify"
-            + " --expect-head then detects a deleted tail.")
+        "The latest event's id and hash, to anchor elsewhere (a ticket, a log, a commit): audit"
+            + " verify --expect-head then checks that it is still in the chain and counts what"
+            + " follows it. audit anchor keeps such anchors in a file for you.")
 final class AuditHeadCommand extends BaseCommand {
   AuditHeadCommand(Context ctx) {
     super(ctx);
@@ -16,11 +18,13 @@ final class AuditHeadCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    String head = workspace.existingAudit().flatMap(log -> log.head()).orElse(null);
+    Anchor head =
+        workspace.existingAudit().flatMap(log -> log.head(ctx.clock().instant())).orElse(null);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
-    result.put("head", head);
-    print(result, out -> out.println(head == null ? "-" : head));
+    result.put("head", head == null ? null : head.hash());
+    result.put("id", head == null ? null : head.id());
+    print(result, out -> out.println(head == null ? "-" : head.hash()));
     return 0;
   }
 }

@@ -1,10 +1,14 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.audit.Anchor;
+import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditChain;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,16 +16,27 @@ import picocli.CommandLine.Option;
 @Command(
     name = "verify",
     description =
-        "Recompute the audit trail's hash chain and report the first broken link: an event edited,"
-            + " deleted or moved with the sqlite3 shell. Exits 0 when intact, 65 (audit_chain_broken)"
-            + " when not.")
+        "Recompute the audit trail's hash chain from its genesis and report the first broken link:"
+            + " an event edited, deleted, moved or stripped of its hashes with the sqlite3 shell;"
+            + " also a database schema that is not what the migrations create. Exits 0 when"
+            + " intact, 65 (audit_chain_broken) when not.")
 final class AuditVerifyCommand extends BaseCommand {
   @Option(
       names = "--expect-head",
       paramLabel = "<hash>",
       description =
-          "The head recorded earlier (audit head): a chain that no longer ends there is broken.")
+          "A head recorded earlier (audit head): it must be an event of the intact chain; the"
+              + " result says how many events follow it.")
   String expectHead;
+
+  @Option(
+      names = "--anchors",
+      paramLabel = "<file>",
+      description =
+          "An anchors file (audit anchor): every anchored event must still be in the chain with"
+              + " its hash, so a rewritten or truncated trail is caught (default: the file claims"
+              + " and revocations anchor to, when it exists).")
+  Path anchorsFile;
 
   AuditVerifyCommand(Context ctx) {
     super(ctx);
@@ -29,24 +44,65 @@ final class AuditVerifyCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    AuditChain.Verifier verifier = new AuditChain.Verifier();
+    Map<Long, String> anchors = new LinkedHashMap<>();
+    AnchorFile file =
+        anchorsFile == null ? workspace.anchors() : new AnchorFile(ctx.cwd().resolve(anchorsFile));
+    boolean anchored = anchorsFile != null || file.exists();
+    if (anchored) {
+      for (Anchor a : file.all()) {
+        String before = anchors.putIfAbsent(a.id(), a.hash());
+        if (before != null && !before.equals(a.hash())) {
+          throw new AgentCliException(
+              ErrorCode.AUDIT_CHAIN_BROKEN,
+              "the anchors file records two hashes for event " + a.id(),
+              Map.of("id", a.id()));
+        }
+      }
+    }
+    AuditChain.Verifier verifier = new AuditChain.Verifier(anchors, expectHead, false);
+    List<String> tampering = new java.util.ArrayList<>(workspace.existingSchemaTampering());
+    if (tampering.isEmpty()) {
+      workspace.existingApprovals().ifPresent(a -> tampering.addAll(a.disagreements()));
+    }
     workspace.existingAudit().ifPresent(log -> log.forEach(AuditQuery.all(), verifier::accept));
-    AuditChain.Check check = verifier.result(expectHead);
+    AuditChain.Check check =
+        workspace.existingAudit().isPresent()
+            ? verifier.result()
+            : new AuditChain.Check(true, 0, 0, null, null, null, 0, null);
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("ok", check.intact());
+    boolean ok = check.intact() && tampering.isEmpty();
+    result.put("ok", ok);
     result.put("events", check.events());
     result.put("unchained", check.unchained());
     result.put("head", check.head());
-    if (!check.intact()) {
+    if (anchored || expectHead != null) {
+      result.put("anchors", anchored ? file.path().toString() : null);
+      result.put("anchors_checked", check.anchors() + (expectHead == null ? 0 : 1));
+      result.put("events_after_anchor", check.afterAnchor());
+    }
+    result.put(
+        "database", tampering.isEmpty() ? "as migrated and agrees with the trail" : tampering);
+    if (!ok) {
       result.put("broken_at", check.brokenAt());
-      result.put("reason", check.reason());
+      String why =
+          check.intact()
+              ? "the database was edited: " + String.join("; ", tampering)
+              : check.reason();
+      result.put("reason", why);
       throw new AgentCliException(
-          ErrorCode.AUDIT_CHAIN_BROKEN, "the audit trail is not intact: " + check.reason(), result);
+          ErrorCode.AUDIT_CHAIN_BROKEN, "the audit trail is not intact: " + why, result);
     }
     print(
         result,
         out ->
-            out.println("audit trail intact: " + check.events() + " events, head " + check.head()));
+            out.println(
+                "audit trail intact: "
+                    + check.events()
+                    + " events, head "
+                    + check.head()
+                    + (check.afterAnchor() == null
+                        ? ""
+                        : "; " + check.afterAnchor() + " events after the newest anchor")));
     return 0;
   }
 }

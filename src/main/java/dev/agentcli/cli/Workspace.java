@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.GrantVerifier;
+import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.config.OperatorConfig;
@@ -129,6 +130,14 @@ final class Workspace implements AutoCloseable {
     return config().map(OperatorConfig::allowUnsigned).orElse(true);
   }
 
+  /** The anchors file: the operator's, else beside the database. */
+  AnchorFile anchors() {
+    return new AnchorFile(
+        config()
+            .map(OperatorConfig::auditAnchors)
+            .orElseGet(() -> OperatorConfig.anchorsBeside(dbPath())));
+  }
+
   private Path dbPath() {
     return config().map(OperatorConfig::database).orElseGet(() -> options.dbPath(ctx));
   }
@@ -148,6 +157,11 @@ final class Workspace implements AutoCloseable {
 
   Optional<AuditLog> existingAudit() {
     return existingDatabase().map(SqliteAuditLog::new);
+  }
+
+  /** How the existing database's schema differs from the migrations'; empty without one. */
+  List<String> existingSchemaTampering() {
+    return existingDatabase().map(Database::tampering).orElse(List.of());
   }
 
   private Optional<Database> existingDatabase() {
@@ -195,7 +209,8 @@ final class Workspace implements AutoCloseable {
         ctx::random,
         new GrantVerifier(allowedSigners()::read),
         new SshKeygenSigner(ctx.env()),
-        unsignedPermitted());
+        unsignedPermitted(),
+        anchors());
   }
 
   private Database database() {

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param taskEnv what every task's child inherits besides its manifest {@code env}, instead of the
  *     caller's variables: the same for the person approving and the agent running, and out of the
  *     agent's reach; default {@link #DEFAULT_TASK_ENV}
+ * @param auditAnchors the anchors file (default: beside the database)
  */
 public record OperatorConfig(
     Path file,
@@ -31,13 +32,20 @@ public record OperatorConfig(
     Path allowedSigners,
     Path manifests,
     boolean allowUnsigned,
-    Map<String, String> taskEnv) {
+    Map<String, String> taskEnv,
+    Path auditAnchors) {
 
   public static final Map<String, String> DEFAULT_TASK_ENV =
       Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
 
   private static final Set<String> KEYS =
-      Set.of("database", "allowed_signers", "manifests", "allow_unsigned", "task_env");
+      Set.of(
+          "database",
+          "allowed_signers",
+          "manifests",
+          "allow_unsigned",
+          "task_env",
+          "audit_anchors");
 
   public OperatorConfig {
     taskEnv = Map.copyOf(taskEnv);
@@ -87,7 +95,15 @@ public record OperatorConfig(
             absolute(file, m, "allowed_signers"),
             absolute(file, m, "manifests"),
             Boolean.TRUE.equals(unsigned),
-            taskEnv(file, m.get("task_env"))));
+            taskEnv(file, m.get("task_env")),
+            m.containsKey("audit_anchors")
+                ? absolute(file, m, "audit_anchors")
+                : anchorsBeside(absolute(file, m, "database"))));
+  }
+
+  /** Where anchors are kept when nobody says: beside the database. */
+  public static Path anchorsBeside(Path database) {
+    return database.resolveSibling("audit-anchors.ndjson");
   }
 
   private static Map<String, String> taskEnv(Path file, Object node) {

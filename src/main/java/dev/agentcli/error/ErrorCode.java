@@ -25,6 +25,7 @@ public enum ErrorCode {
   DATABASE_ERROR("storage", 70),
   DATABASE_NEWER_THAN_BUILD("storage", 70),
   DATABASE_FULL("storage", 70),
+  DATABASE_TAMPERED("integrity", 70),
   APPROVAL_LOCK_TIMEOUT("lock", 75),
   APPROVAL_REQUIRED("gate", 77),
   APPROVAL_AUTO_REJECTED("gate", 77),

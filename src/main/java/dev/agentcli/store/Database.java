@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.sqlite.SQLiteConfig;
@@ -28,11 +29,12 @@ import org.sqlite.SQLiteErrorCode;
  */
 public final class Database implements AutoCloseable {
   /** The schema this build knows: the {@code user_version} the last migration sets. */
-  public static final int SCHEMA_VERSION = 3;
+  public static final int SCHEMA_VERSION = AuditGenesisMigration.VERSION;
 
   private final Path file;
   private final Connection connection;
   private int transactionDepth;
+  private List<String> tampering = List.of();
 
   private Database(Path file, Connection connection) {
     this.file = file;
@@ -80,11 +82,30 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * How this database's schema differs from what the migrations create: a planted trigger or view,
+   * a table rebuilt without STRICT, a changed column. Not empty means every write, and so every
+   * claim, is refused ({@code database_tampered}); reads still work, to report it.
+   */
+  public List<String> tampering() {
+    return tampering;
+  }
+
+  /**
    * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction: the write lock is taken before
    * anything is read, so nothing read can be stale when written. Commits on return, rolls back on
    * any exception. Called inside another transaction, {@code work} joins it and commits with it.
    */
   public <T> T inTransaction(Work<T> work) {
+    if (!tampering.isEmpty()) {
+      throw new AgentCliException(
+          ErrorCode.DATABASE_TAMPERED,
+          "the schema of "
+              + file
+              + " is not what agentcli's migrations create, so nothing is written and no grant is"
+              + " used: "
+              + String.join("; ", tampering),
+          Map.of("database", file.toString(), "differences", tampering));
+    }
     if (transactionDepth > 0) {
       transactionDepth++;
       try {
@@ -269,6 +290,7 @@ public final class Database implements AutoCloseable {
     try {
       int version = userVersion();
       if (version == SCHEMA_VERSION) {
+        tampering = SchemaCheck.differences(connection, SCHEMA_VERSION);
         return;
       }
       if (version > SCHEMA_VERSION) {
@@ -289,6 +311,12 @@ public final class Database implements AutoCloseable {
         if (version > SCHEMA_VERSION) {
           throw newer(version);
         }
+        // A database edited at an older version is not migrated: its migrations would run the
+        // planted triggers.
+        tampering = SchemaCheck.differences(connection, version);
+        if (!tampering.isEmpty()) {
+          return;
+        }
         if (version < SCHEMA_VERSION) {
           try (Statement s = connection.createStatement()) {
             // WAL is a property of the file and cannot be set inside a migration's transaction.
@@ -301,6 +329,7 @@ public final class Database implements AutoCloseable {
                 "migrating " + file + " did not reach schema version " + SCHEMA_VERSION);
           }
         }
+        tampering = SchemaCheck.differences(connection, SCHEMA_VERSION);
       }
     } catch (SQLException e) {
       throw translate(e);

@@ -12,6 +12,11 @@ final class Migrations {
   private Migrations() {}
 
   static void migrate(Path file) {
+    migrate(file, "latest");
+  }
+
+  /** Migrates up to schema {@code target} ("latest" for all): for tests of each version. */
+  static void migrate(Path file, String target) {
     // Flyway logs its progress to stdout by default, which would corrupt JSON output: keep only
     // its warnings and errors, on stderr.
     SQLiteDataSource dataSource = new SQLiteDataSource();
@@ -20,7 +25,9 @@ final class Migrations {
         Flyway.configure()
             .dataSource(dataSource)
             .locations("classpath:db/migration")
+            .javaMigrations(new AuditGenesisMigration())
             .failOnMissingLocations(true)
+            .target(target)
             .load();
     // Set after load(): loading a configuration resets Flyway's logger choice.
     LogFactory.setLogCreator(type -> new StderrWarnings(System.err));

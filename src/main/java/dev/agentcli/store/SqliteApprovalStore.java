@@ -101,6 +101,9 @@ public final class SqliteApprovalStore implements ApprovalStore {
           // Read inside the transaction, after BEGIN IMMEDIATE took the write lock: a grant that
           // expired while this process waited for the lock is not used.
           Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+          if (request.anchor().isPresent()) {
+            DecisionHistory.refuseUnlessAnchored(c, request.anchor().get(), db.file());
+          }
           ClaimAttempt found = firstAccepted(c, request, now, check);
           if (found.claimed().isEmpty()) {
             record.accept(found);
@@ -143,15 +146,16 @@ public final class SqliteApprovalStore implements ApprovalStore {
   }
 
   /**
-   * Walks the live matching grants, oldest first, until one passes {@code check}. A grant whose
-   * claim the audit trail already records is skipped whatever its state columns say: someone set it
-   * back to pending.
+   * Walks the live matching grants, oldest first, until one passes {@code check} and its history. A
+   * grant whose use or revocation is recorded anywhere (a consumptions or revocations row, an audit
+   * event of it), or whose stretch of the audit trail since it was approved no longer verifies, is
+   * skipped whatever its state columns say: someone set it back to pending.
    */
   private static ClaimAttempt firstAccepted(
       Connection c, ClaimRequest request, Instant now, ClaimAttempt.Check check)
       throws SQLException {
     List<ClaimAttempt.Rejection> rejected = new ArrayList<>();
-    List<Grant> replayed = new ArrayList<>();
+    List<ClaimAttempt.Replay> replayed = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(claimableSql(request.pinned().isPresent()))) {
       ps.setString(1, request.workflowId());
       ps.setString(2, request.taskId());
@@ -164,31 +168,26 @@ public final class SqliteApprovalStore implements ApprovalStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Grant candidate = grant(rs);
-          if (claimedBefore(c, candidate.approvalId().value())) {
-            replayed.add(candidate);
+          Optional<String> decided = DecisionHistory.decided(c, candidate);
+          if (decided.isPresent()) {
+            replayed.add(new ClaimAttempt.Replay(candidate, decided.get()));
             continue;
           }
           Verdict verdict = check.check(candidate);
-          if (verdict.valid()) {
-            return new ClaimAttempt(Optional.of(candidate), rejected, replayed);
+          if (!verdict.valid()) {
+            rejected.add(new ClaimAttempt.Rejection(candidate, verdict));
+            continue;
           }
-          rejected.add(new ClaimAttempt.Rejection(candidate, verdict));
+          Optional<String> broken = DecisionHistory.trailSince(c, candidate);
+          if (broken.isPresent()) {
+            replayed.add(new ClaimAttempt.Replay(candidate, broken.get()));
+            continue;
+          }
+          return new ClaimAttempt(Optional.of(candidate), rejected, replayed);
         }
       }
     }
     return new ClaimAttempt(Optional.empty(), rejected, replayed);
-  }
-
-  private static boolean claimedBefore(Connection c, String approvalId) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT 1 FROM audit_events WHERE approval_id = ? AND event_type = 'grant_claim'"
-                + " AND outcome = 'ok' LIMIT 1")) {
-      ps.setString(1, approvalId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
   }
 
   /** The live grants of one task binding, oldest first, or only the pinned one. */
@@ -332,5 +331,59 @@ public final class SqliteApprovalStore implements ApprovalStore {
             ? null
             : new Grant.Revocation(
                 rs.getString("revoked_by"), rs.getString("revoke_reason"), revokedAt));
+  }
+
+  /** Each check names one way the state tables can disagree with the trail. */
+  private static final String[][] DISAGREEMENTS = {
+    {
+      "the trail records its claim, but no consumptions row or consumed_at does",
+      "SELECT e.approval_id FROM audit_events e WHERE e.event_type = 'grant_claim'"
+          + " AND e.outcome = 'ok' AND (NOT EXISTS (SELECT 1 FROM consumptions c"
+          + " WHERE c.approval_id = e.approval_id) OR NOT EXISTS (SELECT 1 FROM grants g"
+          + " WHERE g.approval_id = e.approval_id AND g.consumed_at IS NOT NULL))"
+    },
+    {
+      "the trail records its revocation, but no revocations row or revoked_at does",
+      "SELECT e.approval_id FROM audit_events e WHERE e.event_type = 'grant_revoked'"
+          + " AND (NOT EXISTS (SELECT 1 FROM revocations r WHERE r.approval_id = e.approval_id)"
+          + " OR NOT EXISTS (SELECT 1 FROM grants g WHERE g.approval_id = e.approval_id"
+          + " AND g.revoked_at IS NOT NULL))"
+    },
+    {
+      "it is recorded as consumed, but the trail records no claim of it",
+      "SELECT g.approval_id FROM grants g WHERE (g.consumed_at IS NOT NULL OR EXISTS"
+          + " (SELECT 1 FROM consumptions c WHERE c.approval_id = g.approval_id)) AND NOT EXISTS"
+          + " (SELECT 1 FROM audit_events e WHERE e.approval_id = g.approval_id"
+          + " AND e.event_type = 'grant_claim' AND e.outcome = 'ok')"
+    },
+    {
+      "it is recorded as revoked, but the trail records no revocation of it",
+      "SELECT g.approval_id FROM grants g WHERE (g.revoked_at IS NOT NULL OR EXISTS"
+          + " (SELECT 1 FROM revocations r WHERE r.approval_id = g.approval_id)) AND NOT EXISTS"
+          + " (SELECT 1 FROM audit_events e WHERE e.approval_id = g.approval_id"
+          + " AND e.event_type = 'grant_revoked')"
+    }
+  };
+
+  @Override
+  public List<String> disagreements(int limit) {
+    return db.read(
+        c -> {
+          List<String> found = new ArrayList<>();
+          for (String[] check : DISAGREEMENTS) {
+            try (PreparedStatement ps = c.prepareStatement(check[1] + " LIMIT ?")) {
+              ps.setInt(1, limit - found.size());
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  found.add("grant " + SqliteAuditLog.text(rs, "approval_id") + ": " + check[0]);
+                }
+              }
+            }
+            if (found.size() >= limit) {
+              break;
+            }
+          }
+          return found;
+        });
   }
 }

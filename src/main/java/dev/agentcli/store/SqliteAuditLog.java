@@ -1,16 +1,20 @@
 package dev.agentcli.store;
 
+import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AuditChain;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Timestamps;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -25,44 +29,47 @@ public final class SqliteAuditLog implements AuditLog {
 
   @Override
   public long append(AuditEvent event) {
-    return db.inTransaction(
-        c -> {
-          // Under the write lock: nobody else can append between reading the head and writing.
-          long lastId = 0;
-          String prev = AuditChain.GENESIS;
-          try (Statement s = c.createStatement();
-              ResultSet rs =
-                  s.executeQuery(
-                      "SELECT id, event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
-            if (rs.next()) {
-              lastId = rs.getLong(1);
-              prev = rs.getString(2) != null ? rs.getString(2) : prev;
-            }
-          }
-          AuditEvent e = event.chained(lastId + 1, prev);
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO audit_events (id, occurred_at, event_type, outcome, code, workflow_id,"
-                      + " task_id, task_hash, approval_id, execution_id, actor, details, prev_hash,"
-                      + " event_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, e.id());
-            ps.setString(2, Timestamps.format(e.occurredAt()));
-            ps.setString(3, e.eventType());
-            ps.setString(4, e.outcome());
-            ps.setString(5, e.code());
-            ps.setString(6, e.workflowId());
-            ps.setString(7, e.taskId());
-            ps.setString(8, e.taskHash());
-            ps.setString(9, e.approvalId());
-            ps.setString(10, e.executionId());
-            ps.setString(11, e.actor());
-            ps.setString(12, Json.compact(e.details()));
-            ps.setString(13, e.prevHash());
-            ps.setString(14, e.eventHash());
-            ps.executeUpdate();
-          }
-          return e.id();
-        });
+    return db.inTransaction(c -> append(c, event));
+  }
+
+  /**
+   * Appends {@code event} on {@code c}, which must hold the write lock (nobody else can append
+   * between reading the head and writing), chained to the newest event.
+   */
+  static long append(Connection c, AuditEvent event) throws SQLException {
+    long lastId = 0;
+    String prev = AuditChain.GENESIS;
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT id, event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
+      if (rs.next()) {
+        lastId = rs.getLong(1);
+        prev = rs.getString(2) != null ? rs.getString(2) : prev;
+      }
+    }
+    AuditEvent e = event.chained(lastId + 1, prev);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO audit_events (id, occurred_at, event_type, outcome, code, workflow_id,"
+                + " task_id, task_hash, approval_id, execution_id, actor, details, prev_hash,"
+                + " event_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, e.id());
+      ps.setString(2, Timestamps.format(e.occurredAt()));
+      ps.setString(3, e.eventType());
+      ps.setString(4, e.outcome());
+      ps.setString(5, e.code());
+      ps.setString(6, e.workflowId());
+      ps.setString(7, e.taskId());
+      ps.setString(8, e.taskHash());
+      ps.setString(9, e.approvalId());
+      ps.setString(10, e.executionId());
+      ps.setString(11, e.actor());
+      ps.setString(12, Json.compact(e.details()));
+      ps.setString(13, e.prevHash());
+      ps.setString(14, e.eventHash());
+      ps.executeUpdate();
+    }
+    return e.id();
   }
 
   @Override
@@ -98,13 +105,16 @@ public final class SqliteAuditLog implements AuditLog {
   }
 
   @Override
-  public Optional<String> head() {
+  public Optional<Anchor> head(Instant at) {
     return db.read(
         c -> {
           try (Statement s = c.createStatement();
               ResultSet rs =
-                  s.executeQuery("SELECT event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
-            return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                  s.executeQuery(
+                      "SELECT id, event_hash FROM audit_events ORDER BY id DESC LIMIT 1")) {
+            return rs.next() && rs.getString(2) != null
+                ? Optional.of(new Anchor(rs.getLong(1), rs.getString(2), at))
+                : Optional.<Anchor>empty();
           }
         });
   }
@@ -114,21 +124,35 @@ public final class SqliteAuditLog implements AuditLog {
     params.add(value);
   }
 
-  private static AuditEvent event(ResultSet rs) throws SQLException {
+  static AuditEvent event(ResultSet rs) throws SQLException {
     return new AuditEvent(
         rs.getLong("id"),
-        Timestamps.parse(rs.getString("occurred_at")),
-        rs.getString("event_type"),
-        rs.getString("outcome"),
-        rs.getString("code"),
-        rs.getString("workflow_id"),
-        rs.getString("task_id"),
-        rs.getString("task_hash"),
-        rs.getString("approval_id"),
-        rs.getString("execution_id"),
-        rs.getString("actor"),
-        Json.parseObject(rs.getString("details")),
-        rs.getString("prev_hash"),
-        rs.getString("event_hash"));
+        Timestamps.parse(text(rs, "occurred_at")),
+        text(rs, "event_type"),
+        text(rs, "outcome"),
+        text(rs, "code"),
+        text(rs, "workflow_id"),
+        text(rs, "task_id"),
+        text(rs, "task_hash"),
+        text(rs, "approval_id"),
+        text(rs, "execution_id"),
+        text(rs, "actor"),
+        Json.parseObject(text(rs, "details")),
+        text(rs, "prev_hash"),
+        text(rs, "event_hash"));
+  }
+
+  /**
+   * A TEXT column's value. A value stored with another type (a BLOB with the same bytes, say) comes
+   * back marked, so that the event's hash cannot match: comparisons in SQL tell types apart, and so
+   * must the chain.
+   */
+  static String text(ResultSet rs, String column) throws SQLException {
+    Object v = rs.getObject(column);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    String shown = v instanceof byte[] b ? HexFormat.of().formatHex(b) : String.valueOf(v);
+    return "<" + v.getClass().getSimpleName() + " " + shown + ">";
   }
 }

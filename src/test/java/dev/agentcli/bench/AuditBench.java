@@ -65,7 +65,7 @@ public final class AuditBench {
       AuditChain.Verifier verifier = new AuditChain.Verifier();
       t0 = System.nanoTime();
       log.forEach(AuditQuery.all(), verifier::accept);
-      AuditChain.Check check = verifier.result(null);
+      AuditChain.Check check = verifier.result();
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
           "audit verify over %d events: %.2f s (%s), %.1f us per event%n",

@@ -283,8 +283,8 @@ class GateTest {
     assertEquals("approval_auto_rejected", cli.run("claim", m, "deploy").code());
     JsonNode events = cli.run("audit").json().path("events");
     assertEquals(
-        "approval_auto_rejected", events.get(0).path("code").asText(), "refusals are audited");
-    assertEquals("policy_forbids_approval", events.get(1).path("code").asText());
+        "approval_auto_rejected", events.get(1).path("code").asText(), "refusals are audited");
+    assertEquals("policy_forbids_approval", events.get(2).path("code").asText());
   }
 
   @Test
@@ -442,13 +442,14 @@ class GateTest {
         e -> types.add(e.path("event_type").asText() + ":" + e.path("outcome").asText()));
     assertEquals(
         java.util.List.of(
+            "audit_genesis:ok",
             "grant_claim:refused",
             "approval_granted:ok",
             "grant_claim:ok",
             "exec_started:ok",
             "exec_finished:ok"),
         types);
-    JsonNode finished = events.get(4);
+    JsonNode finished = events.get(5);
     assertEquals(id, finished.path("approval_id").asText());
     assertEquals(0, finished.path("details").path("exit_code").asInt());
     assertNotEquals("", finished.path("execution_id").asText());

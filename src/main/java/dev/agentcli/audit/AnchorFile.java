@@ -1,0 +1,122 @@
+package dev.agentcli.audit;
+
+import dev.agentcli.codec.Json;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A file of anchors outside the database, one JSON object a line ({@code {"id", "hash",
+ * "anchored_at"}}), only ever appended to: by every claim and revocation (the decisions that must
+ * stay final), and by {@code audit anchor}. The claim checks the newest anchor before it consumes
+ * anything, and {@code audit verify} checks them all, so a trail rewritten or truncated after an
+ * anchor was taken is caught without a manual step.
+ */
+public final class AnchorFile {
+  /** The newest anchor is looked for in this many bytes at the end of the file. */
+  private static final int TAIL_BYTES = 4096;
+
+  private final Path file;
+
+  public AnchorFile(Path file) {
+    this.file = file;
+  }
+
+  public Path path() {
+    return file;
+  }
+
+  public boolean exists() {
+    return Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Appends {@code anchor} (the file is created 0600). Written, not synced: it is evidence. */
+  public void append(Anchor anchor) {
+    if (Files.isSymbolicLink(file)) {
+      throw invalid("it is a symbolic link");
+    }
+    byte[] line = (Json.compact(anchor.toMap()) + "\n").getBytes(StandardCharsets.UTF_8);
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      ch.write(ByteBuffer.wrap(line));
+    } catch (IOException e) {
+      throw invalid(e.toString());
+    }
+  }
+
+  /** The last anchor of the file; empty when there is no file or no anchor yet. */
+  public Optional<Anchor> latest() {
+    if (!exists()) {
+      return Optional.empty();
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      long length = raf.length();
+      int n = (int) Math.min(length, TAIL_BYTES);
+      byte[] tail = new byte[n];
+      raf.seek(length - n);
+      raf.readFully(tail);
+      String[] lines = new String(tail, StandardCharsets.UTF_8).split("\n");
+      for (int i = lines.length - 1; i >= (n < length ? 1 : 0); i--) {
+        if (!lines[i].isBlank()) {
+          return Optional.of(Anchor.parse(lines[i]));
+        }
+      }
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      throw invalid("its last line is not an anchor: " + e.getMessage());
+    }
+  }
+
+  /** Every anchor, oldest first; a line that cannot be read is an error. */
+  public List<Anchor> all() {
+    List<String> lines;
+    try {
+      if (exists() && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw invalid("it is not a regular file");
+      }
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID, "no anchors file " + file, Map.of("anchors", file.toString()));
+    } catch (IOException e) {
+      throw invalid(e.toString());
+    }
+    List<Anchor> anchors = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).isBlank()) {
+        continue;
+      }
+      try {
+        anchors.add(Anchor.parse(lines.get(i)));
+      } catch (RuntimeException e) {
+        throw invalid("line " + (i + 1) + " is not an anchor");
+      }
+    }
+    return anchors;
+  }
+
+  private AgentCliException invalid(String why) {
+    return new AgentCliException(
+        ErrorCode.INPUT_INVALID,
+        "the anchors file " + file + " cannot be used: " + why,
+        Map.of("anchors", file.toString()));
+  }
+}

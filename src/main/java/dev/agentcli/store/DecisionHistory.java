@@ -1,0 +1,165 @@
+package dev.agentcli.store;
+
+import dev.agentcli.approval.ApprovalStore;
+import dev.agentcli.approval.Grant;
+import dev.agentcli.audit.Anchor;
+import dev.agentcli.audit.AuditChain;
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.codec.Timestamps;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the claim reads, in its own transaction, before it consumes a grant that looks pending:
+ * decisions are final whatever the state columns say. Every comparison matches the value both as
+ * TEXT and as a BLOB of the same bytes, so a value stored with another type cannot hide.
+ */
+final class DecisionHistory {
+  /**
+   * The claim re-verifies at most this many of the newest events; a grant approved longer ago than
+   * that is checked by the indexed look-ups alone.
+   */
+  static final int MAX_EVENTS_CHECKED = 50_000;
+
+  private DecisionHistory() {}
+
+  /**
+   * Refuses ({@code database_tampered}) unless the trail still holds {@code anchor}'s event with
+   * its hash: one that was rewritten or truncated since cannot be trusted to say what was used.
+   */
+  static void refuseUnlessAnchored(Connection c, Anchor anchor, Path file) throws SQLException {
+    String hash = null;
+    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit_events WHERE id = ?")) {
+      ps.setLong(1, anchor.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          AuditEvent e = SqliteAuditLog.event(rs);
+          hash = AuditChain.hash(e).equals(e.eventHash()) ? e.eventHash() : "(edited)";
+        }
+      }
+    }
+    if (!anchor.hash().equals(hash)) {
+      throw new AgentCliException(
+          ErrorCode.DATABASE_TAMPERED,
+          "the audit trail of "
+              + file
+              + (hash == null
+                  ? " no longer has event " + anchor.id()
+                  : " holds another event " + anchor.id())
+              + " than was anchored at "
+              + Timestamps.format(anchor.anchoredAt())
+              + ": it was truncated or rewritten, so no grant is used",
+          Map.of("database", file.toString(), "anchored_id", anchor.id()));
+    }
+  }
+
+  /** What records that {@code g} was used or revoked, if anything does. */
+  static Optional<String> decided(Connection c, Grant g) throws SQLException {
+    String id = g.approvalId().value();
+    if (exists(c, "SELECT 1 FROM consumptions WHERE approval_id IN (?1, CAST(?1 AS BLOB))", id)) {
+      return Optional.of("a consumptions row records its use");
+    }
+    if (exists(c, "SELECT 1 FROM revocations WHERE approval_id IN (?1, CAST(?1 AS BLOB))", id)) {
+      return Optional.of("a revocations row records its revocation");
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, event_type FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS BLOB))"
+                + " AND ((event_type = 'grant_claim' AND outcome = 'ok') OR event_type IN"
+                + " ('exec_started', 'exec_finished', 'exec_interrupted', 'grant_revoked'))"
+                + " ORDER BY id LIMIT 1")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return Optional.of(
+              "audit event " + rs.getLong(1) + " (" + rs.getString(2) + ") records its use");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether the audit trail from just before {@code g} was approved to its head still verifies: a
+   * use of the grant erased by deleting or blanking events leaves a broken link there.
+   */
+  static Optional<String> trailSince(Connection c, Grant g) throws SQLException {
+    long head = scalar(c, "SELECT coalesce(max(id), 0) FROM audit_events");
+    if (head == 0) {
+      return Optional.empty();
+    }
+    long from = Math.max(1, firstAtOrAfter(c, g, head) - 1);
+    from = Math.max(from, head - MAX_EVENTS_CHECKED);
+    AuditChain.Verifier verifier = new AuditChain.Verifier(Map.of(), null, true);
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT * FROM audit_events WHERE id >= ? ORDER BY id")) {
+      ps.setLong(1, from);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && verifier.accept(SqliteAuditLog.event(rs))) {
+          // keep going
+        }
+      }
+    }
+    AuditChain.Check check = verifier.result();
+    if (check.intact() && check.events() > 0 && check.events() != head - from + 1) {
+      return Optional.of(
+          "the audit trail since it was approved has "
+              + check.events()
+              + " events where its ids say "
+              + (head - from + 1));
+    }
+    return check.intact()
+        ? Optional.empty()
+        : Optional.of("the audit trail since it was approved is broken (" + check.reason() + ")");
+  }
+
+  /**
+   * The first event that occurred at or after the grant was approved (less the clock skew), found
+   * by bisecting ids: times follow ids, give or take a clock that moved, which the skew covers.
+   */
+  private static long firstAtOrAfter(Connection c, Grant g, long head) throws SQLException {
+    String since = Timestamps.format(g.grantedAt().minus(ApprovalStore.CLOCK_SKEW));
+    long lo = 1;
+    long hi = head;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT occurred_at FROM audit_events WHERE id >= ? ORDER BY id LIMIT 1")) {
+      while (lo < hi) {
+        long mid = lo + (hi - lo) / 2;
+        ps.setLong(1, mid);
+        try (ResultSet rs = ps.executeQuery()) {
+          String at = rs.next() ? SqliteAuditLog.text(rs, "occurred_at") : null;
+          if (at != null && at.compareTo(since) < 0) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+      }
+    }
+    return lo;
+  }
+
+  private static boolean exists(Connection c, String sql, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static long scalar(Connection c, String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+}
