@@ -74,6 +74,8 @@ public final class Cli {
   public Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    java.io.ByteArrayOutputStream rawOut = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream rawErr = new java.io.ByteArrayOutputStream();
     Context ctx =
         new Context(
             env,
@@ -81,9 +83,15 @@ public final class Cli {
             home,
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             SecureRandom::new,
-            operatorConfig);
+            operatorConfig,
+            rawOut,
+            rawErr);
     int status = AgentCli.execute(ctx, new PrintWriter(out), new PrintWriter(err), args);
-    return new Result(status, out.toString(), err.toString());
+    // A task's bytes streamed in text mode come first, then what agentcli printed.
+    return new Result(
+        status,
+        rawOut.toString(StandardCharsets.UTF_8) + out,
+        rawErr.toString(StandardCharsets.UTF_8) + err);
   }
 
   /**

@@ -184,6 +184,6 @@ class ProcessIT {
     JsonNode finished = events.get(events.size() - 1);
     assertEquals("exec_finished", finished.path("event_type").asText());
     assertEquals(4, finished.path("details").path("exit_code").asInt());
-    assertTrue(finished.path("details").path("passthrough").asBoolean());
+    assertEquals("passthrough", finished.path("details").path("output").asText());
   }
 }

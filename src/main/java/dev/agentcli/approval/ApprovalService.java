@@ -229,9 +229,16 @@ public final class ApprovalService {
    * Lets {@code task} run: consumes a grant for a manual task, refuses an auto-reject task, and
    * needs nothing for the others. A grant is consumed only once it verifies and meets every rule of
    * the task's policy; each grant decision, and each grant refused, is audited with its reason.
+   *
+   * @param started when present, the {@code exec_started} event's details: it is written in the
+   *     claim's own transaction, so that a grant is never consumed without its run's start
    */
   public ClaimResult claim(
-      Task task, TaskBinding binding, Optional<ApprovalId> pinned, String executionId) {
+      Task task,
+      TaskBinding binding,
+      Optional<ApprovalId> pinned,
+      String executionId,
+      Optional<Map<String, Object>> started) {
     Policy policy = task.approval().policy();
     if (policy == Policy.AUTO_APPROVE || policy == Policy.NONE) {
       return new ClaimResult.NotRequired(policy);
@@ -285,6 +292,14 @@ public final class ApprovalService {
                     .build());
           }
           audit.append(claimEvent(task, binding, pinned, executionId, r));
+          if (r instanceof ClaimResult.Claimed claimed && started.isPresent()) {
+            audit.append(
+                event("exec_started", task, binding)
+                    .approvalId(claimed.grant().approvalId().value())
+                    .executionId(executionId)
+                    .details(started.get())
+                    .build());
+          }
           decided.add(r);
         });
     if (decided.get(0) instanceof ClaimResult.Claimed) {

@@ -43,7 +43,9 @@ final class ClaimCommand extends BaseCommand {
     String execution = executionId != null ? executionId : ApprovalId.randomHex(ctx.random());
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     ClaimResult claim =
-        workspace.approvals().claim(resolved.task(), resolved.binding(), pinned, execution);
+        workspace
+            .approvals()
+            .claim(resolved.task(), resolved.binding(), pinned, execution, Optional.empty());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     if (claim instanceof ClaimResult.Refused refused) {

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -19,6 +20,8 @@ public final class Context {
   private final InputStream stdin;
   private final Supplier<SecureRandom> randomSource;
   private final Path operatorConfig;
+  private final OutputStream stdout;
+  private final OutputStream stderr;
   private SecureRandom random;
 
   /**
@@ -35,6 +38,8 @@ public final class Context {
    *     costs start-up time that commands without ids need not pay
    * @param operatorConfig the operator configuration file; when it exists, it pins the database,
    *     the trust store and the manifests, and the caller cannot point agentcli elsewhere
+   * @param stdout the raw standard output, for a task's bytes streamed as they are
+   * @param stderr the raw standard error, likewise
    */
   public Context(
       Map<String, String> env,
@@ -42,13 +47,17 @@ public final class Context {
       Path cwd,
       InputStream stdin,
       Supplier<SecureRandom> randomSource,
-      Path operatorConfig) {
+      Path operatorConfig,
+      OutputStream stdout,
+      OutputStream stderr) {
     this.env = Map.copyOf(env);
     this.clock = clock;
     this.cwd = cwd;
     this.stdin = stdin;
     this.randomSource = randomSource;
     this.operatorConfig = operatorConfig;
+    this.stdout = stdout;
+    this.stderr = stderr;
   }
 
   /** The real process's context. */
@@ -59,7 +68,9 @@ public final class Context {
         Path.of("").toAbsolutePath(),
         System.in,
         SecureRandom::new,
-        Path.of(System.getProperty(CONFIG_PROPERTY, DEFAULT_CONFIG)));
+        Path.of(System.getProperty(CONFIG_PROPERTY, DEFAULT_CONFIG)),
+        System.out,
+        System.err);
   }
 
   public Map<String, String> env() {
@@ -89,11 +100,19 @@ public final class Context {
     return operatorConfig;
   }
 
+  public OutputStream stdout() {
+    return stdout;
+  }
+
+  public OutputStream stderr() {
+    return stderr;
+  }
+
   /**
    * A context sealed off from the caller's set-up, for the demo: {@code newEnv} and no operator
    * configuration.
    */
   public Context sealed(Map<String, String> newEnv, Path noConfig) {
-    return new Context(newEnv, clock, cwd, stdin, this::random, noConfig);
+    return new Context(newEnv, clock, cwd, stdin, this::random, noConfig, stdout, stderr);
   }
 }

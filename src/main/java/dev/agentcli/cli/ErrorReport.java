@@ -25,10 +25,10 @@ final class ErrorReport {
 
   static void print(PrintWriter err, AgentCliException e, boolean text) {
     if (text) {
-      err.println("agentcli: " + e.getMessage() + " [" + e.code().id() + "]");
+      err.println("agentcli: " + SafeText.escape(e.getMessage()) + " [" + e.code().id() + "]");
       Object hint = e.details().get("hint");
       if (hint != null) {
-        err.println("  " + hint);
+        err.println("  " + SafeText.escape(String.valueOf(hint)));
       }
     } else {
       err.println(Json.compact(json(e)));

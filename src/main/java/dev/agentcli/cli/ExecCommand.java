@@ -6,10 +6,15 @@ import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.ExecOutcome;
+import dev.agentcli.exec.RunResult;
+import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.Policy;
-import java.io.PrintWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +57,15 @@ final class ExecCommand extends BaseCommand {
   boolean passthrough;
 
   @Option(
+      names = "--result-file",
+      paramLabel = "<file>",
+      description =
+          "Also write the outcome as JSON to this file (atomically; created 0600): \"ran\": true"
+              + " with the result, or \"ran\": false with the refusal or error. Only agentcli"
+              + " writes it, so a task's own output can never pass for a refusal.")
+  Path resultFile;
+
+  @Option(
       names = "--verbose",
       description = "With --passthrough: print the result to stderr when the program ends.")
   boolean verbose;
@@ -67,8 +81,14 @@ final class ExecCommand extends BaseCommand {
     if (dryRun) {
       return dryRun(workspace, resolved, pinned);
     }
+    TaskRunner.Mode mode =
+        passthrough
+            ? TaskRunner.Mode.PASSTHROUGH
+            : global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
     ExecOutcome outcome;
     try {
+      out().flush();
+      err().flush();
       outcome =
           workspace
               .gatedExec()
@@ -77,13 +97,18 @@ final class ExecCommand extends BaseCommand {
                   resolved.binding(),
                   pinned,
                   Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
-                  passthrough);
+                  mode,
+                  ctx.stdout(),
+                  ctx.stderr());
     } catch (AgentCliException e) {
-      throw target.withApproveHint(e);
+      AgentCliException refusal = target.withApproveHint(e);
+      writeResultFile(ErrorReport.json(refusal), false);
+      throw refusal;
     }
     workspace.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
-    boolean succeeded = outcome.result().exitCode() == 0 && !outcome.result().timedOut();
+    RunResult run = outcome.result();
+    boolean succeeded = run.exitCode() == 0 && !run.timedOut() && !run.interrupted();
     result.put("ok", succeeded);
     result.put("execution_id", outcome.executionId());
     result.put("workflow_id", resolved.task().workflowId());
@@ -93,21 +118,46 @@ final class ExecCommand extends BaseCommand {
     result.put(
         "approval_used", used == null ? null : Views.grant(used, used.consumption().consumedAt()));
     result.put("rejected", ApprovalService.rejections(outcome.rejected()));
-    result.put("result", Views.result(outcome.result()));
-    if (!passthrough) {
-      print(result, out -> text(out, outcome, result));
+    result.put("result", Views.result(run));
+    result.put("warnings", outcome.warnings());
+    writeResultFile(result, true);
+    if (mode == TaskRunner.Mode.CAPTURE) {
+      Output.json(out(), result);
+    } else if (mode == TaskRunner.Mode.STREAM) {
+      summary(outcome, result); // after the task's own bytes, which went out as they came
     } else if (verbose) {
       err().println(Json.pretty(result));
       err().flush();
     }
-    return outcome.result().timedOut()
-        ? ErrorCode.TASK_TIMED_OUT.exitStatus()
-        : outcome.result().exitCode();
+    return run.exitStatus();
   }
 
-  private void text(PrintWriter out, ExecOutcome outcome, Map<String, Object> result) {
-    out.print(outcome.result().stdout().text());
-    err().print(outcome.result().stderr().text());
+  /** Writes {@code --result-file}: to a temporary name in the same folder, then renamed. */
+  private void writeResultFile(Map<String, Object> outcome, boolean ran) {
+    if (resultFile == null) {
+      return;
+    }
+    Map<String, Object> shown = new LinkedHashMap<>();
+    shown.put("ran", ran);
+    shown.putAll(outcome);
+    Path target = ctx.cwd().resolve(resultFile);
+    try {
+      Path tmp =
+          Files.createTempFile(
+              target.toAbsolutePath().getParent(),
+              ".agentcli-result-",
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, Json.pretty(shown) + "\n");
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      err().println("agentcli: cannot write the result file " + target + ": " + e);
+      err().flush();
+    }
+  }
+
+  private void summary(ExecOutcome outcome, Map<String, Object> result) {
+    RunResult run = outcome.result();
     String grant =
         outcome.approvalUsed() == null
             ? "no grant needed"
@@ -122,16 +172,17 @@ final class ExecCommand extends BaseCommand {
                 + "/"
                 + result.get("task_id")
                 + " "
-                + (outcome.result().timedOut()
-                    ? "timed out"
-                    : "exited " + outcome.result().exitCode())
+                + (run.interrupted()
+                    ? "was stopped by SIG" + run.signal() + " sent to agentcli"
+                    : run.timedOut() ? "timed out" : "exited " + run.exitCode())
                 + " in "
-                + outcome.result().durationMs()
+                + run.durationMs()
                 + " ms ("
                 + grant
                 + ", execution "
                 + outcome.executionId()
                 + ")");
+    outcome.warnings().forEach(w -> err().println("agentcli: warning: " + w));
     err().flush();
   }
 

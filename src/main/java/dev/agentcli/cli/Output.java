@@ -14,7 +14,10 @@ final class Output {
     out.flush();
   }
 
-  /** Prints a map as aligned {@code key value} lines, nested maps and lists indented. */
+  /**
+   * Prints a map as aligned {@code key value} lines, nested maps and lists indented; every value
+   * safe to read (see {@link SafeText}).
+   */
   static void text(PrintWriter out, Map<String, ?> map) {
     text(out, map, "");
     out.flush();
@@ -71,12 +74,12 @@ final class Output {
       return "-";
     }
     if (value instanceof List<?> list) {
-      return list.isEmpty() ? "-" : String.join(" ", list.stream().map(String::valueOf).toList());
+      return list.isEmpty() ? "-" : SafeText.shellWords(list);
     }
     if (value instanceof Map<?, ?> map && map.isEmpty()) {
       return "-";
     }
-    return String.valueOf(value);
+    return SafeText.escape(String.valueOf(value));
   }
 
   private static String pad(String s, int width) {

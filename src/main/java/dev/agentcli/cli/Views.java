@@ -88,11 +88,15 @@ final class Views {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("exit_code", r.exitCode());
     m.put("timed_out", r.timedOut());
+    m.put("interrupted", r.interrupted());
+    m.put("signal", r.signal());
     m.put("duration_ms", r.durationMs());
     m.put("stdout", r.stdout().text());
     m.put("stderr", r.stderr().text());
     m.put("stdout_truncated", r.stdout().truncated());
     m.put("stderr_truncated", r.stderr().truncated());
+    m.put("stdout_bytes", r.stdout().bytes());
+    m.put("stderr_bytes", r.stderr().bytes());
     m.put("stdout_sha256", r.stdout().sha256());
     m.put("stderr_sha256", r.stderr().sha256());
     return m;

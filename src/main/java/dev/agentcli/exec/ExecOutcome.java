@@ -9,9 +9,16 @@ import java.util.List;
  *
  * @param approvalUsed the grant consumed for this run; null when the policy needs none
  * @param rejected older matching grants refused for their signature and left unconsumed
+ * @param warnings what went wrong after the task ran (its end not recorded, say)
  */
 public record ExecOutcome(
     String executionId,
     Grant approvalUsed,
     List<ClaimAttempt.Rejection> rejected,
-    RunResult result) {}
+    RunResult result,
+    List<String> warnings) {
+  public ExecOutcome {
+    rejected = List.copyOf(rejected);
+    warnings = List.copyOf(warnings);
+  }
+}

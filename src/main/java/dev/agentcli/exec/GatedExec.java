@@ -10,21 +10,21 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The gated-exec sequence: claim a grant (or learn none is needed), run the program, and audit the
- * start and the end. A grant is consumed before the program starts and stays consumed whatever
- * happens after: a crash never gives it back (fail closed).
+ * The gated-exec sequence: claim a grant (or learn none is needed) and record the run's start in
+ * the same transaction, run the program, record the end. A grant is consumed only together with its
+ * run's start and stays consumed whatever happens after: a crash never gives it back (fail closed),
+ * and nothing after the claim is reported as retryable.
  */
 public final class GatedExec {
   private final ApprovalService approvals;
@@ -44,47 +44,41 @@ public final class GatedExec {
    * Runs {@code task} if the gate lets it.
    *
    * @param timeout a limit shorter than the bound {@code runtime.timeout_ms}; empty for that one
-   * @param passthrough the program uses agentcli's stdin, stdout and stderr directly
-   * @throws AgentCliException with the gate's code when it refuses
+   * @param mode how the task's output is handled; {@code out} and {@code err} receive it in {@link
+   *     TaskRunner.Mode#STREAM}
+   * @throws AgentCliException with the gate's code when it refuses, before anything ran
    */
   public ExecOutcome run(
       Task task,
       TaskBinding binding,
       Optional<ApprovalId> pinned,
       Optional<Duration> timeout,
-      boolean passthrough) {
+      TaskRunner.Mode mode,
+      OutputStream out,
+      OutputStream err) {
     Optional<Duration> limit = effectiveTimeout(binding, timeout);
     String executionId = ApprovalId.randomHex(random.get());
-    ClaimResult claim = approvals.claim(task, binding, pinned, executionId);
+    Map<String, Object> started = new LinkedHashMap<>();
+    started.put("argv_length", binding.command().args().size() + 1);
+    started.put("timeout_ms", limit.map(Duration::toMillis).orElse(null));
+    ClaimResult claim = approvals.claim(task, binding, pinned, executionId, Optional.of(started));
     if (claim instanceof ClaimResult.Refused refused) {
       throw new AgentCliException(refused.code(), refused.message(), refused.details());
     }
-    ClaimResult.Claimed claimed = claim instanceof ClaimResult.Claimed c ? c : null;
-    Grant grant = claimed == null ? null : claimed.grant();
+    Grant grant = claim instanceof ClaimResult.Claimed c ? c.grant() : null;
     String approvalId = grant == null ? null : grant.approvalId().value();
-    audit.append(
-        event("exec_started", task, binding, approvalId, executionId)
-            .detail("argv_length", binding.command().argv().size())
-            .detail("timeout_ms", limit.map(Duration::toMillis).orElse(null))
-            .build());
-    ClosingEvent closing = new ClosingEvent();
-    Runnable onSignal =
-        () -> {
-          if (!closing.record(
-              event("exec_interrupted", task, binding, approvalId, executionId)
-                  .outcome("failed", "interrupted")
-                  .detail(
-                      "message",
-                      "agentcli was stopped by a signal; the task's process tree was stopped")
-                  .build())) {
-            closing.awaitWritten();
-          }
-        };
+    if (grant == null) {
+      // No grant is at stake: a failure to record the start is retryable, and nothing ran.
+      audit.append(
+          event("exec_started", task, binding, null, executionId).details(started).build());
+    }
+    List<String> warnings = new ArrayList<>();
     RunResult result;
     try {
-      result = runner.run(binding.command(), limit, passthrough, onSignal);
+      result = runner.run(binding.command(), limit, mode, out, err);
     } catch (AgentCliException e) {
-      closing.record(
+      record(
+          warnings,
           event("exec_finished", task, binding, approvalId, executionId)
               .outcome("failed", e.code().id())
               .detail("message", e.getMessage())
@@ -94,15 +88,19 @@ public final class GatedExec {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("exit_code", result.exitCode());
     details.put("timed_out", result.timedOut());
+    details.put("signal", result.signal());
     details.put("duration_ms", result.durationMs());
-    details.put("passthrough", passthrough);
+    details.put("output", mode.name().toLowerCase(java.util.Locale.ROOT));
+    details.put("stdout_bytes", result.stdout().bytes());
+    details.put("stderr_bytes", result.stderr().bytes());
     details.put("stdout_sha256", result.stdout().sha256());
     details.put("stderr_sha256", result.stderr().sha256());
     String code =
         result.interrupted()
             ? "interrupted"
             : result.timedOut() ? ErrorCode.TASK_TIMED_OUT.id() : null;
-    closing.record(
+    record(
+        warnings,
         event(
                 result.interrupted() ? "exec_interrupted" : "exec_finished",
                 task,
@@ -112,38 +110,25 @@ public final class GatedExec {
             .outcome(code == null ? "ok" : "failed", code)
             .details(details)
             .build());
-    return new ExecOutcome(
-        executionId, grant, claimed == null ? List.of() : claimed.rejected(), result);
+    List<dev.agentcli.approval.ClaimAttempt.Rejection> rejected =
+        claim instanceof ClaimResult.Claimed c ? c.rejected() : List.of();
+    return new ExecOutcome(executionId, grant, rejected, result, warnings);
   }
 
   /**
-   * The run's one closing event: exec_finished when it ended, exec_interrupted when agentcli was
-   * stopped while it ran. The main thread and the signal hook race to write it; the first wins, and
-   * the hook waits for the winner's write before the JVM exits.
+   * Writes the run's closing event. The task has run by now, so a database that is busy or full
+   * does not turn the outcome into an error (a retry would find the grant used): the run is
+   * reported as it happened, with a warning, and the trail shows it as started, never finished.
    */
-  private final class ClosingEvent {
-    private final AtomicBoolean recorded = new AtomicBoolean();
-    private final CountDownLatch written = new CountDownLatch(1);
-
-    /** Writes {@code event} unless the closing event was already taken; true if it wrote. */
-    boolean record(AuditEvent event) {
-      if (!recorded.compareAndSet(false, true)) {
-        return false;
-      }
-      try {
-        audit.append(event);
-      } finally {
-        written.countDown();
-      }
-      return true;
-    }
-
-    void awaitWritten() {
-      try {
-        written.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+  private void record(List<String> warnings, AuditEvent event) {
+    try {
+      audit.append(event);
+    } catch (AgentCliException e) {
+      warnings.add(
+          "the end of this run was not recorded in the audit trail ("
+              + e.code().id()
+              + "): "
+              + e.getMessage());
     }
   }
 

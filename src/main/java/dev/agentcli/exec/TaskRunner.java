@@ -10,59 +10,83 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a resolved command directly (never through a shell) in its bound working directory and
- * environment, captures its output within bounds, and kills its whole process tree on timeout.
+ * environment, each of its streams on a thread of its own (so that none can starve another, on any
+ * number of cores), and stops its whole process tree on timeout or when agentcli is told to stop.
  */
 public final class TaskRunner {
   /** Each stream is kept up to this many bytes; the rest is counted and hashed, not kept. */
   public static final int MAX_CAPTURE_BYTES = 1024 * 1024;
 
-  /** Between SIGTERM and SIGKILL when a run times out. */
+  /** Between SIGTERM and SIGKILL when a run is stopped. */
   static final Duration KILL_GRACE = Duration.ofSeconds(2);
-
-  /** A stream still held open by a background child when the wait for it ended. */
-  private static final RunResult.Output UNDRAINED =
-      new RunResult.Output("", true, -1, Sha256.of(""));
 
   /** How long to wait for output after the program exits (a background child may hold it open). */
   static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
 
   /**
-   * Runs {@code command}. If agentcli itself is told to stop (SIGTERM, SIGINT, SIGHUP) while the
-   * program runs, the program's process tree is stopped too (SIGTERM, then SIGKILL after a grace
-   * period) and {@code onSignal} is called once it is gone, before agentcli exits.
+   * How long to wait for agentcli's own signal when the task died of SIGINT, SIGTERM or SIGHUP: a
+   * terminal's Ctrl-C reaches both at once.
+   */
+  private static final long SIGNAL_SETTLE_MS = 500;
+
+  /**
+   * Runs a program under its name as written, as {@code argv[0]}, while executing the resolved
+   * file: {@code exec {file} argv}. Perl, because it passes the environment through untouched (a
+   * shell would add PWD, SHLVL and _); it is part of every Debian system.
+   */
+  private static final Path TRAMPOLINE = Path.of("/usr/bin/perl");
+
+  private static final String TRAMPOLINE_CODE = "my $p = shift; exec { $p } @ARGV or exit 127";
+
+  /** A stream the child wrote straight to agentcli's own (passthrough). */
+  private static final RunResult.Output UNDRAINED =
+      new RunResult.Output("", true, -1, Sha256.of(""));
+
+  /** How the task's output is handled. */
+  public enum Mode {
+    /** Kept (bounded) and hashed for the JSON result. */
+    CAPTURE,
+    /** Copied byte for byte to the given streams as it comes, and kept and hashed as well. */
+    STREAM,
+    /** The program uses agentcli's stdin, stdout and stderr directly. */
+    PASSTHROUGH
+  }
+
+  /**
+   * Runs {@code command}. If agentcli is told to stop (SIGTERM, SIGINT, SIGHUP) while the program
+   * runs, the program's process tree is stopped and the result says so.
    *
-   * @param timeout the run is killed after this long; empty for no limit
-   * @param passthrough the program reads agentcli's stdin and writes to its stdout and stderr live,
-   *     instead of being captured
+   * @param timeout the run is stopped after this long; empty for no limit
+   * @param out where {@link Mode#STREAM} copies the task's stdout (else unused)
+   * @param err where {@link Mode#STREAM} copies the task's stderr (else unused)
    * @throws AgentCliException {@code program_not_found} or {@code program_not_executable} when the
    *     OS cannot start it
    */
   public RunResult run(
-      Command command, Optional<Duration> timeout, boolean passthrough, Runnable onSignal) {
-    ProcessBuilder builder = new ProcessBuilder(command.argv()).directory(command.cwd().toFile());
+      Command command, Optional<Duration> timeout, Mode mode, OutputStream out, OutputStream err) {
+    ProcessBuilder builder = new ProcessBuilder(argv(command)).directory(command.cwd().toFile());
     builder.environment().clear();
     builder.environment().putAll(command.env());
-    if (passthrough) {
+    if (mode == Mode.PASSTHROUGH) {
       builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
       builder.redirectError(ProcessBuilder.Redirect.INHERIT);
     }
     if (command.stdin() == null) {
       builder.redirectInput(
-          passthrough
+          mode == Mode.PASSTHROUGH
               ? ProcessBuilder.Redirect.INHERIT
               : ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
@@ -73,50 +97,78 @@ public final class TaskRunner {
     } catch (IOException e) {
       throw startFailure(command, e);
     }
-    AtomicBoolean stopping = new AtomicBoolean();
-    Thread forward =
-        new Thread(
-            () -> {
-              if (process.isAlive()) {
-                stopping.set(true);
-                killTree(process);
-                onSignal.run();
-              }
-            },
-            "agentcli-forward-signal");
-    Runtime.getRuntime().addShutdownHook(forward);
-    if (command.stdin() != null) {
-      CompletableFuture.runAsync(() -> feed(process.getOutputStream(), command.stdin()));
-    }
-    CompletableFuture<RunResult.Output> out =
-        passthrough
-            ? CompletableFuture.completedFuture(RunResult.Output.PASSED_THROUGH)
-            : capture(process.getInputStream());
-    CompletableFuture<RunResult.Output> err =
-        passthrough
-            ? CompletableFuture.completedFuture(RunResult.Output.PASSED_THROUGH)
-            : capture(process.getErrorStream());
-    boolean timedOut = false;
-    try {
-      if (timeout.isPresent()) {
-        if (!process.waitFor(timeout.get().toMillis(), TimeUnit.MILLISECONDS)) {
-          timedOut = true;
-          killTree(process);
-        }
+    ProcessTree tree = new ProcessTree(process);
+    tree.watch();
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (stopped.compareAndSet(false, true)) {
+            tree.stop(KILL_GRACE);
+          }
+        };
+    try (StopSignals signals = StopSignals.install(stop)) {
+      List<Thread> io = new ArrayList<>();
+      if (command.stdin() != null) {
+        io.add(start("stdin", () -> feed(process.getOutputStream(), command.stdin())));
+      }
+      Pump stdout = mode == Mode.PASSTHROUGH ? null : new Pump(process.getInputStream(), mode, out);
+      Pump stderr = mode == Mode.PASSTHROUGH ? null : new Pump(process.getErrorStream(), mode, err);
+      Thread outThread = stdout == null ? null : start("stdout", stdout);
+      Thread errThread = stderr == null ? null : start("stderr", stderr);
+      boolean timedOut = false;
+      if (timeout.isPresent()
+          && !process.waitFor(timeout.get().toMillis(), TimeUnit.MILLISECONDS)) {
+        timedOut = signals.caught() == null;
+        stop.run();
       }
       int exit = process.waitFor();
-      long durationMs = (System.nanoTime() - started) / 1_000_000;
-      try {
-        Runtime.getRuntime().removeShutdownHook(forward);
-      } catch (IllegalStateException shuttingDown) {
-        // agentcli is being stopped: the hook is running and records the interruption.
+      String signal = signals.caught();
+      if (signal == null && !stopped.get() && (exit == 129 || exit == 130 || exit == 143)) {
+        signal = signals.awaitCaught(SIGNAL_SETTLE_MS);
       }
-      return new RunResult(exit, timedOut, stopping.get(), durationMs, drained(out), drained(err));
+      if (signal != null) {
+        stop.run(); // a signal that reached the group may have left children behind
+        timedOut = false;
+      }
+      long durationMs = (System.nanoTime() - started) / 1_000_000;
+      RunResult.Output o =
+          stdout == null ? RunResult.Output.PASSED_THROUGH : stdout.result(outThread);
+      RunResult.Output e =
+          stderr == null ? RunResult.Output.PASSED_THROUGH : stderr.result(errThread);
+      return new RunResult(exit, timedOut, signal, durationMs, o, e);
     } catch (InterruptedException e) {
-      killTree(process);
+      stop.run();
       Thread.currentThread().interrupt();
       throw new AgentCliException(ErrorCode.INTERNAL_ERROR, "interrupted while running the task");
     }
+  }
+
+  /**
+   * The command line handed to the OS: the resolved file, with the program's name as written as
+   * {@code argv[0]} when the two names differ (a multi-call program such as {@code unxz}, a link to
+   * {@code xz}, looks at it). When only the folder differs ({@code echo}, {@code /usr/bin/echo}),
+   * the resolved path is {@code argv[0]}, which saves starting the trampoline.
+   */
+  static List<String> argv(Command command) {
+    String written = command.written();
+    String file = command.program().toString();
+    String writtenName = Path.of(written).getFileName().toString();
+    List<String> argv = new ArrayList<>();
+    if (!writtenName.equals(command.program().getFileName().toString())
+        && Files.isExecutable(TRAMPOLINE)) {
+      argv.addAll(List.of(TRAMPOLINE.toString(), "-e", TRAMPOLINE_CODE, file, written));
+    } else {
+      argv.add(file);
+    }
+    argv.addAll(command.args());
+    return argv;
+  }
+
+  private static Thread start(String name, Runnable work) {
+    Thread t = new Thread(work, "agentcli-task-" + name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static AgentCliException startFailure(Command command, IOException e) {
@@ -137,64 +189,57 @@ public final class TaskRunner {
     }
   }
 
-  private static void killTree(Process process) {
-    process.descendants().forEach(ProcessHandle::destroy);
-    process.destroy();
-    try {
-      if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-  }
+  /** Reads one of the child's streams to its end: keeps the first bytes, hashes all, copies. */
+  private static final class Pump implements Runnable {
+    private final InputStream in;
+    private final OutputStream copy;
+    private final MessageDigest digest = Sha256.digest();
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private long total;
 
-  private static CompletableFuture<RunResult.Output> capture(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          MessageDigest digest = sha256();
-          ByteArrayOutputStream kept = new ByteArrayOutputStream();
-          long total = 0;
-          byte[] buffer = new byte[8192];
-          try (stream) {
-            for (int n; (n = stream.read(buffer)) != -1; ) {
-              digest.update(buffer, 0, n);
-              int keep = (int) Math.max(0, Math.min(n, MAX_CAPTURE_BYTES - total));
-              kept.write(buffer, 0, keep);
-              total += n;
+    Pump(InputStream in, Mode mode, OutputStream copy) {
+      this.in = in;
+      this.copy = mode == Mode.STREAM ? copy : null;
+    }
+
+    @Override
+    public void run() {
+      byte[] buffer = new byte[64 * 1024];
+      boolean copying = copy != null;
+      try (in) {
+        for (int n; (n = in.read(buffer)) != -1; ) {
+          digest.update(buffer, 0, n);
+          int keep = (int) Math.max(0, Math.min(n, MAX_CAPTURE_BYTES - total));
+          kept.write(buffer, 0, keep);
+          total += n;
+          if (copying) {
+            try {
+              copy.write(buffer, 0, n);
+              copy.flush();
+            } catch (IOException readerGone) {
+              copying = false; // whoever reads agentcli's output went away; keep draining
             }
-          } catch (IOException e) {
-            // The stream closed under us (the process tree was killed): keep what was read.
           }
-          return new RunResult.Output(
-              kept.toString(StandardCharsets.UTF_8),
-              total > MAX_CAPTURE_BYTES,
-              total,
-              "sha256:" + HexFormat.of().formatHex(digest.digest()));
-        });
-  }
-
-  private static RunResult.Output drained(CompletableFuture<RunResult.Output> output) {
-    try {
-      return output.get(DRAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      return UNDRAINED;
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return UNDRAINED;
+        }
+      } catch (IOException e) {
+        // The stream closed under us (the process tree was killed): keep what was read.
+      }
     }
-  }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+    RunResult.Output result(Thread thread) {
+      try {
+        thread.join(DRAIN_WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (thread.isAlive()) {
+        return UNDRAINED;
+      }
+      return new RunResult.Output(
+          kept.toString(StandardCharsets.UTF_8),
+          total > MAX_CAPTURE_BYTES,
+          total,
+          Sha256.hex(digest.digest()));
     }
   }
 }

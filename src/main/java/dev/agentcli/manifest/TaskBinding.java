@@ -54,8 +54,13 @@ public record TaskBinding(String taskHash, String json, Command command) {
   /** Prefixes of ambient variables the child inherits, for the locale. */
   public static final String INHERITED_ENV_PREFIX = "LC_";
 
-  /** What would run: the resolved program and the raw values. */
+  /**
+   * What would run: the resolved program and the raw values.
+   *
+   * @param written the program as the manifest writes it (its {@code argv[0]})
+   */
   public record Command(
+      String written,
       Path program,
       List<String> args,
       Path cwd,
@@ -65,14 +70,6 @@ public record TaskBinding(String taskHash, String json, Command command) {
     public Command {
       args = List.copyOf(args);
       env = Map.copyOf(env);
-    }
-
-    /** The program followed by its arguments, as handed to the OS (no shell). */
-    public List<String> argv() {
-      List<String> argv = new ArrayList<>();
-      argv.add(program.toString());
-      argv.addAll(args);
-      return argv;
     }
   }
 
@@ -95,7 +92,8 @@ public record TaskBinding(String taskHash, String json, Command command) {
     for (String named : codeFiles(task, program, cwd)) {
       files.put(named, digests.of(cwd.resolve(named)));
     }
-    Command command = new Command(program, task.args(), cwd, env, task.stdin(), task.timeoutMs());
+    Command command =
+        new Command(task.program(), program, task.args(), cwd, env, task.stdin(), task.timeoutMs());
 
     Map<String, Object> binding = new TreeMap<>();
     binding.put("binding_version", VERSION);

@@ -1,6 +1,5 @@
 package dev.agentcli.store;
 
-import dev.agentcli.codec.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,16 +14,15 @@ import java.util.TreeMap;
 
 /**
  * Exactly what the migrations create at each schema version (tables, columns, types, indexes,
- * views, triggers: every row of {@code sqlite_schema}, with a digest of its SQL), and how a
- * database differs from it. A table rebuilt without STRICT, a planted trigger or view, a changed
- * column: each is a difference, named. The expected schemas ship as {@code schema-v<n>.tsv} beside
- * this class; {@code SchemaCheckTest} regenerates them from fresh migrations and fails when they
- * are stale.
+ * views, triggers: every row of {@code sqlite_schema}, with its SQL), and how a database differs
+ * from it. A table rebuilt without STRICT, a planted trigger or view, a changed column: each is a
+ * difference, named. The expected schemas ship as {@code schema-v<n>.tsv} beside this class; {@code
+ * SchemaCheckTest} regenerates them from fresh migrations and fails when they are stale.
  */
 final class SchemaCheck {
   private SchemaCheck() {}
 
-  /** One line per {@code sqlite_schema} row, sorted: type, name, table, digest of the SQL. */
+  /** One line per {@code sqlite_schema} row, sorted: type, name, table, the SQL (escaped). */
   static String dump(Connection c) throws SQLException {
     return format(read(c));
   }
@@ -58,10 +56,15 @@ final class SchemaCheck {
         String sql = rs.getString(4);
         rows.put(
             rs.getString(1) + " " + rs.getString(2),
-            rs.getString(3) + "\t" + (sql == null ? "-" : Sha256.of(sql)));
+            rs.getString(3) + "\t" + (sql == null ? "-" : escape(sql)));
       }
     }
     return rows;
+  }
+
+  /** The SQL on one line: backslashes, newlines and tabs escaped. */
+  private static String escape(String sql) {
+    return sql.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t");
   }
 
   private static String format(Map<String, String> rows) {

@@ -216,7 +216,9 @@ class InputErrorsTest {
             home,
             java.io.InputStream.nullInputStream(),
             java.security.SecureRandom::new,
-            home.resolve("no-operator-config.json"));
+            home.resolve("no-operator-config.json"),
+            java.io.OutputStream.nullOutputStream(),
+            java.io.OutputStream.nullOutputStream());
     java.io.StringWriter err = new java.io.StringWriter();
     int status =
         AgentCli.execute(
