@@ -20,7 +20,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,8 +104,8 @@ class AgentAttackIT {
 
   @Test
   void aTrustedKeyOutsideTheScopeOrBeyondTheLifetimeIsNotConsumed() throws Exception {
-    Path alice = keygen("alice");
-    Path bot = keygen("ci-bot");
+    Path alice = TestFiles.ed25519(home, "alice_key");
+    Path bot = TestFiles.ed25519(home, "ci-bot_key");
     assertEquals(0, cli.run("signers", "add", "alice@example.com", alice + ".pub").status());
     assertEquals(0, cli.run("signers", "add", "ci-bot", bot + ".pub").status());
     String m =
@@ -358,26 +357,6 @@ class AgentAttackIT {
             + "}");
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
     return config;
-  }
-
-  Path keygen(String name) throws Exception {
-    Path k = home.resolve(name + "_key");
-    Jvm.Done d =
-        SigningIT.sh(
-            Map.of(),
-            new byte[0],
-            "ssh-keygen",
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            name,
-            "-f",
-            k.toString());
-    assertEquals(0, d.status(), d.toString());
-    return k;
   }
 
   Grant grant(String id) {

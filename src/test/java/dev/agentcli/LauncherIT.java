@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -76,23 +75,9 @@ class LauncherIT {
   static void copySources() throws Exception {
     copy = Files.createTempDirectory("agentcli-launcher-");
     for (String part : List.of("pom.xml", "db", "bin", "src/main")) {
-      copyTree(REPO.resolve(part), copy.resolve(part));
+      TestFiles.copyTree(REPO.resolve(part), copy.resolve(part));
     }
     launcher = copy.resolve("bin/agentcli");
-  }
-
-  static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 
   @AfterAll

@@ -11,12 +11,10 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,7 +116,7 @@ class PrivilegeSeparationIT {
         continue;
       }
       Path copy = lib.resolve(classPath.size() + "-" + p.getFileName());
-      copyTree(p, copy);
+      TestFiles.copyTree(p, copy);
       classPath.add(copy.toString());
     }
     ok("chmod", "-R", "a+rX", root.resolve("opt").toString());
@@ -188,23 +186,6 @@ class PrivilegeSeparationIT {
 
     // The service user creates the schema.
     ok("runuser", "-u", SERVICE, "--", wrapper.toString(), "approvals", "list");
-  }
-
-  static void copyTree(Path from, Path to) throws Exception {
-    if (Files.isRegularFile(from)) {
-      Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
   }
 
   @AfterAll

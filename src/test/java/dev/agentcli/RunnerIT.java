@@ -279,13 +279,20 @@ class RunnerIT {
     eventually(() -> !alive(stubborn), "the TERM-ignoring grandchild " + stubborn + " is gone");
   }
 
+  /**
+   * A daemon that double-forks into a session of its own and ignores SIGTERM; its intermediate
+   * parent lives long enough (0.5 s) to be seen by the tree's watch, which looks every 50 ms (a
+   * fork orphaned faster than that escapes: see the README).
+   */
   @Test
   void aTimeoutStopsADoubleForkedDaemonInItsOwnSession() throws Exception {
     Path pid = home.resolve("daemon.pid");
     String m =
         shTask(
             "daemon",
-            "setsid sh -c 'trap \"\" TERM; echo $$ > " + pid + "; exec sleep 300' & sleep 300");
+            "(setsid sh -c 'trap \"\" TERM; echo $$ > "
+                + pid
+                + "; exec sleep 300' & sleep 0.5) & sleep 300");
     Cli.Result r = cli.run("exec", m, "deploy", "--timeout", "1000");
     assertEquals(124, r.status(), r.toString());
     long daemon = pidIn(pid);

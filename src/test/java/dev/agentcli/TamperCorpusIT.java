@@ -51,22 +51,7 @@ class TamperCorpusIT {
 
   @BeforeAll
   static void keygen() throws Exception {
-    key = keys.resolve("alice");
-    Jvm.Done d =
-        SigningIT.sh(
-            Map.of(),
-            new byte[0],
-            "ssh-keygen",
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            "alice",
-            "-f",
-            key.toString());
-    assertEquals(0, d.status(), d.toString());
+    key = TestFiles.ed25519(keys, "alice");
   }
 
   @BeforeEach

@@ -1,0 +1,50 @@
+package dev.agentcli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Files the subprocess tests make: SSH keys with the real ssh-keygen, copies of folders. */
+final class TestFiles {
+  private TestFiles() {}
+
+  /** A new Ed25519 key without a passphrase at {@code dir/name} (and {@code .pub}). */
+  static Path ed25519(Path dir, String name) throws Exception {
+    Path k = dir.resolve(name);
+    Jvm.Done d =
+        SigningIT.sh(
+            Map.of(),
+            new byte[0],
+            "ssh-keygen",
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            name,
+            "-f",
+            k.toString());
+    assertEquals(0, d.status(), d.toString());
+    return k;
+  }
+
+  /** Copies the file or folder {@code from} to {@code to}, folders created as needed. */
+  static void copyTree(Path from, Path to) throws Exception {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Path target = Files.isDirectory(from) ? to.resolve(from.relativize(p).toString()) : to;
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.toAbsolutePath().getParent());
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+}
