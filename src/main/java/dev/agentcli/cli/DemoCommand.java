@@ -150,7 +150,8 @@ final class DemoCommand extends BaseCommand {
     int n = 1;
     for (Step step : steps) {
       out.println(n++ + ". " + step.explanation());
-      out.println("   $ agentcli " + shellWords(step.args()).replace(home + "/", ""));
+      out.println(
+          "   $ agentcli " + SafeText.shellWords(List.of(step.args())).replace(home + "/", "./"));
       List<String> args = new ArrayList<>(List.of(step.args()));
       args.addAll(List.of("--format", "text"));
       StringWriter captured = new StringWriter();
@@ -160,7 +161,7 @@ final class DemoCommand extends BaseCommand {
       captured
           .toString()
           .lines()
-          .forEach(line -> out.println("   " + line.replace(home + "/", "")));
+          .forEach(line -> out.println("   " + line.replace(home + "/", "./")));
       out.println("   (exit status " + status + ")");
       out.println();
       if (status != step.expected()) {
@@ -180,11 +181,6 @@ final class DemoCommand extends BaseCommand {
           Map.of("home", home.toString()));
     }
     return 0;
-  }
-
-  private static String shellWords(String... args) {
-    return String.join(
-        " ", List.of(args).stream().map(a -> a.contains(" ") ? "'" + a + "'" : a).toList());
   }
 
   /** A throw-away Ed25519 key for the demo's approver; false when ssh-keygen cannot make one. */
