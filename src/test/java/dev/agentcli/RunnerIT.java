@@ -30,7 +30,26 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /proc.
  */
 class RunnerIT {
-  static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+  /** The java of a JDK 25 or newer under /usr/lib/jvm (this machine kind has Temurin 25 there). */
+  static String jdk25() throws Exception {
+    try (var homes = Files.list(Path.of("/usr/lib/jvm"))) {
+      for (Path home : (Iterable<Path>) homes.sorted()::iterator) {
+        Path release = home.resolve("release");
+        if (!Files.isSymbolicLink(home) && Files.exists(release)) {
+          String version =
+              Files.readAllLines(release).stream()
+                  .filter(l -> l.startsWith("JAVA_VERSION="))
+                  .map(l -> l.replaceAll("[^0-9.]", ""))
+                  .findFirst()
+                  .orElse("0");
+          if (Integer.parseInt(version.split("\\.")[0]) >= 25) {
+            return home.resolve("bin/java").toString();
+          }
+        }
+      }
+    }
+    throw new AssertionError("no JDK 25 or newer under /usr/lib/jvm");
+  }
 
   @TempDir Path home;
   Cli cli;
@@ -153,7 +172,7 @@ class RunnerIT {
   void hundredMegabytesOnEachStreamWithStdinFedFinish(String jdk, int cpus) throws Exception {
     String java =
         jdk.equals("25")
-            ? JDK25
+            ? jdk25()
             : Path.of(System.getProperty("java.home"), "bin", "java").toString();
     assertTrue(new File(java).canExecute(), "JDK " + jdk + " is installed");
     String m =
