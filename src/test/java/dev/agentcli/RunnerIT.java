@@ -128,22 +128,36 @@ class RunnerIT {
     }
   }
 
+  /** Waits for {@code p}, reading both streams (at most 3 minutes: a hang guard, not a timing). */
   static Raw await(Process p) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread errReader =
+    Thread outReader = drain(p.getInputStream(), out);
+    Thread errReader = drain(p.getErrorStream(), err);
+    if (!p.waitFor(3, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError("agentcli hung; stderr so far: " + err);
+    }
+    outReader.join(60_000);
+    errReader.join(60_000);
+    assertFalse(outReader.isAlive() || errReader.isAlive(), "agentcli's output is held open");
+    return new Raw(p.exitValue(), out.toByteArray(), err.toByteArray());
+  }
+
+  private static Thread drain(InputStream in, ByteArrayOutputStream sink) {
+    Thread t =
         new Thread(
             () -> {
-              try (InputStream in = p.getErrorStream()) {
-                in.transferTo(err);
+              try (in) {
+                in.transferTo(sink);
               } catch (java.io.IOException e) {
                 // closed by a kill
               }
             });
-    errReader.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "agentcli hung");
-    errReader.join();
-    return new Raw(p.exitValue(), out, err.toByteArray());
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   static boolean alive(long pid) {
