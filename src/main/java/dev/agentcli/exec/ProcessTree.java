@@ -34,9 +34,9 @@ final class ProcessTree {
     Thread t =
         new Thread(
             () -> {
-              while (root.isAlive()) {
+              // A task that ends within the first interval costs no look at all.
+              for (sleep(WATCH_EVERY_MS); root.isAlive(); sleep(WATCH_EVERY_MS)) {
                 look();
-                sleep(WATCH_EVERY_MS);
               }
             },
             "agentcli-task-tree");

@@ -1,6 +1,5 @@
 package dev.agentcli.store;
 
-import dev.agentcli.approval.ApprovalStore;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AuditChain;
@@ -13,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,10 +23,14 @@ import java.util.Optional;
  */
 final class DecisionHistory {
   /**
-   * The claim re-verifies at most this many of the newest events; a grant approved longer ago than
-   * that is checked by the indexed look-ups alone.
+   * The claim re-verifies at most this many of the newest events (it holds the write lock while it
+   * does); for a grant approved further back than that, the indexed look-ups and the anchor check
+   * remain.
    */
-  static final int MAX_EVENTS_CHECKED = 50_000;
+  static final int MAX_EVENTS_CHECKED = 1_000;
+
+  /** How far before a grant's approval the re-verified stretch starts: a clock stepped back. */
+  static final Duration MARGIN = Duration.ofMinutes(1);
 
   private DecisionHistory() {}
 
@@ -88,14 +92,24 @@ final class DecisionHistory {
 
   /**
    * Whether the audit trail from just before {@code g} was approved to its head still verifies: a
-   * use of the grant erased by deleting or blanking events leaves a broken link there.
+   * use of the grant erased by deleting or blanking events leaves a broken link there. The stretch
+   * starts at the grant's {@code approval_granted} event (indexed), so it is short when the grant
+   * is used soon after it was approved, whatever else happens meanwhile.
    */
   static Optional<String> trailSince(Connection c, Grant g) throws SQLException {
     long head = scalar(c, "SELECT coalesce(max(id), 0) FROM audit_events");
     if (head == 0) {
       return Optional.empty();
     }
-    long from = Math.max(1, firstAtOrAfter(c, g, head) - 1);
+    long approved =
+        scalar(
+            c,
+            "SELECT coalesce(min(id), 0) FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS"
+                + " BLOB)) AND event_type = 'approval_granted'",
+            g.approvalId().value());
+    // From just before its approval event; without one (deleted, or the grant was written by
+    // other means), from just before the time it was approved.
+    long from = Math.max(1, (approved > 0 ? approved : firstAtOrAfter(c, g, head)) - 1);
     from = Math.max(from, head - MAX_EVENTS_CHECKED);
     AuditChain.Verifier verifier = new AuditChain.Verifier(Map.of(), null, true);
     try (PreparedStatement ps =
@@ -121,11 +135,11 @@ final class DecisionHistory {
   }
 
   /**
-   * The first event that occurred at or after the grant was approved (less the clock skew), found
-   * by bisecting ids: times follow ids, give or take a clock that moved, which the skew covers.
+   * The first event that occurred at or after the grant was approved (less a margin), found by
+   * bisecting ids: times follow ids, give or take a clock that moved, which the margin covers.
    */
   private static long firstAtOrAfter(Connection c, Grant g, long head) throws SQLException {
-    String since = Timestamps.format(g.grantedAt().minus(ApprovalStore.CLOCK_SKEW));
+    String since = Timestamps.format(g.grantedAt().minus(MARGIN));
     long lo = 1;
     long hi = head;
     try (PreparedStatement ps =
@@ -156,10 +170,14 @@ final class DecisionHistory {
     }
   }
 
-  private static long scalar(Connection c, String sql) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql);
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? rs.getLong(1) : 0;
+  private static long scalar(Connection c, String sql, String... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setString(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
     }
   }
 }
