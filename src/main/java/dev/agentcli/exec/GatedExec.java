@@ -2,6 +2,7 @@ package dev.agentcli.exec;
 
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.ClaimResult;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.audit.AuditEvent;
@@ -110,7 +111,7 @@ public final class GatedExec {
             .outcome(code == null ? "ok" : "failed", code)
             .details(details)
             .build());
-    List<dev.agentcli.approval.ClaimAttempt.Rejection> rejected =
+    List<ClaimAttempt.Rejection> rejected =
         claim instanceof ClaimResult.Claimed c ? c.rejected() : List.of();
     return new ExecOutcome(executionId, grant, rejected, result, warnings);
   }

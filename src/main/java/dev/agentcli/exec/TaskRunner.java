@@ -51,7 +51,7 @@ public final class TaskRunner {
 
   private static final String TRAMPOLINE_CODE = "my $p = shift; exec { $p } @ARGV or exit 127";
 
-  /** A stream the child wrote straight to agentcli's own (passthrough). */
+  /** A stream still held open by a background child when the wait for it ended. */
   private static final RunResult.Output UNDRAINED =
       new RunResult.Output("", true, -1, Sha256.of(""));
 
