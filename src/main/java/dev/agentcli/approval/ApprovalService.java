@@ -164,18 +164,22 @@ public final class ApprovalService {
       if (request.signer() == SignerChoice.SSH) {
         grant = signed(grant, request.signingKey());
       }
-      store.insert(grant);
-      audit.append(
-          event("approval_granted", task, request.binding())
-              .approvalId(grant.approvalId().value())
-              .actor(approver)
-              .detail("expires_at", Timestamps.format(grant.expiresAt()))
-              .detail("signed", grant.signature() != null)
-              .detail(
-                  "key_fingerprint",
-                  grant.signature() == null ? null : grant.signature().keyFingerprint())
-              .build());
-      return grant;
+      Grant written = grant;
+      // The grant and its approval event commit together.
+      store.insert(
+          written,
+          () ->
+              audit.append(
+                  event("approval_granted", task, request.binding())
+                      .approvalId(written.approvalId().value())
+                      .actor(approver)
+                      .detail("expires_at", Timestamps.format(written.expiresAt()))
+                      .detail("signed", written.signature() != null)
+                      .detail(
+                          "key_fingerprint",
+                          written.signature() == null ? null : written.signature().keyFingerprint())
+                      .build()));
+      return written;
     } catch (AgentCliException e) {
       if (e.code().errorType().equals("gate") || e.code() == ErrorCode.APPROVAL_TTL_TOO_LONG) {
         audit.append(
@@ -381,7 +385,21 @@ public final class ApprovalService {
     if (revokedBy != null) {
       checkPrincipal(revokedBy, "--by");
     }
-    RevokeOutcome outcome = store.revoke(id, revokedBy, reason, clock);
+    // The revocation and its audit event commit together.
+    RevokeOutcome outcome =
+        store.revoke(
+            id,
+            revokedBy,
+            reason,
+            clock,
+            revoked ->
+                audit.append(
+                    AuditEvent.builder("grant_revoked", now())
+                        .task(revoked.workflowId(), revoked.taskId(), revoked.taskHash())
+                        .approvalId(id.value())
+                        .actor(revokedBy)
+                        .detail("reason", reason)
+                        .build()));
     switch (outcome) {
       case NOT_FOUND:
         throw notFound(id);
@@ -398,16 +416,8 @@ public final class ApprovalService {
       default:
         break;
     }
-    Grant grant = show(id);
-    audit.append(
-        AuditEvent.builder("grant_revoked", now())
-            .task(grant.workflowId(), grant.taskId(), grant.taskHash())
-            .approvalId(id.value())
-            .actor(revokedBy)
-            .detail("reason", reason)
-            .build());
     anchorHead();
-    return grant;
+    return show(id);
   }
 
   /** How many of the task's recent grants a refusal describes. */

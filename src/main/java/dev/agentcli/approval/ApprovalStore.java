@@ -18,6 +18,9 @@ public interface ApprovalStore {
   /** Stores a new grant durably; returns only once it is committed. */
   void insert(Grant grant);
 
+  /** Inserts {@code grant}; {@code alsoRecord} runs in the same transaction (its audit event). */
+  void insert(Grant grant, Runnable alsoRecord);
+
   /**
    * Atomically finds the oldest live grant matching {@code request} that passes {@code check}, and
    * consumes it. "Live" is judged against {@code clock} read inside the transaction, after the
@@ -54,7 +57,17 @@ public interface ApprovalStore {
   }
 
   /** Revokes the grant unless it is unknown, consumed or revoked; decided in one transaction. */
-  RevokeOutcome revoke(ApprovalId id, String revokedBy, String reason, Clock clock);
+  default RevokeOutcome revoke(ApprovalId id, String revokedBy, String reason, Clock clock) {
+    return revoke(id, revokedBy, reason, clock, revoked -> {});
+  }
+
+  /**
+   * Like {@link #revoke(ApprovalId, String, String, Clock)}, and {@code alsoRecord} gets the
+   * revoked grant inside the same transaction (to write its audit event): the revocation and its
+   * record commit together, so no reader ever sees one without the other.
+   */
+  RevokeOutcome revoke(
+      ApprovalId id, String revokedBy, String reason, Clock clock, Consumer<Grant> alsoRecord);
 
   /**
    * Where the state tables (consumed_at, revoked_at, consumptions, revocations) disagree with the

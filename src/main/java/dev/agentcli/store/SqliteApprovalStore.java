@@ -59,6 +59,11 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   @Override
   public void insert(Grant g) {
+    insert(g, () -> {});
+  }
+
+  @Override
+  public void insert(Grant g, Runnable alsoRecord) {
     db.inTransaction(
         c -> {
           try (PreparedStatement ps =
@@ -89,6 +94,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
             ps.setString(18, sig == null ? null : sig.signature());
             ps.executeUpdate();
           }
+          alsoRecord.run();
           return null;
         });
   }
@@ -261,7 +267,8 @@ public final class SqliteApprovalStore implements ApprovalStore {
   }
 
   @Override
-  public RevokeOutcome revoke(ApprovalId id, String revokedBy, String reason, Clock clock) {
+  public RevokeOutcome revoke(
+      ApprovalId id, String revokedBy, String reason, Clock clock, Consumer<Grant> alsoRecord) {
     return db.inTransaction(
         c -> {
           Optional<Grant> found = find(c, id.value());
@@ -290,6 +297,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
             ps.setString(2, id.value());
             ps.executeUpdate();
           }
+          alsoRecord.accept(find(c, id.value()).orElseThrow());
           return RevokeOutcome.REVOKED;
         });
   }

@@ -1,6 +1,7 @@
 package dev.agentcli.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -282,5 +283,25 @@ class SqliteApprovalStoreTest {
                             "INSERT INTO consumptions (approval_id, execution_id, consumed_at) VALUES ('"
                                 + g.approvalId()
                                 + "', 'again', '2026-11-26T12:00:01.000Z')")));
+  }
+
+  @Test
+  void aRevocationWhoseAuditEventCannotBeWrittenIsRolledBack() {
+    Grant g = grant(T0, Duration.ofMinutes(5), HASH);
+    store.insert(g);
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            store.revoke(
+                g.approvalId(),
+                "ops",
+                "test",
+                at(T0),
+                revoked -> {
+                  throw new IllegalStateException("the audit event could not be written");
+                }));
+    assertNull(
+        store.find(g.approvalId()).orElseThrow().revocation(),
+        "a revocation commits with its audit event or not at all");
   }
 }
