@@ -332,6 +332,7 @@ class AgentAttackIT {
     Cli.Result r = cli.run("demo");
     assertEquals(0, r.status(), r.toString());
     assertEquals("", Files.readString(trust));
+    assertTrue(r.out().contains("\n   deploying v1.2.3\n"), "the task's output, in its step: " + r);
     String line = r.out().lines().findFirst().orElseThrow();
     Path demoHome = Path.of(line.substring(line.indexOf(" in ") + 4));
     assertFalse(Files.exists(demoHome), "the demo's folder, keys included, is gone: " + demoHome);

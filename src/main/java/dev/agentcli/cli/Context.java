@@ -109,10 +109,10 @@ public final class Context {
   }
 
   /**
-   * A context sealed off from the caller's set-up, for the demo: {@code newEnv} and no operator
-   * configuration.
+   * A context sealed off from the caller's set-up, for the demo: {@code newEnv}, no operator
+   * configuration, and {@code output} for a task's streamed bytes.
    */
-  public Context sealed(Map<String, String> newEnv, Path noConfig) {
-    return new Context(newEnv, clock, cwd, stdin, this::random, noConfig, stdout, stderr);
+  public Context sealed(Map<String, String> newEnv, Path noConfig, OutputStream output) {
+    return new Context(newEnv, clock, cwd, stdin, this::random, noConfig, output, output);
   }
 }

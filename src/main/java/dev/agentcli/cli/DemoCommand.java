@@ -2,9 +2,11 @@ package dev.agentcli.cli;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -145,7 +147,6 @@ final class DemoCommand extends BaseCommand {
               }
             });
     env.put("AGENTCLI_HOME", home.toString());
-    Context demo = ctx.sealed(env, home.resolve("no-operator-config.json"));
     List<String> surprises = new ArrayList<>();
     int n = 1;
     for (Step step : steps) {
@@ -156,10 +157,12 @@ final class DemoCommand extends BaseCommand {
       args.addAll(List.of("--format", "text"));
       StringWriter captured = new StringWriter();
       PrintWriter sink = new PrintWriter(captured);
+      // A task's own bytes (text mode streams them) come first, then what agentcli printed.
+      ByteArrayOutputStream taskOutput = new ByteArrayOutputStream();
+      Context demo = ctx.sealed(env, home.resolve("no-operator-config.json"), taskOutput);
       int status = AgentCli.execute(demo, sink, sink, args.toArray(String[]::new));
       sink.flush();
-      captured
-          .toString()
+      (taskOutput.toString(StandardCharsets.UTF_8) + captured)
           .lines()
           .forEach(line -> out.println("   " + line.replace(home + "/", "./")));
       out.println("   (exit status " + status + ")");
