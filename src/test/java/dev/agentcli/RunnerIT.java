@@ -375,6 +375,16 @@ class RunnerIT {
       assertFalse(result.path("ran").asBoolean(), mode + ": " + result);
       assertEquals("approval_required", result.path("code").asText());
     }
+    // A failure before any claim (here: no such task) replaces an earlier run's file too, so a
+    // script never reads a stale "ran": true.
+    cli.approveUnsigned(m, "deploy");
+    assertEquals(77, cli.run("exec", m, "deploy", "--result-file", resultFile.toString()).status());
+    assertTrue(new ObjectMapper().readTree(resultFile.toFile()).path("ran").asBoolean());
+    Cli.Result missing = cli.run("exec", m, "nope", "--result-file", resultFile.toString());
+    assertEquals(65, missing.status(), missing.toString());
+    JsonNode result = new ObjectMapper().readTree(resultFile.toFile());
+    assertFalse(result.path("ran").asBoolean(), result.toString());
+    assertEquals("task_not_found", result.path("code").asText());
   }
 
   // 7. Text mode streams the task's bytes as they are, and the summary comes after.

@@ -33,6 +33,9 @@ abstract class BaseCommand implements Callable<Integer> {
     return false;
   }
 
+  /** Told of every error the command ends with, before it is reported (the default: nothing). */
+  void failed(AgentCliException e) {}
+
   /** Does the command's work and returns its exit status. */
   abstract int run(Workspace workspace);
 
@@ -51,18 +54,21 @@ abstract class BaseCommand implements Callable<Integer> {
         throw e;
       }
     } catch (AgentCliException e) {
-      ErrorReport.print(err(), e, global.text());
-      return e.code().exitStatus();
+      return report(e);
     } catch (RuntimeException e) {
-      AgentCliException internal =
+      return report(
           new AgentCliException(
               ErrorCode.INTERNAL_ERROR,
               "internal error: " + e,
               Map.of("exception", e.getClass().getName()),
-              e);
-      ErrorReport.print(err(), internal, global.text());
-      return ErrorCode.INTERNAL_ERROR.exitStatus();
+              e));
     }
+  }
+
+  private int report(AgentCliException e) {
+    failed(e);
+    ErrorReport.print(err(), e, global.text());
+    return e.code().exitStatus();
   }
 
   PrintWriter out() {

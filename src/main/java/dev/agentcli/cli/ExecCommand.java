@@ -61,8 +61,9 @@ final class ExecCommand extends BaseCommand {
       paramLabel = "<file>",
       description =
           "Also write the outcome as JSON to this file (atomically; created 0600): \"ran\": true"
-              + " with the result, or \"ran\": false with the refusal or error. Only agentcli"
-              + " writes it, so a task's own output can never pass for a refusal.")
+              + " with the result, or \"ran\": false with the refusal or error, whatever stopped"
+              + " the command once its options were read. Only agentcli writes it, so a task's"
+              + " own output can never pass for a refusal.")
   Path resultFile;
 
   @Option(
@@ -101,9 +102,7 @@ final class ExecCommand extends BaseCommand {
                   ctx.stdout(),
                   ctx.stderr());
     } catch (AgentCliException e) {
-      AgentCliException refusal = target.withApproveHint(e);
-      writeResultFile(ErrorReport.json(refusal), false);
-      throw refusal;
+      throw target.withApproveHint(e);
     }
     workspace.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
@@ -130,6 +129,12 @@ final class ExecCommand extends BaseCommand {
       err().flush();
     }
     return run.exitStatus();
+  }
+
+  /** Whatever ended the command before or instead of a run, the result file says so. */
+  @Override
+  void failed(AgentCliException e) {
+    writeResultFile(ErrorReport.json(e), false);
   }
 
   /** Writes {@code --result-file}: to a temporary name in the same folder, then renamed. */
