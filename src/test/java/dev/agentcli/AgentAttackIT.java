@@ -116,11 +116,7 @@ class AgentAttackIT {
                     + " \"timeout_s\": 900}",
                 "echo",
                 "ran"));
-    Cli.Result ok =
-        cli.run(
-            "approve", m, "deploy", "--by", "alice@example.com", "--signing-key", alice.toString());
-    assertEquals(0, ok.status(), ok.toString());
-    String aliceId = ok.json().path("approval").path("approval_id").asText();
+    String aliceId = cli.approveSigned(m, "deploy", "alice@example.com", alice);
     Grant template = grant(aliceId);
     assertEquals(0, cli.run("approvals", "revoke", aliceId, "--by", "alice@example.com").status());
 

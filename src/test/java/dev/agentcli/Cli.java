@@ -109,6 +109,17 @@ public final class Cli {
     return r.json().path("approval").path("approval_id").asText();
   }
 
+  /**
+   * Approves {@code task} as {@code by}, signed with {@code key}; checks it worked; the grant's id.
+   */
+  public String approveSigned(String manifest, String task, String by, Path key) {
+    Result r = run("approve", manifest, task, "--by", by, "--signing-key", key.toString());
+    if (r.status() != 0) {
+      throw new AssertionError("approve failed: " + r);
+    }
+    return r.json().path("approval").path("approval_id").asText();
+  }
+
   public Cli advance(Duration d) {
     now = now.plus(d);
     return this;

@@ -73,17 +73,7 @@ class SigningIT {
   }
 
   String approve(Path signingKey) {
-    Cli.Result r =
-        cli.run(
-            "approve",
-            manifest,
-            "deploy",
-            "--by",
-            "alice@example.com",
-            "--signing-key",
-            signingKey.toString());
-    assertEquals(0, r.status(), r.toString());
-    return r.json().path("approval").path("approval_id").asText();
+    return cli.approveSigned(manifest, "deploy", "alice@example.com", signingKey);
   }
 
   String sqlite(String sql) throws Exception {

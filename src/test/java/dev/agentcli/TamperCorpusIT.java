@@ -83,17 +83,7 @@ class TamperCorpusIT {
   }
 
   String approve() {
-    Cli.Result r =
-        cli.run(
-            "approve",
-            manifest,
-            "deploy",
-            "--by",
-            "alice@example.com",
-            "--signing-key",
-            key.toString());
-    assertEquals(0, r.status(), r.toString());
-    return r.json().path("approval").path("approval_id").asText();
+    return cli.approveSigned(manifest, "deploy", "alice@example.com", key);
   }
 
   long runs() throws Exception {

@@ -1,5 +1,6 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
@@ -7,7 +8,6 @@ import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.ApprovalRules;
-import dev.agentcli.manifest.ApproverScope;
 import dev.agentcli.manifest.BindingDiff;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.manifest.Task;
@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The approval gate: grants approvals, lets tasks claim them, revokes them; audits each decision.
@@ -108,9 +107,9 @@ public final class ApprovalService {
                 + "' may not approve task "
                 + task.qualifiedId()
                 + " (approver_scope "
-                + scopeText(rules)
+                + rules.scopeText()
                 + ")",
-            Map.of("approver", approver, "approver_scope", scopeText(rules)));
+            Map.of("approver", approver, "approver_scope", rules.scopeText()));
       }
       if (request.signer() == SignerChoice.NONE && !unsignedUsable(rules)) {
         throw new AgentCliException(
@@ -152,7 +151,7 @@ public final class ApprovalService {
               request.binding().taskHash(),
               request.binding().json(),
               rules.riskLevel(),
-              rules.approverScope().isEmpty() ? null : scopeText(rules),
+              rules.approverScope().isEmpty() ? null : rules.scopeText(),
               approver,
               request.reason(),
               grantedAt,
@@ -256,14 +255,7 @@ public final class ApprovalService {
       audit.append(claimEvent(task, binding, pinned, executionId, refused));
       return refused;
     }
-    ClaimRequest request =
-        new ClaimRequest(
-            task.workflowId(),
-            task.id(),
-            binding.taskHash(),
-            pinned,
-            executionId,
-            anchors.latest());
+    ClaimRequest request = request(task, binding, pinned, executionId, anchors.latest());
     List<ClaimResult> decided = new ArrayList<>(1);
     store.claim(
         request,
@@ -339,7 +331,8 @@ public final class ApprovalService {
 
   /** What a claim would do now, without consuming anything (for {@code exec --dry-run}). */
   public ClaimAttempt peek(Task task, TaskBinding binding, Optional<ApprovalId> pinned) {
-    return store.peek(request(task, binding, pinned, "dry-run"), now(), check(task.approval()));
+    return store.peek(
+        request(task, binding, pinned, "dry-run", Optional.empty()), now(), check(task.approval()));
   }
 
   /**
@@ -584,8 +577,13 @@ public final class ApprovalService {
   }
 
   private static ClaimRequest request(
-      Task task, TaskBinding binding, Optional<ApprovalId> pinned, String executionId) {
-    return new ClaimRequest(task.workflowId(), task.id(), binding.taskHash(), pinned, executionId);
+      Task task,
+      TaskBinding binding,
+      Optional<ApprovalId> pinned,
+      String executionId,
+      Optional<Anchor> anchor) {
+    return new ClaimRequest(
+        task.workflowId(), task.id(), binding.taskHash(), pinned, executionId, anchor);
   }
 
   private AuditEvent.Builder event(String type, Task task, TaskBinding binding) {
@@ -593,10 +591,6 @@ public final class ApprovalService {
         .task(task.workflowId(), task.id(), binding.taskHash())
         .detail("manifest", task.origin().manifest())
         .detail("manifest_sha256", task.origin().sha256());
-  }
-
-  private static String scopeText(ApprovalRules rules) {
-    return rules.approverScope().stream().map(ApproverScope::text).collect(Collectors.joining(","));
   }
 
   private static void checkPrincipal(String principal, String option) {

@@ -1,11 +1,9 @@
 package dev.agentcli.approval;
 
 import dev.agentcli.manifest.ApprovalRules;
-import dev.agentcli.manifest.ApproverScope;
 import dev.agentcli.manifest.Policy;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The policy rules a grant must meet when it is claimed, whatever wrote it: approve checks them
@@ -31,9 +29,7 @@ final class GrantRules {
               "'"
                   + g.approver()
                   + "' may not approve this task (approver_scope "
-                  + rules.approverScope().stream()
-                      .map(ApproverScope::text)
-                      .collect(Collectors.joining(","))
+                  + rules.scopeText()
                   + ")",
               null));
     }

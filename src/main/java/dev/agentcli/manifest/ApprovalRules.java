@@ -21,6 +21,11 @@ public record ApprovalRules(
     approverScope = List.copyOf(approverScope);
   }
 
+  /** The scopes as the manifest writes them, comma-separated ("" when anyone may approve). */
+  public String scopeText() {
+    return String.join(",", approverScope.stream().map(ApproverScope::text).toList());
+  }
+
   /** Whether {@code principal} may approve: any scope admits it, or no scope is set. */
   public boolean admits(String principal) {
     return approverScope.isEmpty() || approverScope.stream().anyMatch(s -> s.admits(principal));
