@@ -242,7 +242,11 @@ class PrivilegeSeparationIT {
             new String[] {"release", "deploy", "--home", mine.toString()},
             new String[] {"release", "deploy", "--db", mine.resolve("x.db").toString()},
             new String[] {evil.toString(), "deploy"},
-            new String[] {"./release", "deploy"})) {
+            new String[] {"./release", "deploy"},
+            // --result-file would make the service user write a file of the agent's choosing.
+            new String[] {
+              "release", "deploy", "--result-file", root.resolve("state/agentcli.db").toString()
+            })) {
       Run r = agentExec(attempt);
       assertEquals(77, r.status(), String.join(" ", attempt) + "\n" + r);
       assertEquals("config_override_refused", r.error().path("code").asText(), r.toString());
@@ -318,7 +322,7 @@ class PrivilegeSeparationIT {
             "sqlite3",
             root.resolve("state/agentcli.db").toString(),
             "SELECT count(*) FROM audit_events WHERE event_type = 'override_refused'");
-    assertEquals("4", audit.out().trim(), audit.toString());
+    assertEquals("5", audit.out().trim(), audit.toString());
     Run verify = ok("runuser", "-u", SERVICE, "--", wrapper.toString(), "audit", "verify");
     assertTrue(verify.out().contains("\"ok\" : true"), verify.toString());
     assertFalse(Files.exists(mine.resolve("x.db")));

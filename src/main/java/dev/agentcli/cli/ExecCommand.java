@@ -5,7 +5,9 @@ import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.codec.Json;
+import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.ExecOutcome;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.exec.TaskRunner;
@@ -63,7 +65,8 @@ final class ExecCommand extends BaseCommand {
           "Also write the outcome as JSON to this file (atomically; created 0600): \"ran\": true"
               + " with the result, or \"ran\": false with the refusal or error, whatever stopped"
               + " the command once its options were read. Only agentcli writes it, so a task's"
-              + " own output can never pass for a refusal.")
+              + " own output can never pass for a refusal. Refused under an operator"
+              + " configuration (agentcli writes as the operator's user there).")
   Path resultFile;
 
   @Option(
@@ -81,6 +84,14 @@ final class ExecCommand extends BaseCommand {
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     if (dryRun) {
       return dryRun(workspace, resolved, pinned);
+    }
+    if (resultFile != null && operatorMode()) {
+      throw new AgentCliException(
+          ErrorCode.CONFIG_OVERRIDE_REFUSED,
+          "--result-file is refused under an operator configuration: agentcli runs as the"
+              + " operator's user there, and would write a file of the caller's choosing (use the"
+              + " JSON result on stdout instead)",
+          Map.of("override", "--result-file", "value", resultFile.toString()));
     }
     TaskRunner.Mode mode =
         passthrough
@@ -137,9 +148,21 @@ final class ExecCommand extends BaseCommand {
     writeResultFile(ErrorReport.json(e), false);
   }
 
+  /**
+   * Whether an operator configuration is in force (or a broken one: fail closed). Read again here,
+   * apart from the workspace, because a failure can end the command before the workspace does.
+   */
+  private boolean operatorMode() {
+    try {
+      return OperatorConfig.load(ctx.operatorConfig()).isPresent();
+    } catch (AgentCliException broken) {
+      return true;
+    }
+  }
+
   /** Writes {@code --result-file}: to a temporary name in the same folder, then renamed. */
   private void writeResultFile(Map<String, Object> outcome, boolean ran) {
-    if (resultFile == null) {
+    if (resultFile == null || operatorMode()) {
       return;
     }
     Map<String, Object> shown = new LinkedHashMap<>();
