@@ -9,6 +9,7 @@ import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantVerifier;
+import dev.agentcli.codec.Timestamps;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.SshSignature;
 import dev.agentcli.store.Database;
@@ -20,6 +21,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -372,24 +375,17 @@ class AgentAttackIT {
    */
   String forge(Grant template, String approver, Duration life, Path key) {
     Instant now = cli.now();
-    Grant g =
-        new Grant(
-            ApprovalId.random(new SecureRandom()),
-            Grant.RECORD_VERSION,
-            template.workflowId(),
-            template.taskId(),
-            template.taskHash(),
-            template.taskBinding(),
-            template.riskLevel(),
-            template.approverScope(),
-            approver,
-            "forged",
-            now,
-            now.plus(life),
-            false,
-            null,
-            null,
-            null);
+    Map<String, Object> forged = new HashMap<>();
+    forged.put("approval_id", ApprovalId.random(new SecureRandom()).value());
+    forged.put("approver", approver);
+    forged.put("reason", "forged");
+    forged.put("granted_at", Timestamps.format(now));
+    forged.put("expires_at", Timestamps.format(now.plus(life)));
+    forged.put("unsigned_explicit", false);
+    forged.put("signature_method", null);
+    forged.put("consumed_at", null);
+    forged.put("revoked_at", null);
+    Grant g = TestGrants.with(template, forged);
     String payload = GrantPayload.of(g);
     String armored =
         new SshKeygenSigner(System.getenv())

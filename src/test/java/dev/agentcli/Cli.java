@@ -166,20 +166,8 @@ public final class Cli {
     }
   }
 
-  /** A manifest with one manual task {@code deploy} running {@code program args...}. */
+  /** A manifest with one task {@code deploy} running {@code program args...}. */
   public static String oneTask(String approvalJson, String program, String... args) {
-    StringBuilder a = new StringBuilder();
-    for (String arg : args) {
-      a.append(a.length() == 0 ? "" : ", ").append('"').append(arg).append('"');
-    }
-    return "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"release\", \"tasks\": [{\"id\": \"deploy\","
-        + " \"shell\": {\"program\": \""
-        + program
-        + "\", \"args\": ["
-        + a
-        + "]},"
-        + " \"approval\": "
-        + approvalJson
-        + "}]}]}";
+    return TestManifest.task("deploy").runs(program, args).approval(approvalJson).json();
   }
 }

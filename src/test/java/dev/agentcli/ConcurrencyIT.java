@@ -125,7 +125,11 @@ class ConcurrencyIT {
     String id = approve();
     Process victim =
         Jvm.start(
-            home, "dev.agentcli.store.ClaimAndHang", home.resolve("state/agentcli.db").toString());
+            home,
+            "dev.agentcli.store.ClaimAndHang",
+            manifest,
+            "deploy",
+            home.resolve("state/agentcli.db").toString());
     BufferedReader lines =
         new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
     assertEquals("in-transaction", lines.readLine(), "the helper reached the claim's transaction");

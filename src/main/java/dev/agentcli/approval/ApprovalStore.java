@@ -1,13 +1,17 @@
 package dev.agentcli.approval;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
-/** Where grants live. Every method is atomic; implementations must never lose a written grant. */
+/**
+ * Where grants live. Each method is atomic on its own, and joins the caller's transaction inside
+ * {@link Ledger#atomic}; implementations must never lose a written grant.
+ */
 public interface ApprovalStore {
   /**
    * A grant dated more than this after "now" comes from a clock that was wrong or set back: it is
@@ -15,32 +19,33 @@ public interface ApprovalStore {
    */
   Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
-  /** Stores a new grant durably; returns only once it is committed. */
+  /** Stores a new grant; durable once the transaction commits. */
   void insert(Grant grant);
 
-  /** Inserts {@code grant}; {@code alsoRecord} runs in the same transaction (its audit event). */
-  void insert(Grant grant, Runnable alsoRecord);
+  /**
+   * The live grants of the request's exact binding ({@link GrantStatus#PENDING} at {@code now},
+   * dated at most {@link #CLOCK_SKEW} ahead), oldest first, or only the pinned one; read lazily, so
+   * the caller closes the stream.
+   */
+  Stream<Grant> claimable(ClaimRequest request, Instant now);
 
   /**
-   * Atomically finds the oldest live grant matching {@code request} that passes {@code check}, and
-   * consumes it. "Live" is judged against {@code clock} read inside the transaction, after the
-   * write lock is held; {@code check} runs inside it too, so a grant is never consumed before it is
-   * verified. Grants that fail the check are left untouched and reported.
+   * What records that {@code grant} was used or revoked although its state columns say pending (a
+   * consumptions or revocations row, an audit event of it): someone set it back by hand.
    */
-  default ClaimAttempt claim(ClaimRequest request, Clock clock, ClaimAttempt.Check check) {
-    return claim(request, clock, check, attempt -> {});
-  }
+  Optional<String> recordedUse(Grant grant);
 
   /**
-   * As {@link #claim(ClaimRequest, Clock, ClaimAttempt.Check)}, and calls {@code record} with the
-   * outcome inside the same transaction, before it commits: what {@code record} writes (the audit
-   * of the decision) commits atomically with the consumption, or not at all.
+   * Why the audit trail since {@code grant} was approved no longer verifies, if it does not: a use
+   * erased by deleting or blanking events leaves a broken link there.
    */
-  ClaimAttempt claim(
-      ClaimRequest request, Clock clock, ClaimAttempt.Check check, Consumer<ClaimAttempt> record);
+  Optional<String> trailBrokenSince(Grant grant);
 
-  /** What a claim would do now, without consuming anything. */
-  ClaimAttempt peek(ClaimRequest request, Instant now, ClaimAttempt.Check check);
+  /** Records the use of a pending grant at {@code at}; the grant as used. */
+  Grant consume(Grant grant, ExecutionId executionId, Instant at);
+
+  /** Records the revocation of a pending or expired grant at {@code at}; the grant as revoked. */
+  Grant revoke(Grant grant, String revokedBy, String reason, Instant at);
 
   Optional<Grant> find(ApprovalId id);
 
@@ -51,23 +56,10 @@ public interface ApprovalStore {
   void forEach(GrantQuery query, Instant now, Consumer<Grant> sink);
 
   default List<Grant> list(GrantQuery query, Instant now) {
-    List<Grant> grants = new java.util.ArrayList<>();
+    List<Grant> grants = new ArrayList<>();
     forEach(query, now, grants::add);
     return grants;
   }
-
-  /** Revokes the grant unless it is unknown, consumed or revoked; decided in one transaction. */
-  default RevokeOutcome revoke(ApprovalId id, String revokedBy, String reason, Clock clock) {
-    return revoke(id, revokedBy, reason, clock, revoked -> {});
-  }
-
-  /**
-   * Like {@link #revoke(ApprovalId, String, String, Clock)}, and {@code alsoRecord} gets the
-   * revoked grant inside the same transaction (to write its audit event): the revocation and its
-   * record commit together, so no reader ever sees one without the other.
-   */
-  RevokeOutcome revoke(
-      ApprovalId id, String revokedBy, String reason, Clock clock, Consumer<Grant> alsoRecord);
 
   /**
    * Where the state tables (consumed_at, revoked_at, consumptions, revocations) disagree with the

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a claim found: the grant it consumed (if any), the matching grants it refused to consume,
+ * What a claim found: the grant it may consume (if any), the matching grants it refused to consume,
  * oldest first, each with the reason, and the grants that look pending although their use or
  * revocation is recorded (the database was edited to re-use them), each with what records it.
  */
@@ -20,10 +20,4 @@ public record ClaimAttempt(
 
   /** A grant whose state columns say pending although its use or revocation is recorded. */
   public record Replay(Grant grant, String evidence) {}
-
-  /** Decides, inside the claim's transaction, whether a matching grant may be consumed. */
-  @FunctionalInterface
-  public interface Check {
-    Verdict check(Grant grant);
-  }
 }

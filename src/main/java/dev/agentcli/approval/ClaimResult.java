@@ -1,9 +1,7 @@
 package dev.agentcli.approval;
 
-import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Policy;
 import java.util.List;
-import java.util.Map;
 
 /** The outcome of asking the gate to let a task run: a value, not an exception. */
 public sealed interface ClaimResult {
@@ -19,6 +17,5 @@ public sealed interface ClaimResult {
   record NotRequired(Policy policy) implements ClaimResult {}
 
   /** The gate says no, with the code and what would help. */
-  record Refused(ErrorCode code, String message, Map<String, Object> details)
-      implements ClaimResult {}
+  record Refused(Refusal refusal) implements ClaimResult {}
 }

@@ -1,5 +1,6 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.manifest.ApprovalRules;
 import java.time.Instant;
 
 /**
@@ -45,6 +46,28 @@ public record Grant(
 
   /** The withdrawal of a grant. */
   public record Revocation(String revokedBy, String reason, Instant revokedAt) {}
+
+  /** A new, unsigned grant of the request's binding, approved at {@code at}. */
+  static Grant approving(ApproveRequest request, ApprovalId id, Instant at) {
+    ApprovalRules rules = request.task().approval();
+    return new Grant(
+        id,
+        RECORD_VERSION,
+        request.task().workflowId(),
+        request.task().id(),
+        request.binding().taskHash(),
+        request.binding().json(),
+        rules.riskLevel(),
+        rules.approverScope().isEmpty() ? null : rules.scopeText(),
+        request.approver(),
+        request.reason(),
+        at,
+        at.plus(ApprovePolicies.lifetime(request)),
+        request.signer() == SignerChoice.NONE,
+        null,
+        null,
+        null);
+  }
 
   /** This grant carrying {@code signature}. */
   public Grant withSignature(Signature signature) {

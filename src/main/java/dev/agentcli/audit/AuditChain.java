@@ -43,7 +43,7 @@ public final class AuditChain {
   }
 
   /** The event type of the chain's genesis, written by the migration that made it mandatory. */
-  public static final String GENESIS_EVENT = "audit_genesis";
+  public static final String GENESIS_EVENT = EventType.AUDIT_GENESIS.id();
 
   /**
    * The outcome of checking the chain.

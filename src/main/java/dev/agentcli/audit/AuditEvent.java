@@ -58,15 +58,15 @@ public record AuditEvent(
         newEventHash);
   }
 
-  public static Builder builder(String eventType, Instant occurredAt) {
-    return new Builder(eventType, occurredAt);
+  public static Builder builder(EventType type, Instant occurredAt) {
+    return new Builder(type.id(), occurredAt);
   }
 
   /** Fills an event field by field; outcome defaults to {@code ok}. */
   public static final class Builder {
     private final String eventType;
     private final Instant occurredAt;
-    private String outcome = "ok";
+    private String outcome = Outcome.OK.id();
     private String code;
     private String workflowId;
     private String taskId;
@@ -104,8 +104,8 @@ public record AuditEvent(
     }
 
     /** Marks the event as a refusal or failure with its code. */
-    public Builder outcome(String outcome, String code) {
-      this.outcome = outcome;
+    public Builder outcome(Outcome outcome, String code) {
+      this.outcome = outcome.id();
       this.code = code;
       return this;
     }

@@ -20,4 +20,10 @@ public interface AuditLog {
    * when nothing is chained yet.
    */
   Optional<Anchor> head(java.time.Instant at);
+
+  /**
+   * Refuses ({@code database_tampered}) unless the trail still holds {@code anchor}'s event with
+   * its hash: a trail rewritten or truncated since cannot be trusted to say what was used.
+   */
+  void requireAnchored(Anchor anchor);
 }

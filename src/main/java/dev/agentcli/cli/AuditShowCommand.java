@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditQuery;
+import dev.agentcli.audit.ExecutionState;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class AuditShowCommand extends BaseCommand {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("execution_id", executionId);
-    result.put("state", state(events));
+    result.put("state", ExecutionState.of(events));
     AuditEvent first = events.get(0);
     result.put("workflow_id", first.workflowId());
     result.put("task_id", first.taskId());
@@ -55,30 +56,5 @@ final class AuditShowCommand extends BaseCommand {
     result.put("events", events.stream().map(Views::event).toList());
     print(result, out -> Output.text(out, result));
     return 0;
-  }
-
-  /** finished, refused, interrupted, or started-never-finished (the crash marker). */
-  static String state(List<AuditEvent> events) {
-    boolean started = false;
-    for (AuditEvent e : events) {
-      switch (e.eventType()) {
-        case "exec_finished":
-          return "finished";
-        case "exec_interrupted":
-          return "interrupted";
-        case "grant_claim":
-          if (!"ok".equals(e.outcome())) {
-            return "refused";
-          }
-          started = true;
-          break;
-        case "exec_started":
-          started = true;
-          break;
-        default:
-          break;
-      }
-    }
-    return started ? "started, never finished" : "unknown";
   }
 }

@@ -1,9 +1,9 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalId;
-import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ClaimResult;
-import dev.agentcli.error.AgentCliException;
+import dev.agentcli.approval.ExecutionId;
+import dev.agentcli.approval.RefusalExplainer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +35,8 @@ final class ClaimCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     Optional<ApprovalId> pinned = grant.pinned();
-    if (executionId != null && !executionId.matches("[^\\p{Cntrl}]{1,200}")) {
-      throw new AgentCliException(
-          dev.agentcli.error.ErrorCode.INPUT_INVALID,
-          "--execution-id must be 1 to 200 characters without control characters");
-    }
-    String execution = executionId != null ? executionId : ApprovalId.randomHex(ctx.random());
+    ExecutionId execution =
+        executionId != null ? ExecutionId.of(executionId) : ExecutionId.random(ctx.random());
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     ClaimResult claim =
         workspace
@@ -49,14 +45,13 @@ final class ClaimCommand extends BaseCommand {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     if (claim instanceof ClaimResult.Refused refused) {
-      throw target.withApproveHint(
-          new AgentCliException(refused.code(), refused.message(), refused.details()));
+      throw target.withApproveHint(refused.refusal().exception());
     } else if (claim instanceof ClaimResult.Claimed claimed) {
       workspace.rememberDigests();
       result.put("claimed", true);
-      result.put("execution_id", execution);
+      result.put("execution_id", execution.value());
       result.put("approval", Views.grant(claimed.grant(), workspace.approvals().now()));
-      result.put("rejected", ApprovalService.rejections(claimed.rejected()));
+      result.put("rejected", RefusalExplainer.rejections(claimed.rejected()));
     } else {
       result.put("claimed", false);
       result.put("approval_required", false);

@@ -4,6 +4,7 @@ import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.RefusalExplainer;
 import dev.agentcli.codec.Json;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
@@ -127,7 +128,7 @@ final class ExecCommand extends BaseCommand {
     Grant used = outcome.approvalUsed();
     result.put(
         "approval_used", used == null ? null : Views.grant(used, used.consumption().consumedAt()));
-    result.put("rejected", ApprovalService.rejections(outcome.rejected()));
+    result.put("rejected", RefusalExplainer.rejections(outcome.rejected()));
     result.put("result", Views.result(run));
     result.put("warnings", outcome.warnings());
     writeResultFile(result, true);
@@ -233,7 +234,7 @@ final class ExecCommand extends BaseCommand {
         policy != Policy.AUTO_REJECT && (policy != Policy.MANUAL || match.isPresent()));
     result.put("would_use", match.map(g -> Views.grant(g, approvals.get().now())).orElse(null));
     result.put(
-        "rejected", attempt.map(a -> ApprovalService.rejections(a.rejected())).orElse(List.of()));
+        "rejected", attempt.map(a -> RefusalExplainer.rejections(a.rejected())).orElse(List.of()));
     result.put("command", Views.command(resolved.task(), resolved.binding()));
     result.put("binding", Json.parseObject(resolved.binding().json()));
     print(result, out -> Output.text(out, result));

@@ -1,13 +1,8 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.approval.GrantPayload;
-import dev.agentcli.audit.AuditEvent;
-import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import dev.agentcli.signing.AllowedSigners;
 import dev.agentcli.signing.SshPublicKey;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.agentcli.signing.TrustStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,45 +29,12 @@ final class SignersAddCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    if (!principal.matches("[^\\s\\p{Cntrl},\"!*?]{1,200}")) {
-      throw new AgentCliException(
-          ErrorCode.INPUT_INVALID,
-          "<principal> must be 1 to 200 characters without spaces, commas, quotes or ! * ?",
-          Map.of("principal", principal));
-    }
-    Path file = ctx.cwd().resolve(keyFile);
-    String[] line;
-    SshPublicKey key;
-    try {
-      line = Files.readString(file).strip().split("\\s+", 3);
-      key = SshPublicKey.parseOpenSsh(String.join(" ", line));
-    } catch (IOException e) {
-      throw new AgentCliException(
-          ErrorCode.INPUT_INVALID,
-          "cannot read " + file + ": " + e.getMessage(),
-          Map.of("file", file.toString()),
-          e);
-    } catch (RuntimeException e) {
-      throw new AgentCliException(
-          ErrorCode.INPUT_INVALID,
-          file + " is not an OpenSSH public key: " + e.getMessage(),
-          Map.of("file", file.toString()));
-    }
-    AllowedSigners.Entry entry =
-        workspace
-            .allowedSigners()
-            .add(principal, key, GrantPayload.NAMESPACE, line.length > 2 ? line[2] : null);
-    workspace
-        .audit()
-        .append(
-            AuditEvent.builder("signer_added", ctx.clock().instant())
-                .actor(principal)
-                .detail("key_fingerprint", key.fingerprint())
-                .detail("allowed_signers", workspace.allowedSigners().path().toString())
-                .build());
+    TrustStore trust = workspace.trustStore();
+    AllowedSigners.Entry entry = trust.add(principal, ctx.cwd().resolve(keyFile));
+    SshPublicKey key = entry.key();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
-    result.put("allowed_signers", workspace.allowedSigners().path().toString());
+    result.put("allowed_signers", trust.path().toString());
     result.put("signer", SignersListCommand.view(entry));
     print(
         result,
@@ -85,9 +47,9 @@ final class SignersAddCommand extends BaseCommand {
                     + " to sign grants as "
                     + principal
                     + " (namespace "
-                    + GrantPayload.NAMESPACE
+                    + trust.namespace()
                     + ", in "
-                    + workspace.allowedSigners().path()
+                    + trust.path()
                     + ")"));
     return 0;
   }

@@ -1,12 +1,10 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.audit.AuditEvent;
-import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import dev.agentcli.signing.AllowedSigners;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,31 +31,7 @@ final class SignersRemoveCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     List<AllowedSigners.Entry> removed =
-        workspace
-            .allowedSigners()
-            .remove(
-                e ->
-                    e.principals().contains(principal)
-                        && (fingerprint == null || e.key().fingerprint().equals(fingerprint)));
-    if (removed.isEmpty()) {
-      throw new AgentCliException(
-          ErrorCode.SIGNER_NOT_FOUND,
-          "no key is listed for '"
-              + principal
-              + "'"
-              + (fingerprint == null ? "" : " with fingerprint " + fingerprint),
-          Map.of("principal", principal));
-    }
-    for (AllowedSigners.Entry e : removed) {
-      workspace
-          .audit()
-          .append(
-              AuditEvent.builder("signer_removed", ctx.clock().instant())
-                  .actor(principal)
-                  .detail("key_fingerprint", e.key().fingerprint())
-                  .detail("allowed_signers", workspace.allowedSigners().path().toString())
-                  .build());
-    }
+        workspace.trustStore().remove(principal, Optional.ofNullable(fingerprint));
     List<Map<String, Object>> views = removed.stream().map(SignersListCommand::view).toList();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

@@ -1,8 +1,7 @@
 package dev.agentcli.cli;
 
-import static dev.agentcli.codec.Timestamps.format;
-
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.GrantFields;
 import dev.agentcli.approval.Verdict;
 import dev.agentcli.audit.AuditChain;
 import dev.agentcli.audit.AuditEvent;
@@ -13,31 +12,32 @@ import dev.agentcli.manifest.TaskBinding;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** The JSON shapes of results, with the Node tool's field names. */
 final class Views {
   private Views() {}
 
+  /** Fields of a grant not shown as they are stored (the binding is shown parsed, on request). */
+  private static final Set<String> NOT_SHOWN = Set.of("record_version", "task_binding");
+
+  /**
+   * A grant's fields as {@link GrantFields} names them, with its status after its id and its
+   * signature's columns as one object.
+   */
   static Map<String, Object> grant(Grant g, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("approval_id", g.approvalId().value());
     m.put("status", g.status(now).id());
-    m.put("workflow_id", g.workflowId());
-    m.put("task_id", g.taskId());
-    m.put("task_hash", g.taskHash());
-    m.put("risk_level", g.riskLevel());
-    m.put("approver_scope", g.approverScope());
-    m.put("approver", g.approver());
-    m.put("reason", g.reason());
-    m.put("granted_at", format(g.grantedAt()));
-    m.put("expires_at", format(g.expiresAt()));
-    m.put("unsigned_explicit", g.unsignedExplicit());
-    m.put("signature", g.signature() == null ? null : signature(g.signature()));
-    m.put("consumed_at", g.consumption() == null ? null : format(g.consumption().consumedAt()));
-    m.put("execution_id", g.consumption() == null ? null : g.consumption().executionId());
-    m.put("revoked_at", g.revocation() == null ? null : format(g.revocation().revokedAt()));
-    m.put("revoked_by", g.revocation() == null ? null : g.revocation().revokedBy());
-    m.put("revoke_reason", g.revocation() == null ? null : g.revocation().reason());
+    GrantFields.all(g)
+        .forEach(
+            (name, value) -> {
+              if (name.startsWith("signature") || name.equals("signed_payload")) {
+                m.putIfAbsent("signature", g.signature() == null ? null : signature(g.signature()));
+              } else if (!NOT_SHOWN.contains(name)) {
+                m.putIfAbsent(name, value);
+              }
+            });
     return m;
   }
 

@@ -1,9 +1,10 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.GrantCheck;
+import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.audit.AnchorFile;
-import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
@@ -15,10 +16,11 @@ import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
+import dev.agentcli.signing.TrustStore;
 import dev.agentcli.store.Database;
-import dev.agentcli.store.SqliteApprovalStore;
 import dev.agentcli.store.SqliteAuditLog;
 import dev.agentcli.store.SqliteFileDigests;
+import dev.agentcli.store.SqliteLedger;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,17 +91,7 @@ final class Workspace implements AutoCloseable {
   /** Records a refused override in the operator's audit trail (best effort: the refusal stands). */
   void auditRefusedOverride(String command, AgentCliException refusal) {
     try {
-      audit()
-          .append(
-              AuditEvent.builder(
-                      "override_refused",
-                      ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-                  .outcome("refused", refusal.code().id())
-                  .detail("command", command)
-                  .detail("override", refusal.details().get("override"))
-                  .detail("value", refusal.details().get("value"))
-                  .detail("message", refusal.getMessage())
-                  .build());
+      audit().append(OperatorConfig.overrideRefused(ctx.clock().instant(), command, refusal));
     } catch (AgentCliException unrecorded) {
       // The database is not usable: the refusal is still reported and still holds.
     }
@@ -192,8 +184,12 @@ final class Workspace implements AutoCloseable {
   }
 
   GatedExec gatedExec() {
-    return new GatedExec(
-        approvals(), new SqliteAuditLog(database()), new TaskRunner(), ctx::random);
+    return new GatedExec(approvals(), audit(), new TaskRunner(), ctx::random);
+  }
+
+  /** The trust store and its audit, on the database created if missing. */
+  TrustStore trustStore() {
+    return new TrustStore(allowedSigners(), audit(), ctx.clock(), GrantPayload.NAMESPACE);
   }
 
   AllowedSignersFile allowedSigners() {
@@ -203,13 +199,11 @@ final class Workspace implements AutoCloseable {
 
   private ApprovalService approvals(Database database) {
     return new ApprovalService(
-        new SqliteApprovalStore(database),
-        new SqliteAuditLog(database),
+        new SqliteLedger(database),
         ctx.clock(),
         ctx::random,
-        new GrantVerifier(allowedSigners()::read),
-        new SshKeygenSigner(ctx.env()),
-        unsignedPermitted(),
+        new GrantCheck(new GrantVerifier(allowedSigners()::read), unsignedPermitted()),
+        new SshKeygenSigner(ctx.env())::sign,
         anchors());
   }
 

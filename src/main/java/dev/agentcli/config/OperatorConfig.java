@@ -1,5 +1,8 @@
 package dev.agentcli.config;
 
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.EventType;
+import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -8,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -102,6 +107,20 @@ public record OperatorConfig(
   }
 
   /** Where anchors are kept when nobody says: beside the database. */
+  /**
+   * The audit event of a caller's attempt to point agentcli elsewhere than this configuration: the
+   * {@code config_override_refused} refusal, with the override and its value.
+   */
+  public static AuditEvent overrideRefused(Instant at, String command, AgentCliException refusal) {
+    return AuditEvent.builder(EventType.OVERRIDE_REFUSED, at.truncatedTo(ChronoUnit.MILLIS))
+        .outcome(Outcome.REFUSED, refusal.code().id())
+        .detail("command", command)
+        .detail("override", refusal.details().get("override"))
+        .detail("value", refusal.details().get("value"))
+        .detail("message", refusal.getMessage())
+        .build();
+  }
+
   public static Path anchorsBeside(Path database) {
     return database.resolveSibling("audit-anchors.ndjson");
   }

@@ -4,6 +4,8 @@ import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.ClaimResult;
+import dev.agentcli.approval.ExecutionId;
+import dev.agentcli.approval.GateEvents;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
@@ -58,20 +60,20 @@ public final class GatedExec {
       OutputStream out,
       OutputStream err) {
     Optional<Duration> limit = effectiveTimeout(binding, timeout);
-    String executionId = ApprovalId.randomHex(random.get());
+    ExecutionId executionId = ExecutionId.random(random.get());
+    GateEvents events = new GateEvents(task, binding);
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("argv_length", binding.command().args().size() + 1);
     started.put("timeout_ms", limit.map(Duration::toMillis).orElse(null));
     ClaimResult claim = approvals.claim(task, binding, pinned, executionId, Optional.of(started));
     if (claim instanceof ClaimResult.Refused refused) {
-      throw new AgentCliException(refused.code(), refused.message(), refused.details());
+      throw refused.refusal().exception();
     }
     Grant grant = claim instanceof ClaimResult.Claimed c ? c.grant() : null;
     String approvalId = grant == null ? null : grant.approvalId().value();
     if (grant == null) {
       // No grant is at stake: a failure to record the start is retryable, and nothing ran.
-      audit.append(
-          event("exec_started", task, binding, null, executionId).details(started).build());
+      audit.append(events.started(approvals.now(), null, executionId, started));
     }
     List<String> warnings = new ArrayList<>();
     RunResult result;
@@ -80,10 +82,13 @@ public final class GatedExec {
     } catch (AgentCliException e) {
       record(
           warnings,
-          event("exec_finished", task, binding, approvalId, executionId)
-              .outcome("failed", e.code().id())
-              .detail("message", e.getMessage())
-              .build());
+          events.ended(
+              approvals.now(),
+              false,
+              approvalId,
+              executionId,
+              e.code().id(),
+              java.util.Collections.singletonMap("message", e.getMessage())));
       throw e;
     }
     Map<String, Object> details = new LinkedHashMap<>();
@@ -102,18 +107,11 @@ public final class GatedExec {
             : result.timedOut() ? ErrorCode.TASK_TIMED_OUT.id() : null;
     record(
         warnings,
-        event(
-                result.interrupted() ? "exec_interrupted" : "exec_finished",
-                task,
-                binding,
-                approvalId,
-                executionId)
-            .outcome(code == null ? "ok" : "failed", code)
-            .details(details)
-            .build());
+        events.ended(
+            approvals.now(), result.interrupted(), approvalId, executionId, code, details));
     List<ClaimAttempt.Rejection> rejected =
         claim instanceof ClaimResult.Claimed c ? c.rejected() : List.of();
-    return new ExecOutcome(executionId, grant, rejected, result, warnings);
+    return new ExecOutcome(executionId.value(), grant, rejected, result, warnings);
   }
 
   /**
@@ -150,15 +148,5 @@ public final class GatedExec {
           Map.of("timeout_ms", bound));
     }
     return Optional.of(asked.orElse(Duration.ofMillis(bound)));
-  }
-
-  private AuditEvent.Builder event(
-      String type, Task task, TaskBinding binding, String approvalId, String executionId) {
-    return AuditEvent.builder(type, approvals.now())
-        .task(task.workflowId(), task.id(), binding.taskHash())
-        .approvalId(approvalId)
-        .executionId(executionId)
-        .detail("manifest", task.origin().manifest())
-        .detail("manifest_sha256", task.origin().sha256());
   }
 }

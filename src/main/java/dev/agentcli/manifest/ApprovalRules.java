@@ -1,6 +1,10 @@
 package dev.agentcli.manifest;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A task's {@code approval} block as it applies: the effective policy, the scopes that may approve
@@ -17,6 +21,16 @@ public record ApprovalRules(
   /** Used when the block gives no {@code timeout_s}, as in the Node tool. */
   public static final long DEFAULT_TIMEOUT_S = 3600;
 
+  /**
+   * The block's fields, as the manifest writes them and a binding records them (the manifest also
+   * accepts the Node tool's {@code required}, which says nothing {@code policy} does not).
+   */
+  public static final List<String> FIELDS =
+      List.of("approver_scope", "policy", "risk_level", "signature", "timeout_s");
+
+  /** Rules no grant meets: what a binding that cannot be read is judged by. */
+  static final ApprovalRules NONE_MET = new ApprovalRules(Policy.NONE, List.of(), 0, null, false);
+
   public ApprovalRules {
     approverScope = List.copyOf(approverScope);
   }
@@ -24,6 +38,42 @@ public record ApprovalRules(
   /** The scopes as the manifest writes them, comma-separated ("" when anyone may approve). */
   public String scopeText() {
     return String.join(",", approverScope.stream().map(ApproverScope::text).toList());
+  }
+
+  /** This block as a binding records it: each of {@link #FIELDS}, in that order. */
+  public Map<String, Object> bound() {
+    Map<String, Object> m = new TreeMap<>();
+    m.put("approver_scope", approverScope.stream().map(ApproverScope::text).toList());
+    m.put("policy", policy.id());
+    m.put("risk_level", riskLevel);
+    m.put("signature", unsignedAllowed ? "optional" : "required");
+    m.put("timeout_s", timeoutS);
+    return m;
+  }
+
+  /** The rules a binding recorded with {@link #bound}; empty when they cannot be read. */
+  public static Optional<ApprovalRules> fromBound(Object block) {
+    if (block instanceof Map<?, ?> m
+        && m.get("policy") instanceof String policy
+        && m.get("timeout_s") instanceof Number timeout
+        && m.get("approver_scope") instanceof List<?> scopes) {
+      List<ApproverScope> parsed = new ArrayList<>();
+      for (Object s : scopes) {
+        Optional<ApproverScope> scope = ApproverScope.parse(String.valueOf(s));
+        if (scope.isEmpty()) {
+          return Optional.empty();
+        }
+        parsed.add(scope.get());
+      }
+      return Optional.of(
+          new ApprovalRules(
+              Policy.parse(policy).orElse(Policy.NONE),
+              parsed,
+              timeout.longValue(),
+              m.get("risk_level") instanceof String risk ? risk : null,
+              "optional".equals(m.get("signature"))));
+    }
+    return Optional.empty();
   }
 
   /** Whether {@code principal} may approve: any scope admits it, or no scope is set. */

@@ -75,9 +75,7 @@ public final class BindingDiff {
     shown(changes, "timeout_ms", was, now);
     Map<?, ?> apWas = map(was.get("approval"));
     Map<?, ?> apNow = map(now.get("approval"));
-    for (String k :
-        new TreeSet<>(
-            List.of("policy", "approver_scope", "timeout_s", "risk_level", "signature"))) {
+    for (String k : ApprovalRules.FIELDS) {
       if (!Objects.equals(apWas.get(k), apNow.get(k))) {
         changes.add(
             "approval."

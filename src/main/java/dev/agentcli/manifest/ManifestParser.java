@@ -58,8 +58,13 @@ public final class ManifestParser {
   private static final Set<String> SHELL_KEYS =
       Set.of("program", "args", "cwd", "env", "stdin", "bind_files");
 
-  private static final Set<String> APPROVAL_KEYS =
-      Set.of("policy", "required", "approver_scope", "timeout_s", "risk_level", "signature");
+  private static final Set<String> APPROVAL_KEYS = withNodeRequired();
+
+  private static Set<String> withNodeRequired() {
+    Set<String> keys = new java.util.HashSet<>(ApprovalRules.FIELDS);
+    keys.add("required");
+    return Set.copyOf(keys);
+  }
 
   private final List<Problem> problems = new ArrayList<>();
   private Task.Origin origin;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,20 +109,9 @@ public record TaskBinding(String taskHash, String json, Command command) {
     binding.put("env", envHashes);
     binding.put("stdin", task.stdin() == null ? null : Sha256.of(task.stdin()));
     binding.put("timeout_ms", task.timeoutMs());
-    binding.put("approval", approvalBlock(task.approval()));
+    binding.put("approval", task.approval().bound());
     String json = Json.canonical(binding);
     return new TaskBinding(Sha256.of(json), json, command);
-  }
-
-  private static Map<String, Object> approvalBlock(ApprovalRules rules) {
-    Map<String, Object> approval = new TreeMap<>();
-    approval.put("policy", rules.policy().id());
-    approval.put(
-        "approver_scope", rules.approverScope().stream().map(ApproverScope::text).toList());
-    approval.put("timeout_s", rules.timeoutS());
-    approval.put("risk_level", rules.riskLevel());
-    approval.put("signature", rules.unsignedAllowed() ? "optional" : "required");
-    return approval;
   }
 
   /**
@@ -133,25 +121,11 @@ public record TaskBinding(String taskHash, String json, Command command) {
    */
   public static ApprovalRules approvalRules(String bindingJson) {
     try {
-      if (Json.parseObject(bindingJson).get("approval") instanceof Map<?, ?> block
-          && block.get("policy") instanceof String policy
-          && block.get("timeout_s") instanceof Number timeout
-          && block.get("approver_scope") instanceof List<?> scopes) {
-        List<ApproverScope> parsed = new ArrayList<>();
-        for (Object s : scopes) {
-          parsed.add(ApproverScope.parse(String.valueOf(s)).orElseThrow());
-        }
-        return new ApprovalRules(
-            Policy.parse(policy).orElse(Policy.NONE),
-            parsed,
-            timeout.longValue(),
-            block.get("risk_level") instanceof String risk ? risk : null,
-            "optional".equals(block.get("signature")));
-      }
+      return ApprovalRules.fromBound(Json.parseObject(bindingJson).get("approval"))
+          .orElse(ApprovalRules.NONE_MET);
     } catch (RuntimeException unreadable) {
-      // falls through to rules that refuse every grant
+      return ApprovalRules.NONE_MET;
     }
-    return new ApprovalRules(Policy.NONE, List.of(), 0, null, false);
   }
 
   /**

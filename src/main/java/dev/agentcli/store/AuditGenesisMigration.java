@@ -1,6 +1,7 @@
 package dev.agentcli.store;
 
 import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.EventType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -52,7 +53,7 @@ final class AuditGenesisMigration implements JavaMigration {
     }
     SqliteAuditLog.append(
         c,
-        AuditEvent.builder("audit_genesis", Instant.now().truncatedTo(ChronoUnit.MILLIS))
+        AuditEvent.builder(EventType.AUDIT_GENESIS, Instant.now().truncatedTo(ChronoUnit.MILLIS))
             .detail("schema_version", VERSION)
             .detail("unchained_before", unchained)
             .build());

@@ -4,6 +4,8 @@ import dev.agentcli.approval.Grant;
 import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AuditChain;
 import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.EventType;
+import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -32,7 +34,35 @@ final class DecisionHistory {
   /** How far before a grant's approval the re-verified stretch starts: a clock stepped back. */
   static final Duration MARGIN = Duration.ofMinutes(1);
 
+  /**
+   * SQL: the event records that a grant was used or withdrawn ({@link
+   * EventType#FINAL_FOR_A_GRANT}).
+   */
+  static final String FINAL =
+      "((event_type = "
+          + literal(EventType.GRANT_CLAIM)
+          + " AND outcome = "
+          + literal(Outcome.OK.id())
+          + ") OR event_type IN ("
+          + String.join(
+              ", ",
+              EventType.FINAL_FOR_A_GRANT.stream()
+                  .filter(t -> t != EventType.GRANT_CLAIM)
+                  .map(DecisionHistory::literal)
+                  .sorted()
+                  .toList())
+          + "))";
+
   private DecisionHistory() {}
+
+  /** An event type as an SQL string literal (ids are lower-case letters and underscores). */
+  static String literal(EventType type) {
+    return literal(type.id());
+  }
+
+  static String literal(String id) {
+    return "'" + id + "'";
+  }
 
   /**
    * Refuses ({@code database_tampered}) unless the trail still holds {@code anchor}'s event with
@@ -76,8 +106,8 @@ final class DecisionHistory {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT id, event_type FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS BLOB))"
-                + " AND ((event_type = 'grant_claim' AND outcome = 'ok') OR event_type IN"
-                + " ('exec_started', 'exec_finished', 'exec_interrupted', 'grant_revoked'))"
+                + " AND "
+                + FINAL
                 + " ORDER BY id LIMIT 1")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -105,7 +135,8 @@ final class DecisionHistory {
         scalar(
             c,
             "SELECT coalesce(min(id), 0) FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS"
-                + " BLOB)) AND event_type = 'approval_granted'",
+                + " BLOB)) AND event_type = "
+                + literal(EventType.APPROVAL_GRANTED),
             g.approvalId().value());
     // From just before its approval event; without one (deleted, or the grant was written by
     // other means), from just before the time it was approved.

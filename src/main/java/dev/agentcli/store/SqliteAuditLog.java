@@ -119,6 +119,15 @@ public final class SqliteAuditLog implements AuditLog {
         });
   }
 
+  @Override
+  public void requireAnchored(Anchor anchor) {
+    db.read(
+        c -> {
+          DecisionHistory.refuseUnlessAnchored(c, anchor, db.file());
+          return null;
+        });
+  }
+
   private static void filter(StringBuilder where, List<String> params, String test, String value) {
     where.append(" AND ").append(test).append(" ?");
     params.add(value);

@@ -25,7 +25,7 @@ public final class AuditBench {
     try (Database db = Database.open(file, Duration.ofSeconds(30))) {
       SqliteAuditLog log = new SqliteAuditLog(db);
       AuditEvent event =
-          AuditEvent.builder("exec_finished", Instant.now())
+          AuditEvent.builder(dev.agentcli.audit.EventType.EXEC_FINISHED, Instant.now())
               .task("wf", "task", "sha256:" + "ab".repeat(32))
               .approvalId("0123456789abcdef0123456789abcdef")
               .executionId("fedcba9876543210fedcba9876543210")

@@ -1,35 +1,37 @@
 package dev.agentcli.bench;
 
-import dev.agentcli.approval.ApprovalId;
-import dev.agentcli.approval.ClaimAttempt;
+import dev.agentcli.TestGrants;
+import dev.agentcli.approval.ApprovalStore;
 import dev.agentcli.approval.ClaimRequest;
+import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.Grant;
-import dev.agentcli.approval.Verdict;
 import dev.agentcli.store.Database;
 import dev.agentcli.store.SqliteApprovalStore;
+import dev.agentcli.store.SqliteLedger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * Claims per second in one JVM from 1, 2 and 4 threads, each with its own connection, on one
- * database file in WAL mode with synchronous=FULL; every claim is the real BEGIN IMMEDIATE
- * transaction of the store, each for a task with one pending grant (one approval, one run). Prints
- * the ratio of each to the 1-thread run. Run by bench/throughput.sh.
+ * database file in WAL mode with synchronous=FULL; every claim is the store's part of the real
+ * claim, in one BEGIN IMMEDIATE transaction (find the oldest live grant, check its history, consume
+ * it; no signature to verify, no audit), each for a task with one pending grant (one approval, one
+ * run). Prints the ratio of each to the 1-thread run. Run by bench/throughput.sh.
  */
 public final class ClaimThroughput {
   private ClaimThroughput() {}
 
   static final boolean SINGLE = Boolean.getBoolean("single");
-  static final String HASH = "sha256:" + "ab".repeat(32);
-  static final ClaimAttempt.Check ACCEPT = g -> new Verdict(true, "bench", null, null);
+  static final String HASH = TestGrants.HASH;
+  static final ExecutionId EXECUTION = new ExecutionId("bench");
 
   public static void main(String[] args) throws Exception {
     int perThread = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
@@ -55,23 +57,10 @@ public final class ClaimThroughput {
       SecureRandom random = new SecureRandom();
       for (int i = 0; i < threads * perThread; i++) {
         store.insert(
-            new Grant(
-                ApprovalId.random(random),
-                1,
-                "wf",
-                (SINGLE ? "task" : "task-" + i),
-                HASH,
-                "{}",
-                null,
-                null,
-                "bench",
-                null,
-                now,
-                now.plus(Duration.ofHours(1)),
-                true,
-                null,
-                null,
-                null));
+            TestGrants.with(
+                TestGrants.pending(now, Duration.ofHours(1)),
+                "task_id",
+                SINGLE ? "task" : "task-" + i));
       }
     }
     AtomicInteger claimed = new AtomicInteger();
@@ -83,12 +72,12 @@ public final class ClaimThroughput {
           new Thread(
               () -> {
                 try (Database db = Database.open(file, Duration.ofSeconds(30))) {
-                  SqliteApprovalStore store = new SqliteApprovalStore(db);
+                  SqliteLedger ledger = new SqliteLedger(db);
                   for (int i = first; i < threads * perThread; i += threads) {
                     ClaimRequest request =
                         new ClaimRequest(
-                            "wf", SINGLE ? "task" : "task-" + i, HASH, Optional.empty(), "bench");
-                    if (store.claim(request, Clock.systemUTC(), ACCEPT).claimed().isPresent()) {
+                            "wf", SINGLE ? "task" : "task-" + i, HASH, Optional.empty());
+                    if (ledger.atomic(() -> consumeOldest(ledger.grants(), request))) {
                       claimed.incrementAndGet();
                     }
                   }
@@ -105,5 +94,18 @@ public final class ClaimThroughput {
       throw new IllegalStateException("claimed " + claimed.get() + " of " + threads * perThread);
     }
     return claimed.get() / seconds;
+  }
+
+  /** The store's steps of a claim: the oldest live grant with a clean history, consumed. */
+  static boolean consumeOldest(ApprovalStore store, ClaimRequest request) {
+    Instant now = Instant.now();
+    try (Stream<Grant> candidates = store.claimable(request, now)) {
+      Optional<Grant> first =
+          candidates
+              .filter(g -> store.recordedUse(g).isEmpty() && store.trailBrokenSince(g).isEmpty())
+              .findFirst();
+      first.ifPresent(g -> store.consume(g, EXECUTION, now));
+      return first.isPresent();
+    }
   }
 }

@@ -1,6 +1,6 @@
 package dev.agentcli.bench;
 
-import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.TestGrants;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantVerifier;
@@ -10,10 +10,10 @@ import dev.agentcli.signing.SshSignature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Microbenchmark: one in-process verification of a signed grant (parse the armored SSHSIG,
@@ -37,23 +37,15 @@ public final class VerifyBench {
     }
     Instant t0 = Instant.parse("2026-11-26T12:00:00.000Z");
     Grant unsigned =
-        new Grant(
-            ApprovalId.random(new SecureRandom()),
-            1,
-            "wf",
-            "task",
-            "sha256:" + "ab".repeat(32),
-            "{\"args\":[],\"cwd\":\"/tmp\"}",
-            "high",
-            null,
-            "bench",
-            "because",
-            t0,
-            t0.plus(Duration.ofHours(1)),
-            false,
-            null,
-            null,
-            null);
+        TestGrants.with(
+            TestGrants.pending(t0, Duration.ofHours(1)),
+            Map.of(
+                "task_binding",
+                "{\"args\":[],\"cwd\":\"/tmp\"}",
+                "approver",
+                "bench",
+                "unsigned_explicit",
+                false));
     String payload = GrantPayload.of(unsigned);
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     String armored = new SshKeygenSigner(System.getenv()).sign(bytes, key, GrantPayload.NAMESPACE);

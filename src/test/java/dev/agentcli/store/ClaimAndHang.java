@@ -1,65 +1,65 @@
 package dev.agentcli.store;
 
-import dev.agentcli.approval.ClaimRequest;
+import dev.agentcli.TestClock;
+import dev.agentcli.cli.AgentCli;
+import dev.agentcli.cli.Context;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.Optional;
 
 /**
- * Test helper run as its own JVM: starts a real claim of the only grant in the database and hangs
- * inside its transaction (the claim reads the clock after taking the write lock), so that a test
- * can kill it with SIGKILL there.
+ * Test helper run as its own JVM: runs {@code agentcli claim <manifest> <task>} on {@code
+ * <database>} with a clock that hangs the first time it is read while the database's write lock is
+ * held (inside the claim's transaction), so that a test can kill the process there with SIGKILL.
  */
 public final class ClaimAndHang {
   private ClaimAndHang() {}
 
-  public static void main(String[] args) throws Exception {
-    Database db = Database.open(Path.of(args[0]), Duration.ofSeconds(5));
-    String[] task = new String[3];
-    db.read(
-        c -> {
-          try (var rs =
-              c.createStatement()
-                  .executeQuery("SELECT workflow_id, task_id, task_hash FROM grants LIMIT 1")) {
-            rs.next();
-            task[0] = rs.getString(1);
-            task[1] = rs.getString(2);
-            task[2] = rs.getString(3);
-          }
-          return null;
-        });
-    Clock hanging =
-        new Clock() {
-          @Override
-          public Instant instant() {
-            System.out.println("in-transaction");
-            System.out.flush();
-            try {
-              Thread.sleep(Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return Instant.now();
-          }
-
-          @Override
-          public ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(ZoneId zone) {
-            return this;
-          }
-        };
-    new SqliteApprovalStore(db)
-        .claim(
-            new ClaimRequest(task[0], task[1], task[2], Optional.empty(), "victim"),
+  public static void main(String[] args) {
+    String database = args[2];
+    TestClock hanging =
+        TestClock.reading(
+            () -> {
+              if (!writeLocked(database)) {
+                return Instant.now();
+              }
+              System.out.println("in-transaction");
+              System.out.flush();
+              try {
+                Thread.sleep(Long.MAX_VALUE);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return Instant.now();
+            });
+    Context ctx =
+        new Context(
+            System.getenv(),
             hanging,
-            grant -> new dev.agentcli.approval.Verdict(true, "helper", null, null));
+            Path.of("").toAbsolutePath(),
+            new ByteArrayInputStream(new byte[0]),
+            SecureRandom::new,
+            Path.of(args[0] + ".no-operator-config"),
+            System.out,
+            System.err);
+    PrintWriter err = new PrintWriter(System.err, true);
+    AgentCli.execute(ctx, new PrintWriter(System.out, true), err, "claim", args[0], args[1]);
+  }
+
+  /** Whether another connection holds the write lock of {@code database} right now. */
+  static boolean writeLocked(String database) {
+    try (Connection probe = DriverManager.getConnection("jdbc:sqlite:" + database)) {
+      probe.createStatement().execute("PRAGMA busy_timeout = 0");
+      probe.createStatement().execute("BEGIN IMMEDIATE");
+      probe.createStatement().execute("ROLLBACK");
+      return false;
+    } catch (SQLException e) {
+      return true;
+    }
   }
 }

@@ -5,49 +5,44 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentcli.TestGrants;
 import dev.agentcli.approval.ApprovalId;
-import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.ClaimRequest;
+import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
-import dev.agentcli.approval.RevokeOutcome;
-import dev.agentcli.approval.Verdict;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SQLite adapter of the approval store, on a real database file. */
+/**
+ * The SQLite adapter of the approval store, on a real database file: what it selects, records and
+ * refuses. (The claim's decisions are the service's: ApprovalServiceTest.)
+ */
 class SqliteApprovalStoreTest {
-  static final Instant T0 = Instant.parse("2026-11-26T12:00:00.000Z");
-  static final String HASH = "sha256:" + "ab".repeat(32);
-
-  static final ClaimAttempt.Check ACCEPT = g -> new Verdict(true, "accepted in test", null, null);
+  static final Instant T0 = dev.agentcli.TestClock.T0;
+  static final String HASH = TestGrants.HASH;
+  static final ExecutionId EXEC = new ExecutionId("exec-1");
 
   @TempDir Path dir;
   Database db;
+  SqliteLedger ledger;
   SqliteApprovalStore store;
-  final SecureRandom random = new SecureRandom();
 
   @BeforeEach
   void open() {
     db = Database.open(dir.resolve("agentcli.db"), Duration.ofSeconds(5));
-    store = new SqliteApprovalStore(db);
+    ledger = new SqliteLedger(db);
+    store = (SqliteApprovalStore) ledger.grants();
   }
 
   @AfterEach
@@ -56,125 +51,75 @@ class SqliteApprovalStoreTest {
   }
 
   Grant grant(Instant grantedAt, Duration ttl, String taskHash) {
-    return new Grant(
-        ApprovalId.random(random),
-        Grant.RECORD_VERSION,
-        "wf",
-        "task",
-        taskHash,
-        "{}",
-        "high",
-        null,
-        "alice",
-        "because",
-        grantedAt,
-        grantedAt.plus(ttl),
-        true,
-        null,
-        null,
-        null);
+    return TestGrants.with(TestGrants.pending(grantedAt, ttl), "task_hash", taskHash);
   }
 
   ClaimRequest request(Optional<ApprovalId> pinned) {
-    return new ClaimRequest("wf", "task", HASH, pinned, "exec-1");
+    return new ClaimRequest("wf", "task", HASH, pinned);
   }
 
-  static Clock at(Instant t) {
-    return Clock.fixed(t, ZoneOffset.UTC);
+  /** The ids {@code claimable} yields at {@code now}, in its order. */
+  List<ApprovalId> claimable(Optional<ApprovalId> pinned, Instant now) {
+    try (Stream<Grant> grants = store.claimable(request(pinned), now)) {
+      return grants.map(Grant::approvalId).toList();
+    }
   }
 
   @Test
-  void claimConsumesOnceAndRecordsTheConsumption() {
+  void consumeRecordsTheUseOnceAndTheGrantIsNoLongerClaimable() {
     Grant g = grant(T0, Duration.ofMinutes(5), HASH);
     store.insert(g);
-    Grant claimed =
-        store
-            .claim(request(Optional.empty()), at(T0.plusSeconds(1)), ACCEPT)
-            .claimed()
-            .orElseThrow();
+    Grant claimed = ledger.atomic(() -> store.consume(g, EXEC, T0.plusSeconds(1)));
     assertEquals(g.approvalId(), claimed.approvalId());
     assertEquals("exec-1", claimed.consumption().executionId());
     assertEquals(T0.plusSeconds(1), claimed.consumption().consumedAt());
     assertEquals(GrantStatus.CONSUMED, claimed.status(T0.plusSeconds(1)));
-    assertTrue(
-        store.claim(request(Optional.empty()), at(T0.plusSeconds(2)), ACCEPT).claimed().isEmpty());
+    assertEquals(claimed, store.find(g.approvalId()).orElseThrow());
+    assertEquals(List.of(), claimable(Optional.empty(), T0.plusSeconds(2)));
+    assertThrows(
+        dev.agentcli.error.AgentCliException.class,
+        () -> store.consume(g, new ExecutionId("exec-2"), T0.plusSeconds(2)),
+        "a second use breaks the consumptions table's key");
   }
 
   @Test
-  void claimIgnoresGrantsOfAnotherBinding() {
+  void claimableIgnoresGrantsOfAnotherBinding() {
     store.insert(grant(T0, Duration.ofMinutes(5), "sha256:" + "cd".repeat(32)));
-    assertTrue(store.claim(request(Optional.empty()), at(T0), ACCEPT).claimed().isEmpty());
+    assertEquals(List.of(), claimable(Optional.empty(), T0));
   }
 
   @Test
-  void claimSkipsExpiredGrantsAndTakesTheOldestLiveOne() {
+  void claimableSkipsExpiredGrantsAndListsTheLiveOnesOldestFirst() {
     Grant expired = grant(T0, Duration.ofSeconds(10), HASH);
     Grant older = grant(T0.plusSeconds(1), Duration.ofMinutes(5), HASH);
     Grant newer = grant(T0.plusSeconds(2), Duration.ofMinutes(5), HASH);
     store.insert(newer);
     store.insert(expired);
     store.insert(older);
-    Clock later = at(T0.plusSeconds(10));
+    Instant later = T0.plusSeconds(10);
     assertEquals(
-        older.approvalId(),
-        store.claim(request(Optional.empty()), later, ACCEPT).claimed().orElseThrow().approvalId());
-    assertEquals(
-        newer.approvalId(),
-        store.claim(request(Optional.empty()), later, ACCEPT).claimed().orElseThrow().approvalId());
-    assertTrue(store.claim(request(Optional.empty()), later, ACCEPT).claimed().isEmpty());
-    assertEquals(
-        GrantStatus.EXPIRED,
-        store.find(expired.approvalId()).orElseThrow().status(T0.plusSeconds(10)));
+        List.of(older.approvalId(), newer.approvalId()), claimable(Optional.empty(), later));
+    assertEquals(GrantStatus.EXPIRED, store.find(expired.approvalId()).orElseThrow().status(later));
   }
 
   @Test
-  void pinnedClaimTakesOnlyThatGrant() {
+  void pinnedClaimableIsOnlyThatGrant() {
     Grant older = grant(T0, Duration.ofMinutes(5), HASH);
     Grant newer = grant(T0.plusSeconds(1), Duration.ofMinutes(5), HASH);
     store.insert(older);
     store.insert(newer);
-    assertEquals(
-        newer.approvalId(),
-        store
-            .claim(request(Optional.of(newer.approvalId())), at(T0), ACCEPT)
-            .claimed()
-            .orElseThrow()
-            .approvalId());
-    assertTrue(
-        store.claim(request(Optional.of(newer.approvalId())), at(T0), ACCEPT).claimed().isEmpty());
+    assertEquals(List.of(newer.approvalId()), claimable(Optional.of(newer.approvalId()), T0));
+    ledger.atomic(() -> store.consume(newer, EXEC, T0));
+    assertEquals(List.of(), claimable(Optional.of(newer.approvalId()), T0));
   }
 
   @Test
-  void claimReadsTheClockWhileHoldingTheWriteLock() {
-    store.insert(grant(T0, Duration.ofMinutes(5), HASH));
-    List<String> seen = new ArrayList<>();
-    Clock probing =
-        new Clock() {
-          @Override
-          public Instant instant() {
-            // Another writer must be shut out at the moment the claim reads "now".
-            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + db.file())) {
-              other.createStatement().execute("PRAGMA busy_timeout = 0");
-              other.createStatement().execute("BEGIN IMMEDIATE");
-              seen.add("lock was free");
-            } catch (SQLException e) {
-              seen.add("locked");
-            }
-            return T0;
-          }
-
-          @Override
-          public ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(ZoneId zone) {
-            return this;
-          }
-        };
-    assertTrue(store.claim(request(Optional.empty()), probing, ACCEPT).claimed().isPresent());
-    assertEquals(List.of("locked"), seen);
+  void aGrantDatedTooFarAheadIsNotClaimableUntilTheClockCatchesUp() {
+    Grant ahead = grant(T0.plus(Duration.ofMinutes(6)), Duration.ofMinutes(5), HASH);
+    store.insert(ahead);
+    assertEquals(List.of(), claimable(Optional.empty(), T0));
+    assertEquals(
+        List.of(ahead.approvalId()), claimable(Optional.empty(), T0.plus(Duration.ofMinutes(2))));
   }
 
   @Test
@@ -208,40 +153,13 @@ class SqliteApprovalStoreTest {
   }
 
   @Test
-  void grantThatFailsTheCheckIsSkippedReportedAndLeftPending() {
-    Grant forged = grant(T0, Duration.ofMinutes(5), HASH);
-    Grant valid = grant(T0.plusSeconds(1), Duration.ofMinutes(5), HASH);
-    store.insert(forged);
-    store.insert(valid);
-    ClaimAttempt.Check onlyValid =
-        g ->
-            new Verdict(
-                g.approvalId().equals(valid.approvalId()), "forged in test", null, "signature");
-    ClaimAttempt attempt = store.claim(request(Optional.empty()), at(T0), onlyValid);
-    assertEquals(valid.approvalId(), attempt.claimed().orElseThrow().approvalId());
-    assertEquals(1, attempt.rejected().size());
-    assertEquals(forged.approvalId(), attempt.rejected().get(0).grant().approvalId());
-    assertEquals(GrantStatus.PENDING, store.find(forged.approvalId()).orElseThrow().status(T0));
-
-    ClaimAttempt none = store.claim(request(Optional.empty()), at(T0), onlyValid);
-    assertTrue(none.claimed().isEmpty());
-    assertEquals(1, none.rejected().size());
-  }
-
-  @Test
-  void revokeDecidesByTheGrantsState() {
-    Grant pending = grant(T0, Duration.ofMinutes(5), HASH);
-    store.insert(pending);
-    assertEquals(RevokeOutcome.REVOKED, store.revoke(pending.approvalId(), "sec", "why", at(T0)));
-    assertEquals(
-        RevokeOutcome.ALREADY_REVOKED, store.revoke(pending.approvalId(), "sec", "why", at(T0)));
-    Grant used = grant(T0, Duration.ofMinutes(5), HASH);
-    store.insert(used);
-    store.claim(request(Optional.empty()), at(T0), ACCEPT).claimed();
-    assertEquals(
-        RevokeOutcome.ALREADY_CONSUMED, store.revoke(used.approvalId(), null, null, at(T0)));
-    assertEquals(
-        RevokeOutcome.NOT_FOUND, store.revoke(ApprovalId.random(random), null, null, at(T0)));
+  void revokeRecordsWhoWhyAndWhen() {
+    Grant g = grant(T0, Duration.ofMinutes(5), HASH);
+    store.insert(g);
+    Grant revoked = store.revoke(g, "sec", "why", T0.plusSeconds(3));
+    assertEquals(new Grant.Revocation("sec", "why", T0.plusSeconds(3)), revoked.revocation());
+    assertEquals(GrantStatus.REVOKED, store.find(g.approvalId()).orElseThrow().status(T0));
+    assertEquals(List.of(), claimable(Optional.empty(), T0));
   }
 
   @Test
@@ -272,7 +190,7 @@ class SqliteApprovalStoreTest {
                             "UPDATE grants SET expires_at = 'tomorrow' WHERE approval_id = '"
                                 + g.approvalId()
                                 + "'")));
-    store.claim(request(Optional.empty()), at(T0), ACCEPT).claimed();
+    ledger.atomic(() -> store.consume(g, EXEC, T0));
     assertThrows(
         dev.agentcli.error.AgentCliException.class,
         () ->
@@ -292,12 +210,9 @@ class SqliteApprovalStoreTest {
     assertThrows(
         IllegalStateException.class,
         () ->
-            store.revoke(
-                g.approvalId(),
-                "ops",
-                "test",
-                at(T0),
-                revoked -> {
+            ledger.atomic(
+                () -> {
+                  store.revoke(g, "ops", "test", T0);
                   throw new IllegalStateException("the audit event could not be written");
                 }));
     assertNull(

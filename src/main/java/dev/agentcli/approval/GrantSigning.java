@@ -1,0 +1,69 @@
+package dev.agentcli.approval;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.signing.SshSignature;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Signs a grant with the approver's key and checks that the trust store accepts it, so that an
+ * approval never succeeds that exec would refuse.
+ */
+final class GrantSigning {
+  /** A signed grant, or why it could not be signed. */
+  sealed interface Outcome {}
+
+  record Signed(Grant grant) implements Outcome {}
+
+  record Failed(Refusal refusal) implements Outcome {}
+
+  private final GrantSigner signer;
+  private final GrantCheck check;
+
+  GrantSigning(GrantSigner signer, GrantCheck check) {
+    this.signer = signer;
+    this.check = check;
+  }
+
+  Outcome sign(Grant grant, Optional<Path> key) {
+    if (key.isEmpty()) {
+      return new Failed(
+          new Refusal(
+              ErrorCode.APPROVAL_SIGNATURE_INVALID,
+              "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or create"
+                  + " ~/.ssh/id_ed25519 (--signer none writes an explicitly unsigned grant)",
+              Map.of()));
+    }
+    String payload = GrantPayload.of(grant);
+    String armored;
+    try {
+      armored =
+          signer.sign(payload.getBytes(StandardCharsets.UTF_8), key.get(), GrantPayload.NAMESPACE);
+    } catch (AgentCliException e) {
+      return new Failed(Refusal.of(e));
+    }
+    String fingerprint = SshSignature.parseArmored(armored).publicKey().fingerprint();
+    Grant signed =
+        grant.withSignature(
+            new Grant.Signature(
+                GrantVerifier.METHOD, fingerprint, GrantPayload.NAMESPACE, payload, armored));
+    Verdict verdict = check.signature(signed, grant.grantedAt());
+    if (verdict.valid()) {
+      return new Signed(signed);
+    }
+    return new Failed(
+        new Refusal(
+            ErrorCode.APPROVAL_SIGNATURE_INVALID,
+            "the grant would not verify, nothing was written: " + verdict.reason(),
+            Map.of(
+                "key_fingerprint",
+                fingerprint,
+                "hint",
+                "trust the key with: agentcli signers add "
+                    + grant.approver()
+                    + " <public-key-file>")));
+  }
+}

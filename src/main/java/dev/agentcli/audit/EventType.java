@@ -1,0 +1,46 @@
+package dev.agentcli.audit;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** What an audit event records: the trail's whole vocabulary, stored as {@link #id()}. */
+public enum EventType {
+  /** The first event of a chain: the schema it began at. */
+  AUDIT_GENESIS,
+  APPROVAL_GRANTED,
+  /** An approve that a rule refused: nothing was written but this event. */
+  APPROVAL_DENIED,
+  /** A claim's decision: {@code ok} with the grant it consumed, or {@code refused}. */
+  GRANT_CLAIM,
+  /** A matching grant the claim would not consume (its signature or a rule failed). */
+  GRANT_REJECTED,
+  /** A grant that looks pending although its use or revocation is recorded. */
+  GRANT_REPLAY_REFUSED,
+  GRANT_REVOKED,
+  EXEC_STARTED,
+  EXEC_FINISHED,
+  EXEC_INTERRUPTED,
+  SIGNER_ADDED,
+  SIGNER_REMOVED,
+  /** A caller tried to point agentcli elsewhere than the operator configuration does. */
+  OVERRIDE_REFUSED;
+
+  /**
+   * Events that show a grant was used or withdrawn (with {@link #GRANT_CLAIM} only when its outcome
+   * is {@code ok}): a grant any of them names is never consumed again, whatever its state columns
+   * say.
+   */
+  public static final Set<EventType> FINAL_FOR_A_GRANT =
+      Set.of(GRANT_CLAIM, EXEC_STARTED, EXEC_FINISHED, EXEC_INTERRUPTED, GRANT_REVOKED);
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The type stored as {@code id}; empty for a value this build does not know. */
+  public static Optional<EventType> of(String id) {
+    return Arrays.stream(values()).filter(t -> t.id().equals(id)).findFirst();
+  }
+}
