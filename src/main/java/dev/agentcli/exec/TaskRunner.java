@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a resolved command directly (never through a shell) in its bound working directory and
@@ -91,22 +92,28 @@ public final class TaskRunner {
               : ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     long started = System.nanoTime();
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw startFailure(command, e);
-    }
-    ProcessTree tree = new ProcessTree(process);
-    tree.watch();
+    AtomicReference<ProcessTree> running = new AtomicReference<>();
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable stop =
         () -> {
-          if (stopped.compareAndSet(false, true)) {
-            tree.stop(KILL_GRACE);
+          if (stopped.compareAndSet(false, true) && running.get() != null) {
+            running.get().stop(KILL_GRACE);
           }
         };
+    // Caught from before the program starts: a signal in between would leave it running alone.
     try (StopSignals signals = StopSignals.install(stop)) {
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        throw startFailure(command, e);
+      }
+      ProcessTree tree = new ProcessTree(process);
+      tree.watch();
+      running.set(tree);
+      if (stopped.get()) {
+        tree.stop(KILL_GRACE); // told to stop while it started (stop saw no tree yet)
+      }
       List<Thread> io = new ArrayList<>();
       if (command.stdin() != null) {
         io.add(start("stdin", () -> feed(process.getOutputStream(), command.stdin())));
