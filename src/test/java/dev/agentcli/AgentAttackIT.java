@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,8 +61,7 @@ class AgentAttackIT {
     cli.approveUnsigned(m, "deploy");
     script("deploy.sh", "echo something else");
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_required", r.code());
+    assertThat(r).fails(77, "approval_required");
     assertTrue(r.error().path("error").asText().contains("deploy.sh"), r.toString());
   }
 
@@ -73,7 +73,7 @@ class AgentAttackIT {
     cli.approveUnsigned(m, "deploy");
     Files.writeString(home.resolve("job"), "print('evil')\n");
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(77, r.status(), r.toString());
+    assertThat(r).exits(77);
     assertTrue(r.error().path("error").asText().contains("job"), r.toString());
   }
 
@@ -93,7 +93,7 @@ class AgentAttackIT {
     cli.approveUnsigned(m, "deploy");
     Files.writeString(home.resolve("lib/b.sh"), "changed");
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(77, r.status(), r.toString());
+    assertThat(r).exits(77);
     assertTrue(r.error().path("error").asText().contains("lib/b.sh"), r.toString());
     Files.writeString(home.resolve("lib/b.sh"), "b");
     Files.writeString(home.resolve("lib/c.sh"), "new");
@@ -125,8 +125,7 @@ class AgentAttackIT {
 
     String outOfScope = forge(template, "ci-bot", Duration.ofMinutes(5), bot);
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_scope_mismatch", r.code(), r.toString());
+    assertThat(r).fails(77, "approval_scope_mismatch");
     assertEquals(
         outOfScope, r.error().path("details").path("rejected").get(0).path("approval_id").asText());
     assertFalse(
@@ -141,8 +140,7 @@ class AgentAttackIT {
 
     String tenYears = forge(template, "alice@example.com", Duration.ofDays(3650), alice);
     r = cli.run("exec", m, "deploy");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_policy_violated", r.code(), r.toString());
+    assertThat(r).fails(77, "approval_policy_violated");
     assertEquals("pending", status(tenYears));
     JsonNode audit = cli.run("audit", "--approval", tenYears).json();
     boolean ruleAudited = false;
@@ -163,8 +161,7 @@ class AgentAttackIT {
         cli.run("approve", m, "deploy", "--by", "alice@example.com", "--signer", "none");
     assertEquals(77, approved.status(), "unusable unsigned grants are not written: " + approved);
     Cli.Result r = cli.run("exec", m, "deploy", "--allow-unsigned");
-    assertEquals(2, r.status(), r.toString());
-    assertEquals("usage_error", r.code());
+    assertThat(r).fails(2, "usage_error");
   }
 
   @Test
@@ -175,10 +172,9 @@ class AgentAttackIT {
     cli.approveUnsigned("m", "deploy"); // written before the operator locked it down
     operatorConfig(false);
     Cli.Result r = cli.run("exec", "m", "deploy");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_signature_invalid", r.code(), r.toString());
+    assertThat(r).fails(77, "approval_signature_invalid");
     Cli.Result approve = cli.run("approve", "m", "deploy", "--by", "ops", "--signer", "none");
-    assertEquals(77, approve.status(), approve.toString());
+    assertThat(approve).exits(77);
   }
 
   // 4. The caller cannot choose the trust store, the database or the manifests.
@@ -200,8 +196,7 @@ class AgentAttackIT {
       case "path" -> r = cli.run("exec", mine.resolve("m.json").toString(), "deploy");
       default -> r = cli.env(how, mine.toString()).run("exec", "m", "deploy");
     }
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("config_override_refused", r.code(), r.toString());
+    assertThat(r).fails(77, "config_override_refused");
     JsonNode events = cli.env(how, "").run("audit").json().path("events");
     assertEquals("override_refused", events.get(events.size() - 1).path("event_type").asText());
   }
@@ -212,8 +207,7 @@ class AgentAttackIT {
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw-r--"));
     cli.operatorConfig(config);
     Cli.Result r = cli.run("approvals", "list");
-    assertEquals(78, r.status(), r.toString());
-    assertEquals("config_invalid", r.code());
+    assertThat(r).fails(78, "config_invalid");
   }
 
   // 5. A file in the working directory does not shadow a named manifest.
@@ -227,7 +221,7 @@ class AgentAttackIT {
     Files.writeString(
         home.resolve("release"), Cli.oneTask("{\"policy\": \"auto-approve\"}", "echo", "x"));
     Cli.Result r = cli.run("exec", "release", "deploy");
-    assertEquals(77, r.status(), r.toString());
+    assertThat(r).exits(77);
     assertEquals(0, cli.run("exec", "./release", "deploy").status(), "a path needs a slash");
   }
 
@@ -250,7 +244,7 @@ class AgentAttackIT {
                 + task
                 + "}]}]}");
     Cli.Result v = cli.run("validate", m);
-    assertEquals(65, v.status(), v.toString());
+    assertThat(v).exits(65);
     assertTrue(v.out().contains("did you mean"), v.toString());
     assertEquals(65, cli.run("exec", m, "t").status());
   }
@@ -267,7 +261,7 @@ class AgentAttackIT {
   void anApprovalBlockWithoutAPolicyIsAGate(String block) {
     String m = cli.manifest("m.json", Cli.oneTask(block, "echo", "x"));
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(77, r.status(), r.toString());
+    assertThat(r).exits(77);
     JsonNode v = cli.run("validate", m).json();
     assertEquals("manual", v.path("tasks").get(0).path("policy").asText(), v.toString());
   }
@@ -292,7 +286,7 @@ class AgentAttackIT {
                 + " \"verify\": {}, \"output\": {}, \"intent\": \"i\","
                 + " \"shell\": {\"program\": \"echo\"}, \"approval\": {\"policy\": \"manual\"}}]}]}");
     Cli.Result v = cli.run("validate", m);
-    assertEquals(0, v.status(), v.toString());
+    assertThat(v).succeeds();
   }
 
   @Test
@@ -313,7 +307,7 @@ class AgentAttackIT {
     String m = cli.manifest("m.json", Cli.oneTask(OPTIONAL, "echo", "x"));
     Cli.Result r =
         cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none", "--ttl", "15");
-    assertEquals(2, r.status(), r.toString());
+    assertThat(r).exits(2);
     assertEquals(
         0,
         cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none", "--ttl-s", "15")
@@ -329,7 +323,7 @@ class AgentAttackIT {
     cli.env("AGENTCLI_ALLOWED_SIGNERS", trust.toString());
     cli.env("AGENTCLI_HOME", home.resolve("other").toString());
     Cli.Result r = cli.run("demo");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertEquals("", Files.readString(trust));
     assertTrue(r.out().contains("\n   deploying v1.2.3\n"), "the task's output, in its step: " + r);
     String line = r.out().lines().findFirst().orElseThrow();

@@ -1,10 +1,18 @@
 package dev.agentcli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The folders are the architecture: these rules keep the dependency direction true. */
@@ -78,6 +86,65 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.agentcli.approval..")
         .check(CLASSES);
+  }
+
+  @Test
+  void theCodecDependsOnNothingOfAgentcli() {
+    classes()
+        .that()
+        .resideInAPackage("dev.agentcli.codec..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("dev.agentcli.codec..", "java..", "com.fasterxml.jackson..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theRunnerNeverTouchesTheStoreOrTheSigningKeys() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.agentcli.exec..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.agentcli.store..", "dev.agentcli.signing..", "dev.agentcli.config..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyTheCliStartsTheRunner() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.agentcli.exec..", "dev.agentcli.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.agentcli.exec..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theGateReachesItsDatabaseOnlyThroughItsPorts() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.agentcli.approval..", "dev.agentcli.exec..")
+        .should()
+        .dependOnClassesThat()
+        .haveSimpleNameStartingWith("Sqlite")
+        .check(CLASSES);
+  }
+
+  /** The gate's files stay small enough to read at once. */
+  @Test
+  void noSourceFileOfTheGateIsLongerThan300Lines() throws IOException {
+    List<String> longer = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of("src/main/java/dev/agentcli/approval"))) {
+      for (Path f : files.toList()) {
+        if (Files.readAllLines(f).size() > 300) {
+          longer.add(f.getFileName().toString());
+        }
+      }
+    }
+    assertEquals(List.of(), longer);
   }
 
   @Test

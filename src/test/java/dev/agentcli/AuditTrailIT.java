@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +50,7 @@ class AuditTrailIT {
   @Test
   void cleanTrailVerifiesAndEveryEventIsChained() {
     Cli.Result r = verify();
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertEquals(14, r.json().path("events").asInt(), "the genesis and 13 events");
     assertEquals(0, r.json().path("unchained").asInt());
     assertEquals(cli.run("audit", "head").json().path("head"), r.json().path("head"));
@@ -65,8 +66,7 @@ class AuditTrailIT {
   void editedEventIsNamed() throws Exception {
     sqlite("UPDATE audit_events SET actor = 'mallory' WHERE id = 5");
     Cli.Result r = verify();
-    assertEquals(65, r.status(), r.toString());
-    assertEquals("audit_chain_broken", r.code());
+    assertThat(r).fails(65, "audit_chain_broken");
     assertEquals(5, r.error().path("details").path("broken_at").asInt());
     assertTrue(r.error().path("error").asText().contains("event 5"));
   }
@@ -75,7 +75,7 @@ class AuditTrailIT {
   void deletedEventIsNamed() throws Exception {
     sqlite("DELETE FROM audit_events WHERE id = 7");
     Cli.Result r = verify();
-    assertEquals("audit_chain_broken", r.code(), r.toString());
+    assertThat(r).hasCode("audit_chain_broken");
     assertEquals(8, r.error().path("details").path("broken_at").asInt());
     assertTrue(r.error().path("error").asText().contains("missing"), r.toString());
   }
@@ -86,7 +86,7 @@ class AuditTrailIT {
         "UPDATE audit_events SET id = -3 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = 4;"
             + " UPDATE audit_events SET id = 4 WHERE id = -3;");
     Cli.Result r = verify();
-    assertEquals("audit_chain_broken", r.code(), r.toString());
+    assertThat(r).hasCode("audit_chain_broken");
     assertEquals(3, r.error().path("details").path("broken_at").asInt());
   }
 
@@ -98,13 +98,13 @@ class AuditTrailIT {
     assertEquals(
         0, verify().status(), "without the anchor a deleted tail looks like a shorter trail");
     Cli.Result r = verify("--expect-head", head);
-    assertEquals("audit_chain_broken", r.code(), r.toString());
+    assertThat(r).hasCode("audit_chain_broken");
   }
 
   @Test
   void exportStreamsEveryEventAsOneJsonLine() {
     Cli.Result r = cli.run("audit", "export");
-    assertEquals(0, r.status());
+    assertThat(r).succeeds();
     List<String> lines = r.out().lines().toList();
     assertEquals(14, lines.size());
     assertTrue(lines.get(0).startsWith("{\"id\":1,"), lines.get(0));
@@ -183,8 +183,7 @@ class AuditTrailIT {
         "pending",
         cli.run("approvals", "show", used).json().path("approval").path("status").asText());
     Cli.Result r = cli.run("exec", manifest, "deploy");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_tampered", r.code());
+    assertThat(r).fails(77, "approval_tampered");
     assertEquals(used, r.error().path("details").path("replayed").get(0).asText());
     JsonNode events = cli.run("audit", "--limit", "2").json().path("events");
     assertEquals("grant_replay_refused", events.get(0).path("event_type").asText());

@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +35,7 @@ class ConcurrencyIT {
 
   String approve() throws Exception {
     Jvm.Done d = Jvm.run(home, "approve", manifest, "deploy", "--by", "ops", "--signer", "none");
-    assertEquals(0, d.status(), d.toString());
+    assertThat(d).succeeds();
     return d.asResult().json().path("approval").path("approval_id").asText();
   }
 
@@ -70,8 +71,7 @@ class ConcurrencyIT {
         winners++;
         assertEquals(id, d.asResult().json().path("approval").path("approval_id").asText());
       } else {
-        assertEquals(77, d.status(), d.toString());
-        assertEquals("approval_required", d.asResult().code());
+        assertThat(d).fails(77, "approval_required");
         refused++;
       }
     }
@@ -95,8 +95,7 @@ class ConcurrencyIT {
             used.add(d.asResult().json().path("approval_used").path("approval_id").asText()),
             "a grant used twice");
       } else {
-        assertEquals(77, d.status(), d.toString());
-        assertEquals("approval_required", d.asResult().code());
+        assertThat(d).fails(77, "approval_required");
         refused++;
       }
     }
@@ -113,8 +112,7 @@ class ConcurrencyIT {
         DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"))) {
       holder.createStatement().execute("BEGIN IMMEDIATE");
       Jvm.Done d = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "300");
-      assertEquals(75, d.status(), d.toString());
-      assertEquals("approval_lock_timeout", d.asResult().code());
+      assertThat(d).fails(75, "approval_lock_timeout");
       holder.createStatement().execute("ROLLBACK");
     }
     assertEquals(0, Jvm.run(home, "claim", manifest, "deploy").status());
@@ -135,13 +133,13 @@ class ConcurrencyIT {
     assertEquals("in-transaction", lines.readLine(), "the helper reached the claim's transaction");
     // It holds the write lock now: nobody else can write.
     Jvm.Done blocked = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "100");
-    assertEquals("approval_lock_timeout", blocked.asResult().code());
+    assertThat(blocked).hasCode("approval_lock_timeout");
 
     victim.destroyForcibly(); // SIGKILL
     victim.waitFor();
     assertEquals(1, count("SELECT count(*) FROM grant_status WHERE status = 'pending'"));
     Jvm.Done next = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "100");
-    assertEquals(0, next.status(), next.toString());
+    assertThat(next).succeeds();
     assertEquals(id, next.asResult().json().path("approval").path("approval_id").asText());
     assertEquals("ok", stringOf("PRAGMA integrity_check"));
   }
@@ -151,7 +149,7 @@ class ConcurrencyIT {
     List<Jvm.Done> done =
         race(12, "approve", manifest, "deploy", "--by", "ops", "--signer", "none");
     for (Jvm.Done d : done) {
-      assertEquals(0, d.status(), d.toString());
+      assertThat(d).succeeds();
     }
     assertEquals(12, count("SELECT count(*) FROM grants"));
     assertEquals(

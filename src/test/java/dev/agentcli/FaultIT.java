@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,8 +122,7 @@ class FaultIT {
         approved++;
       }
       assertTrue(approved > 0);
-      assertEquals(70, r.status(), r.toString());
-      assertEquals("database_full", r.code(), r.toString());
+      assertThat(r).fails(70, "database_full");
       Path db = mount.resolve("state/agentcli.db");
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
           ResultSet rs =
@@ -157,8 +157,7 @@ class FaultIT {
       ch.truncate(size / 2);
     }
     Cli.Result r = cli.run("approvals", "list");
-    assertEquals(70, r.status(), r.toString());
-    assertEquals("database_error", r.code());
+    assertThat(r).fails(70, "database_error");
     assertTrue(
         r.error().path("error").asText().contains("not a usable agentcli database"), r.toString());
   }

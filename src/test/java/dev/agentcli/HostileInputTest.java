@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.agentcli.codec.Sha256;
@@ -129,7 +130,7 @@ class HostileInputTest {
     cli.advance(Duration.ofHours(-1));
     assertEquals(0, cli.run("claim", valid, "t").status(), "the grant made in setUp");
     Cli.Result r = cli.run("claim", valid, "t");
-    assertEquals("approval_required", r.code(), r.toString());
+    assertThat(r).hasCode("approval_required");
     assertEquals(
         true,
         r.error().path("details").path("why").asText().contains("dated in the future"),

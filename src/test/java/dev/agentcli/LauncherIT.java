@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,13 +32,6 @@ class LauncherIT {
   static Path launcher;
   static final Path REPO = Path.of("").toAbsolutePath();
 
-  record Run(int status, String out, String err) {
-    @Override
-    public String toString() {
-      return "status " + status + "\nstdout: " + out + "\nstderr: " + err;
-    }
-  }
-
   static Process start(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
     cmd.addAll(List.of(args));
@@ -48,18 +42,18 @@ class LauncherIT {
     return pb.start();
   }
 
-  static Run await(Process p) throws Exception {
+  static Cli.Result await(Process p) throws Exception {
     p.getOutputStream().close();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the launcher hung");
-    return new Run(
+    return new Cli.Result(
         p.exitValue(),
         new String(out, StandardCharsets.UTF_8),
         new String(err, StandardCharsets.UTF_8));
   }
 
-  static Run run(Map<String, String> env, String... args) throws Exception {
+  static Cli.Result run(Map<String, String> env, String... args) throws Exception {
     return await(start(env, args));
   }
 
@@ -97,10 +91,10 @@ class LauncherIT {
     env.put("AGENTCLI_NO_CACHE", "1");
     Process a = start(env, "--version");
     Process b = start(env, "--version");
-    Run ra = await(a);
-    Run rb = await(b);
-    assertEquals(0, ra.status(), ra.toString());
-    assertEquals(0, rb.status(), rb.toString());
+    Cli.Result ra = await(a);
+    Cli.Result rb = await(b);
+    assertThat(ra).succeeds();
+    assertThat(rb).succeeds();
     assertTrue(ra.out().startsWith("agentcli "), ra.toString());
     assertTrue(rb.out().startsWith("agentcli "), rb.toString());
     // Only one of them built: the other waited for the lock and found the jar fresh.
@@ -113,8 +107,8 @@ class LauncherIT {
   void withoutHomeThereIsNoCacheAndNothingUnderTmp() throws Exception {
     built();
     Map<String, String> env = new HashMap<>();
-    Run info = run(env, "--launcher-info");
-    assertEquals(0, info.status(), info.toString());
+    Cli.Result info = run(env, "--launcher-info");
+    assertThat(info).succeeds();
     assertTrue(info.out().contains("cache none"), info.toString());
     assertFalse(Files.exists(Path.of("/tmp/.cache/agentcli")), "nothing is planted under /tmp");
   }
@@ -160,8 +154,8 @@ class LauncherIT {
     // Owned by another user: not used at all.
     new ProcessBuilder("chown", "-R", "nobody", dir.toString()).start().waitFor();
     recordIdentity(nativeDir); // as the warm-up would have: only the owner is wrong
-    Run foreign = run(env, "exec", manifest, "deploy");
-    assertEquals(0, foreign.status(), foreign.toString());
+    Cli.Result foreign = run(env, "exec", manifest, "deploy");
+    assertThat(foreign).succeeds();
     assertTrue(foreign.out().contains("ran"), foreign.toString());
     assertFalse(Files.exists(marker), "another user's library was loaded");
 
@@ -169,8 +163,8 @@ class LauncherIT {
     new ProcessBuilder("chown", "-R", "root", dir.toString()).start().waitFor();
     recordIdentity(nativeDir); // only the folder's mode is wrong
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
-    Run writable = run(env, "exec", manifest, "deploy");
-    assertEquals(0, writable.status(), writable.toString());
+    Cli.Result writable = run(env, "exec", manifest, "deploy");
+    assertThat(writable).succeeds();
     assertFalse(Files.exists(marker), "a library others can replace was loaded");
 
     // This user's and private, but the library is not the file whose digest matched: the class
@@ -180,8 +174,8 @@ class LauncherIT {
         nativeDir.resolve("libsqlitejdbc.so"),
         Files.readAllBytes(nativeDir.resolve("libsqlitejdbc.so")),
         java.nio.file.StandardOpenOption.APPEND);
-    Run broken = run(env, "exec", manifest, "deploy");
-    assertEquals(0, broken.status(), broken.toString());
+    Cli.Result broken = run(env, "exec", manifest, "deploy");
+    assertThat(broken).succeeds();
     assertFalse(Files.exists(marker), "a library that is not the checked file was loaded");
     assertEquals("", broken.err(), "a broken cache says nothing: " + broken);
   }
@@ -204,7 +198,7 @@ class LauncherIT {
   }
 
   static String cacheOf(Map<String, String> env) throws Exception {
-    Run info = run(env, "--launcher-info");
+    Cli.Result info = run(env, "--launcher-info");
     for (String line : info.out().split("\n")) {
       if (line.startsWith("cache ")) {
         return line.substring("cache ".length());

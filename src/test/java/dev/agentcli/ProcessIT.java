@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +59,7 @@ class ProcessIT {
     Path pid = home.resolve("grandchild.pid");
     String m = task("tree", "sleep 300 & echo $! > " + pid + "; wait");
     Cli.Result r = cli.run("exec", m, "deploy", "--timeout", "1000");
-    assertEquals(124, r.status(), r.toString());
+    assertThat(r).exits(124);
     assertTrue(r.json().path("result").path("timed_out").asBoolean());
     long grandchild = Long.parseLong(Files.readString(pid).trim());
     eventually(

@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -307,7 +308,7 @@ class RunnerIT {
             "stubborn",
             "sh -c 'trap \"\" TERM; echo $$ > " + pid + "; exec sleep 300' & sleep 300");
     Cli.Result r = cli.run("exec", m, "deploy", "--timeout", "1000");
-    assertEquals(124, r.status(), r.toString());
+    assertThat(r).exits(124);
     long stubborn = pidIn(pid);
     eventually(() -> !alive(stubborn), "the TERM-ignoring grandchild " + stubborn + " is gone");
   }
@@ -327,7 +328,7 @@ class RunnerIT {
                 + pid
                 + "; exec sleep 300' & sleep 0.5) & sleep 300");
     Cli.Result r = cli.run("exec", m, "deploy", "--timeout", "1000");
-    assertEquals(124, r.status(), r.toString());
+    assertThat(r).exits(124);
     long daemon = pidIn(pid);
     eventually(() -> !alive(daemon), "the daemon " + daemon + " is gone");
   }
@@ -341,7 +342,7 @@ class RunnerIT {
     assertEquals(0, xz.waitFor());
     String m = task("unxz", "{\"policy\": \"auto-approve\"}", "unxz", "-c", packed.toString());
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertEquals("the backup", r.json().path("result").path("stdout").asText());
     JsonNode binding = cli.run("exec", m, "deploy", "--dry-run").json().path("binding");
     assertEquals("/usr/bin/xz", binding.path("program_path").asText(), "the file is pinned");
@@ -364,13 +365,13 @@ class RunnerIT {
     for (String mode : List.of("--passthrough", "--format=text")) {
       cli.approveUnsigned(m, "deploy");
       Cli.Result ran = cli.run("exec", m, "deploy", mode, "--result-file", resultFile.toString());
-      assertEquals(77, ran.status());
+      assertThat(ran).exits(77);
       JsonNode result = new ObjectMapper().readTree(resultFile.toFile());
       assertTrue(result.path("ran").asBoolean(), mode + ": " + result);
       assertEquals(77, result.path("result").path("exit_code").asInt());
       Cli.Result refused =
           cli.run("exec", m, "deploy", mode, "--result-file", resultFile.toString());
-      assertEquals(77, refused.status());
+      assertThat(refused).exits(77);
       result = new ObjectMapper().readTree(resultFile.toFile());
       assertFalse(result.path("ran").asBoolean(), mode + ": " + result);
       assertEquals("approval_required", result.path("code").asText());
@@ -381,7 +382,7 @@ class RunnerIT {
     assertEquals(77, cli.run("exec", m, "deploy", "--result-file", resultFile.toString()).status());
     assertTrue(new ObjectMapper().readTree(resultFile.toFile()).path("ran").asBoolean());
     Cli.Result missing = cli.run("exec", m, "nope", "--result-file", resultFile.toString());
-    assertEquals(65, missing.status(), missing.toString());
+    assertThat(missing).exits(65);
     JsonNode result = new ObjectMapper().readTree(resultFile.toFile());
     assertFalse(result.path("ran").asBoolean(), result.toString());
     assertEquals("task_not_found", result.path("code").asText());
@@ -434,7 +435,7 @@ class RunnerIT {
               "approve", m, "deploy", "--by", "ops", "--signer", "none", "--format", "text"
             })) {
       Cli.Result r = cli.run(args);
-      assertEquals(0, r.status(), r.toString());
+      assertThat(r).succeeds();
       assertFalse(r.out().contains("\r"), r.out());
       assertFalse(r.out().contains("\u001b"), r.out());
       assertTrue(r.out().contains("$'rm -rf /\\r\\E[2Kharmless' 'a b' a b"), r.out());

@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,13 +64,13 @@ class SigningIT {
     }
     cmd.addAll(List.of(extra));
     Jvm.Done d = sh(Map.of(), new byte[0], cmd.toArray(String[]::new));
-    assertEquals(0, d.status(), d.toString());
+    assertThat(d).succeeds();
     return k;
   }
 
   void trust(String principal, Path k) {
     Cli.Result r = cli.run("signers", "add", principal, k + ".pub");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
   }
 
   String approve(Path signingKey) {
@@ -78,7 +79,7 @@ class SigningIT {
 
   String sqlite(String sql) throws Exception {
     Jvm.Done d = sh(Map.of(), new byte[0], "sqlite3", cli.db.toString(), sql);
-    assertEquals(0, d.status(), d.toString());
+    assertThat(d).succeeds();
     return d.out().trim();
   }
 
@@ -100,7 +101,7 @@ class SigningIT {
     assertEquals("alice@example.com", grant.path("verification").path("signer_principal").asText());
 
     Cli.Result ran = cli.run("exec", manifest, "deploy");
-    assertEquals(0, ran.status(), ran.toString());
+    assertThat(ran).succeeds();
     assertEquals("signed\n", ran.json().path("result").path("stdout").asText());
     assertEquals(0, ran.json().path("rejected").size());
   }
@@ -134,7 +135,7 @@ class SigningIT {
             home.resolve("allowed_signers").toString(),
             "-s",
             sigFile.toString());
-    assertEquals(0, verified.status(), verified.toString());
+    assertThat(verified).succeeds();
     Jvm.Done wrongPrincipal =
         sh(
             Map.of(),
@@ -170,7 +171,7 @@ class SigningIT {
             "agentcli",
             "-f",
             k.toString());
-    assertEquals(0, signed.status(), signed.toString());
+    assertThat(signed).succeeds();
     SshSignature sig = SshSignature.parseArmored(signed.out());
     assertTrue(sig.verifies(message, "agentcli"), type);
     assertFalse(
@@ -239,7 +240,7 @@ class SigningIT {
             .asText();
     sqlite("UPDATE grants SET task_hash = '" + newHash + "' WHERE approval_id = '" + id + "'");
     Cli.Result r = cli.run("exec", changed, "deploy");
-    assertEquals("approval_signature_invalid", r.code(), r.toString());
+    assertThat(r).hasCode("approval_signature_invalid");
   }
 
   @Test
@@ -249,14 +250,14 @@ class SigningIT {
     String valid = approve(key);
     sqlite("UPDATE grants SET reason = 'forged' WHERE approval_id = '" + forged + "'");
     Cli.Result r = cli.run("exec", manifest, "deploy");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertEquals(valid, r.json().path("approval_used").path("approval_id").asText());
     assertEquals(forged, r.json().path("rejected").get(0).path("approval_id").asText());
     assertEquals(
         "pending",
         cli.run("approvals", "show", forged).json().path("approval").path("status").asText());
     Cli.Result verify = cli.run("approvals", "verify", "--all");
-    assertEquals(77, verify.status(), verify.toString());
+    assertThat(verify).exits(77);
     assertEquals(1, verify.json().path("invalid").asInt());
   }
 
@@ -265,10 +266,10 @@ class SigningIT {
     String id = approve(key);
     assertEquals(0, cli.run("signers", "remove", "alice@example.com").status());
     Cli.Result r = cli.run("exec", manifest, "deploy");
-    assertEquals("approval_signature_invalid", r.code());
+    assertThat(r).hasCode("approval_signature_invalid");
     assertTrue(r.error().path("error").asText().contains("not in allowed_signers"), r.toString());
     Cli.Result verify = cli.run("approvals", "verify", id);
-    assertEquals(77, verify.status());
+    assertThat(verify).exits(77);
   }
 
   @Test
@@ -278,7 +279,7 @@ class SigningIT {
         home.resolve("allowed_signers"),
         "bob@example.com " + Files.readString(Path.of(key + ".pub")));
     Cli.Result r = cli.run("exec", manifest, "deploy");
-    assertEquals("approval_signature_invalid", r.code());
+    assertThat(r).hasCode("approval_signature_invalid");
     assertTrue(
         r.error().path("error").asText().contains("may not sign as 'alice@example.com'"),
         r.toString());
@@ -291,7 +292,7 @@ class SigningIT {
         home.resolve("allowed_signers"),
         "alice@example.com namespaces=\"git\" " + Files.readString(Path.of(key + ".pub")));
     Cli.Result r = cli.run("exec", manifest, "deploy");
-    assertEquals("approval_signature_invalid", r.code());
+    assertThat(r).hasCode("approval_signature_invalid");
     assertTrue(r.error().path("error").asText().contains("namespace"), r.toString());
   }
 
@@ -318,8 +319,7 @@ class SigningIT {
             "alice@example.com",
             "--signing-key",
             stranger.toString());
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_signature_invalid", r.code());
+    assertThat(r).fails(77, "approval_signature_invalid");
     assertTrue(r.error().path("details").path("hint").asText().contains("signers add"));
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
     Cli.Result missing =
@@ -331,7 +331,7 @@ class SigningIT {
             "alice@example.com",
             "--signing-key",
             home.resolve("nope").toString());
-    assertEquals("approval_signature_invalid", missing.code());
+    assertThat(missing).hasCode("approval_signature_invalid");
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
   }
 
@@ -372,7 +372,7 @@ class SigningIT {
               new byte[0],
               "ssh-add",
               locked.toString());
-      assertEquals(0, added.status(), added.toString());
+      assertThat(added).succeeds();
       cli.env("SSH_AUTH_SOCK", sock.toString());
       Cli.Result r =
           cli.run(
@@ -383,7 +383,7 @@ class SigningIT {
               "alice@example.com",
               "--signing-key",
               locked + ".pub");
-      assertEquals(0, r.status(), r.toString());
+      assertThat(r).succeeds();
       assertEquals(
           fingerprint(locked),
           r.json().path("approval").path("signature").path("key_fingerprint").asText());
@@ -399,7 +399,7 @@ class SigningIT {
     assertEquals(1, list.path("count").asInt());
     assertEquals("[\"agentcli\"]", list.path("signers").get(0).path("namespaces").toString());
     Cli.Result again = cli.run("signers", "add", "alice@example.com", key + ".pub");
-    assertEquals("input_invalid", again.code());
+    assertThat(again).hasCode("input_invalid");
     assertEquals("signer_not_found", cli.run("signers", "remove", "nobody").code());
     assertEquals(
         "signer_not_found",
@@ -431,8 +431,7 @@ class SigningIT {
         "alice@example.com ssh-ed25519 !!notbase64\n",
         java.nio.file.StandardOpenOption.APPEND);
     Cli.Result r = cli.run("exec", manifest, "deploy");
-    assertEquals(65, r.status(), r.toString());
-    assertEquals("allowed_signers_invalid", r.code());
+    assertThat(r).fails(65, "allowed_signers_invalid");
     assertEquals("0", sqlite("SELECT count(*) FROM consumptions"));
   }
 }

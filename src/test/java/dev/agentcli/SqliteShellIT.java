@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -64,13 +65,13 @@ class SqliteShellIT {
             Cli.oneTask(
                 "{\"policy\": \"manual\", \"signature\": \"optional\"}", "sh", "-c", "exit 3"));
     Jvm.Done refused = Jvm.run(home, "exec", m, "deploy");
-    assertEquals(77, refused.status(), refused.toString());
+    assertThat(refused).exits(77);
     assertEquals("", refused.out());
-    assertEquals("approval_required", refused.asResult().code());
+    assertThat(refused).hasCode("approval_required");
     assertEquals(
         0, Jvm.run(home, "approve", m, "deploy", "--by", "ops", "--signer", "none").status());
     Jvm.Done ran = Jvm.run(home, "exec", m, "deploy");
-    assertEquals(3, ran.status(), ran.toString());
+    assertThat(ran).exits(3);
     assertEquals(3, ran.asResult().json().path("result").path("exit_code").asInt());
     assertEquals("", ran.err(), "nothing but the result: no JVM or library noise");
     assertEquals(2, Jvm.run(home, "exec").status());

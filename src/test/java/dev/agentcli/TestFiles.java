@@ -1,6 +1,6 @@
 package dev.agentcli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.agentcli.CliAssert.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ final class TestFiles {
             name,
             "-f",
             k.toString());
-    assertEquals(0, d.status(), d.toString());
+    assertThat(d).succeeds();
     return k;
   }
 

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,14 +75,13 @@ class ApprovalsCommandTest {
   @Test
   void unknownStatusIsAnErrorNotAnEmptyList() {
     Cli.Result r = cli.run("approvals", "list", "--status", "pendng");
-    assertEquals(65, r.status());
-    assertEquals("input_invalid", r.code());
+    assertThat(r).fails(65, "input_invalid");
   }
 
   @Test
   void listOnAnEmptyHomeIsEmptyAndCreatesNothing() {
     Cli.Result r = cli.run("approvals", "list");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertEquals(0, r.json().path("count").asInt());
     assertFalse(cli.db.toFile().exists());
     assertEquals(0, cli.run("audit").json().path("count").asInt());
@@ -91,7 +91,7 @@ class ApprovalsCommandTest {
   void showDisplaysTheApprovedBindingWithoutRawValues() {
     String id = approve("deploy");
     Cli.Result r = cli.run("approvals", "show", id);
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     JsonNode binding = r.json().path("approval").path("task_binding");
     assertEquals("echo", binding.path("program").asText());
     assertTrue(binding.path("args").get(0).asText().startsWith("sha256:"));
@@ -103,18 +103,16 @@ class ApprovalsCommandTest {
   void showOfAnUnknownOrMalformedIdIsAnError() {
     approve("deploy");
     Cli.Result unknown = cli.run("approvals", "show", "f".repeat(32));
-    assertEquals(65, unknown.status());
-    assertEquals("approval_not_found", unknown.code());
+    assertThat(unknown).fails(65, "approval_not_found");
     Cli.Result malformed = cli.run("approvals", "show", "not-an-id");
-    assertEquals(65, malformed.status());
-    assertEquals("input_invalid", malformed.code());
+    assertThat(malformed).fails(65, "input_invalid");
   }
 
   @Test
   void revokeStopsAPendingGrantFromBeingUsed() {
     String id = approve("deploy");
     Cli.Result r = cli.run("approvals", "revoke", id, "--by", "sec", "--reason", "wrong ticket");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     JsonNode g = r.json().path("approval");
     assertEquals("revoked", g.path("status").asText());
     assertEquals("sec", g.path("revoked_by").asText());
@@ -127,14 +125,12 @@ class ApprovalsCommandTest {
     String id = approve("deploy");
     cli.run("approvals", "revoke", id);
     Cli.Result twice = cli.run("approvals", "revoke", id);
-    assertEquals(65, twice.status());
-    assertEquals("approval_already_revoked", twice.code());
+    assertThat(twice).fails(65, "approval_already_revoked");
 
     String used = approve("deploy");
     cli.run("exec", manifest, "deploy");
     Cli.Result consumed = cli.run("approvals", "revoke", used);
-    assertEquals(65, consumed.status());
-    assertEquals("approval_already_consumed", consumed.code());
+    assertThat(consumed).fails(65, "approval_already_consumed");
 
     assertEquals("approval_not_found", cli.run("approvals", "revoke", "a".repeat(32)).code());
   }

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -38,15 +39,14 @@ class GateTest {
     withSigner[args.length] = "--signer";
     withSigner[args.length + 1] = "none";
     Cli.Result r = cli.run(withSigner);
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     return r.json().path("approval").path("approval_id").asText();
   }
 
   @Test
   void approvedTaskRunsOnceAndTheReplayIsRefused() {
     Cli.Result refused = cli.run("exec", manifest, "deploy");
-    assertEquals(77, refused.status(), refused.toString());
-    assertEquals("approval_required", refused.code());
+    assertThat(refused).fails(77, "approval_required");
     assertTrue(refused.error().path("details").path("hint").asText().contains("agentcli approve"));
 
     Cli.Result approved =
@@ -60,7 +60,7 @@ class GateTest {
             "none",
             "--reason",
             "ship it");
-    assertEquals(0, approved.status(), approved.toString());
+    assertThat(approved).succeeds();
     JsonNode grant = approved.json().path("approval");
     assertEquals("pending", grant.path("status").asText());
     assertEquals("alice@example.com", grant.path("approver").asText());
@@ -70,7 +70,7 @@ class GateTest {
     assertTrue(approved.json().path("approved").path("program_path").asText().endsWith("/echo"));
 
     Cli.Result ran = cli.run("exec", manifest, "deploy");
-    assertEquals(0, ran.status(), ran.toString());
+    assertThat(ran).succeeds();
     JsonNode out = ran.json();
     assertEquals("hello world\n", out.path("result").path("stdout").asText());
     assertEquals(0, out.path("result").path("exit_code").asInt());
@@ -80,8 +80,7 @@ class GateTest {
     assertEquals(out.path("execution_id"), out.path("approval_used").path("execution_id"));
 
     Cli.Result replay = cli.run("exec", manifest, "deploy");
-    assertEquals(77, replay.status(), replay.toString());
-    assertEquals("approval_required", replay.code());
+    assertThat(replay).fails(77, "approval_required");
   }
 
   @Test
@@ -96,15 +95,14 @@ class GateTest {
         second,
         cli.run("claim", manifest, "deploy").json().path("approval").path("approval_id").asText());
     Cli.Result none = cli.run("claim", manifest, "deploy");
-    assertEquals(77, none.status());
-    assertEquals("approval_required", none.code());
+    assertThat(none).fails(77, "approval_required");
   }
 
   @Test
   void claimRecordsTheGivenExecutionId() {
     approve();
     Cli.Result r = cli.run("claim", manifest, "deploy", "--execution-id", "job-42");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertEquals("job-42", r.json().path("execution_id").asText());
     assertEquals("job-42", r.json().path("approval").path("execution_id").asText());
   }
@@ -118,15 +116,14 @@ class GateTest {
     assertEquals(newer, pinned.json().path("approval").path("approval_id").asText());
 
     Cli.Result again = cli.run("claim", manifest, "deploy", "--approval-id", newer);
-    assertEquals(77, again.status());
-    assertEquals("approval_required", again.code());
+    assertThat(again).fails(77, "approval_required");
     assertEquals("it is consumed", again.error().path("details").path("why").asText());
     assertEquals(
         "pending",
         cli.run("approvals", "show", older).json().path("approval").path("status").asText());
 
     Cli.Result unknown = cli.run("exec", manifest, "deploy", "--approval-id", "0".repeat(32));
-    assertEquals(77, unknown.status());
+    assertThat(unknown).exits(77);
     assertEquals("no such grant", unknown.error().path("details").path("why").asText());
   }
 
@@ -135,8 +132,7 @@ class GateTest {
     approve("--ttl-s", "60");
     cli.advance(Duration.ofSeconds(60));
     Cli.Result r = cli.run("exec", manifest, "deploy");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_required", r.code());
+    assertThat(r).fails(77, "approval_required");
     JsonNode list = cli.run("approvals", "list").json();
     assertEquals("expired", list.path("approvals").get(0).path("status").asText());
   }
@@ -169,8 +165,7 @@ class GateTest {
             "none",
             "--ttl-s",
             "901");
-    assertEquals(65, tooLong.status(), tooLong.toString());
-    assertEquals("approval_ttl_too_long", tooLong.code());
+    assertThat(tooLong).fails(65, "approval_ttl_too_long");
     assertEquals(
         "approval_ttl_too_long",
         cli.run(
@@ -200,19 +195,17 @@ class GateTest {
     Cli.Result both =
         cli.run(
             "approve", manifest, "deploy", "--by", "a@example.com", "--ttl", "1m", "--ttl-s", "5");
-    assertEquals(2, both.status());
-    assertEquals("usage_error", both.code());
+    assertThat(both).fails(2, "usage_error");
     Cli.Result garbage =
         cli.run("approve", manifest, "deploy", "--by", "a@example.com", "--ttl", "soon");
-    assertEquals(2, garbage.status());
+    assertThat(garbage).exits(2);
   }
 
   @Test
   void approverOutsideTheScopeIsRefusedAndAudited() {
     Cli.Result r =
         cli.run("approve", manifest, "deploy", "--by", "mallory@evil.test", "--signer", "none");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_scope_mismatch", r.code());
+    assertThat(r).fails(77, "approval_scope_mismatch");
     JsonNode events = cli.run("audit").json().path("events");
     JsonNode last = events.get(events.size() - 1);
     assertEquals("approval_denied", last.path("event_type").asText());
@@ -231,8 +224,7 @@ class GateTest {
   @Test
   void approverIsRequiredAndMustBeAPrincipal() {
     Cli.Result missing = cli.run("approve", manifest, "deploy", "--signer", "none");
-    assertEquals(2, missing.status());
-    assertEquals("usage_error", missing.code());
+    assertThat(missing).fails(2, "usage_error");
     assertEquals(
         "input_invalid",
         cli.run("approve", manifest, "deploy", "--by", "", "--signer", "none").code());
@@ -245,8 +237,7 @@ class GateTest {
   @Test
   void signingWithoutAKeyFailsCleanlyAndWritesNothing() {
     Cli.Result r = cli.run("approve", manifest, "deploy", "--by", "alice@example.com");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_signature_invalid", r.code());
+    assertThat(r).fails(77, "approval_signature_invalid");
     assertTrue(r.error().path("error").asText().contains("no SSH key"), r.toString());
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
     assertEquals(
@@ -259,8 +250,7 @@ class GateTest {
   void unsignedGrantIsNeverWrittenWhereTheTaskRequiresSignatures() {
     String strict = cli.manifest("strict.json", Cli.oneTask("{\"policy\": \"manual\"}", "true"));
     Cli.Result approve = cli.run("approve", strict, "deploy", "--by", "ops", "--signer", "none");
-    assertEquals(77, approve.status(), approve.toString());
-    assertEquals("approval_signature_invalid", approve.code());
+    assertThat(approve).fails(77, "approval_signature_invalid");
     assertTrue(approve.error().path("error").asText().contains("signed"), approve.toString());
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
     assertEquals(2, cli.run("exec", strict, "deploy", "--allow-unsigned").status());
@@ -273,13 +263,11 @@ class GateTest {
             "r.json",
             Cli.oneTask("{\"policy\": \"auto-reject\"}", "touch", home.resolve("ran").toString()));
     Cli.Result exec = cli.run("exec", m, "deploy");
-    assertEquals(77, exec.status());
-    assertEquals("approval_auto_rejected", exec.code());
+    assertThat(exec).fails(77, "approval_auto_rejected");
     assertFalse(home.resolve("ran").toFile().exists());
     Cli.Result approve =
         cli.run("approve", m, "deploy", "--by", "alice@example.com", "--signer", "none");
-    assertEquals(77, approve.status());
-    assertEquals("policy_forbids_approval", approve.code());
+    assertThat(approve).fails(77, "policy_forbids_approval");
     assertEquals("approval_auto_rejected", cli.run("claim", m, "deploy").code());
     JsonNode events = cli.run("audit").json().path("events");
     assertEquals(
@@ -291,13 +279,13 @@ class GateTest {
   void taskWithoutManualPolicyRunsWithoutAGrantAndCannotBeApproved() {
     String m = cli.manifest("a.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
     Cli.Result exec = cli.run("exec", m, "deploy");
-    assertEquals(0, exec.status(), exec.toString());
+    assertThat(exec).succeeds();
     assertTrue(exec.json().path("approval_used").isNull());
     assertEquals(
         "policy_forbids_approval",
         cli.run("approve", m, "deploy", "--by", "x", "--signer", "none").code());
     Cli.Result claim = cli.run("claim", m, "deploy");
-    assertEquals(0, claim.status());
+    assertThat(claim).succeeds();
     assertFalse(claim.json().path("claimed").asBoolean());
   }
 
@@ -321,7 +309,7 @@ class GateTest {
                 "echo oops >&2; exit 3"));
     assertEquals(0, cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none").status());
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(3, r.status(), r.toString());
+    assertThat(r).exits(3);
     assertFalse(r.json().path("ok").asBoolean());
     assertEquals(3, r.json().path("result").path("exit_code").asInt());
     assertEquals("oops\n", r.json().path("result").path("stderr").asText());
@@ -331,7 +319,7 @@ class GateTest {
   void timedOutTaskExits124() {
     String m = cli.manifest("s.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "sleep", "30"));
     Cli.Result r = cli.run("exec", m, "deploy", "--timeout", "300");
-    assertEquals(124, r.status(), r.toString());
+    assertThat(r).exits(124);
     assertTrue(r.json().path("result").path("timed_out").asBoolean());
   }
 
@@ -356,8 +344,7 @@ class GateTest {
                 "{\"policy\": \"manual\", \"signature\": \"optional\"}",
                 "no-such-program-agentcli"));
     Cli.Result approve = cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none");
-    assertEquals(127, approve.status(), approve.toString());
-    assertEquals("program_not_found", approve.code());
+    assertThat(approve).fails(127, "program_not_found");
     assertEquals(127, cli.run("exec", m, "deploy").status());
   }
 
@@ -366,8 +353,7 @@ class GateTest {
     java.nio.file.Files.writeString(home.resolve("script.sh"), "#!/bin/sh\necho hi\n");
     String m = cli.manifest("x.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "./script.sh"));
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(126, r.status(), r.toString());
-    assertEquals("program_not_executable", r.code());
+    assertThat(r).fails(126, "program_not_executable");
   }
 
   @Test
@@ -379,8 +365,7 @@ class GateTest {
                 + " \"shell\": {\"program\": \"true\", \"cwd\": \"no/such/dir\"},"
                 + " \"approval\": {\"policy\": \"auto-approve\"}}]}]}");
     Cli.Result r = cli.run("exec", m, "t");
-    assertEquals(66, r.status(), r.toString());
-    assertEquals("cwd_not_found", r.code());
+    assertThat(r).fails(66, "cwd_not_found");
   }
 
   @Test
@@ -412,14 +397,14 @@ class GateTest {
   @Test
   void dryRunShowsTheBindingAndChangesNothing() {
     Cli.Result empty = cli.run("exec", manifest, "deploy", "--dry-run");
-    assertEquals(0, empty.status(), empty.toString());
+    assertThat(empty).succeeds();
     assertFalse(empty.json().path("would_run").asBoolean());
     assertFalse(cli.db.toFile().exists(), "a dry run on an empty home creates no database");
 
     String id = approve();
     int events = cli.run("audit", "--limit", "1000").json().path("count").asInt();
     Cli.Result dry = cli.run("exec", manifest, "deploy", "--dry-run");
-    assertEquals(0, dry.status(), dry.toString());
+    assertThat(dry).succeeds();
     assertEquals(id, dry.json().path("would_use").path("approval_id").asText());
     assertTrue(dry.json().path("would_run").asBoolean());
     assertEquals(

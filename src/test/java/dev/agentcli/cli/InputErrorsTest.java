@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +26,7 @@ class InputErrorsTest {
   @Test
   void missingManifestExits66() {
     Cli.Result r = cli.run("exec", "nowhere.json", "deploy");
-    assertEquals(66, r.status(), r.toString());
-    assertEquals("manifest_not_found", r.code());
+    assertThat(r).fails(66, "manifest_not_found");
     assertEquals("not_found", r.error().path("error_type").asText());
     assertFalse(r.error().path("ok").asBoolean());
   }
@@ -35,8 +35,7 @@ class InputErrorsTest {
   void directoryAsManifestIsUnreadable() throws Exception {
     Files.createDirectories(home.resolve("dir.json"));
     Cli.Result r = cli.run("validate", home.resolve("dir.json").toString());
-    assertEquals(66, r.status(), r.toString());
-    assertEquals("manifest_unreadable", r.code());
+    assertThat(r).fails(66, "manifest_unreadable");
   }
 
   @Test
@@ -53,7 +52,7 @@ class InputErrorsTest {
   void manifestIsReadFromStdin() {
     cli.stdin(Cli.oneTask("{\"policy\": \"auto-approve\"}", "echo", "from-stdin"));
     Cli.Result r = cli.run("exec", "-", "deploy");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertEquals("from-stdin\n", r.json().path("result").path("stdout").asText());
   }
 
@@ -61,8 +60,7 @@ class InputErrorsTest {
   void invalidJsonIsReportedWithItsPosition() {
     String m = cli.manifest("bad.json", "{\"version\": \"0.2\", \"workflows\": [");
     Cli.Result r = cli.run("exec", m, "deploy");
-    assertEquals(65, r.status(), r.toString());
-    assertEquals("manifest_invalid", r.code());
+    assertThat(r).fails(65, "manifest_invalid");
     assertTrue(
         r.error()
             .path("details")
@@ -83,7 +81,7 @@ class InputErrorsTest {
                 + "{\"id\": \"a\", \"shell\": {\"program\": \"true\", \"env\": {\"X\": 2}},"
                 + " \"approval\": {\"approver_scope\": \"team:x\", \"timeout_s\": -5}}]}]}");
     Cli.Result r = cli.run("validate", m);
-    assertEquals(65, r.status(), r.toString());
+    assertThat(r).exits(65);
     assertFalse(r.json().path("ok").asBoolean());
     java.util.Set<String> paths = new java.util.HashSet<>();
     r.json().path("problems").forEach(p -> paths.add(p.path("path").asText()));
@@ -107,7 +105,7 @@ class InputErrorsTest {
             "ok.json",
             Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Cli.Result r = cli.run("validate", m);
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertTrue(r.json().path("ok").asBoolean());
     assertEquals("release/deploy", r.json().path("tasks").get(0).path("task").asText());
   }
@@ -125,8 +123,7 @@ class InputErrorsTest {
         cli.manifest(
             "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     Cli.Result r = cli.run("exec", m, "deplyo");
-    assertEquals(65, r.status());
-    assertEquals("task_not_found", r.code());
+    assertThat(r).fails(65, "task_not_found");
     assertEquals("release/deploy", r.error().path("details").path("known_tasks").get(0).asText());
     assertEquals("task_not_found", cli.run("exec", m, "deploy", "--workflow", "nope").code());
   }
@@ -140,8 +137,7 @@ class InputErrorsTest {
                 + "{\"id\": \"a\", \"tasks\": [{\"id\": \"t\", \"shell\": {\"program\": \"echo\", \"args\": [\"a\"]}}]},"
                 + "{\"id\": \"b\", \"tasks\": [{\"id\": \"t\", \"shell\": {\"program\": \"echo\", \"args\": [\"b\"]}}]}]}");
     Cli.Result r = cli.run("exec", m, "t");
-    assertEquals(65, r.status());
-    assertEquals("task_ambiguous", r.code());
+    assertThat(r).fails(65, "task_ambiguous");
     JsonNode b = cli.run("exec", m, "t", "--workflow", "b").json();
     assertEquals("b\n", b.path("result").path("stdout").asText());
   }
@@ -160,7 +156,7 @@ class InputErrorsTest {
         }) {
       Cli.Result r = cli.run(args);
       assertEquals(2, r.status(), String.join(" ", args) + "\n" + r);
-      assertEquals("usage_error", r.code(), r.toString());
+      assertThat(r).hasCode("usage_error");
       assertTrue(r.out().isEmpty(), "nothing on stdout for " + String.join(" ", args));
     }
   }
@@ -178,12 +174,12 @@ class InputErrorsTest {
   @Test
   void helpAndVersionSucceed() {
     Cli.Result help = cli.run("--help");
-    assertEquals(0, help.status());
+    assertThat(help).succeeds();
     assertTrue(help.out().contains("approve"));
     assertEquals(0, cli.run("exec", "--help").status());
     assertEquals(0, cli.run("approvals", "revoke", "--help").status());
     Cli.Result version = cli.run("--version");
-    assertEquals(0, version.status());
+    assertThat(version).succeeds();
     assertTrue(version.out().startsWith("agentcli "));
   }
 
@@ -240,7 +236,7 @@ class InputErrorsTest {
   @Test
   void demoRunsItsTourEndToEnd() {
     Cli.Result r = cli.run("demo");
-    assertEquals(0, r.status(), r.toString());
+    assertThat(r).succeeds();
     assertTrue(r.out().contains("[approval_required]"));
     assertTrue(r.out().contains("deploying v1.2.3"));
     assertTrue(r.out().contains("[approval_auto_rejected]"));

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,8 +58,7 @@ class RefusalTest {
 
   JsonNode refusal() {
     Cli.Result r = cli.run("exec", manifest, "t");
-    assertEquals(77, r.status(), r.toString());
-    assertEquals("approval_required", r.code());
+    assertThat(r).fails(77, "approval_required");
     assertTrue(
         r.error()
             .path("details")

@@ -1,0 +1,108 @@
+package dev.agentcli.approval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentcli.TestClock;
+import dev.agentcli.TestGrants;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.signing.AllowedSigners;
+import dev.agentcli.signing.SshKeygenSigner;
+import dev.agentcli.signing.SshSignature;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The verifier on its own: grants signed with a key made by the real ssh-keygen, judged against a
+ * trust store given as text.
+ */
+class GrantVerifierIT {
+  static final Instant NOW = TestClock.T0;
+  @TempDir static Path dir;
+  static Path key;
+  static String publicKey;
+
+  @BeforeAll
+  static void key() throws Exception {
+    key = dir.resolve("id_ed25519");
+    Process p =
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+            .inheritIO()
+            .start();
+    assertEquals(0, p.waitFor());
+    publicKey = Files.readString(dir.resolve("id_ed25519.pub")).strip();
+  }
+
+  /** {@code g} signed with the test key, as approve signs it. */
+  static Grant signed(Grant g) {
+    String payload = GrantPayload.of(g);
+    String armored =
+        new SshKeygenSigner(System.getenv())
+            .sign(payload.getBytes(StandardCharsets.UTF_8), key, GrantPayload.NAMESPACE);
+    return g.withSignature(
+        new Grant.Signature(
+            GrantVerifier.METHOD,
+            SshSignature.parseArmored(armored).publicKey().fingerprint(),
+            GrantPayload.NAMESPACE,
+            payload,
+            armored));
+  }
+
+  static Verdict verify(Grant g, String allowedSigners) {
+    return new GrantVerifier(() -> AllowedSigners.parse(allowedSigners, "test"))
+        .verify(g, false, NOW);
+  }
+
+  static Grant alices() {
+    return TestGrants.with(
+        TestGrants.pending(NOW, Duration.ofMinutes(5)),
+        java.util.Map.of("approver", "alice", "unsigned_explicit", false));
+  }
+
+  @Test
+  void aGrantSignedByAKeyTrustedForItsApproverVerifies() {
+    Grant g = signed(alices());
+    Verdict v = verify(g, "alice namespaces=\"agentcli\" " + publicKey);
+    assertTrue(v.valid(), v.reason());
+    assertEquals(g.signature().keyFingerprint(), v.keyFingerprint());
+  }
+
+  @Test
+  void aSignedFieldEditedAfterSigningIsNamedAsEdited() {
+    Grant g = TestGrants.with(signed(alices()), "expires_at", "2099-01-01T00:00:00.000Z");
+    Verdict v = verify(g, "alice namespaces=\"agentcli\" " + publicKey);
+    assertFalse(v.valid());
+    assertEquals("signed fields of the grant were changed after signing", v.reason());
+    assertEquals("signature", v.rule());
+  }
+
+  @Test
+  void aKeyTrustedForAnotherPrincipalOrNamespaceOrNotAtAllIsRefused() {
+    Grant g = signed(alices());
+    for (String trust :
+        new String[] {
+          "", "bob namespaces=\"agentcli\" " + publicKey, "alice namespaces=\"git\" " + publicKey
+        }) {
+      Verdict v = verify(g, trust);
+      assertFalse(v.valid(), "trusted by: " + trust);
+      assertEquals(ErrorCode.APPROVAL_SIGNATURE_INVALID, v.code());
+    }
+  }
+
+  @Test
+  void aGrantWithoutASignatureIsUsableOnlyWhenUnsignedByChoiceAndAllowed() {
+    GrantVerifier verifier = new GrantVerifier(() -> AllowedSigners.parse("", "test"));
+    Grant byChoice = TestGrants.pending(NOW, Duration.ofMinutes(5));
+    assertTrue(verifier.verify(byChoice, true, NOW).valid());
+    assertFalse(verifier.verify(byChoice, false, NOW).valid());
+    Grant stripped = TestGrants.with(byChoice, "unsigned_explicit", false);
+    assertEquals("the grant has no signature", verifier.verify(stripped, true, NOW).reason());
+  }
+}
