@@ -8,14 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
-import dev.agentcli.approval.GrantPayload;
-import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.codec.Timestamps;
-import dev.agentcli.signing.SshKeygenSigner;
-import dev.agentcli.signing.SshSignature;
 import dev.agentcli.store.Database;
 import dev.agentcli.store.SqliteApprovalStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -380,18 +375,7 @@ class AgentAttackIT {
     forged.put("consumed_at", null);
     forged.put("revoked_at", null);
     Grant g = TestGrants.with(template, forged);
-    String payload = GrantPayload.of(g);
-    String armored =
-        new SshKeygenSigner(System.getenv())
-            .sign(payload.getBytes(StandardCharsets.UTF_8), key, GrantPayload.NAMESPACE);
-    g =
-        g.withSignature(
-            new Grant.Signature(
-                GrantVerifier.METHOD,
-                SshSignature.parseArmored(armored).publicKey().fingerprint(),
-                GrantPayload.NAMESPACE,
-                payload,
-                armored));
+    g = TestGrants.signed(g, key);
     try (Database db = Database.open(cli.db, Duration.ofSeconds(5))) {
       new SqliteApprovalStore(db).insert(g);
     }

@@ -12,10 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +27,7 @@ public final class Cli {
   public final Path home;
   public final Path db;
   private final Map<String, String> env = new HashMap<>();
-  private Instant now = Instant.parse("2026-11-26T12:00:00.000Z");
+  private final TestClock clock = TestClock.at(TestClock.T0);
   private String stdin = "";
   private Path operatorConfig;
 
@@ -79,7 +77,7 @@ public final class Cli {
     Context ctx =
         new Context(
             env,
-            Clock.fixed(now, ZoneOffset.UTC),
+            clock,
             home,
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             SecureRandom::new,
@@ -99,8 +97,13 @@ public final class Cli {
    * checks that it worked, and returns the grant's id.
    */
   public String approveUnsigned(String manifest, String task, String... extra) {
+    return approveUnsignedBy("ops", manifest, task, extra);
+  }
+
+  /** As {@link #approveUnsigned}, approved by {@code by}. */
+  public String approveUnsignedBy(String by, String manifest, String task, String... extra) {
     List<String> args =
-        new ArrayList<>(List.of("approve", manifest, task, "--by", "ops", "--signer", "none"));
+        new ArrayList<>(List.of("approve", manifest, task, "--by", by, "--signer", "none"));
     args.addAll(List.of(extra));
     Result r = run(args.toArray(String[]::new));
     if (r.status() != 0) {
@@ -121,17 +124,17 @@ public final class Cli {
   }
 
   public Cli advance(Duration d) {
-    now = now.plus(d);
+    clock.advance(d);
     return this;
   }
 
   public Cli at(Instant instant) {
-    now = instant;
+    clock.set(instant);
     return this;
   }
 
   public Instant now() {
-    return now;
+    return clock.instant();
   }
 
   public Cli env(String key, String value) {

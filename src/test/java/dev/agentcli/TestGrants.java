@@ -3,7 +3,13 @@ package dev.agentcli;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantFields;
+import dev.agentcli.approval.GrantPayload;
+import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.codec.Timestamps;
+import dev.agentcli.signing.SshKeygenSigner;
+import dev.agentcli.signing.SshSignature;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +52,21 @@ public final class TestGrants {
     Map<String, Object> f = new HashMap<>(GrantFields.all(g));
     f.putAll(changes);
     return GrantFields.of(f::get);
+  }
+
+  /** {@code g} signed with the private key {@code key} by the real ssh-keygen, as approve signs. */
+  public static Grant signed(Grant g, Path key) {
+    String payload = GrantPayload.of(g);
+    String armored =
+        new SshKeygenSigner(System.getenv())
+            .sign(payload.getBytes(StandardCharsets.UTF_8), key, GrantPayload.NAMESPACE);
+    return g.withSignature(
+        new Grant.Signature(
+            GrantVerifier.METHOD,
+            SshSignature.parseArmored(armored).publicKey().fingerprint(),
+            GrantPayload.NAMESPACE,
+            payload,
+            armored));
   }
 
   /** {@code g} with {@code field} set to {@code value} (null too). */

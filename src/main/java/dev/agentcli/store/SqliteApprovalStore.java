@@ -165,29 +165,33 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   @Override
   public Grant consume(Grant g, ExecutionId executionId, Instant now) {
+    String id = g.approvalId().value();
+    String at = Timestamps.format(now);
     return db.inTransaction(
         c -> {
-          String id = g.approvalId().value();
-          String at = Timestamps.format(now);
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO consumptions (approval_id, execution_id, consumed_at) VALUES (?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setString(2, executionId.value());
-            ps.setString(3, at);
-            ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE grants SET consumed_at = ? WHERE approval_id = ? AND consumed_at IS NULL")) {
-            ps.setString(1, at);
-            ps.setString(2, id);
-            if (ps.executeUpdate() != 1) {
-              throw new SQLException("grant " + id + " changed under the write lock");
-            }
+          update(
+              c,
+              "INSERT INTO consumptions (approval_id, execution_id, consumed_at) VALUES (?, ?, ?)",
+              id,
+              executionId.value(),
+              at);
+          String consumed =
+              "UPDATE grants SET consumed_at = ? WHERE approval_id = ? AND consumed_at IS NULL";
+          if (update(c, consumed, at, id) != 1) {
+            throw new SQLException("grant " + id + " changed under the write lock");
           }
           return g.withConsumption(new Grant.Consumption(executionId.value(), now));
         });
+  }
+
+  /** Runs one statement with text parameters; how many rows it changed. */
+  private static int update(Connection c, String sql, String... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setString(i + 1, params[i]);
+      }
+      return ps.executeUpdate();
+    }
   }
 
   /** The live grants of one task binding, oldest first, or only the pinned one. */
@@ -262,25 +266,18 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   @Override
   public Grant revoke(Grant g, String revokedBy, String reason, Instant now) {
+    String id = g.approvalId().value();
+    String at = Timestamps.format(now);
     return db.inTransaction(
         c -> {
-          String id = g.approvalId().value();
-          String at = Timestamps.format(now);
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO revocations (approval_id, revoked_by, reason, revoked_at) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setString(2, revokedBy);
-            ps.setString(3, reason);
-            ps.setString(4, at);
-            ps.executeUpdate();
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE grants SET revoked_at = ? WHERE approval_id = ?")) {
-            ps.setString(1, at);
-            ps.setString(2, id);
-            ps.executeUpdate();
-          }
+          update(
+              c,
+              "INSERT INTO revocations (approval_id, revoked_by, reason, revoked_at) VALUES (?, ?, ?, ?)",
+              id,
+              revokedBy,
+              reason,
+              at);
+          update(c, "UPDATE grants SET revoked_at = ? WHERE approval_id = ?", at, id);
           return find(c, id).orElseThrow();
         });
   }

@@ -8,9 +8,6 @@ import dev.agentcli.TestClock;
 import dev.agentcli.TestGrants;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.signing.AllowedSigners;
-import dev.agentcli.signing.SshKeygenSigner;
-import dev.agentcli.signing.SshSignature;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,19 +37,8 @@ class GrantVerifierIT {
     publicKey = Files.readString(dir.resolve("id_ed25519.pub")).strip();
   }
 
-  /** {@code g} signed with the test key, as approve signs it. */
   static Grant signed(Grant g) {
-    String payload = GrantPayload.of(g);
-    String armored =
-        new SshKeygenSigner(System.getenv())
-            .sign(payload.getBytes(StandardCharsets.UTF_8), key, GrantPayload.NAMESPACE);
-    return g.withSignature(
-        new Grant.Signature(
-            GrantVerifier.METHOD,
-            SshSignature.parseArmored(armored).publicKey().fingerprint(),
-            GrantPayload.NAMESPACE,
-            payload,
-            armored));
+    return TestGrants.signed(g, key);
   }
 
   static Verdict verify(Grant g, String allowedSigners) {

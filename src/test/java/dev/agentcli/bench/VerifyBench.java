@@ -2,10 +2,8 @@ package dev.agentcli.bench;
 
 import dev.agentcli.TestGrants;
 import dev.agentcli.approval.Grant;
-import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.signing.AllowedSigners;
-import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.SshSignature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,18 +44,9 @@ public final class VerifyBench {
                 "bench",
                 "unsigned_explicit",
                 false));
-    String payload = GrantPayload.of(unsigned);
-    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-    String armored = new SshKeygenSigner(System.getenv()).sign(bytes, key, GrantPayload.NAMESPACE);
-    SshSignature parsed = SshSignature.parseArmored(armored);
-    Grant signed =
-        unsigned.withSignature(
-            new Grant.Signature(
-                GrantVerifier.METHOD,
-                parsed.publicKey().fingerprint(),
-                "agentcli",
-                payload,
-                armored));
+    Grant signed = TestGrants.signed(unsigned, key);
+    byte[] bytes = signed.signature().signedPayload().getBytes(StandardCharsets.UTF_8);
+    SshSignature parsed = SshSignature.parseArmored(signed.signature().signature());
     AllowedSigners trust =
         AllowedSigners.parse(
             "bench namespaces=\"agentcli\" " + Files.readString(Path.of(key + ".pub")), "bench");

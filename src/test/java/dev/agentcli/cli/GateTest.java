@@ -31,16 +31,7 @@ class GateTest {
   }
 
   String approve(String... extra) {
-    String[] args = new String[5 + extra.length];
-    System.arraycopy(
-        new String[] {"approve", manifest, "deploy", "--by", "alice@example.com"}, 0, args, 0, 5);
-    System.arraycopy(extra, 0, args, 5, extra.length);
-    String[] withSigner = java.util.Arrays.copyOf(args, args.length + 2);
-    withSigner[args.length] = "--signer";
-    withSigner[args.length + 1] = "none";
-    Cli.Result r = cli.run(withSigner);
-    assertThat(r).succeeds();
-    return r.json().path("approval").path("approval_id").asText();
+    return cli.approveUnsignedBy("alice@example.com", manifest, "deploy", extra);
   }
 
   @Test

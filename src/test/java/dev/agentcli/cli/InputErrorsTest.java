@@ -189,22 +189,10 @@ class InputErrorsTest {
         cli.manifest(
             "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
     java.time.Clock broken =
-        new java.time.Clock() {
-          @Override
-          public java.time.Instant instant() {
-            throw new IllegalStateException("clock unavailable");
-          }
-
-          @Override
-          public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-          }
-
-          @Override
-          public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-        };
+        dev.agentcli.TestClock.reading(
+            () -> {
+              throw new IllegalStateException("clock unavailable");
+            });
     Context ctx =
         new Context(
             java.util.Map.of("AGENTCLI_HOME", home.toString(), "PATH", System.getenv("PATH")),
