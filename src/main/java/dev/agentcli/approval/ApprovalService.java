@@ -2,9 +2,9 @@ package dev.agentcli.approval;
 
 import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AnchorFile;
+import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.manifest.ApprovalRules;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
@@ -12,13 +12,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * The approval gate: grants approvals, lets tasks claim them, revokes them; audits each decision in
@@ -31,6 +29,7 @@ public final class ApprovalService {
   private final Clock clock;
   private final Supplier<SecureRandom> random;
   private final GrantCheck check;
+  private final ClaimSearch search;
   private final ApprovePolicies policies;
   private final GrantSigning signing;
   private final AnchorFile anchors;
@@ -50,6 +49,7 @@ public final class ApprovalService {
     this.clock = clock;
     this.random = random;
     this.check = check;
+    this.search = new ClaimSearch(ledger.grants(), check);
     this.policies = new ApprovePolicies(check);
     this.signing = new GrantSigning(signer, check);
     this.anchors = anchors;
@@ -66,12 +66,26 @@ public final class ApprovalService {
    * written.
    */
   public Grant approve(ApproveRequest request) {
+    Approval approval = prepare(request);
+    ledger.atomic(() -> record(approval));
+    return approval.grant();
+  }
+
+  /** A grant checked and signed, with its event, ready to be written in a caller's transaction. */
+  public record Approval(Grant grant, AuditEvent event) {}
+
+  /**
+   * Checks {@code request} against every approve policy and signs its grant, without writing it
+   * (signing may wait for a person, so it happens before any lock is taken). A refusal by the gate
+   * is audited and thrown.
+   */
+  public Approval prepare(ApproveRequest request) {
     Principal.of(request.approver(), "--by");
     if (request.reason() != null && request.reason().length() > MAX_REASON_CHARS) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID, "--reason is longer than " + MAX_REASON_CHARS + " characters");
     }
-    GateEvents events = new GateEvents(request.task(), request.binding());
+    GateEvents events = new GateEvents(request.subject());
     Optional<Refusal> broken = policies.firstBroken(request);
     if (broken.isPresent()) {
       throw denied(events, request, broken.get());
@@ -84,13 +98,15 @@ public final class ApprovalService {
       }
       grant = ((GrantSigning.Signed) signed).grant();
     }
-    Grant written = grant;
-    ledger.atomic(
-        () -> {
-          ledger.grants().insert(written);
-          ledger.audit().append(events.granted(now(), written));
-        });
-    return written;
+    return new Approval(grant, events.granted(now(), grant));
+  }
+
+  /**
+   * Writes a prepared grant and its {@code approval_granted} event, in the caller's transaction.
+   */
+  public void record(Approval approval) {
+    ledger.grants().insert(approval.grant());
+    ledger.audit().append(approval.event());
   }
 
   /** Audits a refused approval (input mistakes aside) and returns the error to throw. */
@@ -135,7 +151,7 @@ public final class ApprovalService {
               // that expired while this process waited for the lock is not used.
               Instant now = now();
               anchor.ifPresent(ledger.audit()::requireAnchored);
-              ClaimAttempt attempt = firstUsable(request, task.approval(), now);
+              ClaimAttempt attempt = search.firstUsable(request, task.approval(), now);
               if (attempt.claimed().isEmpty()) {
                 return new Read(attempt, history(request), now); // nothing written
               }
@@ -170,36 +186,6 @@ public final class ApprovalService {
     }
   }
 
-  /**
-   * Walks the live matching grants, oldest first, to the first that is usable: not recorded as
-   * used, passing every rule, and with an intact trail since it was approved.
-   */
-  private ClaimAttempt firstUsable(ClaimRequest request, ApprovalRules rules, Instant now) {
-    List<ClaimAttempt.Rejection> rejected = new ArrayList<>();
-    List<ClaimAttempt.Replay> replayed = new ArrayList<>();
-    try (Stream<Grant> candidates = ledger.grants().claimable(request, now)) {
-      for (Grant g : (Iterable<Grant>) candidates::iterator) {
-        Optional<String> used = ledger.grants().recordedUse(g);
-        if (used.isPresent()) {
-          replayed.add(new ClaimAttempt.Replay(g, used.get()));
-          continue;
-        }
-        Verdict verdict = check.judge(g, rules, now);
-        if (!verdict.valid()) {
-          rejected.add(new ClaimAttempt.Rejection(g, verdict));
-          continue;
-        }
-        Optional<String> erased = ledger.grants().trailBrokenSince(g);
-        if (erased.isPresent()) {
-          replayed.add(new ClaimAttempt.Replay(g, erased.get()));
-          continue;
-        }
-        return new ClaimAttempt(Optional.of(g), rejected, replayed);
-      }
-    }
-    return new ClaimAttempt(Optional.empty(), rejected, replayed);
-  }
-
   /** The grants that explain a refusal: the pinned one, else the task's most recent ones. */
   private List<Grant> history(ClaimRequest request) {
     return request.pinned().isPresent()
@@ -226,7 +212,7 @@ public final class ApprovalService {
 
   /** What a claim would do now, without consuming anything (for {@code exec --dry-run}). */
   public ClaimAttempt peek(Task task, TaskBinding binding, Optional<ApprovalId> pinned) {
-    return firstUsable(request(task, binding, pinned), task.approval(), now());
+    return search.firstUsable(request(task, binding, pinned), task.approval(), now());
   }
 
   /**

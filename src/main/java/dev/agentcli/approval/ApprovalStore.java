@@ -49,6 +49,9 @@ public interface ApprovalStore {
 
   Optional<Grant> find(ApprovalId id);
 
+  /** The grant that answers the request {@code requestId}, if one does. */
+  Optional<Grant> findByRequest(String requestId);
+
   /** The task's most recent grants, newest first, whatever their binding or status. */
   List<Grant> recentForTask(String workflowId, String taskId, int limit);
 

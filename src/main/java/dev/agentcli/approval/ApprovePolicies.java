@@ -23,7 +23,7 @@ final class ApprovePolicies {
   /** Only a manual task takes grants: auto-reject never runs, the others need none. */
   static final ApprovePolicy POLICY_IS_MANUAL =
       request -> {
-        Policy policy = request.task().approval().policy();
+        Policy policy = request.subject().rules().policy();
         if (policy == Policy.MANUAL) {
           return Optional.empty();
         }
@@ -33,13 +33,13 @@ final class ApprovePolicies {
                 : "its policy is " + policy.id() + ": it runs without approval";
         return refuse(
             ErrorCode.POLICY_FORBIDS_APPROVAL,
-            "task " + request.task().qualifiedId() + " cannot be approved: " + why,
+            "task " + request.subject().qualifiedId() + " cannot be approved: " + why,
             Map.of("policy", policy.id()));
       };
 
   static final ApprovePolicy APPROVER_IN_SCOPE =
       request -> {
-        ApprovalRules rules = request.task().approval();
+        ApprovalRules rules = request.subject().rules();
         if (rules.admits(request.approver())) {
           return Optional.empty();
         }
@@ -48,7 +48,7 @@ final class ApprovePolicies {
             "'"
                 + request.approver()
                 + "' may not approve task "
-                + request.task().qualifiedId()
+                + request.subject().qualifiedId()
                 + " (approver_scope "
                 + rules.scopeText()
                 + ")",
@@ -58,14 +58,14 @@ final class ApprovePolicies {
   /** An unsigned grant is written only where a claim could use it. */
   static ApprovePolicy unsignedOnlyWhereUsable(GrantCheck check) {
     return request -> {
-      ApprovalRules rules = request.task().approval();
+      ApprovalRules rules = request.subject().rules();
       if (request.signer() != SignerChoice.NONE || check.unsignedUsable(rules)) {
         return Optional.empty();
       }
       return refuse(
           ErrorCode.APPROVAL_SIGNATURE_INVALID,
           "task "
-              + request.task().qualifiedId()
+              + request.subject().qualifiedId()
               + " needs a signed grant ("
               + (rules.unsignedAllowed()
                   ? "the operator configuration does not allow unsigned grants"
@@ -84,7 +84,7 @@ final class ApprovePolicies {
 
   static final ApprovePolicy LIFETIME_WITHIN_TIMEOUT =
       request -> {
-        long max = request.task().approval().timeoutS();
+        long max = request.subject().rules().timeoutS();
         Duration ttl = lifetime(request);
         if (ttl.compareTo(Duration.ofSeconds(max)) <= 0) {
           return Optional.empty();
@@ -92,7 +92,7 @@ final class ApprovePolicies {
         return refuse(
             ErrorCode.APPROVAL_TTL_TOO_LONG,
             "a grant for "
-                + request.task().qualifiedId()
+                + request.subject().qualifiedId()
                 + " may live at most "
                 + max
                 + "s (approval.timeout_s), not "
@@ -120,7 +120,7 @@ final class ApprovePolicies {
 
   /** The grant's lifetime: as asked, else the longest the task allows. */
   static Duration lifetime(ApproveRequest request) {
-    return request.ttl().orElse(Duration.ofSeconds(request.task().approval().timeoutS()));
+    return request.ttl().orElse(Duration.ofSeconds(request.subject().rules().timeoutS()));
   }
 
   private static Optional<Refusal> refuse(

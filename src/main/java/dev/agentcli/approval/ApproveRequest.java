@@ -1,7 +1,5 @@
 package dev.agentcli.approval;
 
-import dev.agentcli.manifest.Task;
-import dev.agentcli.manifest.TaskBinding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,12 +10,13 @@ import java.util.Optional;
  * @param ttl how long the grant lives; empty for the task's {@code timeout_s}
  * @param signingKey the SSH key to sign with (for {@link SignerChoice#SSH}); empty when none was
  *     found
+ * @param requestId the request this approval answers, when it answers one
  */
 public record ApproveRequest(
-    Task task,
-    TaskBinding binding,
+    Subject subject,
     String approver,
     String reason,
     Optional<Duration> ttl,
     SignerChoice signer,
-    Optional<Path> signingKey) {}
+    Optional<Path> signingKey,
+    Optional<String> requestId) {}

@@ -16,22 +16,29 @@ import java.util.Optional;
  * task, its binding's hash and the manifest it came from.
  */
 public final class GateEvents {
-  private final Task task;
-  private final TaskBinding binding;
+  private final Subject subject;
+
+  public GateEvents(Subject subject) {
+    this.subject = subject;
+  }
 
   public GateEvents(Task task, TaskBinding binding) {
-    this.task = task;
-    this.binding = binding;
+    this(Subject.of(task, binding));
   }
 
   AuditEvent granted(Instant at, Grant g) {
-    return event(EventType.APPROVAL_GRANTED, at)
-        .approvalId(g.approvalId().value())
-        .actor(g.approver())
-        .detail("expires_at", Timestamps.format(g.expiresAt()))
-        .detail("signed", g.signature() != null)
-        .detail("key_fingerprint", g.signature() == null ? null : g.signature().keyFingerprint())
-        .build();
+    AuditEvent.Builder e =
+        event(EventType.APPROVAL_GRANTED, at)
+            .approvalId(g.approvalId().value())
+            .actor(g.approver())
+            .detail("expires_at", Timestamps.format(g.expiresAt()))
+            .detail("signed", g.signature() != null)
+            .detail(
+                "key_fingerprint", g.signature() == null ? null : g.signature().keyFingerprint());
+    if (g.requestId() != null) {
+      e.detail("request_id", g.requestId());
+    }
+    return e.build();
   }
 
   AuditEvent denied(Instant at, String approver, Refusal why) {
@@ -126,8 +133,8 @@ public final class GateEvents {
 
   private AuditEvent.Builder event(EventType type, Instant at) {
     return AuditEvent.builder(type, at)
-        .task(task.workflowId(), task.id(), binding.taskHash())
-        .detail("manifest", task.origin().manifest())
-        .detail("manifest_sha256", task.origin().sha256());
+        .task(subject.workflowId(), subject.taskId(), subject.taskHash())
+        .detail("manifest", subject.manifest())
+        .detail("manifest_sha256", subject.manifestSha256());
   }
 }

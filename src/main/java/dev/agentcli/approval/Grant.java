@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param taskBinding the canonical JSON of the binding approved (values as hashes)
  * @param approverScope the task's scopes when approved, comma-separated; null when anyone may
+ * @param requestId the request this grant answers; null for one approved ahead of time
  * @param signature null for a grant that is unsigned by choice ({@code unsignedExplicit})
  * @param consumption null until the grant is used
  * @param revocation null unless revoked
@@ -26,6 +27,7 @@ public record Grant(
     Instant grantedAt,
     Instant expiresAt,
     boolean unsignedExplicit,
+    String requestId,
     Signature signature,
     Consumption consumption,
     Revocation revocation) {
@@ -49,14 +51,14 @@ public record Grant(
 
   /** A new, unsigned grant of the request's binding, approved at {@code at}. */
   static Grant approving(ApproveRequest request, ApprovalId id, Instant at) {
-    ApprovalRules rules = request.task().approval();
+    ApprovalRules rules = request.subject().rules();
     return new Grant(
         id,
         RECORD_VERSION,
-        request.task().workflowId(),
-        request.task().id(),
-        request.binding().taskHash(),
-        request.binding().json(),
+        request.subject().workflowId(),
+        request.subject().taskId(),
+        request.subject().taskHash(),
+        request.subject().bindingJson(),
         rules.riskLevel(),
         rules.approverScope().isEmpty() ? null : rules.scopeText(),
         request.approver(),
@@ -64,6 +66,7 @@ public record Grant(
         at,
         at.plus(ApprovePolicies.lifetime(request)),
         request.signer() == SignerChoice.NONE,
+        request.requestId().orElse(null),
         null,
         null,
         null);
@@ -94,6 +97,7 @@ public record Grant(
         grantedAt,
         expiresAt,
         unsignedExplicit,
+        requestId,
         newSignature,
         newConsumption,
         revocation);

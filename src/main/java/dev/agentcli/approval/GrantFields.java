@@ -35,6 +35,7 @@ public final class GrantFields {
     m.put("granted_at", Timestamps.format(g.grantedAt()));
     m.put("expires_at", Timestamps.format(g.expiresAt()));
     m.put("unsigned_explicit", g.unsignedExplicit());
+    m.put("request_id", g.requestId());
     return m;
   }
 
@@ -80,6 +81,7 @@ public final class GrantFields {
         f.time("granted_at"),
         f.time("expires_at"),
         f.flag("unsigned_explicit"),
+        f.text("request_id"),
         f.text("signature_method") == null
             ? null
             : new Grant.Signature(

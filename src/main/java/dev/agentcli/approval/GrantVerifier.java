@@ -40,6 +40,15 @@ public final class GrantVerifier {
                   + " required, or the operator configuration does not allow unsigned grants)",
               null);
     }
+    return verifySigned(sig, GrantPayload.of(g), g.approver(), now);
+  }
+
+  /**
+   * Whether {@code sig} is an SSHSIG over exactly {@code payload}, in the {@code agentcli}
+   * namespace, by a key the trust store trusts for {@code principal}: a grant's, or any other
+   * signed decision's.
+   */
+  public Verdict verifySigned(Grant.Signature sig, String payload, String principal, Instant now) {
     if (!METHOD.equals(sig.method()) || !GrantPayload.NAMESPACE.equals(sig.namespace())) {
       return Verdict.refused("unknown signature method or namespace", sig.keyFingerprint());
     }
@@ -51,7 +60,6 @@ public final class GrantVerifier {
           "the signature cannot be read: " + e.getMessage(), sig.keyFingerprint());
     }
     String fingerprint = parsed.publicKey().fingerprint();
-    String payload = GrantPayload.of(g);
     if (!payload.equals(sig.signedPayload())) {
       return Verdict.refused("signed fields of the grant were changed after signing", fingerprint);
     }
@@ -63,11 +71,11 @@ public final class GrantVerifier {
       return Verdict.refused("the recorded key fingerprint is not the signing key's", fingerprint);
     }
     Optional<String> refusal =
-        trusted().refusal(g.approver(), parsed.publicKey(), GrantPayload.NAMESPACE, now);
+        trusted().refusal(principal, parsed.publicKey(), GrantPayload.NAMESPACE, now);
     return refusal
         .map(why -> Verdict.refused(why, fingerprint))
         .orElseGet(
-            () -> Verdict.ok("signed by " + g.approver() + " with " + fingerprint, fingerprint));
+            () -> Verdict.ok("signed by " + principal + " with " + fingerprint, fingerprint));
   }
 
   private AllowedSigners trusted() {

@@ -12,6 +12,10 @@ public enum EventType {
   APPROVAL_GRANTED,
   /** An approve that a rule refused: nothing was written but this event. */
   APPROVAL_DENIED,
+  /** An agent asked for a task binding to be approved (a request filed). */
+  APPROVAL_REQUESTED,
+  /** A person denied a request (signed). */
+  REQUEST_DENIED,
   /** A claim's decision: {@code ok} with the grant it consumed, or {@code refused}. */
   GRANT_CLAIM,
   /** A matching grant the claim would not consume (its signature or a rule failed). */

@@ -44,6 +44,9 @@ public final class AgentCli implements Runnable {
     COMMANDS.put("approve", ApproveCommand.class);
     COMMANDS.put("exec", ExecCommand.class);
     COMMANDS.put("claim", ClaimCommand.class);
+    COMMANDS.put("request", RequestCommand.class);
+    COMMANDS.put("requests", RequestsCommand.class);
+    COMMANDS.put("deny", DenyCommand.class);
     COMMANDS.put("approvals", ApprovalsCommand.class);
     COMMANDS.put("audit", AuditCommand.class);
     COMMANDS.put("signers", SignersCommand.class);

@@ -3,30 +3,51 @@ package dev.agentcli.cli;
 import dev.agentcli.approval.ApproveRequest;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.SignerChoice;
+import dev.agentcli.approval.Subject;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.request.RequestService;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(
     name = "approve",
     description = {
       "Approve one run of a task: writes a single-use, expiring grant bound to the task exactly as"
           + " it is now (program, arguments, working directory, environment, policy).",
+      "Given a request id instead of <manifest> <task>, approves that request: the grant binds the"
+          + " request's own binding, as the agent will run it, whatever your environment.",
       "Any later change to what would run makes the grant unusable."
     })
 final class ApproveCommand extends BaseCommand {
-  @Mixin TaskArguments target;
+  @Parameters(
+      index = "0",
+      paramLabel = "<manifest|request-id>",
+      description =
+          "The manifest (as for exec), or alone: the request to approve (a unique prefix of its"
+              + " id is enough).")
+  String first;
+
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "<task>",
+      description = "The task's id (left out when approving a request).")
+  String task;
+
+  @Option(
+      names = "--workflow",
+      paramLabel = "<id>",
+      description = "The workflow the task is in (needed when two workflows use the task id).")
+  String workflow;
 
   @Option(
       names = "--by",
@@ -81,25 +102,72 @@ final class ApproveCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
+    if (task == null) {
+      return approveRequest(workspace);
+    }
+    TaskArguments target = new TaskArguments();
+    target.manifest = first;
+    target.task = task;
+    target.workflow = workflow;
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     Grant grant =
         workspace
             .approvals()
             .approve(
                 new ApproveRequest(
-                    resolved.task(),
-                    resolved.binding(),
+                    Subject.of(resolved.task(), resolved.binding()),
                     by,
                     reason,
                     lifetime(),
                     signerChoice(),
-                    signingKey()));
+                    signingKey(),
+                    Optional.empty()));
     workspace.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("approval", Views.grant(grant, grant.grantedAt()));
     result.put("approved", Views.command(resolved.task(), resolved.binding()));
     print(result, out -> text(out, result));
+    return 0;
+  }
+
+  private int approveRequest(Workspace workspace) {
+    if (workflow != null) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID, "--workflow names a task: a request already names its own");
+    }
+    RequestService requests = workspace.requests();
+    String id = requests.resolve(first);
+    Grant grant =
+        requests.approve(
+            id,
+            by,
+            workspace.privilegeSeparated()
+                ? Optional.of(Asking.osUser(ctx))
+                : Optional.<String>empty(),
+            lifetime(),
+            reason,
+            signerChoice(),
+            signingKey());
+    RequestService.State state = requests.state(id);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("approval", Views.grant(grant, grant.grantedAt()));
+    result.put("request", Views.request(state));
+    print(
+        result,
+        out ->
+            out.println(
+                "Approved request "
+                    + id
+                    + " ("
+                    + state.request().subject().qualifiedId()
+                    + ") as "
+                    + grant.approver()
+                    + ": grant "
+                    + grant.approvalId()
+                    + ", good until "
+                    + dev.agentcli.codec.Timestamps.format(grant.expiresAt())));
     return 0;
   }
 
@@ -118,21 +186,7 @@ final class ApproveCommand extends BaseCommand {
   }
 
   private Optional<Path> signingKey() {
-    if (signingKey != null) {
-      return Optional.of(ctx.cwd().resolve(signingKey));
-    }
-    String fromEnv = ctx.env().get("AGENTCLI_SIGNING_KEY");
-    if (fromEnv != null && !fromEnv.isEmpty()) {
-      return Optional.of(ctx.cwd().resolve(fromEnv));
-    }
-    String home = ctx.env().get("HOME");
-    if (home == null) {
-      return Optional.empty();
-    }
-    return Stream.of("id_ed25519", "id_ecdsa", "id_rsa")
-        .map(name -> Path.of(home, ".ssh", name))
-        .filter(Files::isRegularFile)
-        .findFirst();
+    return SigningKey.find(ctx, signingKey);
   }
 
   private SignerChoice signerChoice() {

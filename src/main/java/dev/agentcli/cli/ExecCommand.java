@@ -13,6 +13,7 @@ import dev.agentcli.exec.ExecOutcome;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.Policy;
+import dev.agentcli.request.RequestService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ final class ExecCommand extends BaseCommand {
   @Mixin TaskArguments target;
 
   @Mixin GrantOptions grant;
+
+  @Mixin Asking asking;
 
   @Option(
       names = "--dry-run",
@@ -99,22 +102,30 @@ final class ExecCommand extends BaseCommand {
             ? TaskRunner.Mode.PASSTHROUGH
             : global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
     ExecOutcome outcome;
+    String requestId = null;
     try {
-      out().flush();
-      err().flush();
-      outcome =
-          workspace
-              .gatedExec()
-              .run(
-                  resolved.task(),
-                  resolved.binding(),
-                  pinned,
-                  Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
-                  mode,
-                  ctx.stdout(),
-                  ctx.stderr());
+      outcome = run(workspace, resolved, pinned, mode);
     } catch (AgentCliException e) {
-      throw target.withApproveHint(e);
+      if (e.code() != ErrorCode.APPROVAL_REQUIRED || asking.wait == null || pinned.isPresent()) {
+        throw target.withApproveHint(e);
+      }
+      // No usable grant: ask, wait for the decision, and run only on an approval.
+      requestId = RequestCommand.file(workspace, resolved, asking, ctx).request().requestId();
+      if (global.text()) {
+        err()
+            .println(
+                "agentcli: waiting for a decision on request "
+                    + requestId
+                    + " (agentcli requests show "
+                    + requestId
+                    + ")");
+        err().flush();
+      }
+      RequestService.State state = workspace.requests().await(requestId, asking.wait);
+      if (state.grant().isEmpty()) {
+        throw RequestService.refusal(state);
+      }
+      outcome = run(workspace, resolved, Optional.of(state.grant().get().approvalId()), mode);
     }
     workspace.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
@@ -125,6 +136,9 @@ final class ExecCommand extends BaseCommand {
     result.put("workflow_id", resolved.task().workflowId());
     result.put("task_id", resolved.task().id());
     result.put("task_hash", resolved.binding().taskHash());
+    if (requestId != null) {
+      result.put("request_id", requestId);
+    }
     Grant used = outcome.approvalUsed();
     result.put(
         "approval_used", used == null ? null : Views.grant(used, used.consumption().consumedAt()));
@@ -141,6 +155,25 @@ final class ExecCommand extends BaseCommand {
       err().flush();
     }
     return run.exitStatus();
+  }
+
+  private ExecOutcome run(
+      Workspace workspace,
+      TaskArguments.Resolved resolved,
+      Optional<ApprovalId> pinned,
+      TaskRunner.Mode mode) {
+    out().flush();
+    err().flush();
+    return workspace
+        .gatedExec()
+        .run(
+            resolved.task(),
+            resolved.binding(),
+            pinned,
+            Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
+            mode,
+            ctx.stdout(),
+            ctx.stderr());
   }
 
   /** Whatever ended the command before or instead of a run, the result file says so. */

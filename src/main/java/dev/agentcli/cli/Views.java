@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import static dev.agentcli.codec.Timestamps.format;
+
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantFields;
 import dev.agentcli.approval.Verdict;
@@ -9,6 +11,8 @@ import dev.agentcli.codec.Json;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.request.Request;
+import dev.agentcli.request.RequestService;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,6 +85,45 @@ final class Views {
     m.put("timeout_ms", binding.command().timeoutMs());
     m.put("policy", task.approval().policy().id());
     m.put("task_hash", binding.taskHash());
+    return m;
+  }
+
+  /** A request as it stands: what will run, who asked and why, and what was decided. */
+  static Map<String, Object> request(RequestService.State s) {
+    Request r = s.request();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("request_id", r.requestId());
+    m.put("status", s.status().id());
+    m.put("workflow_id", r.subject().workflowId());
+    m.put("task_id", r.subject().taskId());
+    m.put("task_hash", r.subject().taskHash());
+    m.put("manifest", r.subject().manifest());
+    m.put("reason", r.reason());
+    Map<String, Object> who = new LinkedHashMap<>();
+    who.put("principal", r.requester().principal());
+    who.put("os_user", r.requester().osUser());
+    who.put("host", r.requester().host());
+    who.put("pid", r.requester().pid());
+    m.put("requester", who);
+    m.put("requested_at", format(r.requestedAt()));
+    m.put("expires_at", format(r.expiresAt()));
+    m.put("command", r.command());
+    m.put("approval_id", s.grant().map(g -> g.approvalId().value()).orElse(null));
+    m.put("approved_by", s.grant().map(Grant::approver).orElse(null));
+    m.put(
+        "denials",
+        s.denials().stream()
+            .map(
+                d -> {
+                  Map<String, Object> x = new LinkedHashMap<>();
+                  x.put("decider", d.decider());
+                  x.put("reason", d.reason());
+                  x.put("decided_at", format(d.decidedAt()));
+                  x.put("key_fingerprint", d.signature().keyFingerprint());
+                  return x;
+                })
+            .toList());
+    m.put("ignored_decisions", s.ignored());
     return m;
   }
 

@@ -3,6 +3,7 @@ package dev.agentcli.cli;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.GrantCheck;
 import dev.agentcli.approval.GrantPayload;
+import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditLog;
@@ -14,6 +15,7 @@ import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.request.RequestService;
 import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.TrustStore;
@@ -21,6 +23,7 @@ import dev.agentcli.store.Database;
 import dev.agentcli.store.SqliteAuditLog;
 import dev.agentcli.store.SqliteFileDigests;
 import dev.agentcli.store.SqliteLedger;
+import dev.agentcli.store.SqliteRequestStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,9 +205,40 @@ final class Workspace implements AutoCloseable {
         new SqliteLedger(database),
         ctx.clock(),
         ctx::random,
-        new GrantCheck(new GrantVerifier(allowedSigners()::read), unsignedPermitted()),
-        new SshKeygenSigner(ctx.env())::sign,
+        new GrantCheck(verifier(), unsignedPermitted()),
+        signer(),
         anchors());
+  }
+
+  private GrantVerifier verifier() {
+    return new GrantVerifier(allowedSigners()::read);
+  }
+
+  private GrantSigner signer() {
+    return new SshKeygenSigner(ctx.env())::sign;
+  }
+
+  /** Requests and their decisions, on the database created if missing. */
+  RequestService requests() {
+    Database d = database();
+    return new RequestService(
+        new SqliteLedger(d),
+        new SqliteRequestStore(d),
+        approvals(d),
+        verifier(),
+        signer(),
+        ctx.clock(),
+        ctx::random);
+  }
+
+  /** Requests only if the database exists: for commands that only read. */
+  Optional<RequestService> existingRequests() {
+    return existingDatabase().map(d -> requests());
+  }
+
+  /** Whether OS users are kept apart (the operator's deployment): then they are compared too. */
+  boolean privilegeSeparated() {
+    return config().isPresent();
   }
 
   private Database database() {

@@ -10,16 +10,25 @@ import java.util.TreeMap;
  * A task's {@code approval} block as it applies: the effective policy, the scopes that may approve
  * (empty: anyone), the longest lifetime of a grant, the risk level, and whether grants that are
  * unsigned by choice are accepted ({@code "signature": "optional"}; the default is required).
+ *
+ * @param requestTimeoutS how long people have to decide a request ({@code request_timeout_s})
  */
 public record ApprovalRules(
     Policy policy,
     List<ApproverScope> approverScope,
     long timeoutS,
     String riskLevel,
-    boolean unsignedAllowed) {
+    boolean unsignedAllowed,
+    long requestTimeoutS) {
 
   /** Used when the block gives no {@code timeout_s}, as in the Node tool. */
   public static final long DEFAULT_TIMEOUT_S = 3600;
+
+  /**
+   * How long people have to decide a request when the block gives no {@code request_timeout_s}. Not
+   * part of the binding: it says how long to wait for a decision, not what runs.
+   */
+  public static final long DEFAULT_REQUEST_TIMEOUT_S = 1800;
 
   /**
    * The block's fields, as the manifest writes them and a binding records them (the manifest also
@@ -29,7 +38,8 @@ public record ApprovalRules(
       List.of("approver_scope", "policy", "risk_level", "signature", "timeout_s");
 
   /** Rules no grant meets: what a binding that cannot be read is judged by. */
-  static final ApprovalRules NONE_MET = new ApprovalRules(Policy.NONE, List.of(), 0, null, false);
+  static final ApprovalRules NONE_MET =
+      new ApprovalRules(Policy.NONE, List.of(), 0, null, false, DEFAULT_REQUEST_TIMEOUT_S);
 
   public ApprovalRules {
     approverScope = List.copyOf(approverScope);
@@ -71,7 +81,8 @@ public record ApprovalRules(
               parsed,
               timeout.longValue(),
               m.get("risk_level") instanceof String risk ? risk : null,
-              "optional".equals(m.get("signature"))));
+              "optional".equals(m.get("signature")),
+              DEFAULT_REQUEST_TIMEOUT_S));
     }
     return Optional.empty();
   }

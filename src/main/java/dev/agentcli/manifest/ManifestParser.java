@@ -58,11 +58,12 @@ public final class ManifestParser {
   private static final Set<String> SHELL_KEYS =
       Set.of("program", "args", "cwd", "env", "stdin", "bind_files");
 
-  private static final Set<String> APPROVAL_KEYS = withNodeRequired();
+  private static final Set<String> APPROVAL_KEYS = approvalKeys();
 
-  private static Set<String> withNodeRequired() {
+  private static Set<String> approvalKeys() {
     Set<String> keys = new java.util.HashSet<>(ApprovalRules.FIELDS);
     keys.add("required");
+    keys.add("request_timeout_s");
     return Set.copyOf(keys);
   }
 
@@ -288,7 +289,12 @@ public final class ManifestParser {
   private ApprovalRules approval(Object node, String path) {
     if (node == null) {
       return new ApprovalRules(
-          Policy.NONE, List.of(), ApprovalRules.DEFAULT_TIMEOUT_S, null, false);
+          Policy.NONE,
+          List.of(),
+          ApprovalRules.DEFAULT_TIMEOUT_S,
+          null,
+          false,
+          ApprovalRules.DEFAULT_REQUEST_TIMEOUT_S);
     }
     if (!(node instanceof Map<?, ?> block)) {
       problems.add(new Problem(path, "must be an object"));
@@ -345,6 +351,11 @@ public final class ManifestParser {
       Long t = positive(block.get("timeout_s"), path + ".timeout_s", MAX_TIMEOUT_S);
       timeoutS = t == null ? timeoutS : t;
     }
+    long requestTimeoutS = ApprovalRules.DEFAULT_REQUEST_TIMEOUT_S;
+    if (block.containsKey("request_timeout_s")) {
+      Long t = positive(block.get("request_timeout_s"), path + ".request_timeout_s", MAX_TIMEOUT_S);
+      requestTimeoutS = t == null ? requestTimeoutS : t;
+    }
     String risk = text(block, "risk_level", path, false);
     String signature = text(block, "signature", path, false);
     if (signature != null && !signature.equals("required") && !signature.equals("optional")) {
@@ -354,7 +365,8 @@ public final class ManifestParser {
     }
     return policy == null
         ? null
-        : new ApprovalRules(policy, scopes, timeoutS, risk, "optional".equals(signature));
+        : new ApprovalRules(
+            policy, scopes, timeoutS, risk, "optional".equals(signature), requestTimeoutS);
   }
 
   /** Every key of {@code owner} must be one of {@code allowed}; a near miss gets a hint. */

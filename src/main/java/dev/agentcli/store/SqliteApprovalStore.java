@@ -205,6 +205,19 @@ public final class SqliteApprovalStore implements ApprovalStore {
   }
 
   @Override
+  public Optional<Grant> findByRequest(String requestId) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  SELECT_GRANT + " WHERE g.request_id = ? ORDER BY g.granted_at LIMIT 1")) {
+            ps.setString(1, requestId);
+            return one(ps);
+          }
+        });
+  }
+
+  @Override
   public List<Grant> recentForTask(String workflowId, String taskId, int limit) {
     return db.read(
         c -> {

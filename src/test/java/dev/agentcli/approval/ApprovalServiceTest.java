@@ -84,12 +84,12 @@ class ApprovalServiceTest {
   Grant approve(Duration ttl) {
     return service.approve(
         new ApproveRequest(
-            task,
-            binding,
+            Subject.of(task, binding),
             "alice",
             "because",
             Optional.of(ttl),
             SignerChoice.NONE,
+            Optional.empty(),
             Optional.empty()));
   }
 

@@ -20,12 +20,12 @@ class ApprovePoliciesTest {
   ApproveRequest request(String approval, String by, Duration ttl, SignerChoice signer) {
     Task task = TestManifest.task("deploy").approval(approval).parse(dir);
     return new ApproveRequest(
-        task,
-        TestManifest.bind(task, dir),
+        Subject.of(task, TestManifest.bind(task, dir)),
         by,
         null,
         Optional.ofNullable(ttl),
         signer,
+        Optional.empty(),
         Optional.empty());
   }
 

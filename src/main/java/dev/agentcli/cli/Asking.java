@@ -1,0 +1,59 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.request.Requester;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** How an agent asks for a decision: why, as whom, and how long it waits for one. */
+final class Asking {
+  @Option(
+      names = "--reason",
+      paramLabel = "<text>",
+      description = "Why the run is needed, shown to the people who decide.")
+  String reason;
+
+  @Option(
+      names = "--requester",
+      paramLabel = "<label>",
+      description =
+          "The agent or session asking (default: $AGENTCLI_REQUESTER, else the OS user); it may"
+              + " not approve its own request.")
+  String requester;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "<duration>",
+      converter = DurationConverter.class,
+      description =
+          "Wait this long (90s, 15m, 2h) for the decision; undecided by then is a refusal"
+              + " (approval_timed_out), never a run.")
+  Duration wait;
+
+  /** Who is asking: the label, the OS user (the real one under sudo), the host, this process. */
+  Requester requester(Context ctx) {
+    String osUser = osUser(ctx);
+    String label = requester != null ? requester : ctx.env().get("AGENTCLI_REQUESTER");
+    return new Requester(
+        label == null || label.isBlank() ? osUser : label,
+        osUser,
+        host(),
+        ProcessHandle.current().pid());
+  }
+
+  /** The OS user: the one sudo ran agentcli for, else this process's. */
+  static String osUser(Context ctx) {
+    String viaSudo = ctx.env().get("SUDO_USER");
+    return viaSudo != null && !viaSudo.isBlank() ? viaSudo : System.getProperty("user.name");
+  }
+
+  private static String host() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+}

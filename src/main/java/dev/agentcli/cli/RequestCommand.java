@@ -1,0 +1,99 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.approval.Subject;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.manifest.Policy;
+import dev.agentcli.request.RequestService;
+import dev.agentcli.request.RequestStatus;
+import dev.agentcli.request.WhatRuns;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+    name = "request",
+    description = {
+      "Ask for one run of a task: files a request bound to the task exactly as it would run here,"
+          + " in this environment (or joins the pending request of the same binding), and prints"
+          + " its request_id.",
+      "People see it with requests show and decide it with approve <request-id> or deny; an"
+          + " undecided request expires after the task's approval.request_timeout_s (default"
+          + " 1800) and counts as denied."
+    })
+final class RequestCommand extends BaseCommand {
+  @Mixin TaskArguments target;
+
+  @Mixin Asking asking;
+
+  RequestCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
+    RequestService.Filed filed = file(workspace, resolved, asking, ctx);
+    String id = filed.request().requestId();
+    RequestService.State state =
+        asking.wait == null
+            ? workspace.requests().state(id)
+            : workspace.requests().await(id, asking.wait);
+    if (state.status() == RequestStatus.DENIED || state.status() == RequestStatus.EXPIRED) {
+      throw RequestService.refusal(state);
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("request_id", id);
+    result.put("status", state.status().id());
+    result.put("joined", filed.joined());
+    result.put("request", Views.request(state));
+    print(
+        result,
+        out ->
+            out.println(
+                "Request "
+                    + id
+                    + " for "
+                    + resolved.task().qualifiedId()
+                    + " is "
+                    + state.status().id()
+                    + (filed.joined() ? " (the pending request of this binding)" : "")
+                    + (state.status() == RequestStatus.PENDING
+                        ? "; a person decides it: agentcli requests show " + id
+                        : "")));
+    return 0;
+  }
+
+  /** Files (or joins) the request for the task as it is bound here; shared with exec --wait. */
+  static RequestService.Filed file(
+      Workspace workspace, TaskArguments.Resolved resolved, Asking asking, Context ctx) {
+    Policy policy = resolved.task().approval().policy();
+    if (policy != Policy.MANUAL) {
+      throw new AgentCliException(
+          ErrorCode.POLICY_FORBIDS_APPROVAL,
+          "task "
+              + resolved.task().qualifiedId()
+              + " has policy "
+              + policy.id()
+              + ": "
+              + (policy == Policy.AUTO_REJECT
+                  ? "it never runs, and no request can change that"
+                  : "it runs without approval"),
+          Map.of("policy", policy.id()));
+    }
+    RequestService.Filed filed =
+        workspace
+            .requests()
+            .file(
+                Subject.of(resolved.task(), resolved.binding()),
+                WhatRuns.of(resolved.task(), resolved.binding()),
+                asking.reason,
+                asking.requester(ctx),
+                Duration.ofSeconds(resolved.task().approval().requestTimeoutS()));
+    workspace.rememberDigests();
+    return filed;
+  }
+}

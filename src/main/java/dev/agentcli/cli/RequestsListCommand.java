@@ -1,0 +1,88 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.request.RequestStatus;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "list", description = "The requests, newest first, with their status.")
+final class RequestsListCommand extends BaseCommand {
+  @Option(
+      names = "--status",
+      paramLabel = "<status>",
+      description = "Only pending, approved, denied or expired requests.")
+  String status;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "<n>",
+      defaultValue = "50",
+      description = "At most this many (default 50; 0 for all).")
+  int limit;
+
+  RequestsListCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    RequestStatus wanted = status == null ? null : parse(status);
+    if (limit < 0) {
+      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--limit must be 0 or more");
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    workspace
+        .existingRequests()
+        .ifPresent(
+            requests ->
+                requests.forEach(
+                    s -> {
+                      if ((wanted == null || s.status() == wanted)
+                          && (limit == 0 || rows.size() < limit)) {
+                        rows.add(Views.request(s));
+                      }
+                    }));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("count", rows.size());
+    result.put("requests", rows);
+    print(
+        result,
+        out -> {
+          List<Map<String, Object>> table = new ArrayList<>();
+          for (Map<String, Object> r : rows) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("request_id", r.get("request_id"));
+            row.put("status", r.get("status"));
+            row.put("task", r.get("workflow_id") + "/" + r.get("task_id"));
+            row.put("requester", ((Map<?, ?>) r.get("requester")).get("principal"));
+            row.put("requested_at", r.get("requested_at"));
+            row.put("reason", r.get("reason"));
+            table.add(row);
+          }
+          Output.table(
+              out,
+              table,
+              List.of("request_id", "status", "task", "requester", "requested_at", "reason"));
+        });
+    return 0;
+  }
+
+  private static RequestStatus parse(String s) {
+    return Arrays.stream(RequestStatus.values())
+        .filter(v -> v.id().equals(s))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AgentCliException(
+                    ErrorCode.INPUT_INVALID,
+                    "--status must be pending, approved, denied or expired, not '" + s + "'",
+                    Map.of("status", s)));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.request.RequestService;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "show",
+    description =
+        "Everything about one request: exactly what will run (program and its digest, every"
+            + " argument, the working directory, every environment variable with its value, stdin,"
+            + " the bound files), who asked and why, its deadline and what was decided.")
+final class RequestsShowCommand extends BaseCommand {
+  @Parameters(
+      paramLabel = "<request-id>",
+      description = "The request, as request printed it (a unique prefix is enough).")
+  String requestId;
+
+  RequestsShowCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    RequestService requests = workspace.requests();
+    RequestService.State state = requests.state(requests.resolve(requestId));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("request", Views.request(state));
+    print(result, out -> RequestText.print(out, state));
+    return 0;
+  }
+}

@@ -1,0 +1,386 @@
+package dev.agentcli.request;
+
+import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.ApproveRequest;
+import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.GrantPayload;
+import dev.agentcli.approval.GrantSigner;
+import dev.agentcli.approval.GrantVerifier;
+import dev.agentcli.approval.Ledger;
+import dev.agentcli.approval.Principal;
+import dev.agentcli.approval.SignerChoice;
+import dev.agentcli.approval.Subject;
+import dev.agentcli.approval.Verdict;
+import dev.agentcli.codec.Timestamps;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.signing.SshSignature;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The agent asks, people decide, the agent waits: files (or joins) a request for the binding the
+ * agent would run, approves it (a grant of exactly that binding) or denies it (a signed denial),
+ * and waits for the decision. An undecided request expires at its deadline and counts as denied.
+ */
+public final class RequestService {
+  /** How often a waiting agent looks whether the database changed. */
+  static final Duration POLL = Duration.ofMillis(100);
+
+  private final Ledger ledger;
+  private final RequestStore requests;
+  private final ApprovalService approvals;
+  private final GrantVerifier verifier;
+  private final GrantSigner signer;
+  private final Clock clock;
+  private final Supplier<SecureRandom> random;
+
+  public RequestService(
+      Ledger ledger,
+      RequestStore requests,
+      ApprovalService approvals,
+      GrantVerifier verifier,
+      GrantSigner signer,
+      Clock clock,
+      Supplier<SecureRandom> random) {
+    this.ledger = ledger;
+    this.requests = requests;
+    this.approvals = approvals;
+    this.verifier = verifier;
+    this.signer = signer;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** A request filed, or the pending one of the same binding joined. */
+  public record Filed(Request request, boolean joined) {}
+
+  /**
+   * Files a request for {@code subject}, or joins the pending one of the same binding.
+   *
+   * @param deadline how long people have to decide
+   */
+  public Filed file(
+      Subject subject,
+      Map<String, Object> command,
+      String reason,
+      Requester requester,
+      Duration deadline) {
+    return ledger.atomic(
+        () -> {
+          Instant now = now();
+          Optional<Request> pending =
+              requests.pendingFor(subject.workflowId(), subject.taskId(), subject.taskHash(), now);
+          if (pending.isPresent()) {
+            return new Filed(pending.get(), true);
+          }
+          Request r =
+              new Request(
+                  ApprovalId.randomHex(random.get()),
+                  subject,
+                  command,
+                  reason,
+                  requester,
+                  now,
+                  now.plus(deadline));
+          requests.insert(r);
+          ledger.audit().append(RequestEvents.requested(r));
+          return new Filed(r, false);
+        });
+  }
+
+  /**
+   * A request as it stands: approved when a grant answers it, denied when a denial that counts does
+   * (signed by a trusted key of a decider the task admits), expired past its deadline.
+   *
+   * @param ignored the denials that do not count, each with why
+   */
+  public record State(
+      Request request,
+      RequestStatus status,
+      Optional<Grant> grant,
+      List<Denial> denials,
+      List<Map<String, Object>> ignored) {}
+
+  public State state(String requestId) {
+    Request r =
+        requests
+            .find(requestId)
+            .orElseThrow(
+                () ->
+                    new AgentCliException(
+                        ErrorCode.REQUEST_NOT_FOUND,
+                        "no request with id " + requestId,
+                        Map.of("request_id", requestId)));
+    Instant now = now();
+    Optional<Grant> grant = ledger.grants().findByRequest(requestId);
+    List<Denial> counted = new ArrayList<>();
+    List<Map<String, Object>> ignored = new ArrayList<>();
+    for (Denial d : requests.denials(requestId)) {
+      Optional<String> why = whyNotCounted(r, d, now);
+      if (why.isEmpty()) {
+        counted.add(d);
+      } else {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("decider", d.decider());
+        m.put("decided_at", Timestamps.format(d.decidedAt()));
+        m.put("why", why.get());
+        ignored.add(m);
+      }
+    }
+    RequestStatus status =
+        grant.isPresent()
+            ? RequestStatus.APPROVED
+            : !counted.isEmpty()
+                ? RequestStatus.DENIED
+                : r.expiresAt().isAfter(now) ? RequestStatus.PENDING : RequestStatus.EXPIRED;
+    return new State(r, status, grant, counted, ignored);
+  }
+
+  /** Every request as it stands, newest first. */
+  public void forEach(java.util.function.Consumer<State> sink) {
+    requests.forEach(0, r -> sink.accept(state(r.requestId())));
+  }
+
+  /** Why a stored denial does not count, if it does not. */
+  private Optional<String> whyNotCounted(Request r, Denial d, Instant now) {
+    if (!r.subject().rules().admits(d.decider())) {
+      return Optional.of("'" + d.decider() + "' may not decide this task (approver_scope)");
+    }
+    if (d.signature() == null) {
+      return Optional.of("it is not signed");
+    }
+    Verdict v = verifier.verifySigned(d.signature(), d.payload(), d.decider(), now);
+    return v.valid() ? Optional.empty() : Optional.of(v.reason());
+  }
+
+  /** The full id of the request {@code idOrPrefix} names (a unique prefix is enough). */
+  public String resolve(String idOrPrefix) {
+    if (idOrPrefix == null || !idOrPrefix.matches("[0-9a-f]{4,32}")) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "a request id is 4 to 32 lowercase hex digits (a unique prefix of the id), not '"
+              + idOrPrefix
+              + "'",
+          Map.of("request_id", String.valueOf(idOrPrefix)));
+    }
+    List<String> ids = requests.idsStartingWith(idOrPrefix, 2);
+    if (ids.isEmpty()) {
+      throw new AgentCliException(
+          ErrorCode.REQUEST_NOT_FOUND,
+          "no request with id " + idOrPrefix,
+          Map.of("request_id", idOrPrefix));
+    }
+    if (ids.size() > 1) {
+      throw new AgentCliException(
+          ErrorCode.REQUEST_ID_AMBIGUOUS,
+          "more than one request id starts with " + idOrPrefix + "; give more digits",
+          Map.of("request_id", idOrPrefix, "matches", ids));
+    }
+    return ids.get(0);
+  }
+
+  /**
+   * Approves a pending request: a grant of the request's own binding (never one recomputed in the
+   * approver's environment), signed by the approver, who may not be the requester.
+   *
+   * @param approverOsUser the approver's OS user, where OS users are kept apart (the operator's
+   *     deployment): it may not be the requester's either
+   */
+  public Grant approve(
+      String requestId,
+      String approver,
+      Optional<String> approverOsUser,
+      Optional<Duration> ttl,
+      String reason,
+      SignerChoice signerChoice,
+      Optional<Path> key) {
+    Principal.of(approver, "--by");
+    State s = state(requestId);
+    requirePending(s);
+    refuseSelfApproval(s.request(), approver, approverOsUser);
+    ApprovalService.Approval approval =
+        approvals.prepare(
+            new ApproveRequest(
+                s.request().subject(),
+                approver,
+                reason,
+                ttl,
+                signerChoice,
+                key,
+                Optional.of(requestId)));
+    // Decided while the signature was made? Then this approval does not count.
+    ledger.atomic(
+        () -> {
+          requirePending(state(requestId));
+          approvals.record(approval);
+        });
+    return approval.grant();
+  }
+
+  /** Denies a pending request with a signed denial; one denial that counts settles it. */
+  public Denial deny(String requestId, String decider, String reason, Optional<Path> key) {
+    Principal.of(decider, "--by");
+    if (reason == null || reason.isBlank()) {
+      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--reason is required to deny");
+    }
+    State s = state(requestId);
+    requirePending(s);
+    Subject subject = s.request().subject();
+    if (!subject.rules().admits(decider)) {
+      throw new AgentCliException(
+          ErrorCode.APPROVAL_SCOPE_MISMATCH,
+          "'"
+              + decider
+              + "' may not decide task "
+              + subject.qualifiedId()
+              + " (approver_scope "
+              + subject.rules().scopeText()
+              + ")",
+          Map.of("decider", decider, "approver_scope", subject.rules().scopeText()));
+    }
+    Instant now = now();
+    Denial unsigned = new Denial(requestId, decider, reason, now, subject.taskHash(), null);
+    Denial signed = unsigned.withSignature(sign(unsigned.payload(), key));
+    Verdict v = verifier.verifySigned(signed.signature(), signed.payload(), decider, now);
+    if (!v.valid()) {
+      throw new AgentCliException(
+          ErrorCode.APPROVAL_SIGNATURE_INVALID,
+          "the denial would not count, nothing was written: " + v.reason(),
+          Map.of("key_fingerprint", String.valueOf(v.keyFingerprint())));
+    }
+    ledger.atomic(
+        () -> {
+          requirePending(state(requestId));
+          requests.insert(signed);
+          ledger.audit().append(RequestEvents.denied(s.request(), signed));
+        });
+    return signed;
+  }
+
+  private Grant.Signature sign(String payload, Optional<Path> key) {
+    Path keyFile =
+        key.orElseThrow(
+            () ->
+                new AgentCliException(
+                    ErrorCode.APPROVAL_SIGNATURE_INVALID,
+                    "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or"
+                        + " create ~/.ssh/id_ed25519"));
+    String armored =
+        signer.sign(payload.getBytes(StandardCharsets.UTF_8), keyFile, GrantPayload.NAMESPACE);
+    return new Grant.Signature(
+        GrantVerifier.METHOD,
+        SshSignature.parseArmored(armored).publicKey().fingerprint(),
+        GrantPayload.NAMESPACE,
+        payload,
+        armored);
+  }
+
+  /**
+   * Waits until the request is decided or expires, or for {@code wait} at most; looks at the
+   * request again only when the database changed (or its deadline passed).
+   *
+   * @throws AgentCliException {@code approval_timed_out} when {@code wait} ends first
+   */
+  public State await(String requestId, Duration wait) {
+    Instant until = now().plus(wait);
+    long seen = Long.MIN_VALUE;
+    State s = state(requestId);
+    while (true) {
+      if (s.status().settled()) {
+        return s;
+      }
+      Instant now = now();
+      if (!now.isBefore(until)) {
+        throw new AgentCliException(
+            ErrorCode.APPROVAL_TIMED_OUT,
+            "request "
+                + requestId
+                + " is still undecided after "
+                + wait.toSeconds()
+                + "s; nothing ran (it stays pending until "
+                + Timestamps.format(s.request().expiresAt())
+                + ": wait again, or ask a person to decide it)",
+            Map.of(
+                "request_id", requestId, "expires_at", Timestamps.format(s.request().expiresAt())));
+      }
+      sleep(Duration.between(now, until).compareTo(POLL) < 0 ? Duration.between(now, until) : POLL);
+      long changes = requests.changes();
+      if (changes != seen || !now().isBefore(s.request().expiresAt())) {
+        seen = changes;
+        s = state(requestId);
+      }
+    }
+  }
+
+  /** The refusal a settled request that is not approved gives a waiting agent. */
+  public static AgentCliException refusal(State s) {
+    String id = s.request().requestId();
+    if (s.status() == RequestStatus.DENIED) {
+      Denial d = s.denials().get(0);
+      return new AgentCliException(
+          ErrorCode.APPROVAL_DENIED,
+          "request " + id + " was denied by " + d.decider() + ": " + d.reason(),
+          Map.of("request_id", id, "denied_by", d.decider(), "reason", d.reason()));
+    }
+    return new AgentCliException(
+        ErrorCode.REQUEST_EXPIRED,
+        "request "
+            + id
+            + " expired undecided at "
+            + Timestamps.format(s.request().expiresAt())
+            + ", which counts as denied",
+        Map.of("request_id", id, "expires_at", Timestamps.format(s.request().expiresAt())));
+  }
+
+  private static void requirePending(State s) {
+    if (s.status() != RequestStatus.PENDING) {
+      throw new AgentCliException(
+          ErrorCode.REQUEST_NOT_PENDING,
+          "request " + s.request().requestId() + " is " + s.status().id() + ", not pending",
+          Map.of("request_id", s.request().requestId(), "status", s.status().id()));
+    }
+  }
+
+  private static void refuseSelfApproval(
+      Request r, String approver, Optional<String> approverOsUser) {
+    boolean sameUser = approverOsUser.map(r.requester().osUser()::equals).orElse(false);
+    if (approver.equals(r.requester().principal()) || sameUser) {
+      throw new AgentCliException(
+          ErrorCode.SELF_APPROVAL_REFUSED,
+          "request "
+              + r.requestId()
+              + " was made by "
+              + r.requester().principal()
+              + " (OS user "
+              + r.requester().osUser()
+              + "): who asks may not approve",
+          Map.of("request_id", r.requestId(), "requester", r.requester().principal()));
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(Math.max(1, d.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AgentCliException(ErrorCode.INTERNAL_ERROR, "interrupted while waiting");
+    }
+  }
+}

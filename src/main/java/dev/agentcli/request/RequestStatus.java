@@ -1,0 +1,20 @@
+package dev.agentcli.request;
+
+import java.util.Locale;
+
+/** Where a request stands; an expired request counts as denied. */
+public enum RequestStatus {
+  PENDING,
+  APPROVED,
+  DENIED,
+  EXPIRED;
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Decided one way or the other (an expired request counts as denied). */
+  public boolean settled() {
+    return this != PENDING;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.agentcli.request;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where requests and their denials live: in the database of the grants and the audit trail, so that
+ * every method joins the caller's {@link dev.agentcli.approval.Ledger#atomic} transaction.
+ */
+public interface RequestStore {
+  void insert(Request request);
+
+  /**
+   * The oldest request of this exact binding that is undecided and not yet expired at {@code now}:
+   * the one an agent asking again joins.
+   */
+  Optional<Request> pendingFor(String workflowId, String taskId, String taskHash, Instant now);
+
+  Optional<Request> find(String requestId);
+
+  /** The ids that start with {@code prefix}, at most {@code limit} of them. */
+  List<String> idsStartingWith(String prefix, int limit);
+
+  /** The request's denials, oldest first, as stored (their signatures are not checked here). */
+  List<Denial> denials(String requestId);
+
+  void insert(Denial denial);
+
+  /** The requests, newest first, at most {@code limit} (0: all). */
+  void forEach(int limit, Consumer<Request> sink);
+
+  /**
+   * A number that changes whenever another connection commits to the database: what a waiting agent
+   * watches, so that it reads the request again only when something happened.
+   */
+  long changes();
+}

@@ -1,0 +1,238 @@
+package dev.agentcli.store;
+
+import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.Subject;
+import dev.agentcli.codec.Json;
+import dev.agentcli.codec.Timestamps;
+import dev.agentcli.request.Denial;
+import dev.agentcli.request.Request;
+import dev.agentcli.request.RequestStore;
+import dev.agentcli.request.Requester;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** Requests and their denials in SQLite, beside the grants they lead to. */
+public final class SqliteRequestStore implements RequestStore {
+  private final Database db;
+
+  public SqliteRequestStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public void insert(Request r) {
+    Subject s = r.subject();
+    Requester who = r.requester();
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO requests (request_id, workflow_id, task_id, task_hash, task_binding,"
+                      + " command, manifest, manifest_sha256, risk_level, reason, requester,"
+                      + " requester_os_user, requester_host, requester_pid, requested_at,"
+                      + " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.requestId());
+            ps.setString(2, s.workflowId());
+            ps.setString(3, s.taskId());
+            ps.setString(4, s.taskHash());
+            ps.setString(5, s.bindingJson());
+            ps.setString(6, Json.compact(r.command()));
+            ps.setString(7, s.manifest());
+            ps.setString(8, s.manifestSha256());
+            ps.setString(9, s.rules().riskLevel());
+            ps.setString(10, r.reason());
+            ps.setString(11, who.principal());
+            ps.setString(12, who.osUser());
+            ps.setString(13, who.host());
+            ps.setLong(14, who.pid());
+            ps.setString(15, Timestamps.format(r.requestedAt()));
+            ps.setString(16, Timestamps.format(r.expiresAt()));
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<Request> pendingFor(
+      String workflowId, String taskId, String taskHash, Instant now) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT * FROM requests r WHERE workflow_id = ? AND task_id = ? AND task_hash = ?"
+                      + " AND expires_at > ?"
+                      + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"
+                      + " AND NOT EXISTS (SELECT 1 FROM decisions d"
+                      + " WHERE d.request_id = r.request_id)"
+                      + " ORDER BY requested_at LIMIT 1")) {
+            ps.setString(1, workflowId);
+            ps.setString(2, taskId);
+            ps.setString(3, taskHash);
+            ps.setString(4, Timestamps.format(now));
+            return one(ps);
+          }
+        });
+  }
+
+  @Override
+  public Optional<Request> find(String requestId) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT * FROM requests WHERE request_id = ?")) {
+            ps.setString(1, requestId);
+            return one(ps);
+          }
+        });
+  }
+
+  @Override
+  public List<String> idsStartingWith(String prefix, int limit) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT request_id FROM requests WHERE request_id >= ? AND request_id < ?"
+                      + " ORDER BY request_id LIMIT ?")) {
+            ps.setString(1, prefix);
+            ps.setString(2, prefix + "g"); // every id with the prefix sorts below prefix + 'g'
+            ps.setInt(3, limit);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ids.add(rs.getString(1));
+              }
+            }
+            return ids;
+          }
+        });
+  }
+
+  @Override
+  public List<Denial> denials(String requestId) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT d.*, r.task_hash AS request_task_hash FROM decisions d"
+                      + " JOIN requests r ON r.request_id = d.request_id"
+                      + " WHERE d.request_id = ? AND d.decision = 'deny' ORDER BY d.id")) {
+            ps.setString(1, requestId);
+            List<Denial> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                found.add(denial(rs));
+              }
+            }
+            return found;
+          }
+        });
+  }
+
+  @Override
+  public void insert(Denial d) {
+    Grant.Signature s = d.signature();
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO decisions (request_id, decider, decision, reason, decided_at,"
+                      + " signature_method, signature_key_fingerprint, signature_namespace,"
+                      + " signed_payload, signature) VALUES (?, ?, 'deny', ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, d.requestId());
+            ps.setString(2, d.decider());
+            ps.setString(3, d.reason());
+            ps.setString(4, Timestamps.format(d.decidedAt()));
+            ps.setString(5, s == null ? null : s.method());
+            ps.setString(6, s == null ? null : s.keyFingerprint());
+            ps.setString(7, s == null ? null : s.namespace());
+            ps.setString(8, s == null ? null : s.signedPayload());
+            ps.setString(9, s == null ? null : s.signature());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void forEach(int limit, Consumer<Request> sink) {
+    db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT * FROM requests ORDER BY requested_at DESC, request_id LIMIT ?")) {
+            ps.setInt(1, limit > 0 ? limit : -1);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                sink.accept(request(rs));
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public long changes() {
+    return db.read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
+  private static Optional<Request> one(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(request(rs)) : Optional.empty();
+    }
+  }
+
+  private static Request request(ResultSet rs) throws SQLException {
+    return new Request(
+        rs.getString("request_id"),
+        Subject.recorded(
+            rs.getString("workflow_id"),
+            rs.getString("task_id"),
+            rs.getString("task_hash"),
+            rs.getString("task_binding"),
+            rs.getString("manifest"),
+            rs.getString("manifest_sha256")),
+        Json.parseObject(rs.getString("command")),
+        rs.getString("reason"),
+        new Requester(
+            rs.getString("requester"),
+            rs.getString("requester_os_user"),
+            rs.getString("requester_host"),
+            rs.getLong("requester_pid")),
+        Timestamps.parse(rs.getString("requested_at")),
+        Timestamps.parse(rs.getString("expires_at")));
+  }
+
+  private static Denial denial(ResultSet rs) throws SQLException {
+    String method = rs.getString("signature_method");
+    return new Denial(
+        rs.getString("request_id"),
+        rs.getString("decider"),
+        rs.getString("reason"),
+        Timestamps.parse(rs.getString("decided_at")),
+        rs.getString("request_task_hash"),
+        method == null
+            ? null
+            : new Grant.Signature(
+                method,
+                rs.getString("signature_key_fingerprint"),
+                rs.getString("signature_namespace"),
+                rs.getString("signed_payload"),
+                rs.getString("signature")));
+  }
+}

@@ -1,0 +1,203 @@
+package dev.agentcli;
+
+import static dev.agentcli.CliAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent asks and waits in a process of its own; people decide with signed decisions: the wait
+ * ends on the decision, on the request's deadline or on the agent's, and never with a run that was
+ * not approved.
+ */
+class RequestIT {
+  @TempDir Path home;
+  Cli cli;
+  Path alice;
+  Path bob;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cli = new Cli(home);
+    alice = keygen("alice");
+    bob = keygen("bob");
+    assertThat(cli.run("signers", "add", "alice@example.com", alice + ".pub")).succeeds();
+    assertThat(cli.run("signers", "add", "bob@example.com", bob + ".pub")).succeeds();
+  }
+
+  Path keygen(String name) throws Exception {
+    Path k = home.resolve(name + "_ed25519");
+    Jvm.Done d =
+        SigningIT.sh(
+            Map.of(),
+            new byte[0],
+            "ssh-keygen",
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            name,
+            "-f",
+            k.toString());
+    assertThat(d).succeeds();
+    return k;
+  }
+
+  String manifest(String approval) {
+    return cli.manifest("m.json", Cli.oneTask(approval, "echo", "approved run"));
+  }
+
+  /** The one pending request, once the waiting agent has filed it. */
+  String pendingRequest() throws Exception {
+    for (int i = 0; i < 600; i++) {
+      JsonNode list = cli.run("requests", "list", "--status", "pending").json().path("requests");
+      if (list.size() == 1) {
+        return list.get(0).path("request_id").asText();
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no pending request appeared");
+  }
+
+  /** Decisions are made now, on the real clock, as a person's would be. */
+  Cli.Result decide(String... args) {
+    return cli.at(Instant.now()).run(args);
+  }
+
+  JsonNode events() {
+    return cli.run("audit", "--limit", "0").json().path("events");
+  }
+
+  static Instant at(JsonNode events, String type) {
+    for (JsonNode e : events) {
+      if (e.path("event_type").asText().equals(type)) {
+        return Instant.parse(e.path("occurred_at").asText());
+      }
+    }
+    throw new AssertionError("no " + type + " in " + events);
+  }
+
+  @Test
+  void theWaitingAgentRunsWithinASecondOfASignedApproval() throws Exception {
+    String m = manifest("{\"policy\": \"manual\"}");
+    Process agent = Jvm.agentcli(home, "exec", m, "deploy", "--wait", "2m", "--reason", "ship");
+    String id = pendingRequest();
+    assertThat(
+            decide("approve", id, "--by", "alice@example.com", "--signing-key", alice.toString()))
+        .succeeds();
+    Jvm.Done ran = Jvm.await(agent);
+    assertThat(ran).succeeds();
+    assertEquals("approved run\n", ran.asResult().json().path("result").path("stdout").asText());
+    assertEquals(id, ran.asResult().json().path("request_id").asText());
+    JsonNode events = events();
+    long ms =
+        Duration.between(at(events, "approval_granted"), at(events, "exec_started")).toMillis();
+    assertTrue(ms < 1000, "the run started " + ms + " ms after the approval");
+  }
+
+  @Test
+  void aDenialRefusesTheWaitingAgentWithItsReason() throws Exception {
+    String m = manifest("{\"policy\": \"manual\"}");
+    Process agent = Jvm.agentcli(home, "exec", m, "deploy", "--wait", "2m");
+    String id = pendingRequest();
+    assertThat(
+            decide(
+                "deny",
+                id,
+                "--by",
+                "bob@example.com",
+                "--reason",
+                "not on a Friday",
+                "--signing-key",
+                bob.toString()))
+        .succeeds();
+    Jvm.Done refused = Jvm.await(agent);
+    assertThat(refused).fails(77, "approval_denied").errContains("not on a Friday");
+    assertEquals(0, count("exec_started"), "nothing ran");
+  }
+
+  int count(String type) {
+    int n = 0;
+    for (JsonNode e : events()) {
+      n += e.path("event_type").asText().equals(type) ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Test
+  void anUndecidedRequestExpiresAtItsDeadlineAsADenial() throws Exception {
+    String m = manifest("{\"policy\": \"manual\", \"request_timeout_s\": 1}");
+    Jvm.Done expired = Jvm.run(home, "exec", m, "deploy", "--wait", "1m");
+    assertThat(expired).fails(77, "request_expired");
+    assertEquals(0, count("exec_started"));
+  }
+
+  @Test
+  void theAgentsOwnDeadlineEndsTheWaitWithoutARunAndTheRequestStaysPending() throws Exception {
+    String m = manifest("{\"policy\": \"manual\"}");
+    long start = System.nanoTime();
+    Jvm.Done waited = Jvm.run(home, "exec", m, "deploy", "--wait", "2s");
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(waited).fails(75, "approval_timed_out");
+    assertTrue(ms >= 2000, "it waited " + ms + " ms");
+    assertEquals(0, count("exec_started"));
+    assertEquals(
+        1, cli.run("requests", "list", "--status", "pending").json().path("count").asInt());
+  }
+
+  @Test
+  void aDenialEditedOrWrittenByHandDoesNotCountAndIsNamed() throws Exception {
+    String m = manifest("{\"policy\": \"manual\"}");
+    Cli.Result filed = cli.at(Instant.now()).run("request", m, "deploy");
+    String id = filed.json().path("request_id").asText();
+    assertThat(
+            decide(
+                "deny",
+                id,
+                "--by",
+                "bob@example.com",
+                "--reason",
+                "no",
+                "--signing-key",
+                bob.toString()))
+        .succeeds();
+    sqlite("UPDATE decisions SET reason = 'yes, go ahead' WHERE request_id = '" + id + "'");
+    JsonNode shown = decide("requests", "show", id).json().path("request");
+    assertEquals("pending", shown.path("status").asText(), "an edited denial does not count");
+    assertTrue(
+        shown
+            .path("ignored_decisions")
+            .get(0)
+            .path("why")
+            .asText()
+            .contains("changed after signing"),
+        shown.toString());
+
+    sqlite(
+        "INSERT INTO decisions (request_id, decider, decision, reason, decided_at) VALUES ('"
+            + id
+            + "', 'alice@example.com', 'deny', 'forged', '2026-12-01T00:00:00.000Z')");
+    shown = decide("requests", "show", id).json().path("request");
+    assertEquals("pending", shown.path("status").asText());
+    assertEquals("it is not signed", shown.path("ignored_decisions").get(1).path("why").asText());
+    // The person can still approve it, and the agent's next exec runs.
+    assertThat(
+            decide("approve", id, "--by", "alice@example.com", "--signing-key", alice.toString()))
+        .succeeds();
+    assertThat(cli.at(Instant.now()).run("exec", m, "deploy")).succeeds();
+  }
+
+  void sqlite(String sql) throws Exception {
+    assertThat(SigningIT.sh(Map.of(), new byte[0], "sqlite3", cli.db.toString(), sql)).succeeds();
+  }
+}
