@@ -54,10 +54,29 @@ CREATE TABLE decisions (
 
 ALTER TABLE grants ADD COLUMN request_id TEXT REFERENCES requests (request_id);
 
+-- A task with approval.quorum N > 1 runs only once N distinct people approved: the grant's own
+-- signer, and one co-signature per further approver over the same signed payload. UNIQUE keeps
+-- principals and keys distinct; the claim verifies each signature and counts them again.
+CREATE TABLE grant_cosignatures (
+  id                        INTEGER PRIMARY KEY,
+  approval_id               TEXT    NOT NULL REFERENCES grants (approval_id),
+  cosigner                  TEXT    NOT NULL CHECK (cosigner <> ''),
+  signed_at                 TEXT    NOT NULL
+                            CHECK (signed_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  signature_method          TEXT    NOT NULL,
+  signature_key_fingerprint TEXT    NOT NULL,
+  signature_namespace       TEXT    NOT NULL,
+  signed_payload            TEXT    NOT NULL,
+  signature                 TEXT    NOT NULL,
+  UNIQUE (approval_id, cosigner),
+  UNIQUE (approval_id, signature_key_fingerprint)
+) STRICT;
+
 CREATE INDEX grants_by_request ON grants (request_id) WHERE request_id IS NOT NULL;
 
 -- Every request with its status, from SQLite's clock: approved (a grant answers it) > denied (a
--- denial) > expired (its deadline passed) > pending. The CLI checks the signatures besides.
+-- denial) > expired (its deadline passed) > pending. The CLI checks the signatures besides, and
+-- a quorum: a request whose grant still waits for co-signatures is pending there.
 CREATE VIEW request_status AS
 SELECT
   CASE

@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -195,6 +199,70 @@ class RequestIT {
             decide("approve", id, "--by", "alice@example.com", "--signing-key", alice.toString()))
         .succeeds();
     assertThat(cli.at(Instant.now()).run("exec", m, "deploy")).succeeds();
+  }
+
+  @Test
+  void fiftyWaitingAgentsEachRunExactlyOnceWhenTheirRequestsAreApprovedInRandomOrder()
+      throws Exception {
+    int n = 50;
+    StringBuilder tasks = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      tasks
+          .append(i == 0 ? "" : ", ")
+          .append("{\"id\": \"t")
+          .append(i)
+          .append("\", \"shell\": {\"program\": \"echo\", \"args\": [\"")
+          .append(i)
+          .append("\"]}, \"approval\": {\"policy\": \"manual\", \"signature\": \"optional\"}}");
+    }
+    String m =
+        cli.manifest(
+            "many.json",
+            "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"fleet\", \"tasks\": ["
+                + tasks
+                + "]}]}");
+    List<Process> agents = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      // 50 processes starting at once on a small machine contend for the write lock for longer
+      // than the default 5 s: they are willing to wait.
+      agents.add(
+          Jvm.agentcli(home, "exec", m, "t" + i, "--wait", "5m", "--lock-timeout-ms", "120000"));
+    }
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 1200 && ids.size() < n; i++) {
+      ids.clear();
+      for (JsonNode r :
+          cli.run("requests", "list", "--status", "pending", "--limit", "0")
+              .json()
+              .path("requests")) {
+        ids.add(r.path("request_id").asText());
+      }
+      Thread.sleep(100);
+    }
+    if (ids.size() < n) {
+      for (Process p : agents) {
+        if (!p.isAlive()) {
+          throw new AssertionError("an agent ended early: " + Jvm.await(p));
+        }
+      }
+    }
+    assertEquals(n, ids.size(), "every agent filed its request");
+    Collections.shuffle(ids, new Random(7));
+    for (String id : ids) {
+      assertThat(decide("approve", id, "--by", "alice@example.com", "--signer", "none")).succeeds();
+    }
+    for (int i = 0; i < n; i++) {
+      Jvm.Done d = Jvm.await(agents.get(i));
+      assertThat(d).succeeds();
+      assertEquals(i + "\n", d.asResult().json().path("result").path("stdout").asText());
+    }
+    assertEquals(n, count("exec_started"), "each ran exactly once");
+    assertEquals(
+        n,
+        cli.run("approvals", "list", "--status", "consumed", "--limit", "0")
+            .json()
+            .path("count")
+            .asInt());
   }
 
   void sqlite(String sql) throws Exception {

@@ -219,7 +219,8 @@ class TamperCorpusIT {
             edit(
                 "grants rebuilt without STRICT",
                 "tampered,verify",
-                "DROP VIEW grant_status; CREATE TABLE g2 AS SELECT * FROM grants;"
+                "DROP VIEW grant_status; DROP VIEW request_status;"
+                    + " CREATE TABLE g2 AS SELECT * FROM grants;"
                     + " DROP TABLE grants; ALTER TABLE g2 RENAME TO grants;"),
             edit(
                 "the grant_status view replaced by one that says pending",

@@ -220,7 +220,11 @@ public final class ApprovalService {
    * block of the binding it approves, which is the task's for any grant that matches.
    */
   public Verdict verify(Grant grant) {
-    return check.judge(grant, TaskBinding.approvalRules(grant.taskBinding()), now());
+    return check.judge(
+        grant,
+        TaskBinding.approvalRules(grant.taskBinding()),
+        now(),
+        () -> ledger.grants().cosignatures(grant.approvalId()));
   }
 
   /** Where the state tables disagree with the decisions the audit trail records (at most 20). */

@@ -49,6 +49,11 @@ public interface ApprovalStore {
 
   Optional<Grant> find(ApprovalId id);
 
+  /** The co-signatures of a grant, oldest first, as stored (not verified here). */
+  List<Cosignature> cosignatures(ApprovalId id);
+
+  void insert(Cosignature cosignature);
+
   /** The grant that answers the request {@code requestId}, if one does. */
   Optional<Grant> findByRequest(String requestId);
 

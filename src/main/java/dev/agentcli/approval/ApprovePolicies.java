@@ -59,8 +59,19 @@ final class ApprovePolicies {
   static ApprovePolicy unsignedOnlyWhereUsable(GrantCheck check) {
     return request -> {
       ApprovalRules rules = request.subject().rules();
-      if (request.signer() != SignerChoice.NONE || check.unsignedUsable(rules)) {
+      if (request.signer() != SignerChoice.NONE
+          || (check.unsignedUsable(rules) && rules.quorum() <= 1)) {
         return Optional.empty();
+      }
+      if (rules.quorum() > 1) {
+        return refuse(
+            ErrorCode.APPROVAL_SIGNATURE_INVALID,
+            "task "
+                + request.subject().qualifiedId()
+                + " needs "
+                + rules.quorum()
+                + " distinct approvers, told apart by their keys: an unsigned grant cannot count",
+            Map.of("hint", "sign it: leave out --signer none"));
       }
       return refuse(
           ErrorCode.APPROVAL_SIGNATURE_INVALID,

@@ -33,7 +33,7 @@ final class ClaimSearch {
           replayed.add(new ClaimAttempt.Replay(g, used.get()));
           continue;
         }
-        Verdict verdict = check.judge(g, rules, now);
+        Verdict verdict = check.judge(g, rules, now, () -> grants.cosignatures(g.approvalId()));
         if (!verdict.valid()) {
           rejected.add(new ClaimAttempt.Rejection(g, verdict));
           continue;

@@ -2,8 +2,6 @@ package dev.agentcli.approval;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.signing.SshSignature;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -37,19 +35,14 @@ final class GrantSigning {
                   + " ~/.ssh/id_ed25519 (--signer none writes an explicitly unsigned grant)",
               Map.of()));
     }
-    String payload = GrantPayload.of(grant);
-    String armored;
+    Grant.Signature signature;
     try {
-      armored =
-          signer.sign(payload.getBytes(StandardCharsets.UTF_8), key.get(), GrantPayload.NAMESPACE);
+      signature = signer.signature(GrantPayload.of(grant), key.get());
     } catch (AgentCliException e) {
       return new Failed(Refusal.of(e));
     }
-    String fingerprint = SshSignature.parseArmored(armored).publicKey().fingerprint();
-    Grant signed =
-        grant.withSignature(
-            new Grant.Signature(
-                GrantVerifier.METHOD, fingerprint, GrantPayload.NAMESPACE, payload, armored));
+    String fingerprint = signature.keyFingerprint();
+    Grant signed = grant.withSignature(signature);
     Verdict verdict = check.signature(signed, grant.grantedAt());
     if (verdict.valid()) {
       return new Signed(signed);

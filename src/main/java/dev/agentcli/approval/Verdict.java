@@ -9,7 +9,7 @@ import dev.agentcli.error.ErrorCode;
  * @param reason why not, when not valid; what was accepted, when valid
  * @param keyFingerprint the signer's key, when the grant carries a readable signature
  * @param rule the rule a refused grant broke: {@code signature}, {@code policy}, {@code
- *     approver_scope} or {@code timeout_s}; null when valid
+ *     approver_scope}, {@code timeout_s} or {@code quorum}; null when valid
  */
 public record Verdict(boolean valid, String reason, String keyFingerprint, String rule) {
   static Verdict ok(String reason, String keyFingerprint) {
@@ -32,6 +32,7 @@ public record Verdict(boolean valid, String reason, String keyFingerprint, Strin
     return switch (rule) {
       case "approver_scope" -> ErrorCode.APPROVAL_SCOPE_MISMATCH;
       case "timeout_s", "policy" -> ErrorCode.APPROVAL_POLICY_VIOLATED;
+      case "quorum" -> ErrorCode.APPROVAL_REQUIRED;
       default -> ErrorCode.APPROVAL_SIGNATURE_INVALID;
     };
   }

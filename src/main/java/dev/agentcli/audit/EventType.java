@@ -10,6 +10,8 @@ public enum EventType {
   /** The first event of a chain: the schema it began at. */
   AUDIT_GENESIS,
   APPROVAL_GRANTED,
+  /** A further approver signed a grant whose task asks for a quorum. */
+  APPROVAL_COSIGNED,
   /** An approve that a rule refused: nothing was written but this event. */
   APPROVAL_DENIED,
   /** An agent asked for a task binding to be approved (a request filed). */

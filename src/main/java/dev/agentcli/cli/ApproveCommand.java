@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApproveRequest;
+import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.approval.Subject;
@@ -11,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
@@ -137,7 +140,15 @@ final class ApproveCommand extends BaseCommand {
           ErrorCode.INPUT_INVALID, "--workflow names a task: a request already names its own");
     }
     RequestService requests = workspace.requests();
-    String id = requests.resolve(first);
+    String id;
+    try {
+      id = requests.resolve(first);
+    } catch (AgentCliException e) {
+      if (e.code() != ErrorCode.REQUEST_NOT_FOUND || !first.matches("[0-9a-f]{32}")) {
+        throw e;
+      }
+      return cosign(workspace, new ApprovalId(first));
+    }
     Grant grant =
         requests.approve(
             id,
@@ -163,11 +174,44 @@ final class ApproveCommand extends BaseCommand {
                     + " ("
                     + state.request().subject().qualifiedId()
                     + ") as "
-                    + grant.approver()
-                    + ": grant "
+                    + by
+                    + ": "
+                    + state.approvers().size()
+                    + " of "
+                    + state.quorum()
+                    + " approvals; grant "
                     + grant.approvalId()
                     + ", good until "
                     + dev.agentcli.codec.Timestamps.format(grant.expiresAt())));
+    return 0;
+  }
+
+  /** A further approver's signature on a grant whose task asks for a quorum. */
+  private int cosign(Workspace workspace, ApprovalId id) {
+    Cosigning cosigning = workspace.cosigning();
+    cosigning.cosign(id, by, signingKey());
+    Grant grant = workspace.approvals().show(id);
+    List<String> approvers = cosigning.approvers(grant);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("approval", Views.grant(grant, workspace.approvals().now()));
+    result.put("approvers", approvers);
+    result.put("quorum", Cosigning.quorum(grant));
+    print(
+        result,
+        out ->
+            out.println(
+                "Approved grant "
+                    + id
+                    + " as "
+                    + by
+                    + ": "
+                    + approvers.size()
+                    + " of "
+                    + Cosigning.quorum(grant)
+                    + " approvals ("
+                    + String.join(", ", approvers)
+                    + ")"));
     return 0;
   }
 

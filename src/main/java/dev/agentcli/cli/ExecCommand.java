@@ -14,6 +14,7 @@ import dev.agentcli.exec.RunResult;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.request.RequestService;
+import dev.agentcli.request.RequestStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ final class ExecCommand extends BaseCommand {
         err().flush();
       }
       RequestService.State state = workspace.requests().await(requestId, asking.wait);
-      if (state.grant().isEmpty()) {
+      if (state.status() != RequestStatus.APPROVED) {
         throw RequestService.refusal(state);
       }
       outcome = run(workspace, resolved, Optional.of(state.grant().get().approvalId()), mode);

@@ -109,7 +109,8 @@ final class Views {
     m.put("expires_at", format(r.expiresAt()));
     m.put("command", r.command());
     m.put("approval_id", s.grant().map(g -> g.approvalId().value()).orElse(null));
-    m.put("approved_by", s.grant().map(Grant::approver).orElse(null));
+    m.put("approved_by", s.approvers());
+    m.put("quorum", s.quorum());
     m.put(
         "denials",
         s.denials().stream()

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.GrantCheck;
 import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantSigner;
@@ -225,10 +226,24 @@ final class Workspace implements AutoCloseable {
         new SqliteLedger(d),
         new SqliteRequestStore(d),
         approvals(d),
+        cosigning(d),
         verifier(),
         signer(),
         ctx.clock(),
         ctx::random);
+  }
+
+  private Cosigning cosigning(Database d) {
+    return new Cosigning(
+        new SqliteLedger(d),
+        new GrantCheck(verifier(), unsignedPermitted()),
+        signer(),
+        ctx.clock());
+  }
+
+  /** Co-signing grants whose task asks for a quorum, on the database created if missing. */
+  Cosigning cosigning() {
+    return cosigning(database());
   }
 
   /** Requests only if the database exists: for commands that only read. */

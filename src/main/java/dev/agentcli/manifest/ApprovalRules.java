@@ -12,6 +12,8 @@ import java.util.TreeMap;
  * unsigned by choice are accepted ({@code "signature": "optional"}; the default is required).
  *
  * @param requestTimeoutS how long people have to decide a request ({@code request_timeout_s})
+ * @param quorum how many distinct people (distinct principals with distinct keys) must approve one
+ *     run ({@code quorum}, default 1)
  */
 public record ApprovalRules(
     Policy policy,
@@ -19,7 +21,8 @@ public record ApprovalRules(
     long timeoutS,
     String riskLevel,
     boolean unsignedAllowed,
-    long requestTimeoutS) {
+    long requestTimeoutS,
+    int quorum) {
 
   /** Used when the block gives no {@code timeout_s}, as in the Node tool. */
   public static final long DEFAULT_TIMEOUT_S = 3600;
@@ -35,11 +38,14 @@ public record ApprovalRules(
    * accepts the Node tool's {@code required}, which says nothing {@code policy} does not).
    */
   public static final List<String> FIELDS =
-      List.of("approver_scope", "policy", "risk_level", "signature", "timeout_s");
+      List.of("approver_scope", "policy", "quorum", "risk_level", "signature", "timeout_s");
+
+  /** The most approvers a quorum may ask for. */
+  public static final int MAX_QUORUM = 10;
 
   /** Rules no grant meets: what a binding that cannot be read is judged by. */
   static final ApprovalRules NONE_MET =
-      new ApprovalRules(Policy.NONE, List.of(), 0, null, false, DEFAULT_REQUEST_TIMEOUT_S);
+      new ApprovalRules(Policy.NONE, List.of(), 0, null, false, DEFAULT_REQUEST_TIMEOUT_S, 1);
 
   public ApprovalRules {
     approverScope = List.copyOf(approverScope);
@@ -50,11 +56,17 @@ public record ApprovalRules(
     return String.join(",", approverScope.stream().map(ApproverScope::text).toList());
   }
 
-  /** This block as a binding records it: each of {@link #FIELDS}, in that order. */
+  /**
+   * This block as a binding records it: each of {@link #FIELDS}, in that order ({@code quorum} only
+   * above 1, so that every binding made before quorums existed keeps its hash).
+   */
   public Map<String, Object> bound() {
     Map<String, Object> m = new TreeMap<>();
     m.put("approver_scope", approverScope.stream().map(ApproverScope::text).toList());
     m.put("policy", policy.id());
+    if (quorum > 1) {
+      m.put("quorum", quorum);
+    }
     m.put("risk_level", riskLevel);
     m.put("signature", unsignedAllowed ? "optional" : "required");
     m.put("timeout_s", timeoutS);
@@ -82,7 +94,8 @@ public record ApprovalRules(
               timeout.longValue(),
               m.get("risk_level") instanceof String risk ? risk : null,
               "optional".equals(m.get("signature")),
-              DEFAULT_REQUEST_TIMEOUT_S));
+              DEFAULT_REQUEST_TIMEOUT_S,
+              m.get("quorum") instanceof Number q ? q.intValue() : 1));
     }
     return Optional.empty();
   }

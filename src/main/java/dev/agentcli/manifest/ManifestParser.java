@@ -294,7 +294,8 @@ public final class ManifestParser {
           ApprovalRules.DEFAULT_TIMEOUT_S,
           null,
           false,
-          ApprovalRules.DEFAULT_REQUEST_TIMEOUT_S);
+          ApprovalRules.DEFAULT_REQUEST_TIMEOUT_S,
+          1);
     }
     if (!(node instanceof Map<?, ?> block)) {
       problems.add(new Problem(path, "must be an object"));
@@ -356,6 +357,11 @@ public final class ManifestParser {
       Long t = positive(block.get("request_timeout_s"), path + ".request_timeout_s", MAX_TIMEOUT_S);
       requestTimeoutS = t == null ? requestTimeoutS : t;
     }
+    int quorum = 1;
+    if (block.containsKey("quorum")) {
+      Long q = positive(block.get("quorum"), path + ".quorum", ApprovalRules.MAX_QUORUM);
+      quorum = q == null ? quorum : q.intValue();
+    }
     String risk = text(block, "risk_level", path, false);
     String signature = text(block, "signature", path, false);
     if (signature != null && !signature.equals("required") && !signature.equals("optional")) {
@@ -366,7 +372,7 @@ public final class ManifestParser {
     return policy == null
         ? null
         : new ApprovalRules(
-            policy, scopes, timeoutS, risk, "optional".equals(signature), requestTimeoutS);
+            policy, scopes, timeoutS, risk, "optional".equals(signature), requestTimeoutS, quorum);
   }
 
   /** Every key of {@code owner} must be one of {@code allowed}; a near miss gets a hint. */

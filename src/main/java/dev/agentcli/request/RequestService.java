@@ -3,8 +3,8 @@ package dev.agentcli.request;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ApproveRequest;
+import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Grant;
-import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.approval.Ledger;
@@ -15,8 +15,6 @@ import dev.agentcli.approval.Verdict;
 import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.signing.SshSignature;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -42,6 +40,7 @@ public final class RequestService {
   private final Ledger ledger;
   private final RequestStore requests;
   private final ApprovalService approvals;
+  private final Cosigning cosigning;
   private final GrantVerifier verifier;
   private final GrantSigner signer;
   private final Clock clock;
@@ -51,6 +50,7 @@ public final class RequestService {
       Ledger ledger,
       RequestStore requests,
       ApprovalService approvals,
+      Cosigning cosigning,
       GrantVerifier verifier,
       GrantSigner signer,
       Clock clock,
@@ -58,6 +58,7 @@ public final class RequestService {
     this.ledger = ledger;
     this.requests = requests;
     this.approvals = approvals;
+    this.cosigning = cosigning;
     this.verifier = verifier;
     this.signer = signer;
     this.clock = clock;
@@ -106,17 +107,25 @@ public final class RequestService {
   }
 
   /**
-   * A request as it stands: approved when a grant answers it, denied when a denial that counts does
-   * (signed by a trusted key of a decider the task admits), expired past its deadline.
+   * A request as it stands: approved when a grant answers it with as many distinct approvers as the
+   * task's quorum asks for, denied when a denial that counts does (signed by a trusted key of a
+   * decider the task admits), expired past its deadline.
    *
+   * @param approvers the distinct people whose approval counts so far
    * @param ignored the denials that do not count, each with why
    */
   public record State(
       Request request,
       RequestStatus status,
       Optional<Grant> grant,
+      List<String> approvers,
       List<Denial> denials,
-      List<Map<String, Object>> ignored) {}
+      List<Map<String, Object>> ignored) {
+    /** How many distinct approvers the task asks for. */
+    public int quorum() {
+      return request.subject().rules().quorum();
+    }
+  }
 
   public State state(String requestId) {
     Request r =
@@ -144,18 +153,30 @@ public final class RequestService {
         ignored.add(m);
       }
     }
-    RequestStatus status =
+    List<String> approvers = grant.map(cosigning::approvers).orElse(List.of());
+    int quorum = r.subject().rules().quorum();
+    boolean approved =
         grant.isPresent()
+            && (quorum > 1
+                ? approvers.size() >= quorum
+                : !approvers.isEmpty() || unsigned(grant.get()));
+    RequestStatus status =
+        approved
             ? RequestStatus.APPROVED
             : !counted.isEmpty()
                 ? RequestStatus.DENIED
                 : r.expiresAt().isAfter(now) ? RequestStatus.PENDING : RequestStatus.EXPIRED;
-    return new State(r, status, grant, counted, ignored);
+    return new State(r, status, grant, approvers, counted, ignored);
   }
 
   /** Every request as it stands, newest first. */
   public void forEach(java.util.function.Consumer<State> sink) {
     requests.forEach(0, r -> sink.accept(state(r.requestId())));
+  }
+
+  /** A grant unsigned by choice: it counts as one approval where the task allows it. */
+  private static boolean unsigned(Grant g) {
+    return g.signature() == null && g.unsignedExplicit();
   }
 
   /** Why a stored denial does not count, if it does not. */
@@ -215,6 +236,11 @@ public final class RequestService {
     State s = state(requestId);
     requirePending(s);
     refuseSelfApproval(s.request(), approver, approverOsUser);
+    if (s.grant().isPresent()) {
+      // A quorum: the first approver wrote the grant; each further one co-signs it.
+      cosigning.cosign(s.grant().get().approvalId(), approver, key);
+      return s.grant().get();
+    }
     ApprovalService.Approval approval =
         approvals.prepare(
             new ApproveRequest(
@@ -228,7 +254,16 @@ public final class RequestService {
     // Decided while the signature was made? Then this approval does not count.
     ledger.atomic(
         () -> {
-          requirePending(state(requestId));
+          State now = state(requestId);
+          requirePending(now);
+          if (now.grant().isPresent()) {
+            throw new AgentCliException(
+                ErrorCode.REQUEST_NOT_PENDING,
+                "request "
+                    + requestId
+                    + " was approved by someone else meanwhile; approve it again to add yours",
+                Map.of("request_id", requestId, "status", "awaiting more approvals"));
+          }
           approvals.record(approval);
         });
     return approval.grant();
@@ -267,29 +302,29 @@ public final class RequestService {
     }
     ledger.atomic(
         () -> {
-          requirePending(state(requestId));
+          State current = state(requestId);
+          requirePending(current);
           requests.insert(signed);
           ledger.audit().append(RequestEvents.denied(s.request(), signed));
+          // A request half approved (a quorum not yet met): its grant dies with the veto, so
+          // that no later co-signature can revive it.
+          current
+              .grant()
+              .ifPresent(
+                  g -> approvals.revoke(g.approvalId(), decider, "request denied: " + reason));
         });
     return signed;
   }
 
   private Grant.Signature sign(String payload, Optional<Path> key) {
-    Path keyFile =
-        key.orElseThrow(
-            () ->
-                new AgentCliException(
-                    ErrorCode.APPROVAL_SIGNATURE_INVALID,
-                    "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or"
-                        + " create ~/.ssh/id_ed25519"));
-    String armored =
-        signer.sign(payload.getBytes(StandardCharsets.UTF_8), keyFile, GrantPayload.NAMESPACE);
-    return new Grant.Signature(
-        GrantVerifier.METHOD,
-        SshSignature.parseArmored(armored).publicKey().fingerprint(),
-        GrantPayload.NAMESPACE,
-        payload,
-        armored);
+    return signer.signature(payload, key.orElseThrow(RequestService::noKey));
+  }
+
+  static AgentCliException noKey() {
+    return new AgentCliException(
+        ErrorCode.APPROVAL_SIGNATURE_INVALID,
+        "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or create"
+            + " ~/.ssh/id_ed25519");
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.agentcli.store;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalStore;
 import dev.agentcli.approval.ClaimRequest;
+import dev.agentcli.approval.Cosignature;
 import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantFields;
@@ -202,6 +203,55 @@ public final class SqliteApprovalStore implements ApprovalStore {
   @Override
   public Optional<Grant> find(ApprovalId id) {
     return db.read(c -> find(c, id.value()));
+  }
+
+  @Override
+  public List<Cosignature> cosignatures(ApprovalId id) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT * FROM grant_cosignatures WHERE approval_id = ? ORDER BY id")) {
+            ps.setString(1, id.value());
+            List<Cosignature> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                found.add(
+                    new Cosignature(
+                        id,
+                        rs.getString("cosigner"),
+                        Timestamps.parse(rs.getString("signed_at")),
+                        new Grant.Signature(
+                            rs.getString("signature_method"),
+                            rs.getString("signature_key_fingerprint"),
+                            rs.getString("signature_namespace"),
+                            rs.getString("signed_payload"),
+                            rs.getString("signature"))));
+              }
+            }
+            return found;
+          }
+        });
+  }
+
+  @Override
+  public void insert(Cosignature cosignature) {
+    Grant.Signature s = cosignature.signature();
+    db.inTransaction(
+        c ->
+            update(
+                c,
+                "INSERT INTO grant_cosignatures (approval_id, cosigner, signed_at, signature_method,"
+                    + " signature_key_fingerprint, signature_namespace, signed_payload, signature)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                cosignature.approvalId().value(),
+                cosignature.cosigner(),
+                Timestamps.format(cosignature.signedAt()),
+                s.method(),
+                s.keyFingerprint(),
+                s.namespace(),
+                s.signedPayload(),
+                s.signature()));
   }
 
   @Override
