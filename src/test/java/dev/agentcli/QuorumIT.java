@@ -115,6 +115,9 @@ class QuorumIT {
     assertEquals("pending", shown.path("status").asText(), "one of two is not enough");
     assertEquals("alice@example.com", shown.path("approved_by").get(0).asText());
     assertThat(approve(id, "carol@example.com", alice)).fails(77, "quorum_not_distinct");
+    String requester = shown.path("requester").path("principal").asText();
+    assertThat(approve(shown.path("approval_id").asText(), requester, bob))
+        .fails(77, "self_approval_refused");
     assertThat(approve(id, "bob@example.com", bob)).succeeds();
     Jvm.Done ran = Jvm.await(agent);
     assertThat(ran).succeeds();

@@ -140,13 +140,8 @@ final class ApproveCommand extends BaseCommand {
           ErrorCode.INPUT_INVALID, "--workflow names a task: a request already names its own");
     }
     RequestService requests = workspace.requests();
-    String id;
-    try {
-      id = requests.resolve(first);
-    } catch (AgentCliException e) {
-      if (e.code() != ErrorCode.REQUEST_NOT_FOUND || !first.matches("[0-9a-f]{32}")) {
-        throw e;
-      }
+    String id = requestOf(workspace, requests);
+    if (id == null) {
       return cosign(workspace, new ApprovalId(first));
     }
     Grant grant =
@@ -184,6 +179,21 @@ final class ApproveCommand extends BaseCommand {
                     + ", good until "
                     + dev.agentcli.codec.Timestamps.format(grant.expiresAt())));
     return 0;
+  }
+
+  /**
+   * The request {@code first} names: a request id (or prefix), or the id of a grant that answers a
+   * request (who asked may not co-sign it either); null for a grant approved ahead of time.
+   */
+  private String requestOf(Workspace workspace, RequestService requests) {
+    try {
+      return requests.resolve(first);
+    } catch (AgentCliException e) {
+      if (e.code() != ErrorCode.REQUEST_NOT_FOUND || !first.matches("[0-9a-f]{32}")) {
+        throw e;
+      }
+      return workspace.approvals().show(new ApprovalId(first)).requestId();
+    }
   }
 
   /** A further approver's signature on a grant whose task asks for a quorum. */

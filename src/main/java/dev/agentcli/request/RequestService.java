@@ -34,8 +34,11 @@ import java.util.function.Supplier;
  * and waits for the decision. An undecided request expires at its deadline and counts as denied.
  */
 public final class RequestService {
-  /** How often a waiting agent looks whether the database changed. */
-  static final Duration POLL = Duration.ofMillis(100);
+  /**
+   * How often a waiting agent looks whether the database changed: one cheap query, so that a run
+   * starts well within a second of its approval.
+   */
+  static final Duration POLL = Duration.ofMillis(200);
 
   private final Ledger ledger;
   private final RequestStore requests;

@@ -11,7 +11,6 @@ import dev.agentcli.request.Requester;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.function.Consumer;
 /** Requests and their denials in SQLite, beside the grants they lead to. */
 public final class SqliteRequestStore implements RequestStore {
   private final Database db;
+  private PreparedStatement dataVersion;
 
   public SqliteRequestStore(Database db) {
     this.db = db;
@@ -184,8 +184,11 @@ public final class SqliteRequestStore implements RequestStore {
   public long changes() {
     return db.read(
         c -> {
-          try (Statement s = c.createStatement();
-              ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+          // Prepared once: a waiting agent asks several times a second.
+          if (dataVersion == null) {
+            dataVersion = c.prepareStatement("PRAGMA data_version");
+          }
+          try (ResultSet rs = dataVersion.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0L;
           }
         });
