@@ -37,35 +37,15 @@ class QuorumIT {
   }
 
   Path keygen(String name) throws Exception {
-    Path k = home.resolve(name + "_ed25519");
-    assertThat(
-            SigningIT.sh(
-                Map.of(),
-                new byte[0],
-                "ssh-keygen",
-                "-q",
-                "-t",
-                "ed25519",
-                "-N",
-                "",
-                "-C",
-                name,
-                "-f",
-                k.toString()))
-        .succeeds();
-    return k;
+    return TestFiles.ed25519(home, name + "_ed25519");
   }
 
   void trust(String principal, Path key) {
     assertThat(cli.run("signers", "add", principal, key + ".pub")).succeeds();
   }
 
-  Cli.Result approve(String what, String by, Path key) {
-    return cli.at(Instant.now()).run("approve", what, "--by", by, "--signing-key", key.toString());
-  }
-
-  @Test
-  void aheadOfTimeTheGrantRunsOnlyOnceASecondPersonWithASecondKeyHasSigned() {
+  /** alice's approval of the task ahead of time: the first of the two; the grant's id. */
+  String approveAheadAsAlice() {
     Cli.Result first =
         cli.at(Instant.now())
             .run(
@@ -77,7 +57,16 @@ class QuorumIT {
                 "--signing-key",
                 alice.toString());
     assertThat(first).succeeds();
-    String id = first.json().path("approval").path("approval_id").asText();
+    return first.json().path("approval").path("approval_id").asText();
+  }
+
+  Cli.Result approve(String what, String by, Path key) {
+    return cli.at(Instant.now()).run("approve", what, "--by", by, "--signing-key", key.toString());
+  }
+
+  @Test
+  void aheadOfTimeTheGrantRunsOnlyOnceASecondPersonWithASecondKeyHasSigned() {
+    String id = approveAheadAsAlice();
     assertThat(cli.run("exec", m, "deploy"))
         .fails(77, "approval_required")
         .errContains("1 of the 2 distinct approvals");
@@ -152,17 +141,7 @@ class QuorumIT {
 
   @Test
   void anEditedCoSignatureDoesNotCount() throws Exception {
-    Cli.Result first =
-        cli.at(Instant.now())
-            .run(
-                "approve",
-                m,
-                "deploy",
-                "--by",
-                "alice@example.com",
-                "--signing-key",
-                alice.toString());
-    String id = first.json().path("approval").path("approval_id").asText();
+    String id = approveAheadAsAlice();
     assertThat(approve(id, "bob@example.com", bob)).succeeds();
     assertThat(
             SigningIT.sh(

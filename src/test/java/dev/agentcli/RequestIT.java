@@ -38,23 +38,7 @@ class RequestIT {
   }
 
   Path keygen(String name) throws Exception {
-    Path k = home.resolve(name + "_ed25519");
-    Jvm.Done d =
-        SigningIT.sh(
-            Map.of(),
-            new byte[0],
-            "ssh-keygen",
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            name,
-            "-f",
-            k.toString());
-    assertThat(d).succeeds();
-    return k;
+    return TestFiles.ed25519(home, name + "_ed25519");
   }
 
   String manifest(String approval) {

@@ -15,6 +15,7 @@ import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
+import dev.agentcli.request.Waiting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,9 +123,9 @@ final class ExecCommand extends BaseCommand {
                     + ")");
         err().flush();
       }
-      RequestService.State state = workspace.requests().await(requestId, asking.wait);
+      RequestService.State state = workspace.waiting().until(requestId, asking.wait);
       if (state.status() != RequestStatus.APPROVED) {
-        throw RequestService.refusal(state);
+        throw Waiting.refusal(state);
       }
       outcome = run(workspace, resolved, Optional.of(state.grant().get().approvalId()), mode);
     }

@@ -6,6 +6,7 @@ import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
+import dev.agentcli.request.Waiting;
 import dev.agentcli.request.WhatRuns;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,9 +41,9 @@ final class RequestCommand extends BaseCommand {
     RequestService.State state =
         asking.wait == null
             ? workspace.requests().state(id)
-            : workspace.requests().await(id, asking.wait);
+            : workspace.waiting().until(id, asking.wait);
     if (state.status() == RequestStatus.DENIED || state.status() == RequestStatus.EXPIRED) {
-      throw RequestService.refusal(state);
+      throw Waiting.refusal(state);
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

@@ -17,6 +17,7 @@ import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.request.RequestService;
+import dev.agentcli.request.Waiting;
 import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.TrustStore;
@@ -244,6 +245,11 @@ final class Workspace implements AutoCloseable {
   /** Co-signing grants whose task asks for a quorum, on the database created if missing. */
   Cosigning cosigning() {
     return cosigning(database());
+  }
+
+  /** Waiting for a request's decision. */
+  Waiting waiting() {
+    return new Waiting(requests(), new SqliteRequestStore(database()), ctx.clock());
   }
 
   /** Requests only if the database exists: for commands that only read. */

@@ -34,12 +34,6 @@ import java.util.function.Supplier;
  * and waits for the decision. An undecided request expires at its deadline and counts as denied.
  */
 public final class RequestService {
-  /**
-   * How often a waiting agent looks whether the database changed: one cheap query, so that a run
-   * starts well within a second of its approval.
-   */
-  static final Duration POLL = Duration.ofMillis(200);
-
   private final Ledger ledger;
   private final RequestStore requests;
   private final ApprovalService approvals;
@@ -330,63 +324,6 @@ public final class RequestService {
             + " ~/.ssh/id_ed25519");
   }
 
-  /**
-   * Waits until the request is decided or expires, or for {@code wait} at most; looks at the
-   * request again only when the database changed (or its deadline passed).
-   *
-   * @throws AgentCliException {@code approval_timed_out} when {@code wait} ends first
-   */
-  public State await(String requestId, Duration wait) {
-    Instant until = now().plus(wait);
-    long seen = Long.MIN_VALUE;
-    State s = state(requestId);
-    while (true) {
-      if (s.status().settled()) {
-        return s;
-      }
-      Instant now = now();
-      if (!now.isBefore(until)) {
-        throw new AgentCliException(
-            ErrorCode.APPROVAL_TIMED_OUT,
-            "request "
-                + requestId
-                + " is still undecided after "
-                + wait.toSeconds()
-                + "s; nothing ran (it stays pending until "
-                + Timestamps.format(s.request().expiresAt())
-                + ": wait again, or ask a person to decide it)",
-            Map.of(
-                "request_id", requestId, "expires_at", Timestamps.format(s.request().expiresAt())));
-      }
-      sleep(Duration.between(now, until).compareTo(POLL) < 0 ? Duration.between(now, until) : POLL);
-      long changes = requests.changes();
-      if (changes != seen || !now().isBefore(s.request().expiresAt())) {
-        seen = changes;
-        s = state(requestId);
-      }
-    }
-  }
-
-  /** The refusal a settled request that is not approved gives a waiting agent. */
-  public static AgentCliException refusal(State s) {
-    String id = s.request().requestId();
-    if (s.status() == RequestStatus.DENIED) {
-      Denial d = s.denials().get(0);
-      return new AgentCliException(
-          ErrorCode.APPROVAL_DENIED,
-          "request " + id + " was denied by " + d.decider() + ": " + d.reason(),
-          Map.of("request_id", id, "denied_by", d.decider(), "reason", d.reason()));
-    }
-    return new AgentCliException(
-        ErrorCode.REQUEST_EXPIRED,
-        "request "
-            + id
-            + " expired undecided at "
-            + Timestamps.format(s.request().expiresAt())
-            + ", which counts as denied",
-        Map.of("request_id", id, "expires_at", Timestamps.format(s.request().expiresAt())));
-  }
-
   private static void requirePending(State s) {
     if (s.status() != RequestStatus.PENDING) {
       throw new AgentCliException(
@@ -410,15 +347,6 @@ public final class RequestService {
               + r.requester().osUser()
               + "): who asks may not approve",
           Map.of("request_id", r.requestId(), "requester", r.requester().principal()));
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(Math.max(1, d.toMillis()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AgentCliException(ErrorCode.INTERNAL_ERROR, "interrupted while waiting");
     }
   }
 }

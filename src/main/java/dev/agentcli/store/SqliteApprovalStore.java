@@ -221,17 +221,25 @@ public final class SqliteApprovalStore implements ApprovalStore {
                         id,
                         rs.getString("cosigner"),
                         Timestamps.parse(rs.getString("signed_at")),
-                        new Grant.Signature(
-                            rs.getString("signature_method"),
-                            rs.getString("signature_key_fingerprint"),
-                            rs.getString("signature_namespace"),
-                            rs.getString("signed_payload"),
-                            rs.getString("signature"))));
+                        signature(rs)));
               }
             }
             return found;
           }
         });
+  }
+
+  /** The signature columns of a row (grants, co-signatures, decisions); null when unsigned. */
+  static Grant.Signature signature(ResultSet rs) throws SQLException {
+    String method = rs.getString("signature_method");
+    return method == null
+        ? null
+        : new Grant.Signature(
+            method,
+            rs.getString("signature_key_fingerprint"),
+            rs.getString("signature_namespace"),
+            rs.getString("signed_payload"),
+            rs.getString("signature"));
   }
 
   @Override

@@ -222,20 +222,12 @@ public final class SqliteRequestStore implements RequestStore {
   }
 
   private static Denial denial(ResultSet rs) throws SQLException {
-    String method = rs.getString("signature_method");
     return new Denial(
         rs.getString("request_id"),
         rs.getString("decider"),
         rs.getString("reason"),
         Timestamps.parse(rs.getString("decided_at")),
         rs.getString("request_task_hash"),
-        method == null
-            ? null
-            : new Grant.Signature(
-                method,
-                rs.getString("signature_key_fingerprint"),
-                rs.getString("signature_namespace"),
-                rs.getString("signed_payload"),
-                rs.getString("signature")));
+        SqliteApprovalStore.signature(rs));
   }
 }
