@@ -5,6 +5,7 @@ import static dev.agentcli.codec.Timestamps.format;
 import dev.agentcli.request.Denial;
 import dev.agentcli.request.Request;
 import dev.agentcli.request.RequestService;
+import dev.agentcli.request.WhatRuns;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,13 @@ final class RequestText {
     }
     out.println("  risk      " + (c.get("risk_level") == null ? "(not set)" : c.get("risk_level")));
     out.println("  binding   " + r.subject().taskHash());
+    WhatRuns.mismatch(c, r.subject().bindingJson())
+        .ifPresent(
+            field ->
+                out.println(
+                    "  WARNING   the database was edited: the "
+                        + field
+                        + " shown is not the one bound; it cannot be approved"));
     s.grant()
         .ifPresent(
             g -> out.println("  approved  by " + g.approver() + " (grant " + g.approvalId() + ")"));

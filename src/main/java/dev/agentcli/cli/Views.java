@@ -13,6 +13,7 @@ import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.request.Request;
 import dev.agentcli.request.RequestService;
+import dev.agentcli.request.WhatRuns;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -108,6 +109,7 @@ final class Views {
     m.put("requested_at", format(r.requestedAt()));
     m.put("expires_at", format(r.expiresAt()));
     m.put("command", r.command());
+    m.put("edited", WhatRuns.mismatch(r.command(), r.subject().bindingJson()).orElse(null));
     m.put("approval_id", s.grant().map(g -> g.approvalId().value()).orElse(null));
     m.put("approved_by", s.approvers());
     m.put("quorum", s.quorum());

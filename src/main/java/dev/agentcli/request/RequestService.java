@@ -233,6 +233,7 @@ public final class RequestService {
     State s = state(requestId);
     requirePending(s);
     refuseSelfApproval(s.request(), approver, approverOsUser);
+    refuseIfEdited(s.request());
     if (s.grant().isPresent()) {
       // A quorum: the first approver wrote the grant; each further one co-signs it.
       cosigning.cosign(s.grant().get().approvalId(), approver, key);
@@ -322,6 +323,21 @@ public final class RequestService {
         ErrorCode.APPROVAL_SIGNATURE_INVALID,
         "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or create"
             + " ~/.ssh/id_ed25519");
+  }
+
+  /** A request whose shown command is not what it binds was edited: nobody may approve it. */
+  private static void refuseIfEdited(Request r) {
+    Optional<String> field = WhatRuns.mismatch(r.command(), r.subject().bindingJson());
+    if (field.isPresent()) {
+      throw new AgentCliException(
+          ErrorCode.APPROVAL_TAMPERED,
+          "request "
+              + r.requestId()
+              + " shows another "
+              + field.get()
+              + " than it binds: the database was edited, so it cannot be approved",
+          Map.of("request_id", r.requestId(), "field", field.get()));
+    }
   }
 
   private static void requirePending(State s) {

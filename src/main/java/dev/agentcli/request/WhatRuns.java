@@ -6,7 +6,10 @@ import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -15,6 +18,38 @@ import java.util.TreeMap;
  */
 public final class WhatRuns {
   private WhatRuns() {}
+
+  /**
+   * Where what a request shows differs from what it binds (someone edited one of them in the
+   * database): the first such field, or empty when the values hash to the binding.
+   */
+  public static Optional<String> mismatch(Map<String, Object> shown, String bindingJson) {
+    Map<String, Object> bound = Json.parseObject(bindingJson);
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("program", shown.get("program"));
+    expected.put("program_path", shown.get("program_path"));
+    expected.put("program_sha256", shown.get("program_sha256"));
+    expected.put("cwd", shown.get("cwd"));
+    expected.put("files", shown.get("files"));
+    expected.put("stdin", shown.get("stdin_sha256"));
+    expected.put("timeout_ms", shown.get("timeout_ms"));
+    expected.put(
+        "args",
+        shown.get("args") instanceof List<?> args
+            ? args.stream().map(a -> Sha256.of(String.valueOf(a))).toList()
+            : null);
+    Map<String, Object> env = new TreeMap<>();
+    if (shown.get("env") instanceof Map<?, ?> values) {
+      values.forEach((k, v) -> env.put(String.valueOf(k), Sha256.of(String.valueOf(v))));
+    }
+    expected.put("env", env);
+    for (Map.Entry<String, Object> e : expected.entrySet()) {
+      if (!Objects.equals(Json.compact(e.getValue()), Json.compact(bound.get(e.getKey())))) {
+        return Optional.of(e.getKey());
+      }
+    }
+    return Optional.empty();
+  }
 
   public static Map<String, Object> of(Task task, TaskBinding binding) {
     TaskBinding.Command c = binding.command();

@@ -123,6 +123,23 @@ class RequestTest {
   }
 
   @Test
+  void aRequestWhoseShownCommandWasEditedCannotBeApproved() throws Exception {
+    String id = request();
+    // What a person reads is rewritten to look harmless; the binding still says what will run.
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + cli.db)) {
+      c.createStatement()
+          .executeUpdate(
+              "UPDATE requests SET command = json_set(command, '$.args[0]', 'harmless')");
+    }
+    assertEquals(
+        "args", cli.run("requests", "show", id).json().path("request").path("edited").asText());
+    assertThat(cli.run("approve", id, "--by", "alice", "--signer", "none"))
+        .fails(77, "approval_tampered");
+    assertEquals(
+        "pending", cli.run("requests", "show", id).json().path("request").path("status").asText());
+  }
+
+  @Test
   void aTaskThatNeedsNoApprovalIsNotRequested() {
     String m = cli.manifest("auto.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
     assertThat(cli.run("request", m, "deploy")).fails(77, "policy_forbids_approval");
