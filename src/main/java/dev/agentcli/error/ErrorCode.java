@@ -6,6 +6,7 @@ package dev.agentcli.error;
  */
 public enum ErrorCode {
   USAGE_ERROR("usage", 2),
+  TERMINAL_REQUIRED("usage", 2),
   INPUT_INVALID("input", 65),
   MANIFEST_INVALID("input", 65),
   TASK_NOT_FOUND("input", 65),

@@ -166,6 +166,24 @@ public final class RequestService {
     return new State(r, status, grant, approvers, counted, ignored);
   }
 
+  /**
+   * The pending requests {@code person} may decide, oldest first: the task's scope admits them and
+   * they did not ask.
+   */
+  public List<State> decidableBy(String person) {
+    List<State> found = new ArrayList<>();
+    forEach(
+        s -> {
+          if (s.status() == RequestStatus.PENDING
+              && s.request().subject().rules().admits(person)
+              && !s.request().requester().principal().equals(person)
+              && !s.approvers().contains(person)) {
+            found.add(0, s);
+          }
+        });
+    return found;
+  }
+
   /** Every request as it stands, newest first. */
   public void forEach(java.util.function.Consumer<State> sink) {
     requests.forEach(0, r -> sink.accept(state(r.requestId())));

@@ -1,0 +1,138 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.approval.SignerChoice;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.request.RequestService;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "review",
+    description = {
+      "A person's inbox, in a terminal: each pending request you may decide, oldest first, shown as"
+          + " requests show shows it, then approve, deny (with a reason) or skip; each decision is"
+          + " signed with your SSH key.",
+      "Without a terminal it refuses: use requests list, approve and deny instead."
+    })
+final class ReviewCommand extends BaseCommand {
+  @Option(
+      names = "--by",
+      required = true,
+      paramLabel = "<principal>",
+      description = "Who you are (checked against each task's approver_scope).")
+  String by;
+
+  @Option(
+      names = "--signing-key",
+      paramLabel = "<file>",
+      description =
+          "The SSH key to sign with (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519,"
+              + " id_ecdsa, id_rsa).")
+  Path signingKey;
+
+  ReviewCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    if (!terminal()) {
+      throw new AgentCliException(
+          ErrorCode.TERMINAL_REQUIRED,
+          "review asks questions and needs a terminal; without one, use: agentcli requests list"
+              + " --status pending, then approve <request-id> or deny <request-id>",
+          Map.of("hint", "agentcli requests list --status pending"));
+    }
+    RequestService requests = workspace.requests();
+    PrintWriter out = out();
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8));
+    int approved = 0;
+    int denied = 0;
+    int skipped = 0;
+    for (RequestService.State s : requests.decidableBy(by)) {
+      String id = s.request().requestId();
+      RequestService.State now = requests.state(id);
+      if (now.status().settled()) {
+        continue; // decided by someone else meanwhile
+      }
+      out.println();
+      RequestText.print(out, now);
+      String answer = ask(in, out, "[a]pprove, [d]eny, [s]kip or [q]uit? ");
+      answer = answer == null ? null : answer.toLowerCase(Locale.ROOT);
+      if (answer == null || answer.startsWith("q")) {
+        break;
+      }
+      try {
+        if (answer.startsWith("a")) {
+          requests.approve(
+              id,
+              by,
+              workspace.privilegeSeparated() ? Optional.of(Asking.osUser(ctx)) : Optional.empty(),
+              Optional.empty(),
+              null,
+              SignerChoice.SSH,
+              SigningKey.find(ctx, signingKey));
+          out.println("approved " + id);
+          approved++;
+        } else if (answer.startsWith("d")) {
+          String reason = ask(in, out, "reason: ");
+          if (reason == null || reason.isBlank()) {
+            out.println("a denial needs a reason; skipped " + id);
+            skipped++;
+            continue;
+          }
+          requests.deny(id, by, reason, SigningKey.find(ctx, signingKey));
+          out.println("denied " + id);
+          denied++;
+        } else {
+          skipped++;
+        }
+      } catch (AgentCliException e) {
+        out.println("not decided (" + e.code().id() + "): " + SafeText.escape(e.getMessage()));
+        skipped++;
+      }
+    }
+    out.println();
+    out.println(
+        "reviewed: " + approved + " approved, " + denied + " denied, " + skipped + " skipped");
+    out.flush();
+    return 0;
+  }
+
+  private static String ask(BufferedReader in, PrintWriter out, String question) {
+    out.print(question);
+    out.flush();
+    try {
+      String line = in.readLine();
+      return line == null ? null : line.strip();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Whether stdin and stdout are terminals (Linux: their /proc/self/fd links name a tty). */
+  private static boolean terminal() {
+    return tty("/proc/self/fd/0") && tty("/proc/self/fd/1");
+  }
+
+  private static boolean tty(String fd) {
+    try {
+      String target = Files.readSymbolicLink(Path.of(fd)).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.agentcli;
+
+import static dev.agentcli.CliAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A person's inbox in a real terminal: {@code review} runs in a tmux session, is driven with
+ * send-keys and read with capture-pane, approves one request and denies another; without a terminal
+ * it refuses.
+ */
+class ReviewIT {
+  @TempDir Path home;
+  final String session = "agentcli-review-" + ProcessHandle.current().pid();
+
+  @AfterEach
+  void kill() throws Exception {
+    tmux("kill-session", "-t", session);
+  }
+
+  static String tmux(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("tmux"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+
+  /** Waits (a hang guard, not a timing assertion) until the pane shows {@code text}. */
+  String screenWith(String text) throws Exception {
+    String screen = "";
+    for (int i = 0; i < 600; i++) {
+      screen = tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", session);
+      if (screen.contains(text)) {
+        return screen;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the terminal never showed '" + text + "':\n" + screen);
+  }
+
+  @Test
+  void aPersonApprovesOneRequestAndDeniesAnotherInATerminal() throws Exception {
+    Cli cli = new Cli(home);
+    Path key = TestFiles.ed25519(home, "alice_ed25519");
+    assertThat(cli.run("signers", "add", "alice@example.com", key + ".pub")).succeeds();
+    String m1 = cli.manifest("one.json", Cli.oneTask("{\"policy\": \"manual\"}", "echo", "one"));
+    String m2 = cli.manifest("two.json", Cli.oneTask("{\"policy\": \"manual\"}", "echo", "two"));
+    String first =
+        cli.at(Instant.now())
+            .run("request", m1, "deploy", "--reason", "first")
+            .json()
+            .path("request_id")
+            .asText();
+    String second =
+        cli.at(Instant.now().plusMillis(5))
+            .run("request", m2, "deploy", "--reason", "second")
+            .json()
+            .path("request_id")
+            .asText();
+
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path script = home.resolve("review.sh");
+    Files.writeString(
+        script,
+        "#!/bin/sh\nAGENTCLI_HOME='"
+            + home
+            + "' exec '"
+            + java
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' dev.agentcli.Main review --by alice@example.com --signing-key '"
+            + key
+            + "'\n");
+    script.toFile().setExecutable(true);
+    tmux(
+        "new-session", "-d", "-s", session, "-x", "200", "-y", "60", "sh " + script + "; sleep 60");
+
+    assertTrue(screenWith("[a]pprove, [d]eny").contains(first), "the oldest request comes first");
+    tmux("send-keys", "-t", session, "a", "Enter");
+    screenWith("approved " + first);
+    assertTrue(screenWith("Request " + second).contains("reason    second"));
+    tmux("send-keys", "-t", session, "d", "Enter");
+    screenWith("reason:");
+    tmux("send-keys", "-t", session, "Not on a Friday", "Enter");
+    String end = screenWith("reviewed: 1 approved, 1 denied, 0 skipped");
+    assertTrue(end.contains("denied " + second), end);
+
+    JsonNode one = cli.at(Instant.now()).run("requests", "show", first).json().path("request");
+    JsonNode two = cli.at(Instant.now()).run("requests", "show", second).json().path("request");
+    assertEquals("approved", one.path("status").asText());
+    assertEquals("denied", two.path("status").asText());
+    assertEquals("Not on a Friday", two.path("denials").get(0).path("reason").asText());
+  }
+
+  @Test
+  void withoutATerminalReviewRefusesAndPointsAtTheListing() throws Exception {
+    Jvm.Done d = Jvm.run(home, "review", "--by", "alice@example.com");
+    assertThat(d).fails(2, "terminal_required").errContains("requests list");
+  }
+}
