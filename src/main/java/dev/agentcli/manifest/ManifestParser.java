@@ -56,7 +56,7 @@ public final class ManifestParser {
           "metadata");
 
   private static final Set<String> SHELL_KEYS =
-      Set.of("program", "args", "cwd", "env", "stdin", "bind_files");
+      Set.of("program", "args", "cwd", "env", "stdin", "bind_files", "secret_env");
 
   private static final Set<String> APPROVAL_KEYS = approvalKeys();
 
@@ -207,6 +207,7 @@ public final class ManifestParser {
     int before = problems.size();
     known(task, TASK_KEYS, path);
     List<String> bindFiles = new ArrayList<>();
+    List<String> secretEnv = new ArrayList<>();
     String program = null;
     List<String> args = new ArrayList<>();
     String cwd = null;
@@ -256,6 +257,21 @@ public final class ManifestParser {
             });
       }
       stdin = text(shell, "stdin", sPath, false);
+      Object secretNode = shell.get("secret_env");
+      if (secretNode != null && !(secretNode instanceof List<?>)) {
+        problems.add(new Problem(sPath + ".secret_env", "must be an array of variable names"));
+      } else if (secretNode instanceof List<?> names) {
+        for (int i = 0; i < names.size(); i++) {
+          if (!(names.get(i) instanceof String name) || !ENV_NAME.matcher(name).matches()) {
+            problems.add(
+                new Problem(
+                    sPath + ".secret_env[" + i + "]",
+                    "must be an environment variable name, not " + show(names.get(i))));
+          } else {
+            secretEnv.add(name);
+          }
+        }
+      }
       Object bindNode = shell.get("bind_files");
       if (bindNode != null && !(bindNode instanceof List<?>)) {
         problems.add(new Problem(sPath + ".bind_files", "must be an array of paths or globs"));
@@ -283,7 +299,18 @@ public final class ManifestParser {
       return null;
     }
     return new Task(
-        workflowId, taskId, program, args, cwd, env, stdin, timeoutMs, bindFiles, approval, origin);
+        workflowId,
+        taskId,
+        program,
+        args,
+        cwd,
+        env,
+        stdin,
+        timeoutMs,
+        bindFiles,
+        secretEnv,
+        approval,
+        origin);
   }
 
   private ApprovalRules approval(Object node, String path) {

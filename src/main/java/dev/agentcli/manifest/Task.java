@@ -11,6 +11,8 @@ import java.util.Map;
  * @param stdin text fed to the program, or null for an empty stdin
  * @param timeoutMs {@code runtime.timeout_ms}, or null for no limit
  * @param bindFiles {@code shell.bind_files}: files (or globs) whose content the grant covers
+ * @param secretEnv {@code shell.secret_env}: variables whose values people deciding a request see
+ *     only as digests (they are bound like any other; only the display differs)
  * @param origin the manifest file the task was read from, for the audit trail
  */
 public record Task(
@@ -23,6 +25,7 @@ public record Task(
     String stdin,
     Long timeoutMs,
     List<String> bindFiles,
+    List<String> secretEnv,
     ApprovalRules approval,
     Origin origin) {
 
@@ -30,6 +33,7 @@ public record Task(
     args = List.copyOf(args);
     env = Map.copyOf(env);
     bindFiles = List.copyOf(bindFiles);
+    secretEnv = List.copyOf(secretEnv);
   }
 
   /** Where a task was declared: the manifest as named, and the digest of its bytes. */

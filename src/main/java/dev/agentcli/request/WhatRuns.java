@@ -17,6 +17,9 @@ import java.util.TreeMap;
  * only as hashes.
  */
 public final class WhatRuns {
+  /** How a value the manifest marks secret is shown: this prefix and its digest. */
+  static final String SECRET = "secret:";
+
   private WhatRuns() {}
 
   /**
@@ -39,8 +42,17 @@ public final class WhatRuns {
             ? args.stream().map(a -> Sha256.of(String.valueOf(a))).toList()
             : null);
     Map<String, Object> env = new TreeMap<>();
+    List<?> secret = shown.get("secret_env") instanceof List<?> l ? l : List.of();
     if (shown.get("env") instanceof Map<?, ?> values) {
-      values.forEach((k, v) -> env.put(String.valueOf(k), Sha256.of(String.valueOf(v))));
+      values.forEach(
+          (k, v) -> {
+            String value = String.valueOf(v);
+            env.put(
+                String.valueOf(k),
+                secret.contains(k) && value.startsWith(SECRET)
+                    ? value.substring(SECRET.length())
+                    : Sha256.of(value));
+          });
     }
     expected.put("env", env);
     for (Map.Entry<String, Object> e : expected.entrySet()) {
@@ -60,7 +72,12 @@ public final class WhatRuns {
     m.put("program_sha256", bound.get("program_sha256"));
     m.put("args", c.args());
     m.put("cwd", c.cwd().toString());
-    m.put("env", new TreeMap<>(c.env()));
+    Map<String, String> env = new TreeMap<>(c.env());
+    for (String secret : task.secretEnv()) {
+      env.computeIfPresent(secret, (k, v) -> SECRET + Sha256.of(v));
+    }
+    m.put("env", env);
+    m.put("secret_env", task.secretEnv());
     m.put("stdin_bytes", c.stdin() == null ? 0 : c.stdin().getBytes(StandardCharsets.UTF_8).length);
     m.put("stdin_sha256", c.stdin() == null ? null : Sha256.of(c.stdin()));
     m.put("files", bound.get("files"));

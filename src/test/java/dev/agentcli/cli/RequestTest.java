@@ -140,6 +140,28 @@ class RequestTest {
   }
 
   @Test
+  void aValueTheManifestMarksSecretIsShownOnlyAsItsDigestAndStillBound() {
+    String m =
+        cli.manifest(
+            "s.json",
+            "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"release\", \"tasks\": [{\"id\":"
+                + " \"deploy\", \"shell\": {\"program\": \"sh\", \"args\": [\"-c\", \"test"
+                + " -n \\\"$TOKEN\\\"\"], \"env\": {\"TOKEN\": \"hunter2\", \"MODE\": \"prod\"},"
+                + " \"secret_env\": [\"TOKEN\"]}, \"approval\": "
+                + OPTIONAL
+                + "}]}]}");
+    Cli.Result filed = cli.run("request", m, "deploy");
+    assertThat(filed).succeeds();
+    String id = filed.json().path("request_id").asText();
+    Cli.Result shown = cli.run("requests", "show", id, "--format", "text");
+    assertFalse(shown.out().contains("hunter2"), shown.out());
+    assertTrue(shown.out().contains("TOKEN=secret:sha256:"), shown.out());
+    assertTrue(shown.out().contains("MODE=prod"), shown.out());
+    assertThat(cli.run("approve", id, "--by", "alice", "--signer", "none")).succeeds();
+    assertThat(cli.run("exec", m, "deploy")).succeeds();
+  }
+
+  @Test
   void aTaskThatNeedsNoApprovalIsNotRequested() {
     String m = cli.manifest("auto.json", Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
     assertThat(cli.run("request", m, "deploy")).fails(77, "policy_forbids_approval");
