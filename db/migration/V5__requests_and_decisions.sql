@@ -54,6 +54,47 @@ CREATE TABLE decisions (
 
 ALTER TABLE grants ADD COLUMN request_id TEXT REFERENCES requests (request_id);
 
+-- Bounded reuse: a grant good for max_uses runs of its binding (NULL: one). Each use is its own
+-- consumptions row, numbered; UNIQUE (approval_id, use) keeps each number used once, and
+-- consumed_at is set with the last use.
+ALTER TABLE grants ADD COLUMN max_uses INTEGER CHECK (max_uses IS NULL OR max_uses >= 2);
+
+DROP VIEW grant_status;
+
+CREATE TABLE consumptions_by_use (
+  id           INTEGER PRIMARY KEY,
+  approval_id  TEXT    NOT NULL REFERENCES grants (approval_id),
+  use          INTEGER NOT NULL DEFAULT 1 CHECK (use >= 1),
+  execution_id TEXT    NOT NULL,
+  consumed_at  TEXT    NOT NULL,
+  UNIQUE (approval_id, use)
+) STRICT;
+INSERT INTO consumptions_by_use (id, approval_id, use, execution_id, consumed_at)
+  SELECT id, approval_id, 1, execution_id, consumed_at FROM consumptions;
+DROP TABLE consumptions;
+ALTER TABLE consumptions_by_use RENAME TO consumptions;
+
+-- Every grant with its effective status, computed at query time from SQLite's clock:
+-- revoked > consumed (its last use taken) > expired > pending; with the uses taken and left, and
+-- the execution of the latest use.
+CREATE VIEW grant_status AS
+SELECT
+  CASE
+    WHEN g.revoked_at IS NOT NULL THEN 'revoked'
+    WHEN g.consumed_at IS NOT NULL THEN 'consumed'
+    WHEN g.expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now') THEN 'expired'
+    ELSE 'pending'
+  END AS status,
+  g.approval_id, g.workflow_id, g.task_id, g.approver, g.reason, g.granted_at, g.expires_at,
+  g.consumed_at,
+  (SELECT c.execution_id FROM consumptions c WHERE c.approval_id = g.approval_id
+    ORDER BY c.use DESC LIMIT 1) AS execution_id,
+  g.revoked_at, r.revoked_by, g.risk_level, g.approver_scope, g.unsigned_explicit, g.task_hash,
+  coalesce(g.max_uses, 1) AS max_uses,
+  (SELECT count(*) FROM consumptions c WHERE c.approval_id = g.approval_id) AS uses_taken
+FROM grants g
+LEFT JOIN revocations r ON r.approval_id = g.approval_id;
+
 -- A task with approval.quorum N > 1 runs only once N distinct people approved: the grant's own
 -- signer, and one co-signature per further approver over the same signed payload. UNIQUE keeps
 -- principals and keys distinct; the claim verifies each signature and counts them again.

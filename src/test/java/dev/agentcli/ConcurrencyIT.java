@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -103,6 +104,34 @@ class ConcurrencyIT {
     assertEquals(8, refused);
     assertEquals(8, count("SELECT count(*) FROM consumptions"));
     assertEquals(0, count("SELECT count(*) FROM grant_status WHERE status = 'pending'"));
+  }
+
+  @Test
+  void sixteenProcessesRacingForAGrantGoodForThreeRunsGetExactlyThree() throws Exception {
+    String m3 =
+        Files.writeString(
+                home.resolve("three.json"),
+                Cli.oneTask(
+                    "{\"policy\": \"manual\", \"signature\": \"optional\", \"max_uses\": 3}",
+                    "true"))
+            .toString();
+    Jvm.Done approved =
+        Jvm.run(home, "approve", m3, "deploy", "--by", "ops", "--signer", "none", "--uses", "3");
+    assertThat(approved).succeeds();
+    String id = approved.asResult().json().path("approval").path("approval_id").asText();
+    List<Jvm.Done> done = race(16, "exec", m3, "deploy");
+    int ran = 0;
+    for (Jvm.Done d : done) {
+      if (d.status() == 0) {
+        ran++;
+      } else {
+        assertThat(d).fails(77, "approval_required");
+      }
+    }
+    assertEquals(3, ran);
+    assertEquals(3, count("SELECT count(*) FROM consumptions WHERE approval_id = '" + id + "'"));
+    assertEquals(
+        1, count("SELECT count(*) FROM grant_status WHERE status = 'consumed' AND uses_taken = 3"));
   }
 
   @Test

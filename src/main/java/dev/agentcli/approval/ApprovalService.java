@@ -112,7 +112,8 @@ public final class ApprovalService {
   /** Audits a refused approval (input mistakes aside) and returns the error to throw. */
   private AgentCliException denied(GateEvents events, ApproveRequest request, Refusal refusal) {
     if (refusal.code().errorType().equals("gate")
-        || refusal.code() == ErrorCode.APPROVAL_TTL_TOO_LONG) {
+        || refusal.code() == ErrorCode.APPROVAL_TTL_TOO_LONG
+        || refusal.code() == ErrorCode.APPROVAL_USES_TOO_MANY) {
       ledger.audit().append(events.denied(now(), request.approver(), refusal));
     }
     return refusal.exception();
@@ -158,7 +159,7 @@ public final class ApprovalService {
               Grant used = ledger.grants().consume(attempt.claimed().get(), executionId, now);
               // The decision's audit commits with the consumption, or neither does.
               auditSkipped(events, executionId, attempt, now);
-              ledger.audit().append(events.claimed(now, used));
+              ledger.audit().append(events.claimed(now, used, executionId));
               started.ifPresent(
                   d -> ledger.audit().append(events.started(now, id(used), executionId, d)));
               return new Read(new ClaimAttempt(Optional.of(used), attempt.rejected(), List.of()));

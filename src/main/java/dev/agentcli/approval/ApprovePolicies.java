@@ -112,6 +112,27 @@ final class ApprovePolicies {
             Map.of("max_ttl_s", max, "requested_ttl_s", ttl.toSeconds()));
       };
 
+  /** As many runs as the approver asks for, at most the task's {@code max_uses}. */
+  static final ApprovePolicy USES_WITHIN_MAX =
+      request -> {
+        int max = request.subject().rules().maxUses();
+        if (request.uses() < 1) {
+          return refuse(ErrorCode.INPUT_INVALID, "--uses must be at least 1", Map.of());
+        }
+        if (request.uses() <= max) {
+          return Optional.empty();
+        }
+        return refuse(
+            ErrorCode.APPROVAL_USES_TOO_MANY,
+            "a grant for "
+                + request.subject().qualifiedId()
+                + " may be good for at most "
+                + max
+                + " run(s) (approval.max_uses), not "
+                + request.uses(),
+            Map.of("max_uses", max, "requested_uses", request.uses()));
+      };
+
   private final List<ApprovePolicy> policies;
 
   ApprovePolicies(GrantCheck check) {
@@ -121,7 +142,8 @@ final class ApprovePolicies {
             APPROVER_IN_SCOPE,
             unsignedOnlyWhereUsable(check),
             LIFETIME_AT_LEAST_A_SECOND,
-            LIFETIME_WITHIN_TIMEOUT);
+            LIFETIME_WITHIN_TIMEOUT,
+            USES_WITHIN_MAX);
   }
 
   /** The refusal of the first rule {@code request} breaks; empty when it meets them all. */

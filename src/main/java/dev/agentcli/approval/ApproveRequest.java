@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param signingKey the SSH key to sign with (for {@link SignerChoice#SSH}); empty when none was
  *     found
  * @param requestId the request this approval answers, when it answers one
+ * @param uses how many runs of the binding it is good for (at most the task's {@code max_uses})
  */
 public record ApproveRequest(
     Subject subject,
@@ -19,4 +20,18 @@ public record ApproveRequest(
     Optional<Duration> ttl,
     SignerChoice signer,
     Optional<Path> signingKey,
-    Optional<String> requestId) {}
+    Optional<String> requestId,
+    int uses) {
+
+  /** One run: what every approval was before {@code --uses}. */
+  public ApproveRequest(
+      Subject subject,
+      String approver,
+      String reason,
+      Optional<Duration> ttl,
+      SignerChoice signer,
+      Optional<Path> signingKey,
+      Optional<String> requestId) {
+    this(subject, approver, reason, ttl, signer, signingKey, requestId, 1);
+  }
+}

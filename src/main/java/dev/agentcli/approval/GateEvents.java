@@ -49,11 +49,15 @@ public final class GateEvents {
         .build();
   }
 
-  AuditEvent claimed(Instant at, Grant used) {
-    return event(EventType.GRANT_CLAIM, at)
-        .executionId(used.consumption().executionId())
-        .approvalId(used.approvalId().value())
-        .build();
+  AuditEvent claimed(Instant at, Grant used, ExecutionId executionId) {
+    AuditEvent.Builder e =
+        event(EventType.GRANT_CLAIM, at)
+            .executionId(executionId.value())
+            .approvalId(used.approvalId().value());
+    if (used.uses() > 1) {
+      e.detail("use", used.usesTaken()).detail("uses", used.uses());
+    }
+    return e.build();
   }
 
   AuditEvent claimRefused(

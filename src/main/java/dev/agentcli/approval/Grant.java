@@ -9,9 +9,11 @@ import java.time.Instant;
  * @param taskBinding the canonical JSON of the binding approved (values as hashes)
  * @param approverScope the task's scopes when approved, comma-separated; null when anyone may
  * @param requestId the request this grant answers; null for one approved ahead of time
+ * @param maxUses how many runs it is good for, when more than one (null: one)
  * @param signature null for a grant that is unsigned by choice ({@code unsignedExplicit})
  * @param consumption null until the grant is used
  * @param revocation null unless revoked
+ * @param usesTaken how many of its uses were taken (its last one sets {@code consumption})
  */
 public record Grant(
     ApprovalId approvalId,
@@ -28,9 +30,11 @@ public record Grant(
     Instant expiresAt,
     boolean unsignedExplicit,
     String requestId,
+    Integer maxUses,
     Signature signature,
     Consumption consumption,
-    Revocation revocation) {
+    Revocation revocation,
+    int usesTaken) {
 
   /** Layout version of a grant record. */
   public static final int RECORD_VERSION = 1;
@@ -67,22 +71,34 @@ public record Grant(
         at.plus(ApprovePolicies.lifetime(request)),
         request.signer() == SignerChoice.NONE,
         request.requestId().orElse(null),
+        request.uses() > 1 ? request.uses() : null,
         null,
         null,
-        null);
+        null,
+        0);
   }
 
   /** This grant carrying {@code signature}. */
   public Grant withSignature(Signature signature) {
-    return with(signature, consumption);
+    return with(signature, consumption, usesTaken);
   }
 
-  /** This grant, used by {@code consumption}. */
-  public Grant withConsumption(Consumption consumption) {
-    return with(signature, consumption);
+  /** This grant after one more use; {@code consumption} is recorded when it was the last. */
+  public Grant withUse(Consumption use) {
+    return with(signature, usesTaken + 1 >= uses() ? use : null, usesTaken + 1);
   }
 
-  private Grant with(Signature newSignature, Consumption newConsumption) {
+  /** How many runs it is good for. */
+  public int uses() {
+    return maxUses == null ? 1 : maxUses;
+  }
+
+  /** How many runs it is still good for (none once consumed or revoked). */
+  public int usesLeft() {
+    return revocation != null || consumption != null ? 0 : Math.max(0, uses() - usesTaken);
+  }
+
+  private Grant with(Signature newSignature, Consumption newConsumption, int newUsesTaken) {
     return new Grant(
         approvalId,
         recordVersion,
@@ -98,9 +114,11 @@ public record Grant(
         expiresAt,
         unsignedExplicit,
         requestId,
+        maxUses,
         newSignature,
         newConsumption,
-        revocation);
+        revocation,
+        newUsesTaken);
   }
 
   /** Revoked, else consumed, else expired ({@code expires_at <= now}), else pending. */

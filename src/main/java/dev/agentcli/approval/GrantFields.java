@@ -36,13 +36,14 @@ public final class GrantFields {
     m.put("expires_at", Timestamps.format(g.expiresAt()));
     m.put("unsigned_explicit", g.unsignedExplicit());
     m.put("request_id", g.requestId());
+    m.put("max_uses", g.maxUses());
     return m;
   }
 
   /**
    * Every field of a grant by name, as {@link #of} reads them: its terms, its signature's columns,
-   * {@code consumed_at} and {@code execution_id}, and {@code revoked_at}, {@code revoked_by} and
-   * {@code revoke_reason}.
+   * {@code consumed_at} and {@code execution_id} (of its last use), {@code revoked_at}, {@code
+   * revoked_by} and {@code revoke_reason}, and {@code uses_taken}.
    */
   public static Map<String, Object> all(Grant g) {
     Map<String, Object> m = terms(g);
@@ -59,6 +60,7 @@ public final class GrantFields {
     m.put("revoked_at", r == null ? null : Timestamps.format(r.revokedAt()));
     m.put("revoked_by", r == null ? null : r.revokedBy());
     m.put("revoke_reason", r == null ? null : r.reason());
+    m.put("uses_taken", g.usesTaken());
     return m;
   }
 
@@ -82,6 +84,7 @@ public final class GrantFields {
         f.time("expires_at"),
         f.flag("unsigned_explicit"),
         f.text("request_id"),
+        f.field.apply("max_uses") == null ? null : f.number("max_uses"),
         f.text("signature_method") == null
             ? null
             : new Grant.Signature(
@@ -93,7 +96,8 @@ public final class GrantFields {
         consumedAt == null ? null : new Grant.Consumption(f.text("execution_id"), consumedAt),
         revokedAt == null
             ? null
-            : new Grant.Revocation(f.text("revoked_by"), f.text("revoke_reason"), revokedAt));
+            : new Grant.Revocation(f.text("revoked_by"), f.text("revoke_reason"), revokedAt),
+        f.field.apply("uses_taken") == null ? 0 : f.number("uses_taken"));
   }
 
   /** Typed reads of named values, as a store or a test holds them. */

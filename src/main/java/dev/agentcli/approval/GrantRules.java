@@ -45,6 +45,17 @@ final class GrantRules {
                   + ")",
               null));
     }
+    if (g.uses() > rules.maxUses()) {
+      return Optional.of(
+          Verdict.broke(
+              "max_uses",
+              "the grant is good for "
+                  + g.uses()
+                  + " runs, more than the task allows (approval.max_uses "
+                  + rules.maxUses()
+                  + ")",
+              null));
+    }
     return Optional.empty();
   }
 }

@@ -31,7 +31,7 @@ public record Verdict(boolean valid, String reason, String keyFingerprint, Strin
     }
     return switch (rule) {
       case "approver_scope" -> ErrorCode.APPROVAL_SCOPE_MISMATCH;
-      case "timeout_s", "policy" -> ErrorCode.APPROVAL_POLICY_VIOLATED;
+      case "timeout_s", "policy", "max_uses" -> ErrorCode.APPROVAL_POLICY_VIOLATED;
       case "quorum" -> ErrorCode.APPROVAL_REQUIRED;
       default -> ErrorCode.APPROVAL_SIGNATURE_INVALID;
     };

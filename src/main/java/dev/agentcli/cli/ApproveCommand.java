@@ -83,6 +83,15 @@ final class ApproveCommand extends BaseCommand {
   Ttl ttl;
 
   @Option(
+      names = "--uses",
+      paramLabel = "<n>",
+      defaultValue = "1",
+      description =
+          "How many runs of the exact binding the grant is good for within its lifetime (default"
+              + " 1; at most the task's approval.max_uses). Each run is its own consumption.")
+  int uses;
+
+  @Option(
       names = "--signer",
       paramLabel = "<signer>",
       defaultValue = "ssh",
@@ -124,7 +133,8 @@ final class ApproveCommand extends BaseCommand {
                     lifetime(),
                     signerChoice(),
                     signingKey(),
-                    Optional.empty()));
+                    Optional.empty(),
+                    uses));
     workspace.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
@@ -154,7 +164,8 @@ final class ApproveCommand extends BaseCommand {
             lifetime(),
             reason,
             signerChoice(),
-            signingKey());
+            signingKey(),
+            uses);
     RequestService.State state = requests.state(id);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

@@ -143,7 +143,7 @@ final class ExecCommand extends BaseCommand {
     }
     Grant used = outcome.approvalUsed();
     result.put(
-        "approval_used", used == null ? null : Views.grant(used, used.consumption().consumedAt()));
+        "approval_used", used == null ? null : Views.grant(used, workspace.approvals().now()));
     result.put("rejected", RefusalExplainer.rejections(outcome.rejected()));
     result.put("result", Views.result(run));
     result.put("warnings", outcome.warnings());

@@ -83,7 +83,8 @@ final class ReviewCommand extends BaseCommand {
               Optional.empty(),
               null,
               SignerChoice.SSH,
-              SigningKey.find(ctx, signingKey));
+              SigningKey.find(ctx, signingKey),
+              1);
           out.println("approved " + id);
           approved++;
         } else if (answer.startsWith("d")) {

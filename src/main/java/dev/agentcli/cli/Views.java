@@ -43,6 +43,7 @@ final class Views {
                 m.putIfAbsent(name, value);
               }
             });
+    m.put("uses_left", g.usesLeft());
     return m;
   }
 

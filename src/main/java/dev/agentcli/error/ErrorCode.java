@@ -19,6 +19,7 @@ public enum ErrorCode {
   APPROVAL_ALREADY_CONSUMED("state", 65),
   APPROVAL_ALREADY_REVOKED("state", 65),
   APPROVAL_TTL_TOO_LONG("input", 65),
+  APPROVAL_USES_TOO_MANY("input", 65),
   ALLOWED_SIGNERS_INVALID("input", 65),
   SIGNER_NOT_FOUND("input", 65),
   AUDIT_CHAIN_BROKEN("integrity", 65),

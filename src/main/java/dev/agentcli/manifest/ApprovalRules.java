@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * unsigned by choice are accepted ({@code "signature": "optional"}; the default is required).
  *
  * @param requestTimeoutS how long people have to decide a request ({@code request_timeout_s})
+ * @param maxUses how many runs one approval may be good for ({@code max_uses}, default 1)
  * @param quorum how many distinct people (distinct principals with distinct keys) must approve one
  *     run ({@code quorum}, default 1)
  */
@@ -22,7 +23,8 @@ public record ApprovalRules(
     String riskLevel,
     boolean unsignedAllowed,
     long requestTimeoutS,
-    int quorum) {
+    int quorum,
+    int maxUses) {
 
   /** Used when the block gives no {@code timeout_s}, as in the Node tool. */
   public static final long DEFAULT_TIMEOUT_S = 3600;
@@ -38,14 +40,18 @@ public record ApprovalRules(
    * accepts the Node tool's {@code required}, which says nothing {@code policy} does not).
    */
   public static final List<String> FIELDS =
-      List.of("approver_scope", "policy", "quorum", "risk_level", "signature", "timeout_s");
+      List.of(
+          "approver_scope", "max_uses", "policy", "quorum", "risk_level", "signature", "timeout_s");
+
+  /** The most runs one approval may be good for. */
+  public static final int MAX_USES = 1000;
 
   /** The most approvers a quorum may ask for. */
   public static final int MAX_QUORUM = 10;
 
   /** Rules no grant meets: what a binding that cannot be read is judged by. */
   static final ApprovalRules NONE_MET =
-      new ApprovalRules(Policy.NONE, List.of(), 0, null, false, DEFAULT_REQUEST_TIMEOUT_S, 1);
+      new ApprovalRules(Policy.NONE, List.of(), 0, null, false, DEFAULT_REQUEST_TIMEOUT_S, 1, 1);
 
   public ApprovalRules {
     approverScope = List.copyOf(approverScope);
@@ -66,6 +72,9 @@ public record ApprovalRules(
     m.put("policy", policy.id());
     if (quorum > 1) {
       m.put("quorum", quorum);
+    }
+    if (maxUses > 1) {
+      m.put("max_uses", maxUses);
     }
     m.put("risk_level", riskLevel);
     m.put("signature", unsignedAllowed ? "optional" : "required");
@@ -95,7 +104,8 @@ public record ApprovalRules(
               m.get("risk_level") instanceof String risk ? risk : null,
               "optional".equals(m.get("signature")),
               DEFAULT_REQUEST_TIMEOUT_S,
-              m.get("quorum") instanceof Number q ? q.intValue() : 1));
+              m.get("quorum") instanceof Number q ? q.intValue() : 1,
+              m.get("max_uses") instanceof Number u ? u.intValue() : 1));
     }
     return Optional.empty();
   }

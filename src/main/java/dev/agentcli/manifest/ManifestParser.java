@@ -322,6 +322,7 @@ public final class ManifestParser {
           null,
           false,
           ApprovalRules.DEFAULT_REQUEST_TIMEOUT_S,
+          1,
           1);
     }
     if (!(node instanceof Map<?, ?> block)) {
@@ -389,6 +390,11 @@ public final class ManifestParser {
       Long q = positive(block.get("quorum"), path + ".quorum", ApprovalRules.MAX_QUORUM);
       quorum = q == null ? quorum : q.intValue();
     }
+    int maxUses = 1;
+    if (block.containsKey("max_uses")) {
+      Long u = positive(block.get("max_uses"), path + ".max_uses", ApprovalRules.MAX_USES);
+      maxUses = u == null ? maxUses : u.intValue();
+    }
     String risk = text(block, "risk_level", path, false);
     String signature = text(block, "signature", path, false);
     if (signature != null && !signature.equals("required") && !signature.equals("optional")) {
@@ -399,7 +405,14 @@ public final class ManifestParser {
     return policy == null
         ? null
         : new ApprovalRules(
-            policy, scopes, timeoutS, risk, "optional".equals(signature), requestTimeoutS, quorum);
+            policy,
+            scopes,
+            timeoutS,
+            risk,
+            "optional".equals(signature),
+            requestTimeoutS,
+            quorum,
+            maxUses);
   }
 
   /** Every key of {@code owner} must be one of {@code allowed}; a near miss gets a hint. */

@@ -246,7 +246,8 @@ public final class RequestService {
       Optional<Duration> ttl,
       String reason,
       SignerChoice signerChoice,
-      Optional<Path> key) {
+      Optional<Path> key,
+      int uses) {
     Principal.of(approver, "--by");
     State s = state(requestId);
     requirePending(s);
@@ -266,7 +267,8 @@ public final class RequestService {
                 ttl,
                 signerChoice,
                 key,
-                Optional.of(requestId)));
+                Optional.of(requestId),
+                uses));
     // Decided while the signature was made? Then this approval does not count.
     ledger.atomic(
         () -> {

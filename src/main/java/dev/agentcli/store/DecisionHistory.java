@@ -53,6 +53,20 @@ final class DecisionHistory {
                   .toList())
           + "))";
 
+  /** SQL: the event records one use of a grant (a claim, or its run). */
+  static final String USES =
+      "((event_type = "
+          + literal(EventType.GRANT_CLAIM)
+          + " AND outcome = "
+          + literal(Outcome.OK.id())
+          + ") OR event_type IN ("
+          + literal(EventType.EXEC_STARTED)
+          + ", "
+          + literal(EventType.EXEC_FINISHED)
+          + ", "
+          + literal(EventType.EXEC_INTERRUPTED)
+          + "))";
+
   private DecisionHistory() {}
 
   /** An event type as an SQL string literal (ids are lower-case letters and underscores). */
@@ -97,11 +111,36 @@ final class DecisionHistory {
   /** What records that {@code g} was used or revoked, if anything does. */
   static Optional<String> decided(Connection c, Grant g) throws SQLException {
     String id = g.approvalId().value();
-    if (exists(c, "SELECT 1 FROM consumptions WHERE approval_id IN (?1, CAST(?1 AS BLOB))", id)) {
-      return Optional.of("a consumptions row records its use");
+    long rows =
+        scalar(
+            c, "SELECT count(*) FROM consumptions WHERE approval_id IN (?1, CAST(?1 AS BLOB))", id);
+    if (rows >= g.uses()) {
+      return Optional.of(
+          g.uses() == 1
+              ? "a consumptions row records its use"
+              : "consumptions rows record all " + g.uses() + " of its uses");
     }
     if (exists(c, "SELECT 1 FROM revocations WHERE approval_id IN (?1, CAST(?1 AS BLOB))", id)) {
       return Optional.of("a revocations row records its revocation");
+    }
+    // Each use is one execution in the trail; a trail that records more uses than the
+    // consumptions table, or all of them, or a revocation, decides it whatever the rows say.
+    long trailUses =
+        scalar(
+            c,
+            "SELECT count(DISTINCT execution_id) FROM audit_events WHERE approval_id IN (?1,"
+                + " CAST(?1 AS BLOB)) AND "
+                + USES,
+            id);
+    boolean revoked =
+        exists(
+            c,
+            "SELECT 1 FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS BLOB)) AND event_type"
+                + " = "
+                + literal(EventType.GRANT_REVOKED),
+            id);
+    if (!revoked && trailUses < g.uses() && trailUses <= rows) {
+      return Optional.empty();
     }
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -113,7 +152,20 @@ final class DecisionHistory {
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           return Optional.of(
-              "audit event " + rs.getLong(1) + " (" + rs.getString(2) + ") records its use");
+              "audit event "
+                  + rs.getLong(1)
+                  + " ("
+                  + rs.getString(2)
+                  + ") records its use"
+                  + (g.uses() == 1
+                      ? ""
+                      : " (the trail records "
+                          + trailUses
+                          + " of its "
+                          + g.uses()
+                          + " uses, the consumptions table "
+                          + rows
+                          + ")"));
         }
       }
     }

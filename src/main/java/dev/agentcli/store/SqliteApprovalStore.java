@@ -32,11 +32,18 @@ import java.util.stream.StreamSupport;
 
 /** Grants, consumptions and revocations in SQLite. */
 public final class SqliteApprovalStore implements ApprovalStore {
-  private static final String SELECT_GRANT =
-      "SELECT g.*, c.execution_id, r.revoked_by, r.reason AS revoke_reason"
-          + " FROM grants g"
-          + " LEFT JOIN consumptions c ON c.approval_id = g.approval_id"
+  /** A grant's columns, with its latest use's execution, its uses taken and its revocation. */
+  private static final String COLUMNS =
+      "g.*, c.execution_id, r.revoked_by, r.reason AS revoke_reason,"
+          + " (SELECT count(*) FROM consumptions u WHERE u.approval_id = g.approval_id)"
+          + " AS uses_taken";
+
+  private static final String JOINS =
+      " LEFT JOIN consumptions c ON c.approval_id = g.approval_id AND c.use ="
+          + " (SELECT max(m.use) FROM consumptions m WHERE m.approval_id = g.approval_id)"
           + " LEFT JOIN revocations r ON r.approval_id = g.approval_id";
+
+  private static final String SELECT_GRANT = "SELECT " + COLUMNS + " FROM grants g" + JOINS;
 
   /**
    * A grant's status at the time given as the parameter, in SQL: the twin of {@link Grant#status},
@@ -56,11 +63,13 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   /** Every grant with its status against a given now. */
   private static final String WITH_STATUS =
-      "SELECT * FROM (SELECT g.*, c.execution_id, r.revoked_by, r.reason AS revoke_reason, "
+      "SELECT * FROM (SELECT "
+          + COLUMNS
+          + ", "
           + STATUS_AT
           + " AS status FROM grants g"
-          + " LEFT JOIN consumptions c ON c.approval_id = g.approval_id"
-          + " LEFT JOIN revocations r ON r.approval_id = g.approval_id)"
+          + JOINS
+          + ")"
           + " WHERE 1 = 1";
 
   /**
@@ -168,20 +177,26 @@ public final class SqliteApprovalStore implements ApprovalStore {
   public Grant consume(Grant g, ExecutionId executionId, Instant now) {
     String id = g.approvalId().value();
     String at = Timestamps.format(now);
+    int use = g.usesTaken() + 1;
     return db.inTransaction(
         c -> {
+          // UNIQUE (approval_id, use): each use is taken once, whatever the code does.
           update(
               c,
-              "INSERT INTO consumptions (approval_id, execution_id, consumed_at) VALUES (?, ?, ?)",
+              "INSERT INTO consumptions (approval_id, use, execution_id, consumed_at)"
+                  + " VALUES (?, ?, ?, ?)",
               id,
+              String.valueOf(use),
               executionId.value(),
               at);
-          String consumed =
-              "UPDATE grants SET consumed_at = ? WHERE approval_id = ? AND consumed_at IS NULL";
-          if (update(c, consumed, at, id) != 1) {
-            throw new SQLException("grant " + id + " changed under the write lock");
+          if (use >= g.uses()) {
+            String consumed =
+                "UPDATE grants SET consumed_at = ? WHERE approval_id = ? AND consumed_at IS NULL";
+            if (update(c, consumed, at, id) != 1) {
+              throw new SQLException("grant " + id + " changed under the write lock");
+            }
           }
-          return g.withConsumption(new Grant.Consumption(executionId.value(), now));
+          return g.withUse(new Grant.Consumption(executionId.value(), now));
         });
   }
 
@@ -359,8 +374,9 @@ public final class SqliteApprovalStore implements ApprovalStore {
     }
   }
 
-  /** The fields of {@link GrantFields#all} that {@link #SELECT_GRANT} joins from other tables. */
-  private static final List<String> JOINED = List.of("execution_id", "revoked_by", "revoke_reason");
+  /** The fields of {@link GrantFields#all} that {@link #SELECT_GRANT} reads from other tables. */
+  private static final List<String> JOINED =
+      List.of("execution_id", "revoked_by", "revoke_reason", "uses_taken");
 
   private static Grant grant(ResultSet rs) throws SQLException {
     Map<String, Object> row = new HashMap<>();
@@ -385,7 +401,10 @@ public final class SqliteApprovalStore implements ApprovalStore {
           + CLAIM_OK
           + " AND (NOT EXISTS (SELECT 1 FROM consumptions c"
           + " WHERE c.approval_id = e.approval_id) OR NOT EXISTS (SELECT 1 FROM grants g"
-          + " WHERE g.approval_id = e.approval_id AND g.consumed_at IS NOT NULL))"
+          + " WHERE g.approval_id = e.approval_id AND (g.consumed_at IS NOT NULL"
+          // A grant good for several runs is consumed only with its last use.
+          + " OR coalesce(g.max_uses, 1) > (SELECT count(*) FROM consumptions c"
+          + " WHERE c.approval_id = g.approval_id))))"
     },
     {
       "the trail records its revocation, but no revocations row or revoked_at does",

@@ -69,7 +69,7 @@ class RefusalExplainerTest {
   void theLatestGrantWasUsed() {
     Grant used =
         grantOf(binding.json(), binding.taskHash())
-            .withConsumption(new Grant.Consumption("run-1", TestClock.T0.plusSeconds(5)));
+            .withUse(new Grant.Consumption("run-1", TestClock.T0.plusSeconds(5)));
     Refusal r = explain(any, nothing(), List.of(used));
     assertEquals(
         "its latest grant "

@@ -35,6 +35,52 @@ class GateTest {
   }
 
   @Test
+  void aGrantGoodForThreeRunsRunsThreeTimesAndRevokingStopsTheRest() {
+    String m3 =
+        cli.manifest(
+            "three.json",
+            Cli.oneTask(
+                "{\"policy\": \"manual\", \"signature\": \"optional\", \"max_uses\": 3}",
+                "echo",
+                "again"));
+    assertThat(cli.run("approve", m3, "deploy", "--by", "ops", "--signer", "none", "--uses", "4"))
+        .fails(65, "approval_uses_too_many");
+    String id = cli.approveUnsigned(m3, "deploy", "--uses", "3");
+    assertThat(cli.run("exec", m3, "deploy")).succeeds();
+    assertThat(cli.run("exec", m3, "deploy")).succeeds();
+    JsonNode shown = cli.run("approvals", "show", id).json().path("approval");
+    assertEquals(1, shown.path("uses_left").asInt());
+    assertEquals("pending", shown.path("status").asText());
+    assertThat(cli.run("approvals", "revoke", id, "--by", "ops")).succeeds();
+    assertThat(cli.run("exec", m3, "deploy")).fails(77, "approval_required");
+
+    String again = cli.approveUnsigned(m3, "deploy", "--uses", "2");
+    assertThat(cli.run("exec", m3, "deploy")).succeeds();
+    assertThat(cli.run("exec", m3, "deploy")).succeeds();
+    assertEquals(
+        "consumed",
+        cli.run("approvals", "show", again).json().path("approval").path("status").asText());
+    assertThat(cli.run("exec", m3, "deploy")).fails(77, "approval_required");
+  }
+
+  @Test
+  void deletingAUseFromTheConsumptionsTableGivesNoUseBack() throws Exception {
+    String m3 =
+        cli.manifest(
+            "three.json",
+            Cli.oneTask(
+                "{\"policy\": \"manual\", \"signature\": \"optional\", \"max_uses\": 3}", "true"));
+    cli.approveUnsigned(m3, "deploy", "--uses", "3");
+    assertThat(cli.run("exec", m3, "deploy")).succeeds();
+    assertThat(cli.run("exec", m3, "deploy")).succeeds();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + cli.db)) {
+      c.createStatement().executeUpdate("DELETE FROM consumptions WHERE use = 2");
+    }
+    // The trail records two uses, the table one: the grant was edited, and is not used again.
+    assertThat(cli.run("exec", m3, "deploy")).fails(77, "approval_tampered");
+  }
+
+  @Test
   void approvedTaskRunsOnceAndTheReplayIsRefused() {
     Cli.Result refused = cli.run("exec", manifest, "deploy");
     assertThat(refused).fails(77, "approval_required");
