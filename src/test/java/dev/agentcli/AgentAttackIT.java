@@ -172,6 +172,22 @@ class AgentAttackIT {
     assertThat(approve).exits(77);
   }
 
+  @Test
+  void whereOsUsersAreKeptApartTheRequestersOsUserMayNotApproveUnlessTheOperatorSaysSo()
+      throws Exception {
+    cli.operatorConfig(operatorConfig(true));
+    Files.writeString(home.resolve("manifests/m.json"), Cli.oneTask(OPTIONAL, "echo", "x"));
+    Cli.Result filed = cli.run("request", "m", "deploy", "--requester", "agent-1");
+    assertThat(filed).succeeds();
+    String id = filed.json().path("request_id").asText();
+    // Another principal, but the same OS user as the agent that asked.
+    assertThat(cli.run("approve", id, "--by", "alice", "--signer", "none"))
+        .fails(77, "self_approval_refused");
+    operatorConfig(true, ", \"self_approval_exceptions\": [\"alice\"]");
+    assertThat(cli.run("approve", id, "--by", "alice", "--signer", "none")).succeeds();
+    assertThat(cli.run("exec", "m", "deploy")).succeeds();
+  }
+
   // 4. The caller cannot choose the trust store, the database or the manifests.
 
   @ParameterizedTest
@@ -331,6 +347,11 @@ class AgentAttackIT {
 
   /** An operator configuration in the test's home, pinning everything there. */
   Path operatorConfig(boolean allowUnsigned) throws Exception {
+    return operatorConfig(allowUnsigned, "");
+  }
+
+  /** The operator's configuration, with {@code extra} keys (JSON, each with a leading comma). */
+  Path operatorConfig(boolean allowUnsigned, String extra) throws Exception {
     Files.createDirectories(home.resolve("manifests"));
     Path config = home.resolve("config.json");
     Files.writeString(
@@ -343,6 +364,7 @@ class AgentAttackIT {
             + home.resolve("manifests")
             + "\", \"allow_unsigned\": "
             + allowUnsigned
+            + extra
             + "}");
     Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
     return config;

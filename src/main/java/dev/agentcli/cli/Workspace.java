@@ -231,7 +231,8 @@ final class Workspace implements AutoCloseable {
         verifier(),
         signer(),
         ctx.clock(),
-        ctx::random);
+        ctx::random,
+        config().map(OperatorConfig::selfApprovalExceptions).orElse(java.util.Set.of()));
   }
 
   private Cosigning cosigning(Database d) {

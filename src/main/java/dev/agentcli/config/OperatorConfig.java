@@ -30,6 +30,8 @@ import java.util.Set;
  *     caller's variables: the same for the person approving and the agent running, and out of the
  *     agent's reach; default {@link #DEFAULT_TASK_ENV}
  * @param auditAnchors the anchors file (default: beside the database)
+ * @param selfApprovalExceptions principals that may approve requests they made themselves (a
+ *     release bot that both asks and co-signs, say); default none
  */
 public record OperatorConfig(
     Path file,
@@ -38,7 +40,8 @@ public record OperatorConfig(
     Path manifests,
     boolean allowUnsigned,
     Map<String, String> taskEnv,
-    Path auditAnchors) {
+    Path auditAnchors,
+    Set<String> selfApprovalExceptions) {
 
   public static final Map<String, String> DEFAULT_TASK_ENV =
       Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
@@ -50,10 +53,12 @@ public record OperatorConfig(
           "manifests",
           "allow_unsigned",
           "task_env",
-          "audit_anchors");
+          "audit_anchors",
+          "self_approval_exceptions");
 
   public OperatorConfig {
     taskEnv = Map.copyOf(taskEnv);
+    selfApprovalExceptions = Set.copyOf(selfApprovalExceptions);
   }
 
   /** The configuration at {@code file}, or empty when there is no file there. */
@@ -103,10 +108,10 @@ public record OperatorConfig(
             taskEnv(file, m.get("task_env")),
             m.containsKey("audit_anchors")
                 ? absolute(file, m, "audit_anchors")
-                : anchorsBeside(absolute(file, m, "database"))));
+                : anchorsBeside(absolute(file, m, "database")),
+            principals(file, m.get("self_approval_exceptions"))));
   }
 
-  /** Where anchors are kept when nobody says: beside the database. */
   /**
    * The audit event of a caller's attempt to point agentcli elsewhere than this configuration: the
    * {@code config_override_refused} refusal, with the override and its value.
@@ -121,8 +126,20 @@ public record OperatorConfig(
         .build();
   }
 
+  /** Where anchors are kept when nobody says: beside the database. */
   public static Path anchorsBeside(Path database) {
     return database.resolveSibling("audit-anchors.ndjson");
+  }
+
+  private static Set<String> principals(Path file, Object node) {
+    if (node == null) {
+      return Set.of();
+    }
+    if (!(node instanceof java.util.List<?> list)
+        || !list.stream().allMatch(p -> p instanceof String s && !s.isBlank())) {
+      throw invalid(file, "self_approval_exceptions must be an array of principals");
+    }
+    return Set.copyOf(list.stream().map(String::valueOf).toList());
   }
 
   private static Map<String, String> taskEnv(Path file, Object node) {

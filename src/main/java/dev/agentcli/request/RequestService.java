@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +43,7 @@ public final class RequestService {
   private final GrantSigner signer;
   private final Clock clock;
   private final Supplier<SecureRandom> random;
+  private final Set<String> selfApprovers;
 
   public RequestService(
       Ledger ledger,
@@ -51,7 +53,8 @@ public final class RequestService {
       GrantVerifier verifier,
       GrantSigner signer,
       Clock clock,
-      Supplier<SecureRandom> random) {
+      Supplier<SecureRandom> random,
+      Set<String> selfApprovers) {
     this.ledger = ledger;
     this.requests = requests;
     this.approvals = approvals;
@@ -60,6 +63,7 @@ public final class RequestService {
     this.signer = signer;
     this.clock = clock;
     this.random = random;
+    this.selfApprovers = Set.copyOf(selfApprovers);
   }
 
   private Instant now() {
@@ -237,7 +241,8 @@ public final class RequestService {
    * approver's environment), signed by the approver, who may not be the requester.
    *
    * @param approverOsUser the approver's OS user, where OS users are kept apart (the operator's
-   *     deployment): it may not be the requester's either
+   *     deployment): it may not be the requester's either (unless the operator names the approver
+   *     in {@code self_approval_exceptions})
    */
   public Grant approve(
       String requestId,
@@ -369,10 +374,10 @@ public final class RequestService {
     }
   }
 
-  private static void refuseSelfApproval(
-      Request r, String approver, Optional<String> approverOsUser) {
+  private void refuseSelfApproval(Request r, String approver, Optional<String> approverOsUser) {
     boolean sameUser = approverOsUser.map(r.requester().osUser()::equals).orElse(false);
-    if (approver.equals(r.requester().principal()) || sameUser) {
+    if ((approver.equals(r.requester().principal()) || sameUser)
+        && !selfApprovers.contains(approver)) {
       throw new AgentCliException(
           ErrorCode.SELF_APPROVAL_REFUSED,
           "request "
