@@ -29,6 +29,9 @@ CREATE TABLE requests (
   -- The deadline: undecided after it, the request is expired, which counts as denied.
   expires_at        TEXT    NOT NULL
                     CHECK (expires_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
+  -- Set when the agent withdrew the request before anyone decided it.
+  cancelled_at      TEXT
+                    CHECK (cancelled_at IS NULL OR cancelled_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'),
   CHECK (expires_at > requested_at)
 ) STRICT;
 
@@ -116,13 +119,14 @@ CREATE TABLE grant_cosignatures (
 CREATE INDEX grants_by_request ON grants (request_id) WHERE request_id IS NOT NULL;
 
 -- Every request with its status, from SQLite's clock: approved (a grant answers it) > denied (a
--- denial) > expired (its deadline passed) > pending. The CLI checks the signatures besides, and
+-- denial) > cancelled (withdrawn by who asked) > expired (its deadline passed) > pending. The CLI checks the signatures besides, and
 -- a quorum: a request whose grant still waits for co-signatures is pending there.
 CREATE VIEW request_status AS
 SELECT
   CASE
     WHEN EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id) THEN 'approved'
     WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.request_id = r.request_id) THEN 'denied'
+    WHEN r.cancelled_at IS NOT NULL THEN 'cancelled'
     WHEN r.expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now') THEN 'expired'
     ELSE 'pending'
   END AS status,

@@ -18,6 +18,8 @@ public enum EventType {
   APPROVAL_REQUESTED,
   /** A person denied a request (signed). */
   REQUEST_DENIED,
+  /** Who asked withdrew a request. */
+  REQUEST_CANCELLED,
   /** A claim's decision: {@code ok} with the grant it consumed, or {@code refused}. */
   GRANT_CLAIM,
   /** A matching grant the claim would not consume (its signature or a rule failed). */

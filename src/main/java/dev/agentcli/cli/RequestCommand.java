@@ -42,7 +42,7 @@ final class RequestCommand extends BaseCommand {
         asking.wait == null
             ? workspace.requests().state(id)
             : workspace.waiting().until(id, asking.wait);
-    if (state.status() == RequestStatus.DENIED || state.status() == RequestStatus.EXPIRED) {
+    if (state.status().settled() && state.status() != RequestStatus.APPROVED) {
       throw Waiting.refusal(state);
     }
     Map<String, Object> result = new LinkedHashMap<>();

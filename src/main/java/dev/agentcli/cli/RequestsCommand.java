@@ -4,6 +4,10 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "requests",
-    description = "List and show the requests agents filed, and what was decided.",
-    subcommands = {RequestsListCommand.class, RequestsShowCommand.class})
+    description = "List, show and withdraw the requests agents filed, and see what was decided.",
+    subcommands = {
+      RequestsListCommand.class,
+      RequestsShowCommand.class,
+      RequestsCancelCommand.class
+    })
 final class RequestsCommand extends GroupCommand {}

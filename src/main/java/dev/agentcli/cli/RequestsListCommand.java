@@ -16,7 +16,7 @@ final class RequestsListCommand extends BaseCommand {
   @Option(
       names = "--status",
       paramLabel = "<status>",
-      description = "Only pending, approved, denied or expired requests.")
+      description = "Only pending, approved, denied, cancelled or expired requests.")
   String status;
 
   @Option(
@@ -82,7 +82,9 @@ final class RequestsListCommand extends BaseCommand {
             () ->
                 new AgentCliException(
                     ErrorCode.INPUT_INVALID,
-                    "--status must be pending, approved, denied or expired, not '" + s + "'",
+                    "--status must be pending, approved, denied, cancelled or expired, not '"
+                        + s
+                        + "'",
                     Map.of("status", s)));
   }
 }

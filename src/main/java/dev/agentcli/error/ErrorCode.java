@@ -43,6 +43,7 @@ public enum ErrorCode {
   APPROVAL_POLICY_VIOLATED("gate", 77),
   APPROVAL_DENIED("gate", 77),
   REQUEST_EXPIRED("gate", 77),
+  REQUEST_CANCELLED("gate", 77),
   SELF_APPROVAL_REFUSED("gate", 77),
   QUORUM_NOT_DISTINCT("gate", 77),
   CONFIG_OVERRIDE_REFUSED("gate", 77),

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param command what will run, with the values (program, digest, arguments, working directory,
  *     environment, stdin, bound files)
  * @param expiresAt the deadline: undecided after it, the request is expired (denied)
+ * @param cancelledAt when who asked withdrew it; null unless withdrawn
  */
 public record Request(
     String requestId,
@@ -20,7 +21,8 @@ public record Request(
     String reason,
     Requester requester,
     Instant requestedAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    Instant cancelledAt) {
 
   public Request {
     command = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(command));

@@ -30,6 +30,12 @@ final class RequestEvents {
         .build();
   }
 
+  static AuditEvent cancelled(Request r, Instant at) {
+    return event(EventType.REQUEST_CANCELLED, at, r.subject(), r.requestId())
+        .actor(r.requester().principal())
+        .build();
+  }
+
   private static AuditEvent.Builder event(EventType type, Instant at, Subject s, String requestId) {
     return AuditEvent.builder(type, at)
         .task(s.workflowId(), s.taskId(), s.taskHash())

@@ -100,7 +100,8 @@ public final class RequestService {
                   reason,
                   requester,
                   now,
-                  now.plus(deadline));
+                  now.plus(deadline),
+                  null);
           requests.insert(r);
           ledger.audit().append(RequestEvents.requested(r));
           return new Filed(r, false);
@@ -166,7 +167,9 @@ public final class RequestService {
             ? RequestStatus.APPROVED
             : !counted.isEmpty()
                 ? RequestStatus.DENIED
-                : r.expiresAt().isAfter(now) ? RequestStatus.PENDING : RequestStatus.EXPIRED;
+                : r.cancelledAt() != null
+                    ? RequestStatus.CANCELLED
+                    : r.expiresAt().isAfter(now) ? RequestStatus.PENDING : RequestStatus.EXPIRED;
     return new State(r, status, grant, approvers, counted, ignored);
   }
 
@@ -208,6 +211,36 @@ public final class RequestService {
     }
     Verdict v = verifier.verifySigned(d.signature(), d.payload(), d.decider(), now);
     return v.valid() ? Optional.empty() : Optional.of(v.reason());
+  }
+
+  /**
+   * Withdraws a pending request: only who asked may (the same principal), and nothing runs on it
+   * afterwards. A half-approved request's grant is revoked with it.
+   */
+  public State cancel(String requestId, String principal) {
+    State s = state(requestId);
+    requirePending(s);
+    if (!s.request().requester().principal().equals(principal)) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "request "
+              + requestId
+              + " was made by "
+              + s.request().requester().principal()
+              + ": only who asked may withdraw it (people deny instead)",
+          Map.of("request_id", requestId, "requester", s.request().requester().principal()));
+    }
+    ledger.atomic(
+        () -> {
+          State current = state(requestId);
+          requirePending(current);
+          requests.cancel(requestId, now());
+          ledger.audit().append(RequestEvents.cancelled(current.request(), now()));
+          current
+              .grant()
+              .ifPresent(g -> approvals.revoke(g.approvalId(), principal, "request withdrawn"));
+        });
+    return state(requestId);
   }
 
   /** The full id of the request {@code idOrPrefix} names (a unique prefix is enough). */

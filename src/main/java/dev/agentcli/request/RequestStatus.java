@@ -7,6 +7,8 @@ public enum RequestStatus {
   PENDING,
   APPROVED,
   DENIED,
+  /** Withdrawn by who asked, before anyone decided it. */
+  CANCELLED,
   EXPIRED;
 
   public String id() {

@@ -28,6 +28,9 @@ public interface RequestStore {
 
   void insert(Denial denial);
 
+  /** Marks the request withdrawn at {@code at}. */
+  void cancel(String requestId, Instant at);
+
   /** The requests, newest first, at most {@code limit} (0: all). */
   void forEach(int limit, Consumer<Request> sink);
 

@@ -78,6 +78,12 @@ public final class Waiting {
           "request " + id + " was denied by " + d.decider() + ": " + d.reason(),
           Map.of("request_id", id, "denied_by", d.decider(), "reason", d.reason()));
     }
+    if (s.status() == RequestStatus.CANCELLED) {
+      return new AgentCliException(
+          ErrorCode.REQUEST_CANCELLED,
+          "request " + id + " was withdrawn by who asked; nothing ran",
+          Map.of("request_id", id));
+    }
     return new AgentCliException(
         ErrorCode.REQUEST_EXPIRED,
         "request "

@@ -68,7 +68,7 @@ public final class SqliteRequestStore implements RequestStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT * FROM requests r WHERE workflow_id = ? AND task_id = ? AND task_hash = ?"
-                      + " AND expires_at > ?"
+                      + " AND expires_at > ? AND cancelled_at IS NULL"
                       + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"
                       + " AND NOT EXISTS (SELECT 1 FROM decisions d"
                       + " WHERE d.request_id = r.request_id)"
@@ -163,6 +163,22 @@ public final class SqliteRequestStore implements RequestStore {
   }
 
   @Override
+  public void cancel(String requestId, Instant at) {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE requests SET cancelled_at = ? WHERE request_id = ?"
+                      + " AND cancelled_at IS NULL")) {
+            ps.setString(1, Timestamps.format(at));
+            ps.setString(2, requestId);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
   public void forEach(int limit, Consumer<Request> sink) {
     db.read(
         c -> {
@@ -218,7 +234,8 @@ public final class SqliteRequestStore implements RequestStore {
             rs.getString("requester_host"),
             rs.getLong("requester_pid")),
         Timestamps.parse(rs.getString("requested_at")),
-        Timestamps.parse(rs.getString("expires_at")));
+        Timestamps.parse(rs.getString("expires_at")),
+        Timestamps.parse(rs.getString("cancelled_at")));
   }
 
   private static Denial denial(ResultSet rs) throws SQLException {
