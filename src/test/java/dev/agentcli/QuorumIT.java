@@ -2,10 +2,12 @@ package dev.agentcli;
 
 import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +154,14 @@ class QuorumIT {
                 "UPDATE grant_cosignatures SET cosigner = 'carol@example.com'"))
         .succeeds();
     assertThat(cli.run("exec", m, "deploy")).fails(77, "approval_required");
+    JsonNode shown = cli.run("approvals", "show", id).json();
+    assertEquals(List.of("alice@example.com"), List.of(shown.path("approvers").get(0).asText()));
+    JsonNode ignored = shown.path("cosignatures").get(0);
+    assertEquals("carol@example.com", ignored.path("cosigner").asText());
+    assertEquals(false, ignored.path("counts").asBoolean());
+    assertTrue(
+        ignored.path("why_not").asText().contains("may not sign as 'carol@example.com'"),
+        shown.toString());
   }
 
   String pending() throws Exception {

@@ -45,6 +45,15 @@ public final class Cosigning {
         now());
   }
 
+  /** Each co-signature of {@code grant}, with why it does not count (empty when it counts). */
+  public Map<Cosignature, Optional<String>> review(Grant grant) {
+    return check.review(
+        grant,
+        ledger.grants().cosignatures(grant.approvalId()),
+        TaskBinding.approvalRules(grant.taskBinding()),
+        now());
+  }
+
   /** How many distinct approvers the task of {@code grant} asks for. */
   public static int quorum(Grant grant) {
     return TaskBinding.approvalRules(grant.taskBinding()).quorum();

@@ -3,9 +3,10 @@ package dev.agentcli.approval;
 import dev.agentcli.manifest.ApprovalRules;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -56,19 +57,62 @@ public final class GrantCheck {
       return approvers;
     }
     approvers.add(grant.approver());
-    Set<String> keys = new HashSet<>(Set.of(grant.signature().keyFingerprint()));
-    String payload = GrantPayload.of(grant);
+    List<String> keys = new ArrayList<>(List.of(grant.signature().keyFingerprint()));
     for (Cosignature c : cosignatures) {
-      Grant.Signature s = c.signature();
-      if (rules.admits(c.cosigner())
-          && !approvers.contains(c.cosigner())
-          && !keys.contains(s.keyFingerprint())
-          && verifier.verifySigned(s, payload, c.cosigner(), now).valid()) {
+      if (whyNotCounted(grant, c, approvers, keys, rules, now).isEmpty()) {
         approvers.add(c.cosigner());
-        keys.add(s.keyFingerprint());
+        keys.add(c.signature().keyFingerprint());
       }
     }
     return approvers;
+  }
+
+  /** Each co-signature of {@code grant} with why it does not count (empty when it counts). */
+  Map<Cosignature, Optional<String>> review(
+      Grant grant, List<Cosignature> cosignatures, ApprovalRules rules, Instant now) {
+    Map<Cosignature, Optional<String>> reviewed = new LinkedHashMap<>();
+    List<String> approvers = new ArrayList<>(List.of(grant.approver()));
+    List<String> keys = new ArrayList<>();
+    if (grant.signature() != null) {
+      keys.add(grant.signature().keyFingerprint());
+    }
+    for (Cosignature c : cosignatures) {
+      Optional<String> why = whyNotCounted(grant, c, approvers, keys, rules, now);
+      if (why.isEmpty()) {
+        approvers.add(c.cosigner());
+        keys.add(c.signature().keyFingerprint());
+      }
+      reviewed.put(c, why);
+    }
+    return reviewed;
+  }
+
+  /**
+   * Why a co-signature does not count toward the quorum, if it does not: the scope does not admit
+   * its signer, the principal or the key already counted, or the signature does not verify.
+   *
+   * @param counted the principals counted so far (the grant's own signer first)
+   * @param keys the keys of the signatures counted so far
+   */
+  private Optional<String> whyNotCounted(
+      Grant grant,
+      Cosignature c,
+      List<String> counted,
+      List<String> keys,
+      ApprovalRules rules,
+      Instant now) {
+    Grant.Signature s = c.signature();
+    if (!rules.admits(c.cosigner())) {
+      return Optional.of("'" + c.cosigner() + "' may not approve this task (approver_scope)");
+    }
+    if (counted.contains(c.cosigner())) {
+      return Optional.of("'" + c.cosigner() + "' already counted");
+    }
+    if (keys.contains(s.keyFingerprint())) {
+      return Optional.of("its key " + s.keyFingerprint() + " already signed the grant");
+    }
+    Verdict v = verifier.verifySigned(s, GrantPayload.of(grant), c.cosigner(), now);
+    return v.valid() ? Optional.empty() : Optional.of(v.reason());
   }
 
   /** Whether {@code grant} has the approvals the task's quorum asks for. */

@@ -2,8 +2,10 @@ package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
+import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantPayload;
+import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.util.LinkedHashMap;
@@ -46,6 +48,25 @@ final class ApprovalsShowCommand extends BaseCommand {
     result.put("ok", true);
     result.put("approval", Views.grantWithBinding(grant, approvals.now()));
     result.put("verification", Views.verdict(grant, approvals.verify(grant)));
+    if (Cosigning.quorum(grant) > 1) {
+      Cosigning cosigning = workspace.cosigning();
+      result.put("quorum", Cosigning.quorum(grant));
+      result.put("approvers", cosigning.approvers(grant));
+      result.put(
+          "cosignatures",
+          cosigning.review(grant).entrySet().stream()
+              .map(
+                  e -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("cosigner", e.getKey().cosigner());
+                    m.put("key_fingerprint", e.getKey().signature().keyFingerprint());
+                    m.put("signed_at", Timestamps.format(e.getKey().signedAt()));
+                    m.put("counts", e.getValue().isEmpty());
+                    m.put("why_not", e.getValue().orElse(null));
+                    return m;
+                  })
+              .toList());
+    }
     print(result, out -> Output.text(out, result));
     return 0;
   }

@@ -164,10 +164,12 @@ class RequestTest {
   @Test
   void whoAskedMayWithdrawTheRequestAndNobodyElse() {
     String id = request("--requester", "agent-7");
-    assertThat(cli.run("requests", "cancel", id, "--requester", "agent-8")).fails(65, "input_invalid");
+    assertThat(cli.run("requests", "cancel", id, "--requester", "agent-8"))
+        .fails(65, "input_invalid");
     assertThat(cli.run("requests", "cancel", id, "--requester", "agent-7")).succeeds();
     assertEquals(
-        "cancelled", cli.run("requests", "show", id).json().path("request").path("status").asText());
+        "cancelled",
+        cli.run("requests", "show", id).json().path("request").path("status").asText());
     assertThat(cli.run("approve", id, "--by", "alice", "--signer", "none"))
         .fails(65, "request_not_pending");
     assertFalse(
