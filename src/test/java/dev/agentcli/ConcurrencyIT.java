@@ -157,15 +157,19 @@ class ConcurrencyIT {
             manifest,
             "deploy",
             home.resolve("state/agentcli.db").toString());
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
-    assertEquals("in-transaction", lines.readLine(), "the helper reached the claim's transaction");
-    // It holds the write lock now: nobody else can write.
-    Jvm.Done blocked = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "100");
-    assertThat(blocked).hasCode("approval_lock_timeout");
-
-    victim.destroyForcibly(); // SIGKILL
-    victim.waitFor();
+    try {
+      BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(victim.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals(
+          "in-transaction", lines.readLine(), "the helper reached the claim's transaction");
+      // It holds the write lock now: nobody else can write.
+      Jvm.Done blocked = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "100");
+      assertThat(blocked).hasCode("approval_lock_timeout");
+    } finally {
+      victim.destroyForcibly(); // SIGKILL; also when an assertion failed, so that it never lingers
+      victim.waitFor();
+    }
     assertEquals(1, count("SELECT count(*) FROM grant_status WHERE status = 'pending'"));
     Jvm.Done next = Jvm.run(home, "claim", manifest, "deploy", "--lock-timeout-ms", "100");
     assertThat(next).succeeds();
