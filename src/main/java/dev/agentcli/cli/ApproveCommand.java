@@ -10,7 +10,6 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.request.RequestService;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -100,13 +100,7 @@ final class ApproveCommand extends BaseCommand {
               + " exec accepts only where the task allows it).")
   String signer;
 
-  @Option(
-      names = "--signing-key",
-      paramLabel = "<file>",
-      description =
-          "The SSH key to sign with: a private key, or a .pub whose private key is in ssh-agent"
-              + " (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
-  Path signingKey;
+  @Mixin SigningKey signingKey;
 
   ApproveCommand(Context ctx) {
     super(ctx);
@@ -132,7 +126,7 @@ final class ApproveCommand extends BaseCommand {
                     reason,
                     lifetime(),
                     signerChoice(),
-                    signingKey(),
+                    signingKey.find(ctx),
                     Optional.empty(),
                     uses));
     workspace.rememberDigests();
@@ -164,7 +158,7 @@ final class ApproveCommand extends BaseCommand {
             lifetime(),
             reason,
             signerChoice(),
-            signingKey(),
+            signingKey.find(ctx),
             uses);
     RequestService.State state = requests.state(id);
     Map<String, Object> result = new LinkedHashMap<>();
@@ -210,7 +204,7 @@ final class ApproveCommand extends BaseCommand {
   /** A further approver's signature on a grant whose task asks for a quorum. */
   private int cosign(Workspace workspace, ApprovalId id) {
     Cosigning cosigning = workspace.cosigning();
-    cosigning.cosign(id, by, signingKey());
+    cosigning.cosign(id, by, signingKey.find(ctx));
     Grant grant = workspace.approvals().show(id);
     List<String> approvers = cosigning.approvers(grant);
     Map<String, Object> result = new LinkedHashMap<>();
@@ -248,10 +242,6 @@ final class ApproveCommand extends BaseCommand {
       return Optional.of(Duration.ofSeconds(ttl.seconds));
     }
     return Optional.of(ttl.duration);
-  }
-
-  private Optional<Path> signingKey() {
-    return SigningKey.find(ctx, signingKey);
   }
 
   private SignerChoice signerChoice() {

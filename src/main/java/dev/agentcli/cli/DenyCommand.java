@@ -2,10 +2,10 @@ package dev.agentcli.cli;
 
 import dev.agentcli.request.Denial;
 import dev.agentcli.request.RequestService;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,13 +36,7 @@ final class DenyCommand extends BaseCommand {
       description = "Why: the waiting agent is told.")
   String reason;
 
-  @Option(
-      names = "--signing-key",
-      paramLabel = "<file>",
-      description =
-          "The SSH key to sign with (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519,"
-              + " id_ecdsa, id_rsa).")
-  Path signingKey;
+  @Mixin SigningKey signingKey;
 
   DenyCommand(Context ctx) {
     super(ctx);
@@ -52,7 +46,7 @@ final class DenyCommand extends BaseCommand {
   int run(Workspace workspace) {
     RequestService requests = workspace.requests();
     String id = requests.resolve(requestId);
-    Denial d = requests.deny(id, by, reason, SigningKey.find(ctx, signingKey));
+    Denial d = requests.deny(id, by, reason, signingKey.find(ctx));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("request", Views.request(requests.state(id)));

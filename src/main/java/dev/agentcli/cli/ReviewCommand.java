@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -33,13 +34,7 @@ final class ReviewCommand extends BaseCommand {
       description = "Who you are (checked against each task's approver_scope).")
   String by;
 
-  @Option(
-      names = "--signing-key",
-      paramLabel = "<file>",
-      description =
-          "The SSH key to sign with (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519,"
-              + " id_ecdsa, id_rsa).")
-  Path signingKey;
+  @Mixin SigningKey signingKey;
 
   ReviewCommand(Context ctx) {
     super(ctx);
@@ -83,7 +78,7 @@ final class ReviewCommand extends BaseCommand {
               Optional.empty(),
               null,
               SignerChoice.SSH,
-              SigningKey.find(ctx, signingKey),
+              signingKey.find(ctx),
               1);
           out.println("approved " + id);
           approved++;
@@ -94,7 +89,7 @@ final class ReviewCommand extends BaseCommand {
             skipped++;
             continue;
           }
-          requests.deny(id, by, reason, SigningKey.find(ctx, signingKey));
+          requests.deny(id, by, reason, signingKey.find(ctx));
           out.println("denied " + id);
           denied++;
         } else {

@@ -4,16 +4,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
+import picocli.CommandLine.Option;
 
-/** The SSH key a person signs a decision with: the one named, else the usual places. */
+/** {@code --signing-key}: the SSH key a person signs a decision with, else the usual places. */
 final class SigningKey {
-  private SigningKey() {}
+  @Option(
+      names = "--signing-key",
+      paramLabel = "<file>",
+      description =
+          "The SSH key to sign with: a private key, or a .pub whose private key is in ssh-agent"
+              + " (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+  Path named;
 
   /**
-   * {@code named} (relative to the working directory), else {@code $AGENTCLI_SIGNING_KEY}, else the
+   * The key named (relative to the working directory), else {@code $AGENTCLI_SIGNING_KEY}, else the
    * first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists.
    */
-  static Optional<Path> find(Context ctx, Path named) {
+  Optional<Path> find(Context ctx) {
     if (named != null) {
       return Optional.of(ctx.cwd().resolve(named));
     }
