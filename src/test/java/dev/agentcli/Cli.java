@@ -123,6 +123,18 @@ public final class Cli {
     return r.json().path("approval").path("approval_id").asText();
   }
 
+  /** The id of the one pending request, once an agent in another process has filed it. */
+  public String onlyPendingRequest() throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      JsonNode list = run("requests", "list", "--status", "pending").json().path("requests");
+      if (list.size() == 1) {
+        return list.get(0).path("request_id").asText();
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no pending request appeared");
+  }
+
   public Cli advance(Duration d) {
     clock.advance(d);
     return this;

@@ -100,7 +100,7 @@ class QuorumIT {
   @Test
   void aWaitingAgentRunsAfterTheSecondApprovalOfItsRequest() throws Exception {
     Process agent = Jvm.agentcli(home, "exec", m, "deploy", "--wait", "2m");
-    String id = pending();
+    String id = cli.onlyPendingRequest();
     assertThat(approve(id, "alice@example.com", alice)).succeeds();
     JsonNode shown = cli.at(Instant.now()).run("requests", "show", id).json().path("request");
     assertEquals("pending", shown.path("status").asText(), "one of two is not enough");
@@ -119,7 +119,7 @@ class QuorumIT {
   @Test
   void aSingleDenialVetoesARequestHalfApproved() throws Exception {
     Process agent = Jvm.agentcli(home, "exec", m, "deploy", "--wait", "2m");
-    String id = pending();
+    String id = cli.onlyPendingRequest();
     assertThat(approve(id, "alice@example.com", alice)).succeeds();
     assertThat(
             cli.at(Instant.now())
@@ -162,16 +162,5 @@ class QuorumIT {
     assertTrue(
         ignored.path("why_not").asText().contains("may not sign as 'carol@example.com'"),
         shown.toString());
-  }
-
-  String pending() throws Exception {
-    for (int i = 0; i < 600; i++) {
-      JsonNode list = cli.run("requests", "list", "--status", "pending").json().path("requests");
-      if (list.size() == 1) {
-        return list.get(0).path("request_id").asText();
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no pending request appeared");
   }
 }

@@ -45,18 +45,6 @@ class RequestIT {
     return cli.manifest("m.json", Cli.oneTask(approval, "echo", "approved run"));
   }
 
-  /** The one pending request, once the waiting agent has filed it. */
-  String pendingRequest() throws Exception {
-    for (int i = 0; i < 600; i++) {
-      JsonNode list = cli.run("requests", "list", "--status", "pending").json().path("requests");
-      if (list.size() == 1) {
-        return list.get(0).path("request_id").asText();
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no pending request appeared");
-  }
-
   /** Decisions are made now, on the real clock, as a person's would be. */
   Cli.Result decide(String... args) {
     return cli.at(Instant.now()).run(args);
@@ -79,7 +67,7 @@ class RequestIT {
   void theWaitingAgentRunsWithinASecondOfASignedApproval() throws Exception {
     String m = manifest("{\"policy\": \"manual\"}");
     Process agent = Jvm.agentcli(home, "exec", m, "deploy", "--wait", "2m", "--reason", "ship");
-    String id = pendingRequest();
+    String id = cli.onlyPendingRequest();
     assertThat(
             decide("approve", id, "--by", "alice@example.com", "--signing-key", alice.toString()))
         .succeeds();
@@ -97,7 +85,7 @@ class RequestIT {
   void aDenialRefusesTheWaitingAgentWithItsReason() throws Exception {
     String m = manifest("{\"policy\": \"manual\"}");
     Process agent = Jvm.agentcli(home, "exec", m, "deploy", "--wait", "2m");
-    String id = pendingRequest();
+    String id = cli.onlyPendingRequest();
     assertThat(
             decide(
                 "deny",
