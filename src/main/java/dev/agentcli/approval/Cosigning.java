@@ -87,15 +87,7 @@ public final class Cosigning {
         || existing.stream().anyMatch(c -> c.cosigner().equals(cosigner))) {
       throw notDistinct(id, "'" + cosigner + "' has already approved it");
     }
-    Grant.Signature s =
-        signer.signature(
-            GrantPayload.of(g),
-            key.orElseThrow(
-                () ->
-                    new AgentCliException(
-                        ErrorCode.APPROVAL_SIGNATURE_INVALID,
-                        "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY,"
-                            + " or create ~/.ssh/id_ed25519")));
+    Grant.Signature s = signer.signature(GrantPayload.of(g), key);
     boolean keyUsed =
         (g.signature() != null && g.signature().keyFingerprint().equals(s.keyFingerprint()))
             || existing.stream()

@@ -1,8 +1,11 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
 import dev.agentcli.signing.SshSignature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Signs an approver's grant with their SSH key; the implementation lives at the edge. */
 @FunctionalInterface
@@ -13,6 +16,23 @@ public interface GrantSigner {
    *     signing failed
    */
   String sign(byte[] message, Path key, String namespace);
+
+  /**
+   * {@code payload} signed with {@code key} (the person's, when one was found) in the agentcli
+   * namespace, as a grant records it.
+   *
+   * @throws dev.agentcli.error.AgentCliException {@code approval_signature_invalid} without a key
+   */
+  default Grant.Signature signature(String payload, Optional<Path> key) {
+    return signature(
+        payload,
+        key.orElseThrow(
+            () ->
+                new AgentCliException(
+                    ErrorCode.APPROVAL_SIGNATURE_INVALID,
+                    "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or"
+                        + " create ~/.ssh/id_ed25519")));
+  }
 
   /** {@code payload} signed with {@code key} in the agentcli namespace, as a grant records it. */
   default Grant.Signature signature(String payload, Path key) {

@@ -348,7 +348,7 @@ public final class RequestService {
     }
     Instant now = now();
     Denial unsigned = new Denial(requestId, decider, reason, now, subject.taskHash(), null);
-    Denial signed = unsigned.withSignature(sign(unsigned.payload(), key));
+    Denial signed = unsigned.withSignature(signer.signature(unsigned.payload(), key));
     Verdict v = verifier.verifySigned(signed.signature(), signed.payload(), decider, now);
     if (!v.valid()) {
       throw new AgentCliException(
@@ -370,17 +370,6 @@ public final class RequestService {
                   g -> approvals.revoke(g.approvalId(), decider, "request denied: " + reason));
         });
     return signed;
-  }
-
-  private Grant.Signature sign(String payload, Optional<Path> key) {
-    return signer.signature(payload, key.orElseThrow(RequestService::noKey));
-  }
-
-  static AgentCliException noKey() {
-    return new AgentCliException(
-        ErrorCode.APPROVAL_SIGNATURE_INVALID,
-        "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or create"
-            + " ~/.ssh/id_ed25519");
   }
 
   /** A request whose shown command is not what it binds was edited: nobody may approve it. */
