@@ -152,9 +152,7 @@ final class ApproveCommand extends BaseCommand {
         requests.approve(
             id,
             by,
-            workspace.privilegeSeparated()
-                ? Optional.of(Asking.osUser(ctx))
-                : Optional.<String>empty(),
+            workspace.approverOsUser(),
             lifetime(),
             reason,
             signerChoice(),

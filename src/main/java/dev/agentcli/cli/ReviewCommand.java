@@ -74,7 +74,7 @@ final class ReviewCommand extends BaseCommand {
           requests.approve(
               id,
               by,
-              workspace.privilegeSeparated() ? Optional.of(Asking.osUser(ctx)) : Optional.empty(),
+              workspace.approverOsUser(),
               Optional.empty(),
               null,
               SignerChoice.SSH,

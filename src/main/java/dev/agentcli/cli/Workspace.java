@@ -258,9 +258,12 @@ final class Workspace implements AutoCloseable {
     return existingDatabase().map(d -> requests());
   }
 
-  /** Whether OS users are kept apart (the operator's deployment): then they are compared too. */
-  boolean privilegeSeparated() {
-    return config().isPresent();
+  /**
+   * The approver's OS user where OS users are kept apart (the operator's deployment), so that it is
+   * compared with the requester's; empty in single-user mode, where both are the same.
+   */
+  Optional<String> approverOsUser() {
+    return config().isPresent() ? Optional.of(Asking.osUser(ctx)) : Optional.empty();
   }
 
   private Database database() {

@@ -130,7 +130,7 @@ public final class RequestService {
   }
 
   public State state(String requestId) {
-    Request r =
+    return state(
         requests
             .find(requestId)
             .orElseThrow(
@@ -138,7 +138,11 @@ public final class RequestService {
                     new AgentCliException(
                         ErrorCode.REQUEST_NOT_FOUND,
                         "no request with id " + requestId,
-                        Map.of("request_id", requestId)));
+                        Map.of("request_id", requestId))));
+  }
+
+  private State state(Request r) {
+    String requestId = r.requestId();
     Instant now = now();
     Optional<Grant> grant = ledger.grants().findByRequest(requestId);
     List<Denial> counted = new ArrayList<>();
@@ -193,7 +197,7 @@ public final class RequestService {
 
   /** Every request as it stands, newest first. */
   public void forEach(java.util.function.Consumer<State> sink) {
-    requests.forEach(0, r -> sink.accept(state(r.requestId())));
+    requests.forEach(0, r -> sink.accept(state(r)));
   }
 
   /** A grant unsigned by choice: it counts as one approval where the task allows it. */
