@@ -43,6 +43,7 @@ public final class AgentCli implements Runnable {
   static {
     COMMANDS.put("approve", ApproveCommand.class);
     COMMANDS.put("exec", ExecCommand.class);
+    COMMANDS.put("run", RunCommand.class);
     COMMANDS.put("claim", ClaimCommand.class);
     COMMANDS.put("request", RequestCommand.class);
     COMMANDS.put("requests", RequestsCommand.class);

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** How an agent asks for a decision: why, as whom, and how long it waits for one. */
@@ -31,6 +33,13 @@ final class Asking {
           "Wait this long (90s, 15m, 2h) for the decision; undecided by then is a refusal"
               + " (approval_timed_out), never a run.")
   Duration wait;
+
+  /** How to ask when a run needs a person: only when --wait was given. */
+  Optional<Gated.Ask> ask(Context ctx, Consumer<String> onWaiting) {
+    return wait == null
+        ? Optional.empty()
+        : Optional.of(new Gated.Ask(reason, requester(ctx), wait, onWaiting));
+  }
 
   /** Who is asking: the label, the OS user (the real one under sudo), the host, this process. */
   Requester requester(Context ctx) {

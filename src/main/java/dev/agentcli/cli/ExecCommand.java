@@ -13,9 +13,6 @@ import dev.agentcli.exec.ExecOutcome;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.Policy;
-import dev.agentcli.request.RequestService;
-import dev.agentcli.request.RequestStatus;
-import dev.agentcli.request.Waiting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,50 +100,27 @@ final class ExecCommand extends BaseCommand {
         passthrough
             ? TaskRunner.Mode.PASSTHROUGH
             : global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
-    ExecOutcome outcome;
-    String requestId = null;
+    out().flush();
+    err().flush();
+    Gated.Ran ran;
     try {
-      outcome = run(workspace, resolved, pinned, mode);
+      ran =
+          Gated.run(
+              workspace,
+              resolved.task(),
+              resolved.binding(),
+              pinned,
+              Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
+              mode,
+              ctx.stdout(),
+              ctx.stderr(),
+              asking.ask(ctx, this::announceWaiting));
     } catch (AgentCliException e) {
-      if (e.code() != ErrorCode.APPROVAL_REQUIRED || asking.wait == null || pinned.isPresent()) {
-        throw target.withApproveHint(e);
-      }
-      // No usable grant: ask, wait for the decision, and run only on an approval.
-      requestId = RequestCommand.file(workspace, resolved, asking, ctx).request().requestId();
-      if (global.text()) {
-        err()
-            .println(
-                "agentcli: waiting for a decision on request "
-                    + requestId
-                    + " (agentcli requests show "
-                    + requestId
-                    + ")");
-        err().flush();
-      }
-      RequestService.State state = workspace.waiting().until(requestId, asking.wait);
-      if (state.status() != RequestStatus.APPROVED) {
-        throw Waiting.refusal(state);
-      }
-      outcome = run(workspace, resolved, Optional.of(state.grant().get().approvalId()), mode);
+      throw target.withApproveHint(e);
     }
-    workspace.rememberDigests();
-    Map<String, Object> result = new LinkedHashMap<>();
+    ExecOutcome outcome = ran.outcome();
     RunResult run = outcome.result();
-    boolean succeeded = run.exitCode() == 0 && !run.timedOut() && !run.interrupted();
-    result.put("ok", succeeded);
-    result.put("execution_id", outcome.executionId());
-    result.put("workflow_id", resolved.task().workflowId());
-    result.put("task_id", resolved.task().id());
-    result.put("task_hash", resolved.binding().taskHash());
-    if (requestId != null) {
-      result.put("request_id", requestId);
-    }
-    Grant used = outcome.approvalUsed();
-    result.put(
-        "approval_used", used == null ? null : Views.grant(used, workspace.approvals().now()));
-    result.put("rejected", RefusalExplainer.rejections(outcome.rejected()));
-    result.put("result", Views.result(run));
-    result.put("warnings", outcome.warnings());
+    Map<String, Object> result = Gated.result(workspace, ran);
     writeResultFile(result, true);
     if (mode == TaskRunner.Mode.CAPTURE) {
       Output.json(out(), result);
@@ -159,23 +133,17 @@ final class ExecCommand extends BaseCommand {
     return run.exitStatus();
   }
 
-  private ExecOutcome run(
-      Workspace workspace,
-      TaskArguments.Resolved resolved,
-      Optional<ApprovalId> pinned,
-      TaskRunner.Mode mode) {
-    out().flush();
-    err().flush();
-    return workspace
-        .gatedExec()
-        .run(
-            resolved.task(),
-            resolved.binding(),
-            pinned,
-            Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
-            mode,
-            ctx.stdout(),
-            ctx.stderr());
+  private void announceWaiting(String requestId) {
+    if (global.text()) {
+      err()
+          .println(
+              "agentcli: waiting for a decision on request "
+                  + requestId
+                  + " (agentcli requests show "
+                  + requestId
+                  + ")");
+      err().flush();
+    }
   }
 
   /** Whatever ended the command before or instead of a run, the result file says so. */

@@ -1,14 +1,8 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.approval.Subject;
-import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
-import dev.agentcli.manifest.Policy;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
 import dev.agentcli.request.Waiting;
-import dev.agentcli.request.WhatRuns;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -68,33 +62,10 @@ final class RequestCommand extends BaseCommand {
     return 0;
   }
 
-  /** Files (or joins) the request for the task as it is bound here; shared with exec --wait. */
+  /** Files (or joins) the request for the task as it is bound here. */
   static RequestService.Filed file(
       Workspace workspace, TaskArguments.Resolved resolved, Asking asking, Context ctx) {
-    Policy policy = resolved.task().approval().policy();
-    if (policy != Policy.MANUAL) {
-      throw new AgentCliException(
-          ErrorCode.POLICY_FORBIDS_APPROVAL,
-          "task "
-              + resolved.task().qualifiedId()
-              + " has policy "
-              + policy.id()
-              + ": "
-              + (policy == Policy.AUTO_REJECT
-                  ? "it never runs, and no request can change that"
-                  : "it runs without approval"),
-          Map.of("policy", policy.id()));
-    }
-    RequestService.Filed filed =
-        workspace
-            .requests()
-            .file(
-                Subject.of(resolved.task(), resolved.binding()),
-                WhatRuns.of(resolved.task(), resolved.binding()),
-                asking.reason,
-                asking.requester(ctx),
-                Duration.ofSeconds(resolved.task().approval().requestTimeoutS()));
-    workspace.rememberDigests();
-    return filed;
+    return Gated.file(
+        workspace, resolved.task(), resolved.binding(), asking.reason, asking.requester(ctx));
   }
 }

@@ -18,6 +18,7 @@ import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.Waiting;
+import dev.agentcli.rules.Rules;
 import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.TrustStore;
@@ -120,6 +121,16 @@ final class Workspace implements AutoCloseable {
    */
   Map<String, String> inheritedEnv() {
     return config().map(OperatorConfig::taskEnv).orElseGet(() -> TaskBinding.inherited(ctx.env()));
+  }
+
+  /**
+   * The rules for commands no manifest declares: the operator's, else {@code <home>/rules.json};
+   * without either, every such command needs a person.
+   */
+  Rules rules() {
+    return config()
+        .map(OperatorConfig::rules)
+        .orElseGet(() -> Rules.read(options.home(ctx).resolve("rules.json")));
   }
 
   /** Whether unsigned grants may ever be used: the operator's say, else the manifest's alone. */

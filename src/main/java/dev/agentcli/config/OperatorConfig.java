@@ -6,6 +6,7 @@ import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.rules.Rules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,6 +33,8 @@ import java.util.Set;
  * @param auditAnchors the anchors file (default: beside the database)
  * @param selfApprovalExceptions principals that may approve requests they made themselves (a
  *     release bot that both asks and co-signs, say); default none
+ * @param rules the rules for commands no manifest declares ({@code agentcli run}, the agent hooks);
+ *     default {@link Rules#NONE}: every such command needs a person
  */
 public record OperatorConfig(
     Path file,
@@ -41,7 +44,8 @@ public record OperatorConfig(
     boolean allowUnsigned,
     Map<String, String> taskEnv,
     Path auditAnchors,
-    Set<String> selfApprovalExceptions) {
+    Set<String> selfApprovalExceptions,
+    Rules rules) {
 
   public static final Map<String, String> DEFAULT_TASK_ENV =
       Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
@@ -54,7 +58,8 @@ public record OperatorConfig(
           "allow_unsigned",
           "task_env",
           "audit_anchors",
-          "self_approval_exceptions");
+          "self_approval_exceptions",
+          "rules");
 
   public OperatorConfig {
     taskEnv = Map.copyOf(taskEnv);
@@ -109,7 +114,8 @@ public record OperatorConfig(
             m.containsKey("audit_anchors")
                 ? absolute(file, m, "audit_anchors")
                 : anchorsBeside(absolute(file, m, "database")),
-            principals(file, m.get("self_approval_exceptions"))));
+            principals(file, m.get("self_approval_exceptions")),
+            rules(file, m.get("rules"))));
   }
 
   /**
@@ -129,6 +135,17 @@ public record OperatorConfig(
   /** Where anchors are kept when nobody says: beside the database. */
   public static Path anchorsBeside(Path database) {
     return database.resolveSibling("audit-anchors.ndjson");
+  }
+
+  private static Rules rules(Path file, Object node) {
+    if (node == null) {
+      return Rules.NONE;
+    }
+    try {
+      return Rules.of(node, file + " (rules)");
+    } catch (AgentCliException e) {
+      throw invalid(file, e.getMessage());
+    }
   }
 
   private static Set<String> principals(Path file, Object node) {

@@ -9,6 +9,8 @@ public enum ErrorCode {
   TERMINAL_REQUIRED("usage", 2),
   INPUT_INVALID("input", 65),
   MANIFEST_INVALID("input", 65),
+  RULES_INVALID("input", 65),
+  COMMAND_UNPARSABLE("input", 65),
   TASK_NOT_FOUND("input", 65),
   TASK_AMBIGUOUS("input", 65),
   APPROVAL_NOT_FOUND("input", 65),

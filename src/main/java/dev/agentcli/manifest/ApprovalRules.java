@@ -57,6 +57,19 @@ public record ApprovalRules(
     approverScope = List.copyOf(approverScope);
   }
 
+  /** These rules under another policy. */
+  public ApprovalRules withPolicy(Policy other) {
+    return new ApprovalRules(
+        other,
+        approverScope,
+        timeoutS,
+        riskLevel,
+        unsignedAllowed,
+        requestTimeoutS,
+        quorum,
+        maxUses);
+  }
+
   /** The scopes as the manifest writes them, comma-separated ("" when anyone may approve). */
   public String scopeText() {
     return String.join(",", approverScope.stream().map(ApproverScope::text).toList());

@@ -95,6 +95,23 @@ public final class ManifestParser {
     return new Manifest(source, baseDir, parsed.version, parsed.tasks);
   }
 
+  /**
+   * A command rule's approval block (how a rule that asks asks), read like a task's but without a
+   * policy: the rule's decision is the policy. Null reads as the defaults.
+   */
+  public static ApprovalRules ruleApproval(Object node, String source, String path) {
+    ManifestParser parser = new ManifestParser();
+    if (node instanceof Map<?, ?> block
+        && (block.containsKey("policy") || block.containsKey("required"))) {
+      parser.problems.add(new Problem(path, "has no policy: the rule's decision is its policy"));
+    }
+    ApprovalRules rules = parser.approval(node == null ? Map.of() : node, path);
+    if (!parser.problems.isEmpty()) {
+      throw invalid(source, parser.problems);
+    }
+    return rules;
+  }
+
   private static AgentCliException invalid(String source, List<Problem> problems) {
     String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "";
     return new AgentCliException(

@@ -1,0 +1,140 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.RefusalExplainer;
+import dev.agentcli.approval.Subject;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.exec.ExecOutcome;
+import dev.agentcli.exec.RunResult;
+import dev.agentcli.exec.TaskRunner;
+import dev.agentcli.manifest.Policy;
+import dev.agentcli.manifest.Task;
+import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.request.RequestService;
+import dev.agentcli.request.RequestStatus;
+import dev.agentcli.request.Requester;
+import dev.agentcli.request.Waiting;
+import dev.agentcli.request.WhatRuns;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The one path by which exec, run and the agent adapters run a task: claim a grant and run, or,
+ * when none is usable and the caller is willing to wait, file (or join) a request, wait for the
+ * decision and run only on an approval.
+ */
+final class Gated {
+  private Gated() {}
+
+  /** How a caller asks when a run needs a person: why, as whom, how long it waits. */
+  record Ask(String reason, Requester requester, Duration patience, Consumer<String> onWaiting) {}
+
+  /** A run, and the request it waited for (null when it needed none). */
+  record Ran(Task task, TaskBinding binding, ExecOutcome outcome, String requestId) {}
+
+  static Ran run(
+      Workspace workspace,
+      Task task,
+      TaskBinding binding,
+      Optional<ApprovalId> pinned,
+      Optional<Duration> timeout,
+      TaskRunner.Mode mode,
+      OutputStream out,
+      OutputStream err,
+      Optional<Ask> ask) {
+    try {
+      return new Ran(
+          task, binding, exec(workspace, task, binding, pinned, timeout, mode, out, err), null);
+    } catch (AgentCliException e) {
+      if (e.code() != ErrorCode.APPROVAL_REQUIRED || ask.isEmpty() || pinned.isPresent()) {
+        throw e;
+      }
+    }
+    String requestId =
+        file(workspace, task, binding, ask.get().reason(), ask.get().requester())
+            .request()
+            .requestId();
+    ask.get().onWaiting().accept(requestId);
+    RequestService.State state = workspace.waiting().until(requestId, ask.get().patience());
+    if (state.status() != RequestStatus.APPROVED) {
+      throw Waiting.refusal(state);
+    }
+    ApprovalId approved = state.grant().get().approvalId();
+    return new Ran(
+        task,
+        binding,
+        exec(workspace, task, binding, Optional.of(approved), timeout, mode, out, err),
+        requestId);
+  }
+
+  /** Files (or joins) the request for {@code task} as it is bound here. */
+  static RequestService.Filed file(
+      Workspace workspace, Task task, TaskBinding binding, String reason, Requester requester) {
+    Policy policy = task.approval().policy();
+    if (policy != Policy.MANUAL) {
+      throw new AgentCliException(
+          ErrorCode.POLICY_FORBIDS_APPROVAL,
+          "task "
+              + task.qualifiedId()
+              + " has policy "
+              + policy.id()
+              + ": "
+              + (policy == Policy.AUTO_REJECT
+                  ? "it never runs, and no request can change that"
+                  : "it runs without approval"),
+          Map.of("policy", policy.id()));
+    }
+    RequestService.Filed filed =
+        workspace
+            .requests()
+            .file(
+                Subject.of(task, binding),
+                WhatRuns.of(task, binding),
+                reason,
+                requester,
+                Duration.ofSeconds(task.approval().requestTimeoutS()));
+    workspace.rememberDigests();
+    return filed;
+  }
+
+  /** What a run reports: the task, its outcome, the grant it used and what was passed over. */
+  static Map<String, Object> result(Workspace workspace, Ran ran) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    RunResult run = ran.outcome().result();
+    result.put("ok", run.exitCode() == 0 && !run.timedOut() && !run.interrupted());
+    result.put("execution_id", ran.outcome().executionId());
+    result.put("workflow_id", ran.task().workflowId());
+    result.put("task_id", ran.task().id());
+    result.put("task_hash", ran.binding().taskHash());
+    if (ran.requestId() != null) {
+      result.put("request_id", ran.requestId());
+    }
+    Grant used = ran.outcome().approvalUsed();
+    result.put(
+        "approval_used", used == null ? null : Views.grant(used, workspace.approvals().now()));
+    result.put("rejected", RefusalExplainer.rejections(ran.outcome().rejected()));
+    result.put("result", Views.result(run));
+    result.put("warnings", ran.outcome().warnings());
+    return result;
+  }
+
+  private static ExecOutcome exec(
+      Workspace workspace,
+      Task task,
+      TaskBinding binding,
+      Optional<ApprovalId> pinned,
+      Optional<Duration> timeout,
+      TaskRunner.Mode mode,
+      OutputStream out,
+      OutputStream err) {
+    ExecOutcome outcome = workspace.gatedExec().run(task, binding, pinned, timeout, mode, out, err);
+    workspace.rememberDigests();
+    return outcome;
+  }
+}

@@ -1,0 +1,194 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.codec.Json;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.exec.TaskRunner;
+import dev.agentcli.manifest.Task;
+import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.rules.AdHoc;
+import dev.agentcli.rules.Decision;
+import dev.agentcli.rules.Ruling;
+import dev.agentcli.rules.ShellLine;
+import dev.agentcli.rules.ShellParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "run",
+    description = {
+      "Run a command that no manifest declares, through the gate: agentcli run [--wait D] --"
+          + " <program> [<arg>...], or a whole shell line with --shell '<line>'.",
+      "The command rules (the operator configuration's \"rules\", else <home>/rules.json) allow,"
+          + " ask or deny it; without rules every command asks. A command that asks runs only by"
+          + " consuming a grant bound to exactly it: the words (or the shell line), the working"
+          + " directory, the resolved program and its digest, the environment. With --wait it"
+          + " files a request and runs once a person approves.",
+      "Exits with the command's own exit status; 124 when it timed out."
+    })
+final class RunCommand extends BaseCommand {
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "<program> <arg>",
+      description = "The program and its arguments (after --), run directly, never by a shell.")
+  List<String> argv = new ArrayList<>();
+
+  @Option(
+      names = "--shell",
+      paramLabel = "<line>",
+      description =
+          "A whole shell line, run with the shell of --shell-program (-c <line>); the grant binds"
+              + " the exact line, and every command in it is judged by the rules.")
+  String shellLine;
+
+  @Option(
+      names = "--shell-program",
+      paramLabel = "<program>",
+      defaultValue = "sh",
+      description = "The shell that runs --shell (default: ${DEFAULT-VALUE}, looked up on PATH).")
+  String shellProgram;
+
+  @Mixin Asking asking;
+
+  @Option(
+      names = "--dry-run",
+      description = "Show what the rules decide and the binding; run nothing, change nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "<ms>",
+      description = "Kill the command after this many ms.")
+  Long timeoutMs;
+
+  RunCommand(Context ctx) {
+    super(ctx);
+  }
+
+  /** The ad-hoc task a command line makes, as the rules judge it, bound on this machine. */
+  record AdHocRun(Ruling ruling, Task task, TaskBinding binding) {}
+
+  static AdHocRun bind(
+      Workspace workspace,
+      Context ctx,
+      java.nio.file.Path cwd,
+      Optional<String> shellLine,
+      List<String> argv,
+      String shellProgram) {
+    ShellLine line = shellLine.map(ShellParser::parse).orElseGet(() -> AdHoc.line(argv));
+    Ruling ruling = workspace.rules().judge(line);
+    Task task =
+        shellLine.isPresent()
+            ? AdHoc.shell(shellProgram, shellLine.get(), cwd, ruling)
+            : AdHoc.task(argv, cwd, ruling);
+    return new AdHocRun(
+        ruling, task, TaskBinding.of(task, cwd, workspace.inheritedEnv(), workspace.fileDigests()));
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    if ((shellLine == null) == argv.isEmpty()) {
+      throw new AgentCliException(
+          ErrorCode.USAGE_ERROR,
+          shellLine == null
+              ? "name the command to run: agentcli run -- <program> [<arg>...], or --shell '<line>'"
+              : "give either --shell '<line>' or a program with its arguments, not both",
+          Map.of("hint", "see: agentcli run --help"));
+    }
+    AdHocRun adHoc =
+        bind(workspace, ctx, ctx.cwd(), Optional.ofNullable(shellLine), argv, shellProgram);
+    if (dryRun) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("ok", true);
+      result.put("dry_run", true);
+      result.put("ruling", ruling(adHoc.ruling()));
+      result.put("task_id", adHoc.task().id());
+      result.put("task_hash", adHoc.binding().taskHash());
+      result.put("command", Views.command(adHoc.task(), adHoc.binding()));
+      result.put("binding", Json.parseObject(adHoc.binding().json()));
+      print(result, out -> Output.text(out, result));
+      return 0;
+    }
+    TaskRunner.Mode mode = global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
+    out().flush();
+    err().flush();
+    Gated.Ran ran;
+    try {
+      ran =
+          Gated.run(
+              workspace,
+              adHoc.task(),
+              adHoc.binding(),
+              Optional.empty(),
+              Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
+              mode,
+              ctx.stdout(),
+              ctx.stderr(),
+              asking.ask(ctx, this::announceWaiting));
+    } catch (AgentCliException e) {
+      throw explained(e, adHoc.ruling());
+    }
+    Map<String, Object> result = Gated.result(workspace, ran);
+    result.put("ruling", ruling(adHoc.ruling()));
+    if (mode == TaskRunner.Mode.CAPTURE) {
+      Output.json(out(), result);
+    } else {
+      err()
+          .println(
+              "agentcli: "
+                  + (ran.outcome().result().timedOut()
+                      ? "timed out"
+                      : "exited " + ran.outcome().result().exitCode())
+                  + " (execution "
+                  + ran.outcome().executionId()
+                  + ")");
+      err().flush();
+    }
+    return ran.outcome().result().exitStatus();
+  }
+
+  private void announceWaiting(String requestId) {
+    if (global.text()) {
+      err().println("agentcli: waiting for a decision on request " + requestId);
+      err().flush();
+    }
+  }
+
+  static Map<String, Object> ruling(Ruling ruling) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("decision", ruling.decision().id());
+    m.put("rule", ruling.rule());
+    m.put("command", ruling.command());
+    m.put("reason", ruling.reason());
+    return m;
+  }
+
+  /** A refusal with the rule that decided it, and how to ask when a person can allow it. */
+  private AgentCliException explained(AgentCliException e, Ruling ruling) {
+    Map<String, Object> details = new LinkedHashMap<>(e.details());
+    details.put("ruling", ruling(ruling));
+    String message = e.getMessage();
+    if (ruling.decision() == Decision.DENY) {
+      message =
+          "the command rules deny "
+              + ruling.command()
+              + " (rule \""
+              + ruling.rule()
+              + "\")"
+              + (ruling.reason() == null ? "" : ": " + ruling.reason());
+    } else if (e.code() == ErrorCode.APPROVAL_REQUIRED) {
+      details.put(
+          "hint",
+          "ask a person and wait: agentcli run --wait 15m --reason '<why>' ... (same command)");
+    }
+    return new AgentCliException(e.code(), message, details, e);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.agentcli.rules;
+
+import dev.agentcli.codec.Json;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.manifest.ApprovalRules;
+import dev.agentcli.manifest.ManifestParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The operator's rules for commands no manifest declares: patterns that allow, ask or deny. Order
+ * does not matter: a command is denied when any deny rule may match it, else asked when any ask
+ * rule may (the first of those says how), else allowed when an allow rule surely matches it, else
+ * it gets the default ({@code ask}, or {@code deny}; never allow). A line of several commands gets
+ * the strictest of its commands' rulings.
+ */
+public record Rules(Decision fallback, ApprovalRules defaultApproval, List<Rule> rules) {
+
+  private static final Set<String> KEYS = Set.of("default", "approval", "rules");
+  private static final Set<String> RULE_KEYS = Set.of("match", "decision", "reason", "approval");
+
+  /** No rules file: every command needs a person. */
+  public static final Rules NONE =
+      new Rules(Decision.ASK, ManifestParser.ruleApproval(null, "-", "approval"), List.of());
+
+  public Rules {
+    rules = List.copyOf(rules);
+  }
+
+  /** The rules in {@code file}; {@link #NONE} when there is no such file. */
+  public static Rules read(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return NONE;
+    } catch (IOException e) {
+      throw invalid(file.toString(), "it cannot be read: " + e.getMessage());
+    }
+    try {
+      return of(Json.parse(bytes), file.toString());
+    } catch (IOException e) {
+      throw invalid(file.toString(), "it is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  /** The rules written as {@code node} (a JSON object), read from {@code source}. */
+  public static Rules of(Object node, String source) {
+    if (!(node instanceof Map<?, ?> m)) {
+      throw invalid(source, "the rules must be a JSON object");
+    }
+    unknownKeys(m, KEYS, source, "");
+    Decision fallback = Decision.ASK;
+    if (m.containsKey("default")) {
+      fallback = Decision.parse(m.get("default")).orElse(null);
+      if (fallback == null || fallback == Decision.ALLOW) {
+        throw invalid(
+            source,
+            "default must be \"ask\" or \"deny\" (a command no rule names never runs unasked)");
+      }
+    }
+    ApprovalRules defaultApproval = approval(m.get("approval"), source, "approval");
+    List<Rule> rules = new ArrayList<>();
+    Object list = m.containsKey("rules") ? m.get("rules") : List.of();
+    if (!(list instanceof List<?> items)) {
+      throw invalid(source, "rules must be an array");
+    }
+    for (int n = 0; n < items.size(); n++) {
+      String path = "rules[" + n + "]";
+      if (!(items.get(n) instanceof Map<?, ?> r)) {
+        throw invalid(source, path + " must be an object");
+      }
+      unknownKeys(r, RULE_KEYS, source, path + ".");
+      if (!(r.get("match") instanceof String match) || match.isBlank()) {
+        throw invalid(source, path + ".match must be a pattern of words, e.g. \"git push *\"");
+      }
+      Decision decision = Decision.parse(r.get("decision")).orElse(null);
+      if (decision == null) {
+        throw invalid(source, path + ".decision must be \"allow\", \"ask\" or \"deny\"");
+      }
+      if (r.containsKey("approval") && decision != Decision.ASK) {
+        throw invalid(source, path + ".approval applies only to a rule that asks");
+      }
+      Object reason = r.get("reason");
+      if (reason != null && !(reason instanceof String)) {
+        throw invalid(source, path + ".reason must be text");
+      }
+      rules.add(
+          new Rule(
+              match.strip(),
+              decision,
+              (String) reason,
+              r.containsKey("approval")
+                  ? approval(r.get("approval"), source, path + ".approval")
+                  : defaultApproval));
+    }
+    return new Rules(fallback, defaultApproval, rules);
+  }
+
+  /** The ruling on a whole line: the strictest of its commands'. */
+  public Ruling judge(ShellLine line) {
+    if (line.commands().isEmpty()) {
+      return new Ruling(Decision.DENY, "default", "", "the command is empty", defaultApproval);
+    }
+    return line.commands().stream()
+        .map(this::judge)
+        .max(Comparator.comparing(Ruling::decision))
+        .orElseThrow();
+  }
+
+  /** The ruling on one command. */
+  public Ruling judge(ShellLine.SimpleCommand command) {
+    for (Decision d : List.of(Decision.DENY, Decision.ASK, Decision.ALLOW)) {
+      for (Rule rule : rules) {
+        if (rule.decision() == d && rule.matches(command)) {
+          return new Ruling(d, rule.match(), command.text(), rule.reason(), rule.approval());
+        }
+      }
+    }
+    return new Ruling(fallback, "default", command.text(), null, defaultApproval);
+  }
+
+  private static ApprovalRules approval(Object node, String source, String path) {
+    try {
+      return ManifestParser.ruleApproval(node, source, path);
+    } catch (AgentCliException e) {
+      throw invalid(source, e.getMessage());
+    }
+  }
+
+  private static void unknownKeys(Map<?, ?> m, Set<String> known, String source, String path) {
+    for (Object k : m.keySet()) {
+      if (!known.contains(String.valueOf(k))) {
+        throw invalid(
+            source,
+            "unknown key "
+                + path
+                + k
+                + " (known: "
+                + String.join(", ", known.stream().sorted().toList())
+                + ")");
+      }
+    }
+  }
+
+  private static AgentCliException invalid(String source, String why) {
+    return new AgentCliException(
+        ErrorCode.RULES_INVALID,
+        "the command rules " + source + " are not usable, so no ad-hoc command runs: " + why,
+        Map.of("rules", source));
+  }
+}
