@@ -21,6 +21,13 @@ public final class Jvm {
 
   /** Starts {@code mainClass} with {@code args}, with AGENTCLI_HOME set to {@code home}. */
   public static Process start(Path home, String mainClass, String... args) throws IOException {
+    return start(home, Map.of(), mainClass, args);
+  }
+
+  /** As {@link #start(Path, String, String...)}, with {@code extraEnv} added to the environment. */
+  public static Process start(
+      Path home, Map<String, String> extraEnv, String mainClass, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
@@ -29,6 +36,7 @@ public final class Jvm {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.put("AGENTCLI_HOME", home.toString());
+    env.putAll(extraEnv);
     return pb.start();
   }
 

@@ -32,6 +32,11 @@ public enum EventType {
   EXEC_INTERRUPTED,
   SIGNER_ADDED,
   SIGNER_REMOVED,
+  /** An agent adapter (a Claude Code hook) judged a tool call by the command rules. */
+  COMMAND_JUDGED,
+  /** A notification of an event was delivered, or given up on. */
+  NOTIFICATION_SENT,
+  NOTIFICATION_FAILED,
   /** A caller tried to point agentcli elsewhere than the operator configuration does. */
   OVERRIDE_REFUSED;
 

@@ -43,8 +43,12 @@ final class Asking {
 
   /** Who is asking: the label, the OS user (the real one under sudo), the host, this process. */
   Requester requester(Context ctx) {
+    return as(requester != null ? requester : ctx.env().get("AGENTCLI_REQUESTER"), ctx);
+  }
+
+  /** The requester {@code label} (the OS user when blank) on this host, in this process. */
+  static Requester as(String label, Context ctx) {
     String osUser = osUser(ctx);
-    String label = requester != null ? requester : ctx.env().get("AGENTCLI_REQUESTER");
     return new Requester(
         label == null || label.isBlank() ? osUser : label,
         osUser,

@@ -1,0 +1,239 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.approval.Grant;
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.codec.Json;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.hook.BashJudgement;
+import dev.agentcli.hook.HookAnswer;
+import dev.agentcli.hook.HookEvents;
+import dev.agentcli.hook.PreToolUse;
+import dev.agentcli.request.RequestService;
+import dev.agentcli.request.RequestStatus;
+import dev.agentcli.request.Waiting;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "claude-code",
+    description = {
+      "The Claude Code PreToolUse hook: reads the event on stdin and answers allow, deny or"
+          + " nothing (another tool than Bash) on stdout, always with exit status 0. It fails"
+          + " closed: unreadable or oversized input, an error, a line of several commands that"
+          + " holds one that needs approval, and no decision by --deadline are all a deny.",
+      "A command the rules allow is allowed; one they deny is denied with the reason. One that"
+          + " asks is filed as a request (or joins the pending one) and the hook waits for the"
+          + " decision until its deadline; on an approval it allows the call rewritten to run"
+          + " through agentcli run, which consumes the grant and runs exactly what was approved."
+    })
+final class HookClaudeCodeCommand extends BaseCommand {
+  /** The time the hook keeps for its own answer after it stops waiting. */
+  private static final Duration MARGIN = Duration.ofSeconds(2);
+
+  @Option(
+      names = "--deadline",
+      paramLabel = "<duration>",
+      converter = DurationConverter.class,
+      defaultValue = "50s",
+      description =
+          "Answer deny on its own this long after starting (default ${DEFAULT-VALUE}); keep it"
+              + " below the hook's timeout in settings.json, since a hook Claude Code times out"
+              + " lets the tool run.")
+  Duration deadline;
+
+  @Option(
+      names = "--shell-program",
+      paramLabel = "<program>",
+      defaultValue = "bash",
+      description = "The shell an approved command runs with (default ${DEFAULT-VALUE}).")
+  String shellProgram;
+
+  HookClaudeCodeCommand(Context ctx) {
+    super(ctx);
+  }
+
+  /** The one answer the hook gives, by its own work or by the deadline, whichever is first. */
+  private static final class Answer {
+    private final AtomicBoolean given = new AtomicBoolean();
+    private final PrintWriter out;
+
+    Answer(PrintWriter out) {
+      this.out = out;
+    }
+
+    boolean give(HookAnswer answer) {
+      if (!given.compareAndSet(false, true)) {
+        return false;
+      }
+      out.println(Json.compact(answer.json()));
+      out.flush();
+      return true;
+    }
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    long start = System.nanoTime();
+    Answer answer = new Answer(out());
+    AtomicReference<String> waitingOn = new AtomicReference<>();
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(deadline.toMillis());
+              } catch (InterruptedException answered) {
+                return;
+              }
+              if (answer.give(HookAnswer.deny(undecided(waitingOn.get())))) {
+                // The main work may be stuck (a lock, a slow disk): the answer is out, stop here.
+                Runtime.getRuntime().halt(0);
+              }
+            },
+            "hook-deadline");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    try {
+      answer.give(decide(workspace, start, waitingOn));
+    } catch (AgentCliException e) {
+      answer.give(
+          HookAnswer.deny("agentcli refused the call (" + e.code().id() + "): " + e.getMessage()));
+    } catch (RuntimeException e) {
+      answer.give(HookAnswer.deny("agentcli failed, so the call is denied: " + e));
+    } finally {
+      watchdog.interrupt();
+    }
+    return 0;
+  }
+
+  private HookAnswer decide(Workspace workspace, long start, AtomicReference<String> waitingOn) {
+    PreToolUse call;
+    try {
+      call = PreToolUse.parse(ctx.stdin().readNBytes(PreToolUse.MAX_BYTES + 1));
+    } catch (IOException e) {
+      throw new AgentCliException(ErrorCode.INPUT_INVALID, "cannot read the event: " + e);
+    }
+    Optional<String> bash = call.bashCommand();
+    if (bash.isEmpty()) {
+      return HookAnswer.none();
+    }
+    String command = bash.get();
+    BashJudgement judgement = BashJudgement.of(command, workspace.rules());
+    HookAnswer answer;
+    if (judgement instanceof BashJudgement.Denied d) {
+      answer = HookAnswer.deny(d.reason());
+    } else if (judgement instanceof BashJudgement.Gated g) {
+      answer = gated(workspace, call, command, g, start, waitingOn);
+    } else {
+      answer =
+          HookAnswer.allow("allowed by agentcli rule \"" + judgement.ruling().rule() + "\"", null);
+    }
+    AuditEvent event =
+        HookEvents.judged(workspace.approvals().now(), call, command, judgement, answer);
+    try {
+      workspace.audit().append(event);
+    } catch (AgentCliException unrecorded) {
+      if ("allow".equals(answer.decision())) {
+        throw unrecorded; // nothing runs that the trail does not show
+      }
+    }
+    return answer;
+  }
+
+  private HookAnswer gated(
+      Workspace workspace,
+      PreToolUse call,
+      String command,
+      BashJudgement.Gated gated,
+      long start,
+      AtomicReference<String> waitingOn) {
+    RunCommand.AdHocRun run =
+        RunCommand.bind(
+            workspace, ctx, Path.of(call.cwd()), Optional.of(command), List.of(), shellProgram);
+    Map<String, Object> rewritten = new LinkedHashMap<>(call.toolInput());
+    rewritten.put("command", throughTheGate(command));
+    Optional<Grant> usable =
+        workspace.approvals().peek(run.task(), run.binding(), Optional.empty()).claimed();
+    if (usable.isPresent()) {
+      return HookAnswer.allow(
+          "approved by "
+              + usable.get().approver()
+              + " (grant "
+              + usable.get().approvalId()
+              + "); it runs through agentcli run, which uses the grant",
+          rewritten);
+    }
+    RequestService.Filed filed =
+        Gated.file(
+            workspace,
+            run.task(),
+            run.binding(),
+            call.description(),
+            Asking.as("claude-code:" + call.sessionId(), ctx));
+    String id = filed.request().requestId();
+    waitingOn.set(id);
+    Duration left = deadline.minus(Duration.ofNanos(System.nanoTime() - start)).minus(MARGIN);
+    RequestService.State state;
+    try {
+      state = workspace.waiting().until(id, left.isNegative() ? Duration.ZERO : left);
+    } catch (AgentCliException e) {
+      if (e.code() == ErrorCode.APPROVAL_TIMED_OUT) {
+        return HookAnswer.deny(undecided(id));
+      }
+      throw e;
+    }
+    if (state.status() != RequestStatus.APPROVED) {
+      return HookAnswer.deny(
+          Waiting.refusal(state).getMessage() + ". Nothing ran; do not retry it in another form.");
+    }
+    return HookAnswer.allow(
+        "approved by "
+            + String.join(", ", state.approvers())
+            + " (request "
+            + id
+            + "); it runs through agentcli run, which uses the grant",
+        rewritten);
+  }
+
+  /** The command that claims the grant and runs exactly the approved line. */
+  private String throughTheGate(String command) {
+    String launcher = ctx.env().getOrDefault("AGENTCLI_LAUNCHER", "agentcli");
+    return quote(launcher)
+        + " run --shell-program "
+        + quote(shellProgram)
+        + " --shell "
+        + quote(command);
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private String undecided(String requestId) {
+    if (requestId == null) {
+      return "agentcli could not judge this call within "
+          + deadline.toSeconds()
+          + "s, so it is denied; nothing ran.";
+    }
+    return "No decision yet on request "
+        + requestId
+        + " (a person sees it with `agentcli requests show "
+        + requestId
+        + "` and decides with `agentcli approve "
+        + requestId
+        + "` or `agentcli deny "
+        + requestId
+        + "`); nothing ran. Run the same command again later: it runs once approved, and until"
+        + " then a retry waits on the same request.";
+  }
+}

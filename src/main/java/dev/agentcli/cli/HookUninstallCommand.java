@@ -1,0 +1,36 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.hook.ClaudeSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+    name = "uninstall",
+    description =
+        "Remove agentcli's hook from Claude Code's settings.json, leaving every other setting and"
+            + " hook as it was.")
+final class HookUninstallCommand extends BaseCommand {
+  @Mixin HookTarget target;
+
+  HookUninstallCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    java.nio.file.Path file = target.file(ctx);
+    boolean removed = ClaudeSettings.uninstall(file);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    result.put("settings", file.toString());
+    result.put("changed", removed);
+    print(
+        result,
+        out ->
+            out.println(
+                (removed ? "Removed the agentcli hook from " : "No agentcli hook in ") + file));
+    return 0;
+  }
+}

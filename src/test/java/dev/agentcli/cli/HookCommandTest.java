@@ -1,0 +1,63 @@
+package dev.agentcli.cli;
+
+import static dev.agentcli.CliAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentcli.Cli;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HookCommandTest {
+  @TempDir Path home;
+
+  @Test
+  void installWritesAHookThatDeniesBeforeItsTimeoutAndBlocksWhenItCannotStart() throws Exception {
+    Cli cli = new Cli(home).env("AGENTCLI_LAUNCHER", "/opt/agent cli/bin/agentcli");
+    Path settings = home.resolve("project/.claude/settings.json");
+    Cli.Result r = cli.run("hook", "install", "claude-code", "--settings", settings.toString());
+    assertThat(r).succeeds();
+    JsonNode hook =
+        new ObjectMapper().readTree(settings.toFile()).path("hooks").path("PreToolUse").get(0);
+    assertEquals("Bash", hook.path("matcher").asText());
+    assertEquals(60, hook.path("hooks").get(0).path("timeout").asInt());
+    assertEquals(
+        "'/opt/agent cli/bin/agentcli' hook claude-code --deadline 50s || exit 2",
+        hook.path("hooks").get(0).path("command").asText());
+    assertFalse(
+        cli.run("hook", "install", "claude-code", "--settings", settings.toString())
+            .json()
+            .path("changed")
+            .asBoolean());
+    assertTrue(
+        cli.run("hook", "uninstall", "claude-code", "--settings", settings.toString())
+            .json()
+            .path("changed")
+            .asBoolean());
+  }
+
+  @Test
+  void theProjectsSettingsAreTheDefault() {
+    Cli cli = new Cli(home).env("CLAUDE_PROJECT_DIR", home.resolve("p").toString());
+    Cli.Result r = cli.run("hook", "install", "claude-code", "--timeout", "30");
+    assertThat(r).succeeds();
+    assertEquals(
+        home.resolve("p/.claude/settings.json").toString(), r.json().path("settings").asText());
+    assertTrue(r.json().path("command").asText().contains("--deadline 20s"));
+  }
+
+  @Test
+  void badInputGetsAClearCode() {
+    Cli cli = new Cli(home);
+    assertThat(cli.run("hook", "install", "cursor")).fails(65, "input_invalid");
+    assertThat(cli.run("hook", "install", "claude-code", "--timeout", "5"))
+        .fails(65, "input_invalid");
+    assertThat(cli.run("hook", "install", "claude-code", "--user", "--project"))
+        .fails(2, "usage_error");
+    assertThat(cli.run("hook")).fails(2, "usage_error");
+  }
+}
