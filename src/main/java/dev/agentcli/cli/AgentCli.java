@@ -50,6 +50,7 @@ public final class AgentCli implements Runnable {
     COMMANDS.put("deny", DenyCommand.class);
     COMMANDS.put("review", ReviewCommand.class);
     COMMANDS.put("hook", HookCommand.class);
+    COMMANDS.put("mcp", McpCommand.class);
     COMMANDS.put("approvals", ApprovalsCommand.class);
     COMMANDS.put("audit", AuditCommand.class);
     COMMANDS.put("signers", SignersCommand.class);

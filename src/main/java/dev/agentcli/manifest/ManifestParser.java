@@ -327,7 +327,10 @@ public final class ManifestParser {
         bindFiles,
         secretEnv,
         approval,
-        origin);
+        origin,
+        task.get("description") instanceof String d
+            ? d
+            : task.get("name") instanceof String n ? n : null);
   }
 
   private ApprovalRules approval(Object node, String path) {

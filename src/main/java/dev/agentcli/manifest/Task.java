@@ -14,6 +14,9 @@ import java.util.Map;
  * @param secretEnv {@code shell.secret_env}: variables whose values people deciding a request see
  *     only as digests (they are bound like any other; only the display differs)
  * @param origin the manifest file the task was read from, for the audit trail
+ * @param description what the task is for, as the manifest says ({@code description}, else {@code
+ *     name}); null when it says nothing. Shown to people and agents, never bound: it does not
+ *     change what runs
  */
 public record Task(
     String workflowId,
@@ -27,7 +30,8 @@ public record Task(
     List<String> bindFiles,
     List<String> secretEnv,
     ApprovalRules approval,
-    Origin origin) {
+    Origin origin,
+    String description) {
 
   public Task {
     args = List.copyOf(args);

@@ -50,7 +50,8 @@ public final class AdHoc {
         List.of(),
         List.of(),
         approval(ruling),
-        new Task.Origin(ORIGIN, digest));
+        new Task.Origin(ORIGIN, digest),
+        String.join(" ", argv));
   }
 
   /** {@code line} run by {@code shell} ({@code shell -c line}) as a task. */

@@ -285,7 +285,6 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("try") // the lock is held for the block, not referenced in it
   private void migrateIfBehind() {
     try {
       int version = userVersion();
@@ -296,10 +295,24 @@ public final class Database implements AutoCloseable {
       if (version > SCHEMA_VERSION) {
         throw newer(version);
       }
-      // Concurrent first runs would race to create the tables: one process migrates at a time. The
-      // kernel releases this lock when its holder exits, however it exits: it is never stale.
-      // The lock file gets the database's own mode, so that every user who may write the database
-      // (a group, in the privilege-separated deployment) can take it.
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+    // A process holds a file lock once: threads of one process (the MCP server's calls) take turns.
+    synchronized (Database.class) {
+      migrateUnderLock();
+    }
+  }
+
+  /**
+   * Concurrent first runs would race to create the tables: one process migrates at a time. The
+   * kernel releases this lock when its holder exits, however it exits: it is never stale. The lock
+   * file gets the database's own mode, so that every user who may write the database (a group, in
+   * the privilege-separated deployment) can take it.
+   */
+  @SuppressWarnings("try") // the lock is held for the block, not referenced in it
+  private void migrateUnderLock() {
+    try {
       Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
       try (FileChannel channel =
               FileChannel.open(
@@ -307,7 +320,7 @@ public final class Database implements AutoCloseable {
                   java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                   PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file)));
           FileLock lock = channel.lock()) {
-        version = userVersion();
+        int version = userVersion();
         if (version > SCHEMA_VERSION) {
           throw newer(version);
         }

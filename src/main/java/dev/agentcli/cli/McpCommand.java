@@ -1,0 +1,77 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.mcp.McpServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "mcp",
+    description = {
+      "A Model Context Protocol server on stdio (protocol versions "
+          + "2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05): each task of the manifests is a"
+          + " tool, run through the gate as exec would, and agentcli_request_status looks at a"
+          + " request.",
+      "A gated tool's call files a request (or joins the pending one) and waits for the decision"
+          + " up to its wait_s (at most --wait); a denial, an expiry or no decision in time is a"
+          + " result with isError and the request_id. Stdout carries only protocol messages."
+    })
+final class McpCommand extends BaseCommand {
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "<manifest>",
+      description = "The manifests whose tasks are offered (as exec names them).")
+  List<String> manifests;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "<duration>",
+      converter = DurationConverter.class,
+      defaultValue = "50s",
+      description =
+          "The longest a call waits for a person's decision (default ${DEFAULT-VALUE}: MCP"
+              + " clients often give up on a request after 60 s).")
+  Duration wait;
+
+  @Option(
+      names = "--requester",
+      paramLabel = "<label>",
+      defaultValue = "mcp",
+      description =
+          "Who the requests say is asking (default ${DEFAULT-VALUE}); it may not approve them.")
+  String requester;
+
+  McpCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    for (String m : manifests) {
+      workspace.manifests().load(m); // a manifest that cannot be read stops the server now
+    }
+    McpServer server =
+        new McpServer(
+            new McpTools(ctx, global, manifests, wait, requester),
+            ctx.stdin(),
+            out(),
+            err(),
+            new AgentCli.Version().getVersion()[0].replace("agentcli ", ""),
+            "Each tool runs one task of the manifests through agentcli's approval gate. A gated"
+                + " task runs only after a person approves it; a call that gets isError with a"
+                + " request_id is waiting for that person: call the task again later, or look at"
+                + " the request with agentcli_request_status. Never try to run a gated task by"
+                + " other means.");
+    try {
+      server.serve();
+    } catch (IOException e) {
+      throw new AgentCliException(ErrorCode.INTERNAL_ERROR, "stdin failed: " + e.getMessage());
+    }
+    return 0;
+  }
+}
