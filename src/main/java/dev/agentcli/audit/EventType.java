@@ -20,6 +20,8 @@ public enum EventType {
   REQUEST_DENIED,
   /** Who asked withdrew a request. */
   REQUEST_CANCELLED,
+  /** Nobody decided a request before its deadline (recorded when first seen). */
+  REQUEST_EXPIRED,
   /** A claim's decision: {@code ok} with the grant it consumed, or {@code refused}. */
   GRANT_CLAIM,
   /** A matching grant the claim would not consume (its signature or a rule failed). */

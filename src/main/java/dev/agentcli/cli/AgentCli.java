@@ -53,6 +53,7 @@ public final class AgentCli implements Runnable {
     COMMANDS.put("mcp", McpCommand.class);
     COMMANDS.put("approvals", ApprovalsCommand.class);
     COMMANDS.put("audit", AuditCommand.class);
+    COMMANDS.put("watch", WatchCommand.class);
     COMMANDS.put("signers", SignersCommand.class);
     COMMANDS.put("validate", ValidateCommand.class);
     COMMANDS.put("demo", DemoCommand.class);

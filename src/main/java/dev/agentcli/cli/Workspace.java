@@ -7,6 +7,7 @@ import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.audit.AnchorFile;
+import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
@@ -161,6 +162,11 @@ final class Workspace implements AutoCloseable {
    */
   Optional<ApprovalService> existingApprovals() {
     return existingDatabase().map(this::approvals);
+  }
+
+  /** The audit trail as a feed of new events, only if the database exists. */
+  Optional<AuditFeed> existingFeed() {
+    return existingDatabase().map(SqliteAuditLog::new);
   }
 
   Optional<AuditLog> existingAudit() {

@@ -3,6 +3,7 @@ package dev.agentcli.request;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.EventType;
+import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Timestamps;
 import java.time.Instant;
 
@@ -27,6 +28,15 @@ final class RequestEvents {
         .actor(d.decider())
         .detail("reason", d.reason())
         .detail("key_fingerprint", d.signature().keyFingerprint())
+        .build();
+  }
+
+  /** Nobody decided before the deadline: a denial, recorded when someone first saw it. */
+  static AuditEvent expired(Request r, Instant seenAt) {
+    return event(EventType.REQUEST_EXPIRED, seenAt, r.subject(), r.requestId())
+        .outcome(Outcome.REFUSED, "request_expired")
+        .actor(r.requester().principal())
+        .detail("expires_at", Timestamps.format(r.expiresAt()))
         .build();
   }
 

@@ -247,6 +247,30 @@ public final class RequestService {
     return state(requestId);
   }
 
+  /**
+   * Records the expiries nobody has recorded yet (at most 100 at a time), each with its {@code
+   * request_expired} event: called by those who watch requests, so that the trail shows an expiry
+   * as it shows a decision. Returns how many it recorded.
+   */
+  public int recordExpiries() {
+    if (requests.expiredUnrecorded(now(), 1).isEmpty()) {
+      return 0; // the usual case, read without taking the write lock
+    }
+    return ledger.atomic(
+        () -> {
+          Instant now = now();
+          int recorded = 0;
+          for (Request r : requests.expiredUnrecorded(now, 100)) {
+            if (state(r).status() == RequestStatus.EXPIRED) {
+              requests.recordExpiry(r.requestId(), now);
+              ledger.audit().append(RequestEvents.expired(r, now));
+              recorded++;
+            }
+          }
+          return recorded;
+        });
+  }
+
   /** The full id of the request {@code idOrPrefix} names (a unique prefix is enough). */
   public String resolve(String idOrPrefix) {
     if (idOrPrefix == null || !idOrPrefix.matches("[0-9a-f]{4,32}")) {

@@ -31,6 +31,15 @@ public interface RequestStore {
   /** Marks the request withdrawn at {@code at}. */
   void cancel(String requestId, Instant at);
 
+  /**
+   * Requests past their deadline at {@code now} with no approval, denial, withdrawal or recorded
+   * expiry: the expiries nobody has recorded yet, oldest first, at most {@code limit}.
+   */
+  List<Request> expiredUnrecorded(Instant now, int limit);
+
+  /** Records that the request expired, as seen at {@code at}. */
+  void recordExpiry(String requestId, Instant at);
+
   /** The requests, newest first, at most {@code limit} (0: all). */
   void forEach(int limit, Consumer<Request> sink);
 

@@ -43,6 +43,9 @@ public final class Waiting {
     RequestService.State s = requests.state(requestId);
     while (true) {
       if (s.status().settled()) {
+        if (s.status() == RequestStatus.EXPIRED) {
+          recordExpiry();
+        }
         return s;
       }
       Instant now = now();
@@ -65,6 +68,15 @@ public final class Waiting {
         seen = changes;
         s = requests.state(requestId);
       }
+    }
+  }
+
+  /** Records the expiry seen (best effort: the refusal stands whether or not it is recorded). */
+  private void recordExpiry() {
+    try {
+      requests.recordExpiries();
+    } catch (AgentCliException unrecorded) {
+      // A busy or read-only database: a watcher records it later.
     }
   }
 

@@ -29,10 +29,11 @@ import org.sqlite.SQLiteErrorCode;
  */
 public final class Database implements AutoCloseable {
   /** The schema this build knows: the {@code user_version} the last migration sets. */
-  public static final int SCHEMA_VERSION = 5;
+  public static final int SCHEMA_VERSION = 6;
 
   private final Path file;
   private final Connection connection;
+  private java.sql.PreparedStatement dataVersion;
   private int transactionDepth;
   private List<String> tampering = List.of();
 
@@ -141,6 +142,23 @@ public final class Database implements AutoCloseable {
   }
 
   /** Runs read-only {@code work} outside any write transaction. */
+  /**
+   * A number that changes whenever another connection commits to the database ({@code PRAGMA
+   * data_version}): what a waiting agent or a watcher polls, to read again only when something
+   * happened. Prepared once: they ask several times a second.
+   */
+  public long dataVersion() {
+    return read(
+        c -> {
+          if (dataVersion == null) {
+            dataVersion = c.prepareStatement("PRAGMA data_version");
+          }
+          try (java.sql.ResultSet rs = dataVersion.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
   public <T> T read(Work<T> work) {
     try {
       return work.run(connection);
@@ -152,6 +170,9 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (dataVersion != null) {
+        dataVersion.close();
+      }
       connection.close();
     } catch (SQLException e) {
       // Nothing is pending: every write committed or rolled back before this point.

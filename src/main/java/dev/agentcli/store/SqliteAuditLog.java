@@ -3,6 +3,7 @@ package dev.agentcli.store;
 import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AuditChain;
 import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.codec.Json;
@@ -20,7 +21,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /** The audit trail in the {@code audit_events} table, each row chained to the one before. */
-public final class SqliteAuditLog implements AuditLog {
+public final class SqliteAuditLog implements AuditLog, AuditFeed {
   private final Database db;
 
   public SqliteAuditLog(Database db) {
@@ -102,6 +103,40 @@ public final class SqliteAuditLog implements AuditLog {
           }
           return null;
         });
+  }
+
+  @Override
+  public void after(long id, int limit, Consumer<AuditEvent> sink) {
+    db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT * FROM audit_events WHERE id > ? ORDER BY id LIMIT ?")) {
+            ps.setLong(1, id);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                sink.accept(event(rs));
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public long lastId() {
+    return db.read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) FROM audit_events")) {
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
+  @Override
+  public long changes() {
+    return db.dataVersion();
   }
 
   @Override

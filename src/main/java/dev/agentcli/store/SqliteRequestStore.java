@@ -20,7 +20,6 @@ import java.util.function.Consumer;
 /** Requests and their denials in SQLite, beside the grants they lead to. */
 public final class SqliteRequestStore implements RequestStore {
   private final Database db;
-  private PreparedStatement dataVersion;
 
   public SqliteRequestStore(Database db) {
     this.db = db;
@@ -79,6 +78,47 @@ public final class SqliteRequestStore implements RequestStore {
             ps.setString(4, Timestamps.format(now));
             return one(ps);
           }
+        });
+  }
+
+  @Override
+  public List<Request> expiredUnrecorded(Instant now, int limit) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT * FROM requests r WHERE expires_at <= ? AND cancelled_at IS NULL"
+                      + " AND NOT EXISTS (SELECT 1 FROM request_expiries e"
+                      + " WHERE e.request_id = r.request_id)"
+                      + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"
+                      + " AND NOT EXISTS (SELECT 1 FROM decisions d"
+                      + " WHERE d.request_id = r.request_id)"
+                      + " ORDER BY expires_at LIMIT ?")) {
+            ps.setString(1, Timestamps.format(now));
+            ps.setInt(2, limit);
+            List<Request> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                found.add(request(rs));
+              }
+            }
+            return found;
+          }
+        });
+  }
+
+  @Override
+  public void recordExpiry(String requestId, Instant at) {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO request_expiries (request_id, recorded_at) VALUES (?, ?)")) {
+            ps.setString(1, requestId);
+            ps.setString(2, Timestamps.format(at));
+            ps.executeUpdate();
+          }
+          return null;
         });
   }
 
@@ -198,16 +238,7 @@ public final class SqliteRequestStore implements RequestStore {
 
   @Override
   public long changes() {
-    return db.read(
-        c -> {
-          // Prepared once: a waiting agent asks several times a second.
-          if (dataVersion == null) {
-            dataVersion = c.prepareStatement("PRAGMA data_version");
-          }
-          try (ResultSet rs = dataVersion.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0L;
-          }
-        });
+    return db.dataVersion();
   }
 
   private static Optional<Request> one(PreparedStatement ps) throws SQLException {

@@ -1,0 +1,153 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.AuditFeed;
+import dev.agentcli.audit.EventType;
+import dev.agentcli.codec.Json;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "watch",
+    description = {
+      "Print audit events as they commit, one JSON object per line (NDJSON): requests filed,"
+          + " decided and expired, claims, runs, refusals... for dashboards and scripts.",
+      "Each line has the event's id: start again with --since <that id> and nothing is missed or"
+          + " repeated. Runs until interrupted (or with --once, until it has printed what is"
+          + " there). It also records the expiry of requests nobody decided (request_expired)."
+    })
+final class WatchCommand extends BaseCommand {
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final int BATCH = 500;
+
+  @Option(
+      names = "--since",
+      paramLabel = "<event-id>",
+      description =
+          "Print the events after this id (0: the whole trail); default: only those from now on.")
+  Long since;
+
+  @Option(
+      names = "--type",
+      paramLabel = "<event-type>",
+      description = "Only events of this type (repeatable), e.g. approval_requested.")
+  List<String> types = new ArrayList<>();
+
+  @Option(names = "--once", description = "Print the events there are now, then exit.")
+  boolean once;
+
+  WatchCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    if (since != null && since < 0) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID, "--since must be an event id, 0 or more");
+    }
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String t : types) {
+      if (EventType.of(t).isEmpty()) {
+        throw new AgentCliException(
+            ErrorCode.INPUT_INVALID,
+            "no event type '" + t + "'",
+            Map.of(
+                "known", java.util.Arrays.stream(EventType.values()).map(EventType::id).toList()));
+      }
+      wanted.add(t);
+    }
+    Long last = since;
+    long seen = Long.MIN_VALUE;
+    long nextExpiryCheck = 0;
+    while (true) {
+      Optional<AuditFeed> feed = workspace.existingFeed();
+      if (feed.isPresent()) {
+        if (System.nanoTime() - nextExpiryCheck >= 0) {
+          if (recordExpiries(workspace) > 0) {
+            seen = Long.MIN_VALUE; // this connection's own writes do not change data_version
+          }
+          nextExpiryCheck = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        }
+        if (last == null) {
+          last = feed.get().lastId();
+        }
+        long changes = feed.get().changes();
+        if (changes != seen) {
+          seen = changes;
+          last = print(feed.get(), last, wanted);
+          if (out().checkError()) {
+            return 0; // the reader went away
+          }
+        }
+      } else if (last == null) {
+        last = 0L; // the database does not exist yet: everything it will hold is new
+      }
+      if (once) {
+        return 0;
+      }
+      sleep();
+    }
+  }
+
+  /** Prints the events after {@code last}; returns the id of the last one read. */
+  private long print(AuditFeed feed, long last, Set<String> wanted) {
+    while (true) {
+      List<AuditEvent> batch = new ArrayList<>();
+      feed.after(last, BATCH, batch::add);
+      for (AuditEvent e : batch) {
+        if (wanted.isEmpty() || wanted.contains(e.eventType())) {
+          if (global.text()) {
+            out().println(line(e));
+          } else {
+            out().println(Json.compact(Views.event(e)));
+          }
+        }
+        last = e.id();
+      }
+      out().flush();
+      if (batch.size() < BATCH) {
+        return last;
+      }
+    }
+  }
+
+  private static String line(AuditEvent e) {
+    return e.id()
+        + "  "
+        + e.occurredAt()
+        + "  "
+        + e.eventType()
+        + "  "
+        + e.outcome()
+        + (e.code() == null ? "" : " " + e.code())
+        + (e.taskId() == null ? "" : "  " + e.workflowId() + "/" + e.taskId())
+        + (e.actor() == null ? "" : "  by " + e.actor());
+  }
+
+  private static int recordExpiries(Workspace workspace) {
+    try {
+      return workspace.existingRequests().map(r -> r.recordExpiries()).orElse(0);
+    } catch (AgentCliException notNow) {
+      return 0; // busy, or a reader without write access: another records it
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AgentCliException(ErrorCode.INTERNAL_ERROR, "interrupted");
+    }
+  }
+}
