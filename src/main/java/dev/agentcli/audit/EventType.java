@@ -50,6 +50,13 @@ public enum EventType {
   public static final Set<EventType> FINAL_FOR_A_GRANT =
       Set.of(GRANT_CLAIM, EXEC_STARTED, EXEC_FINISHED, EXEC_INTERRUPTED, GRANT_REVOKED);
 
+  /** The types a notification target may ask for: all but the notifications' own. */
+  public static final Set<String> NOTIFIABLE =
+      Arrays.stream(values())
+          .filter(t -> t != NOTIFICATION_SENT && t != NOTIFICATION_FAILED)
+          .map(EventType::id)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

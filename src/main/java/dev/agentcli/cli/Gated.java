@@ -61,7 +61,8 @@ final class Gated {
             .request()
             .requestId();
     ask.get().onWaiting().accept(requestId);
-    RequestService.State state = workspace.waiting().until(requestId, ask.get().patience());
+    RequestService.State state =
+        workspace.waiting().until(requestId, ask.get().patience(), workspace::notifyExpiring);
     if (state.status() != RequestStatus.APPROVED) {
       throw Waiting.refusal(state);
     }
@@ -100,6 +101,7 @@ final class Gated {
                 requester,
                 Duration.ofSeconds(task.approval().requestTimeoutS()));
     workspace.rememberDigests();
+    workspace.notifyCommitted(); // people hear of the request now, not when the wait ends
     return filed;
   }
 

@@ -76,6 +76,7 @@ final class WatchCommand extends BaseCommand {
           if (recordExpiries(workspace) > 0) {
             seen = Long.MIN_VALUE; // this connection's own writes do not change data_version
           }
+          workspace.notifyCommitted();
           nextExpiryCheck = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         }
         if (last == null) {

@@ -9,6 +9,7 @@ import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.AuditLog;
+import dev.agentcli.audit.EventType;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -17,6 +18,7 @@ import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.notify.Target;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.Waiting;
 import dev.agentcli.rules.Rules;
@@ -46,6 +48,7 @@ final class Workspace implements AutoCloseable {
   private Optional<OperatorConfig> config;
   private Database db;
   private SqliteFileDigests digests;
+  private Optional<Notifications> notifications;
 
   Workspace(Context ctx, GlobalOptions options) {
     this.ctx = ctx;
@@ -290,10 +293,87 @@ final class Workspace implements AutoCloseable {
     return db;
   }
 
+  /** Where notifications go: the operator's targets, else {@code <home>/notify.json}'s. */
+  private Optional<Notifications> notifications() {
+    if (notifications == null) {
+      notifications =
+          Notifications.of(
+              config()
+                  .map(OperatorConfig::notifications)
+                  .orElseGet(
+                      () ->
+                          Target.read(
+                              options.home(ctx).resolve("notify.json"), EventType.NOTIFIABLE)),
+              ctx.clock());
+    }
+    return notifications;
+  }
+
+  /**
+   * Sends the notifications of what this command committed so far (a request filed: before it
+   * waits), and audits the deliveries that have ended.
+   */
+  void notifyCommitted() {
+    notify(false);
+  }
+
+  /** A reminder that a request's deadline is near. */
+  void notifyExpiring(RequestService.State state) {
+    try {
+      notifications().ifPresent(n -> n.sendExpiring(state));
+    } catch (AgentCliException unusable) {
+      // reported when the command ends
+    }
+  }
+
+  private void notify(boolean last) {
+    if (db == null) {
+      return;
+    }
+    List<dev.agentcli.audit.AuditEvent> appended = db.takeAppended();
+    Optional<Notifications> n;
+    try {
+      n = notifications();
+    } catch (AgentCliException unusable) {
+      if (last) {
+        throw unusable; // reported once, when the command ends
+      }
+      return;
+    }
+    if (n.isEmpty()) {
+      return;
+    }
+    n.get().sendCommitted(appended, new SqliteAuditLog(db), this::existingRequests);
+    List<dev.agentcli.audit.AuditEvent> outcomes = n.get().outcomes(last);
+    if (!outcomes.isEmpty()) {
+      try {
+        new SqliteLedger(db).atomic(() -> outcomes.forEach(new SqliteAuditLog(db)::append));
+      } catch (AgentCliException unrecorded) {
+        // The deliveries happened (or not) either way; the trail misses their outcome.
+      }
+      db.takeAppended(); // the outcomes themselves are never notified
+    }
+  }
+
   @Override
   public void close() {
-    if (db != null) {
-      db.close();
+    try {
+      notify(true);
+    } catch (AgentCliException notifyBroken) {
+      // What happened stands; nobody was told of it, and the caller hears why.
+      try {
+        ctx.stderr()
+            .write(
+                ("agentcli: warning: no notifications sent: " + notifyBroken.getMessage() + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ctx.stderr().flush();
+      } catch (java.io.IOException ignored) {
+        // stderr is gone too
+      }
+    } finally {
+      if (db != null) {
+        db.close();
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.notify.Target;
 import dev.agentcli.rules.Rules;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +35,8 @@ import java.util.Set;
  * @param auditAnchors the anchors file (default: beside the database)
  * @param selfApprovalExceptions principals that may approve requests they made themselves (a
  *     release bot that both asks and co-signs, say); default none
+ * @param notifications where notifications of requests and decisions go (webhooks, commands);
+ *     default none
  * @param rules the rules for commands no manifest declares ({@code agentcli run}, the agent hooks);
  *     default {@link Rules#NONE}: every such command needs a person
  */
@@ -45,7 +49,8 @@ public record OperatorConfig(
     Map<String, String> taskEnv,
     Path auditAnchors,
     Set<String> selfApprovalExceptions,
-    Rules rules) {
+    Rules rules,
+    List<Target> notifications) {
 
   public static final Map<String, String> DEFAULT_TASK_ENV =
       Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
@@ -59,11 +64,13 @@ public record OperatorConfig(
           "task_env",
           "audit_anchors",
           "self_approval_exceptions",
-          "rules");
+          "rules",
+          "notify");
 
   public OperatorConfig {
     taskEnv = Map.copyOf(taskEnv);
     selfApprovalExceptions = Set.copyOf(selfApprovalExceptions);
+    notifications = List.copyOf(notifications);
   }
 
   /** The configuration at {@code file}, or empty when there is no file there. */
@@ -115,7 +122,8 @@ public record OperatorConfig(
                 ? absolute(file, m, "audit_anchors")
                 : anchorsBeside(absolute(file, m, "database")),
             principals(file, m.get("self_approval_exceptions")),
-            rules(file, m.get("rules"))));
+            rules(file, m.get("rules")),
+            notify(file, m.get("notify"))));
   }
 
   /**
@@ -135,6 +143,14 @@ public record OperatorConfig(
   /** Where anchors are kept when nobody says: beside the database. */
   public static Path anchorsBeside(Path database) {
     return database.resolveSibling("audit-anchors.ndjson");
+  }
+
+  private static List<Target> notify(Path file, Object node) {
+    try {
+      return Target.parse(node, file.toString(), EventType.NOTIFIABLE);
+    } catch (AgentCliException e) {
+      throw invalid(file, e.getMessage());
+    }
   }
 
   private static Rules rules(Path file, Object node) {

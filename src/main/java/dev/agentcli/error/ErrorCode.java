@@ -10,6 +10,7 @@ public enum ErrorCode {
   INPUT_INVALID("input", 65),
   MANIFEST_INVALID("input", 65),
   RULES_INVALID("input", 65),
+  NOTIFY_INVALID("input", 65),
   COMMAND_UNPARSABLE("input", 65),
   TASK_NOT_FOUND("input", 65),
   TASK_AMBIGUOUS("input", 65),

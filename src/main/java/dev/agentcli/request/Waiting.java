@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The agent waits: for a request's decision, its deadline, or the agent's own, cheaply. */
 public final class Waiting {
@@ -38,7 +39,17 @@ public final class Waiting {
    * @throws AgentCliException {@code approval_timed_out} when {@code wait} ends first
    */
   public RequestService.State until(String requestId, Duration wait) {
+    return until(requestId, wait, s -> {});
+  }
+
+  /**
+   * As {@link #until(String, Duration)}, telling {@code expiringSoon} once when the request's
+   * deadline is near: within a fifth of its time to decide, and at most {@link #REMINDER} before.
+   */
+  public RequestService.State until(
+      String requestId, Duration wait, Consumer<RequestService.State> expiringSoon) {
     Instant until = now().plus(wait);
+    boolean reminded = false;
     long seen = Long.MIN_VALUE;
     RequestService.State s = requests.state(requestId);
     while (true) {
@@ -49,6 +60,10 @@ public final class Waiting {
         return s;
       }
       Instant now = now();
+      if (!reminded && !now.isBefore(reminderAt(s.request()))) {
+        reminded = true;
+        expiringSoon.accept(s);
+      }
       if (!now.isBefore(until)) {
         throw new AgentCliException(
             ErrorCode.APPROVAL_TIMED_OUT,
@@ -69,6 +84,15 @@ public final class Waiting {
         s = requests.state(requestId);
       }
     }
+  }
+
+  /** How long before a request's deadline its waiting agent reminds people, at most. */
+  public static final Duration REMINDER = Duration.ofMinutes(5);
+
+  private static Instant reminderAt(Request r) {
+    Duration toDecide = Duration.between(r.requestedAt(), r.expiresAt());
+    Duration before = toDecide.dividedBy(5);
+    return r.expiresAt().minus(before.compareTo(REMINDER) < 0 ? before : REMINDER);
   }
 
   /** Records the expiry seen (best effort: the refusal stands whether or not it is recorded). */

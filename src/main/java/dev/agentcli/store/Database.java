@@ -34,6 +34,8 @@ public final class Database implements AutoCloseable {
   private final Path file;
   private final Connection connection;
   private java.sql.PreparedStatement dataVersion;
+  private final java.util.List<dev.agentcli.audit.AuditEvent> appended =
+      new java.util.ArrayList<>();
   private int transactionDepth;
   private List<String> tampering = List.of();
 
@@ -157,6 +159,25 @@ public final class Database implements AutoCloseable {
             return rs.next() ? rs.getLong(1) : 0L;
           }
         });
+  }
+
+  /** Notes an event this connection appended (its transaction may still roll back). */
+  void appended(dev.agentcli.audit.AuditEvent event) {
+    synchronized (appended) {
+      appended.add(event);
+    }
+  }
+
+  /**
+   * The events this connection appended since the last call, as chained: committed or not (a caller
+   * compares them with what the trail holds).
+   */
+  public java.util.List<dev.agentcli.audit.AuditEvent> takeAppended() {
+    synchronized (appended) {
+      java.util.List<dev.agentcli.audit.AuditEvent> taken = java.util.List.copyOf(appended);
+      appended.clear();
+      return taken;
+    }
   }
 
   public <T> T read(Work<T> work) {

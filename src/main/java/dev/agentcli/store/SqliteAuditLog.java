@@ -30,7 +30,9 @@ public final class SqliteAuditLog implements AuditLog, AuditFeed {
 
   @Override
   public long append(AuditEvent event) {
-    return db.inTransaction(c -> append(c, event));
+    AuditEvent chained = db.inTransaction(c -> appendChained(c, event));
+    db.appended(chained);
+    return chained.id();
   }
 
   /**
@@ -38,6 +40,10 @@ public final class SqliteAuditLog implements AuditLog, AuditFeed {
    * between reading the head and writing), chained to the newest event.
    */
   static long append(Connection c, AuditEvent event) throws SQLException {
+    return appendChained(c, event).id();
+  }
+
+  private static AuditEvent appendChained(Connection c, AuditEvent event) throws SQLException {
     long lastId = 0;
     String prev = AuditChain.GENESIS;
     try (Statement s = c.createStatement();
@@ -70,7 +76,7 @@ public final class SqliteAuditLog implements AuditLog, AuditFeed {
       ps.setString(14, e.eventHash());
       ps.executeUpdate();
     }
-    return e.id();
+    return e;
   }
 
   @Override

@@ -1,0 +1,118 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.AuditFeed;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.notify.Delivery;
+import dev.agentcli.notify.Notifier;
+import dev.agentcli.notify.NotifyEvents;
+import dev.agentcli.notify.Target;
+import dev.agentcli.request.RequestService;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A command's notifications: the events it committed that a target wants, with what a person needs
+ * to decide (the request, the commands that approve or deny it), sent as they commit and audited as
+ * they end. A command waits for them at most {@link Notifier#BOUND} when it ends.
+ */
+final class Notifications {
+  private final Notifier notifier;
+  private final Clock clock;
+
+  private Notifications(List<Target> targets, Clock clock) {
+    this.notifier = new Notifier(targets);
+    this.clock = clock;
+  }
+
+  static Optional<Notifications> of(List<Target> targets, Clock clock) {
+    return targets.isEmpty() ? Optional.empty() : Optional.of(new Notifications(targets, clock));
+  }
+
+  /** Sends what a target wants of {@code appended}: those of the events the trail now holds. */
+  void sendCommitted(
+      List<AuditEvent> appended, AuditFeed feed, Supplier<Optional<RequestService>> requests) {
+    for (AuditEvent e : appended) {
+      if (notifier.wants(e.eventType()) && committed(e, feed)) {
+        notifier.send(
+            e.eventType(), e.id(), message(e.eventType(), Views.event(e), requestOf(e, requests)));
+      }
+    }
+  }
+
+  /** A reminder that a request's deadline is near (not an audit event: its delivery is). */
+  void sendExpiring(RequestService.State state) {
+    if (notifier.wants("request_expiring")) {
+      notifier.send(
+          "request_expiring", null, message("request_expiring", null, Optional.of(state)));
+    }
+  }
+
+  /** The audit events of the deliveries that have ended; with {@code last}, of all of them. */
+  List<AuditEvent> outcomes(boolean last) {
+    List<AuditEvent> events = new ArrayList<>();
+    for (Delivery d : last ? notifier.finish() : notifier.ended()) {
+      events.add(NotifyEvents.delivery(clock.instant(), d));
+    }
+    return events;
+  }
+
+  private static boolean committed(AuditEvent e, AuditFeed feed) {
+    List<AuditEvent> found = new ArrayList<>();
+    try {
+      feed.after(e.id() - 1, 1, found::add);
+    } catch (AgentCliException unreadable) {
+      return false;
+    }
+    return !found.isEmpty() && found.get(0).eventHash().equals(e.eventHash());
+  }
+
+  private static Optional<RequestService.State> requestOf(
+      AuditEvent e, Supplier<Optional<RequestService>> requests) {
+    if (!(e.details().get("request_id") instanceof String id)) {
+      return Optional.empty();
+    }
+    try {
+      return requests.get().map(r -> r.state(id));
+    } catch (AgentCliException gone) {
+      return Optional.empty();
+    }
+  }
+
+  static Map<String, Object> message(
+      String type, Map<String, Object> event, Optional<RequestService.State> request) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("event_type", type);
+    request.ifPresentOrElse(
+        s -> {
+          String id = s.request().requestId();
+          m.put(
+              "summary",
+              "request "
+                  + id
+                  + " for "
+                  + s.request().subject().qualifiedId()
+                  + " is "
+                  + s.status().id()
+                  + (s.request().reason() == null ? "" : " (" + s.request().reason() + ")")
+                  + ", asked by "
+                  + s.request().requester().principal()
+                  + "; decide by "
+                  + s.request().expiresAt());
+          m.put("request", Views.request(s));
+          Map<String, Object> actions = new LinkedHashMap<>();
+          actions.put("show", "agentcli requests show " + id);
+          actions.put("approve", "agentcli approve " + id + " --by <you>");
+          actions.put("deny", "agentcli deny " + id + " --by <you> --reason '<why>'");
+          m.put("actions", actions);
+        },
+        () -> m.put("summary", type));
+    m.put("event", event);
+    return m;
+  }
+}
