@@ -135,6 +135,17 @@ public final class Cli {
     throw new AssertionError("no pending request appeared");
   }
 
+  /** The single integer that {@code sql} selects from the database (a count, say). */
+  public int count(String sql) {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   public Cli advance(Duration d) {
     clock.advance(d);
     return this;

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,15 +26,6 @@ class RunIT {
         {"rules": [{"match": "touch *", "decision": "ask",
                     "approval": {"signature": "optional", "max_uses": 1}}]}
         """);
-  }
-
-  int count(String sql) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:" + home.resolve("state/agentcli.db"));
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getInt(1);
-    }
   }
 
   Cli.Result approve(String requestId) {
@@ -88,7 +76,8 @@ class RunIT {
       }
     }
     assertEquals(1, ran);
-    assertEquals(1, count("SELECT count(*) FROM consumptions"));
-    assertEquals(1, count("SELECT count(*) FROM audit_events WHERE event_type = 'exec_finished'"));
+    assertEquals(1, cli.count("SELECT count(*) FROM consumptions"));
+    assertEquals(
+        1, cli.count("SELECT count(*) FROM audit_events WHERE event_type = 'exec_finished'"));
   }
 }

@@ -79,6 +79,20 @@ abstract class BaseCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /** Tells a person at a terminal (text mode) what a waiting command waits for. */
+  void announceWaiting(String requestId) {
+    if (global.text()) {
+      err()
+          .println(
+              "agentcli: waiting for a decision on request "
+                  + requestId
+                  + " (agentcli requests show "
+                  + requestId
+                  + ")");
+      err().flush();
+    }
+  }
+
   /** Prints {@code result} as JSON, or with {@code textForm} when text was asked for. */
   void print(Map<String, Object> result, Consumer<PrintWriter> textForm) {
     if (global.text()) {

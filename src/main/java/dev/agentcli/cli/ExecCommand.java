@@ -133,19 +133,6 @@ final class ExecCommand extends BaseCommand {
     return run.exitStatus();
   }
 
-  private void announceWaiting(String requestId) {
-    if (global.text()) {
-      err()
-          .println(
-              "agentcli: waiting for a decision on request "
-                  + requestId
-                  + " (agentcli requests show "
-                  + requestId
-                  + ")");
-      err().flush();
-    }
-  }
-
   /** Whatever ended the command before or instead of a run, the result file says so. */
   @Override
   void failed(AgentCliException e) {

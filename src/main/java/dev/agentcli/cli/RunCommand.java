@@ -155,13 +155,6 @@ final class RunCommand extends BaseCommand {
     return ran.outcome().result().exitStatus();
   }
 
-  private void announceWaiting(String requestId) {
-    if (global.text()) {
-      err().println("agentcli: waiting for a decision on request " + requestId);
-      err().flush();
-    }
-  }
-
   static Map<String, Object> ruling(Ruling ruling) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("decision", ruling.decision().id());

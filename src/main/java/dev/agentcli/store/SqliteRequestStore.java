@@ -96,13 +96,7 @@ public final class SqliteRequestStore implements RequestStore {
                       + " ORDER BY expires_at LIMIT ?")) {
             ps.setString(1, Timestamps.format(now));
             ps.setInt(2, limit);
-            List<Request> found = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                found.add(request(rs));
-              }
-            }
-            return found;
+            return rows(ps, SqliteRequestStore::request);
           }
         });
   }
@@ -145,13 +139,7 @@ public final class SqliteRequestStore implements RequestStore {
             ps.setString(1, prefix);
             ps.setString(2, prefix + "g"); // every id with the prefix sorts below prefix + 'g'
             ps.setInt(3, limit);
-            List<String> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                ids.add(rs.getString(1));
-              }
-            }
-            return ids;
+            return rows(ps, rs -> rs.getString(1));
           }
         });
   }
@@ -166,13 +154,7 @@ public final class SqliteRequestStore implements RequestStore {
                       + " JOIN requests r ON r.request_id = d.request_id"
                       + " WHERE d.request_id = ? AND d.decision = 'deny' ORDER BY d.id")) {
             ps.setString(1, requestId);
-            List<Denial> found = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                found.add(denial(rs));
-              }
-            }
-            return found;
+            return rows(ps, SqliteRequestStore::denial);
           }
         });
   }
@@ -239,6 +221,21 @@ public final class SqliteRequestStore implements RequestStore {
   @Override
   public long changes() {
     return db.dataVersion();
+  }
+
+  /** Reads one value from a row. */
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private static <T> List<T> rows(PreparedStatement ps, Row<T> row) throws SQLException {
+    List<T> found = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        found.add(row.read(rs));
+      }
+    }
+    return found;
   }
 
   private static Optional<Request> one(PreparedStatement ps) throws SQLException {
