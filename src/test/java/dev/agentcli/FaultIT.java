@@ -101,7 +101,7 @@ class FaultIT {
   void fullDiskFailsCleanlyAndWritesNothingHalfway() throws Exception {
     Path mount = Files.createDirectories(home.resolve("tiny"));
     Process p =
-        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", mount.toString())
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=640k", "tmpfs", mount.toString())
             .redirectErrorStream(true)
             .start();
     Assumptions.assumeTrue(p.waitFor() == 0, "this machine lets the tests mount a tiny tmpfs");

@@ -43,13 +43,17 @@ class McpIT {
           StandardCopyOption.REPLACE_EXISTING);
     }
     if (!Files.isDirectory(CLIENT.resolve("node_modules/@modelcontextprotocol/sdk"))) {
+      // Its output goes to a file: a child writing on this JVM's stdout would corrupt the
+      // channel the test runner reads.
+      Path log = CLIENT.resolve("npm-ci.log");
       Process npm =
           new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
               .directory(CLIENT.toFile())
-              .inheritIO()
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
               .start();
       assertTrue(npm.waitFor(10, TimeUnit.MINUTES), "npm ci took too long");
-      assertEquals(0, npm.exitValue(), "npm ci failed");
+      assertEquals(0, npm.exitValue(), "npm ci failed: " + Files.readString(log));
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "agentcli",
-    mixinStandardHelpOptions = true,
     versionProvider = AgentCli.Version.class,
     description = {
       "A human approval gate in front of the shell tasks that AI agents and operators run.",
@@ -57,10 +57,23 @@ public final class AgentCli implements Runnable {
     COMMANDS.put("signers", SignersCommand.class);
     COMMANDS.put("validate", ValidateCommand.class);
     COMMANDS.put("demo", DemoCommand.class);
+    COMMANDS.put("version", VersionCommand.class);
     COMMANDS.put("help", CommandLine.HelpCommand.class);
   }
 
   @Spec CommandSpec spec;
+
+  @picocli.CommandLine.Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
+
+  @picocli.CommandLine.Option(
+      names = {"-v", "-V", "--version"},
+      versionHelp = true,
+      description = "Print the version and exit (as agentcli version does).")
+  boolean version;
 
   @Override
   public void run() {
@@ -69,20 +82,35 @@ public final class AgentCli implements Runnable {
   }
 
   /** Runs agentcli with {@code args} in {@code ctx} and returns the exit status. */
-  public static int execute(Context ctx, PrintWriter out, PrintWriter err, String... args) {
+  public static int execute(Context ctx, PrintWriter out, PrintWriter err, String... given) {
+    String[] args = GlobalOptions.afterTheCommand(given);
+    if (args.length == 0) {
+      // As git does: the commands, on stderr, and the status of a usage error.
+      commandLine(ctx).usage(err);
+      err.flush();
+      return ErrorCode.USAGE_ERROR.exitStatus();
+    }
     Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
     CommandLine cli = only == null ? commandLine(ctx) : commandLine(ctx, args[0], only);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(
         (ex, ignored) -> {
-          AgentCliException usage =
-              new AgentCliException(
-                  ErrorCode.USAGE_ERROR,
-                  ex.getMessage(),
-                  Map.of(
-                      "hint",
-                      "see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help"));
+          List<String> suggestions =
+              ex instanceof CommandLine.UnmatchedArgumentException u
+                  ? u.getSuggestions()
+                  : List.of();
+          String message =
+              suggestions.isEmpty()
+                  ? ex.getMessage()
+                  : ex.getMessage() + "; did you mean " + String.join(" or ", suggestions) + "?";
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put(
+              "hint", "see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+          if (!suggestions.isEmpty()) {
+            details.put("did_you_mean", suggestions);
+          }
+          AgentCliException usage = new AgentCliException(ErrorCode.USAGE_ERROR, message, details);
           ErrorReport.print(err, usage, wantsText(args));
           return ErrorCode.USAGE_ERROR.exitStatus();
         });

@@ -110,4 +110,38 @@ public final class GlobalOptions {
             + "'",
         Map.of("value", String.valueOf(value)));
   }
+
+  /** The global options that take a value. */
+  private static final java.util.Set<String> WITH_VALUE =
+      java.util.Set.of("--home", "--db", "--format", "--lock-timeout-ms");
+
+  /**
+   * {@code args} with the global options written before the command moved after it (before a {@code
+   * --}), where every command reads them: {@code agentcli --format text approvals list} works as
+   * git's {@code git -C dir log} does.
+   */
+  static String[] afterTheCommand(String[] args) {
+    java.util.List<String> globals = new java.util.ArrayList<>();
+    int i = 0;
+    while (i < args.length) {
+      String a = args[i];
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      if (!WITH_VALUE.contains(name)) {
+        break;
+      }
+      globals.add(a);
+      if (!a.contains("=") && i + 1 < args.length) {
+        globals.add(args[++i]);
+      }
+      i++;
+    }
+    if (globals.isEmpty() || i == args.length) {
+      return args;
+    }
+    java.util.List<String> rest =
+        new java.util.ArrayList<>(java.util.List.of(args).subList(i, args.length));
+    int end = rest.indexOf("--");
+    rest.addAll(end < 0 ? rest.size() : end, globals);
+    return rest.toArray(String[]::new);
+  }
 }

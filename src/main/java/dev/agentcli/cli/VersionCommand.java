@@ -1,0 +1,19 @@
+package dev.agentcli.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "version", description = "Print agentcli's version (as --version does).")
+final class VersionCommand extends BaseCommand {
+  VersionCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    String version = new AgentCli.Version().getVersion()[0];
+    print(
+        java.util.Map.of("ok", true, "version", version.replace("agentcli ", "")),
+        out -> out.println(version));
+    return 0;
+  }
+}
