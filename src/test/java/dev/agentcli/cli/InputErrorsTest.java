@@ -146,7 +146,6 @@ class InputErrorsTest {
   void usageErrorsExit2WithJsonOnStderr() {
     for (String[] args :
         new String[][] {
-          {},
           {"exec"},
           {"exec", "m.json"},
           {"frobnicate"},
