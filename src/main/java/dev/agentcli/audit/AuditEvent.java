@@ -35,6 +35,30 @@ public record AuditEvent(
     details = new LinkedHashMap<>(details);
   }
 
+  /**
+   * This event with the process that wrote it in {@code details.process} ({@code os_user}, {@code
+   * host}, {@code pid}), and the OS user as its actor when no principal is.
+   */
+  public AuditEvent actingFor(Map<String, Object> process) {
+    Map<String, Object> more = new LinkedHashMap<>(details);
+    more.put("process", process);
+    return new AuditEvent(
+        id,
+        occurredAt,
+        eventType,
+        outcome,
+        code,
+        workflowId,
+        taskId,
+        taskHash,
+        approvalId,
+        executionId,
+        actor != null ? actor : String.valueOf(process.get("os_user")),
+        more,
+        prevHash,
+        eventHash);
+  }
+
   /** This event as stored at position {@code id} of the chain, after {@code prevHash}. */
   public AuditEvent chained(long id, String prevHash) {
     return at(id, prevHash, AuditChain.hash(at(id, prevHash, null)));

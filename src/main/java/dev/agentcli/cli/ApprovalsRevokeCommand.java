@@ -18,7 +18,10 @@ final class ApprovalsRevokeCommand extends BaseCommand {
   @Parameters(paramLabel = "<approval-id>", description = "The grant's id (32 hex digits).")
   String id;
 
-  @Option(names = "--by", paramLabel = "<principal>", description = "Who revokes it.")
+  @Option(
+      names = "--by",
+      paramLabel = "<principal>",
+      description = "Who revokes it (default: the OS user, the real one under sudo).")
   String by;
 
   @Option(names = "--reason", paramLabel = "<text>", description = "Why, kept with the revocation.")
@@ -31,7 +34,8 @@ final class ApprovalsRevokeCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     ApprovalService approvals = workspace.approvals();
-    Grant grant = approvals.revoke(new ApprovalId(id), by, reason);
+    Grant grant =
+        approvals.revoke(new ApprovalId(id), by != null ? by : Asking.osUser(ctx), reason);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("revoked", true);

@@ -54,6 +54,7 @@ final class AuditCommand extends BaseCommand {
                     "event_type",
                     "outcome",
                     "code",
+                    "actor",
                     "task_id",
                     "approval_id",
                     "execution_id")));

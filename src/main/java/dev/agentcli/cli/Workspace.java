@@ -20,6 +20,7 @@ import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.notify.Target;
 import dev.agentcli.request.RequestService;
+import dev.agentcli.request.Requester;
 import dev.agentcli.request.Waiting;
 import dev.agentcli.rules.Rules;
 import dev.agentcli.signing.AllowedSignersFile;
@@ -184,6 +185,9 @@ final class Workspace implements AutoCloseable {
   private Optional<Database> existingDatabase() {
     if (db == null) {
       db = Database.openIfExists(dbPath(), options.lockTimeout(ctx)).orElse(null);
+      if (db != null) {
+        db.actingAs(caller());
+      }
     }
     return Optional.ofNullable(db);
   }
@@ -289,6 +293,7 @@ final class Workspace implements AutoCloseable {
   private Database database() {
     if (db == null) {
       db = Database.open(dbPath(), options.lockTimeout(ctx));
+      db.actingAs(caller());
     }
     return db;
   }
@@ -353,6 +358,16 @@ final class Workspace implements AutoCloseable {
       }
       db.takeAppended(); // the outcomes themselves are never notified
     }
+  }
+
+  /** Who this process acts for, in every audit event it writes: the OS user, host and pid. */
+  private Map<String, Object> caller() {
+    Requester me = Asking.as(null, ctx);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("os_user", me.osUser());
+    m.put("host", me.host());
+    m.put("pid", me.pid());
+    return m;
   }
 
   @Override

@@ -161,6 +161,20 @@ public final class Database implements AutoCloseable {
         });
   }
 
+  private Map<String, Object> caller = Map.of();
+
+  /**
+   * Who this process acts for (the OS user, host and pid): every event appended through this
+   * connection records it, and names the OS user as the actor where no principal acts.
+   */
+  public void actingAs(Map<String, Object> caller) {
+    this.caller = Map.copyOf(caller);
+  }
+
+  Map<String, Object> caller() {
+    return caller;
+  }
+
   /** Notes an event this connection appended (its transaction may still roll back). */
   void appended(dev.agentcli.audit.AuditEvent event) {
     synchronized (appended) {

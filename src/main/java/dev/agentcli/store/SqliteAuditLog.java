@@ -30,7 +30,8 @@ public final class SqliteAuditLog implements AuditLog, AuditFeed {
 
   @Override
   public long append(AuditEvent event) {
-    AuditEvent chained = db.inTransaction(c -> appendChained(c, event));
+    AuditEvent attributed = db.caller().isEmpty() ? event : event.actingFor(db.caller());
+    AuditEvent chained = db.inTransaction(c -> appendChained(c, attributed));
     db.appended(chained);
     return chained.id();
   }
