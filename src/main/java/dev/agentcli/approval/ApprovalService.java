@@ -233,6 +233,11 @@ public final class ApprovalService {
     return ledger.grants().disagreements(20);
   }
 
+  /** The grant id {@code idOrPrefix} names: the whole id, or a unique prefix of 8 or more. */
+  public ApprovalId resolve(String idOrPrefix) {
+    return new ApprovalId(ShortId.APPROVAL.resolve(idOrPrefix, ledger.grants()::idsStartingWith));
+  }
+
   public Grant show(ApprovalId id) {
     return ledger.grants().find(id).orElseThrow(() -> notFound(id));
   }

@@ -49,6 +49,9 @@ public interface ApprovalStore {
 
   Optional<Grant> find(ApprovalId id);
 
+  /** The grant ids that start with {@code prefix}, at most {@code limit} of them. */
+  List<String> idsStartingWith(String prefix, int limit);
+
   /** The co-signatures of a grant, oldest first, as stored (not verified here). */
   List<Cosignature> cosignatures(ApprovalId id);
 

@@ -1,6 +1,5 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Grant;
 import java.util.LinkedHashMap;
@@ -35,7 +34,7 @@ final class ApprovalsRevokeCommand extends BaseCommand {
   int run(Workspace workspace) {
     ApprovalService approvals = workspace.approvals();
     Grant grant =
-        approvals.revoke(new ApprovalId(id), by != null ? by : Asking.osUser(ctx), reason);
+        approvals.revoke(approvals.resolve(id), by != null ? by : Asking.osUser(ctx), reason);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("revoked", true);

@@ -36,8 +36,8 @@ final class ApprovalsShowCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    ApprovalId approvalId = new ApprovalId(id);
     ApprovalService approvals = existing(workspace, id);
+    ApprovalId approvalId = approvals.resolve(id);
     Grant grant = approvals.show(approvalId);
     if (payload) {
       out().print(GrantPayload.of(grant));

@@ -1,6 +1,5 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantQuery;
@@ -60,7 +59,7 @@ final class ApprovalsVerifyCommand extends BaseCommand {
         approvals.forEach(
             new GrantQuery(Optional.empty(), Optional.empty(), Optional.empty(), 0), check);
       } else {
-        check.accept(approvals.show(new ApprovalId(which.id)));
+        check.accept(approvals.show(approvals.resolve(which.id)));
       }
     }
     long invalid = results.stream().filter(r -> !Boolean.TRUE.equals(r.get("valid"))).count();

@@ -34,7 +34,7 @@ final class ClaimCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    Optional<ApprovalId> pinned = grant.pinned();
+    Optional<ApprovalId> pinned = grant.pinned(workspace);
     ExecutionId execution =
         executionId != null ? ExecutionId.of(executionId) : ExecutionId.random(ctx.random());
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);

@@ -83,7 +83,7 @@ final class ExecCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    Optional<ApprovalId> pinned = grant.pinned();
+    Optional<ApprovalId> pinned = grant.pinned(workspace);
     TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
     if (dryRun) {
       return dryRun(workspace, resolved, pinned);

@@ -12,7 +12,23 @@ final class GrantOptions {
       description = "Use exactly this grant; never fall back to another.")
   String approvalId;
 
-  Optional<ApprovalId> pinned() {
-    return Optional.ofNullable(approvalId).map(ApprovalId::new);
+  /** The grant --approval-id names (a unique prefix of 8 or more digits will do). */
+  Optional<ApprovalId> pinned(Workspace workspace) {
+    if (approvalId == null) {
+      return Optional.empty();
+    }
+    if (approvalId.length() == 32) {
+      return Optional.of(new ApprovalId(approvalId));
+    }
+    return Optional.of(
+        workspace
+            .existingApprovals()
+            .orElseThrow(
+                () ->
+                    new dev.agentcli.error.AgentCliException(
+                        dev.agentcli.error.ErrorCode.APPROVAL_NOT_FOUND,
+                        "no approval with id " + approvalId + " (there is no database yet)",
+                        java.util.Map.of("approval_id", approvalId)))
+            .resolve(approvalId));
   }
 }

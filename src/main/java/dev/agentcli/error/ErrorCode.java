@@ -15,6 +15,7 @@ public enum ErrorCode {
   TASK_NOT_FOUND("input", 65),
   TASK_AMBIGUOUS("input", 65),
   APPROVAL_NOT_FOUND("input", 65),
+  APPROVAL_ID_AMBIGUOUS("input", 65),
   REQUEST_NOT_FOUND("input", 65),
   REQUEST_ID_AMBIGUOUS("input", 65),
   REQUEST_NOT_PENDING("state", 65),

@@ -9,6 +9,7 @@ import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.approval.Ledger;
 import dev.agentcli.approval.Principal;
+import dev.agentcli.approval.ShortId;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.approval.Verdict;
@@ -273,28 +274,7 @@ public final class RequestService {
 
   /** The full id of the request {@code idOrPrefix} names (a unique prefix is enough). */
   public String resolve(String idOrPrefix) {
-    if (idOrPrefix == null || !idOrPrefix.matches("[0-9a-f]{4,32}")) {
-      throw new AgentCliException(
-          ErrorCode.INPUT_INVALID,
-          "a request id is 4 to 32 lowercase hex digits (a unique prefix of the id), not '"
-              + idOrPrefix
-              + "'",
-          Map.of("request_id", String.valueOf(idOrPrefix)));
-    }
-    List<String> ids = requests.idsStartingWith(idOrPrefix, 2);
-    if (ids.isEmpty()) {
-      throw new AgentCliException(
-          ErrorCode.REQUEST_NOT_FOUND,
-          "no request with id " + idOrPrefix,
-          Map.of("request_id", idOrPrefix));
-    }
-    if (ids.size() > 1) {
-      throw new AgentCliException(
-          ErrorCode.REQUEST_ID_AMBIGUOUS,
-          "more than one request id starts with " + idOrPrefix + "; give more digits",
-          Map.of("request_id", idOrPrefix, "matches", ids));
-    }
-    return ids.get(0);
+    return ShortId.REQUEST.resolve(idOrPrefix, requests::idsStartingWith);
   }
 
   /**
