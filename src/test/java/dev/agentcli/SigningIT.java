@@ -281,8 +281,31 @@ class SigningIT {
     Cli.Result r = cli.run("exec", manifest, "deploy");
     assertThat(r).hasCode("approval_signature_invalid");
     assertTrue(
-        r.error().path("error").asText().contains("may not sign as 'alice@example.com'"),
+        r.error()
+            .path("error")
+            .asText()
+            .contains("is trusted as 'bob@example.com', not as 'alice@example.com'"),
         r.toString());
+  }
+
+  @Test
+  void approvingWithAKeyTrustedAsSomeoneElseSaysSoAndDoesNotSuggestWideningTrust()
+      throws Exception {
+    Files.writeString(
+        home.resolve("allowed_signers"),
+        "bob@example.com " + Files.readString(Path.of(key + ".pub")));
+    Cli.Result r =
+        cli.run(
+            "approve",
+            manifest,
+            "deploy",
+            "--by",
+            "alice@example.com",
+            "--signing-key",
+            key.toString());
+    assertThat(r).fails(77, "approval_signature_invalid");
+    assertTrue(r.error().path("error").asText().contains("trusted as 'bob@example.com'"), r.err());
+    assertTrue(r.error().path("details").path("hint").isMissingNode(), r.err());
   }
 
   @Test

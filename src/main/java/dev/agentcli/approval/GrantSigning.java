@@ -47,16 +47,18 @@ final class GrantSigning {
     if (verdict.valid()) {
       return new Signed(signed);
     }
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("key_fingerprint", fingerprint);
+    if (verdict.reason().endsWith(dev.agentcli.signing.AllowedSigners.NOT_TRUSTED)) {
+      // Nobody trusts the key yet; a key trusted as someone else is not widened by a hint.
+      details.put(
+          "hint",
+          "trust the key with: agentcli signers add " + grant.approver() + " <public-key-file>");
+    }
     return new Failed(
         new Refusal(
             ErrorCode.APPROVAL_SIGNATURE_INVALID,
             "the grant would not verify, nothing was written: " + verdict.reason(),
-            Map.of(
-                "key_fingerprint",
-                fingerprint,
-                "hint",
-                "trust the key with: agentcli signers add "
-                    + grant.approver()
-                    + " <public-key-file>")));
+            details));
   }
 }

@@ -50,6 +50,9 @@ public final class AllowedSigners {
     }
   }
 
+  /** How a refusal says that nobody trusts the key (and only then is adding it the remedy). */
+  public static final String NOT_TRUSTED = "is not in allowed_signers";
+
   private final List<Entry> entries;
 
   private AllowedSigners(List<Entry> entries) {
@@ -95,11 +98,21 @@ public final class AllowedSigners {
     List<Entry> forKey =
         entries.stream().filter(e -> !e.certAuthority() && e.key().sameKey(key)).toList();
     if (forKey.isEmpty()) {
-      return Optional.of("key " + key.fingerprint() + " is not in allowed_signers");
+      return Optional.of("key " + key.fingerprint() + " " + NOT_TRUSTED);
     }
     List<Entry> forPrincipal = forKey.stream().filter(e -> e.names(principal)).toList();
     if (forPrincipal.isEmpty()) {
-      return Optional.of("key " + key.fingerprint() + " may not sign as '" + principal + "'");
+      List<String> as = forKey.stream().flatMap(e -> e.principals().stream()).distinct().toList();
+      return Optional.of(
+          "key "
+              + key.fingerprint()
+              + " is trusted as "
+              + String.join(", ", as.stream().map(p -> "'" + p + "'").toList())
+              + ", not as '"
+              + principal
+              + "': sign with "
+              + principal
+              + "'s own key, or approve as the key's owner");
     }
     List<Entry> forNamespace =
         forPrincipal.stream()
