@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** Files the subprocess tests make: SSH keys with the real ssh-keygen, copies of folders. */
-final class TestFiles {
+public final class TestFiles {
   private TestFiles() {}
 
   /** A new Ed25519 key without a passphrase at {@code dir/name} (and {@code .pub}). */
-  static Path ed25519(Path dir, String name) throws Exception {
+  public static Path ed25519(Path dir, String name) throws Exception {
     Path k = dir.resolve(name);
     Jvm.Done d =
         SigningIT.sh(

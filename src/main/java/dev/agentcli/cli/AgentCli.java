@@ -57,6 +57,7 @@ public final class AgentCli implements Runnable {
     COMMANDS.put("signers", SignersCommand.class);
     COMMANDS.put("validate", ValidateCommand.class);
     COMMANDS.put("demo", DemoCommand.class);
+    COMMANDS.put("status", StatusCommand.class);
     COMMANDS.put("version", VersionCommand.class);
     COMMANDS.put("help", CommandLine.HelpCommand.class);
   }

@@ -50,6 +50,7 @@ final class Workspace implements AutoCloseable {
   private Database db;
   private SqliteFileDigests digests;
   private Optional<Notifications> notifications;
+  private boolean toldNoDatabase;
 
   Workspace(Context ctx, GlobalOptions options) {
     this.ctx = ctx;
@@ -151,7 +152,19 @@ final class Workspace implements AutoCloseable {
             .orElseGet(() -> OperatorConfig.anchorsBeside(dbPath())));
   }
 
-  private Path dbPath() {
+  /** Where the manifests folder is: the operator's, else {@code <home>/manifests}. */
+  Path manifestsFolder() {
+    return config()
+        .map(OperatorConfig::manifests)
+        .orElseGet(() -> options.home(ctx).resolve("manifests"));
+  }
+
+  /** The home folder (in single-user mode: the operator configuration pins the files instead). */
+  Path home() {
+    return options.home(ctx);
+  }
+
+  Path dbPath() {
     return config().map(OperatorConfig::database).orElseGet(() -> options.dbPath(ctx));
   }
 
@@ -182,7 +195,30 @@ final class Workspace implements AutoCloseable {
     return existingDatabase().map(Database::tampering).orElse(List.of());
   }
 
+  /**
+   * The database only if it exists, for a command that only reads; when it does not, the caller
+   * hears so on stderr (once): a mistyped home looks like an empty store otherwise.
+   */
   private Optional<Database> existingDatabase() {
+    Optional<Database> d = openExisting();
+    if (d.isEmpty() && !toldNoDatabase) {
+      toldNoDatabase = true;
+      try {
+        ctx.stderr()
+            .write(
+                ("agentcli: note: no database at "
+                        + dbPath()
+                        + ": nothing was recorded here yet (agentcli status shows what is used)\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ctx.stderr().flush();
+      } catch (java.io.IOException ignored) {
+        // stderr is gone
+      }
+    }
+    return d;
+  }
+
+  private Optional<Database> openExisting() {
     if (db == null) {
       db = Database.openIfExists(dbPath(), options.lockTimeout(ctx)).orElse(null);
       if (db != null) {
@@ -195,7 +231,7 @@ final class Workspace implements AutoCloseable {
   /** Digests of the files a binding covers, remembered in the database when there is one. */
   FileDigests fileDigests() {
     if (digests == null) {
-      digests = existingDatabase().map(d -> new SqliteFileDigests(d, ctx.clock())).orElse(null);
+      digests = openExisting().map(d -> new SqliteFileDigests(d, ctx.clock())).orElse(null);
     }
     return digests == null ? FileDigests.DIRECT : digests;
   }

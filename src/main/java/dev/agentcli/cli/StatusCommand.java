@@ -1,0 +1,116 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.audit.AuditFeed;
+import dev.agentcli.config.OperatorConfig;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.signing.AllowedSigners;
+import dev.agentcli.store.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "status",
+    description = {
+      "Say where things are: the home, the database (and its schema version and events), the"
+          + " trust store, the operator configuration, the manifests folder, the command rules,"
+          + " the JDK; and warn about anything unusual (a database that does not exist, an empty"
+          + " trust store, a schema edited by hand). Creates nothing.",
+      "Exits 0, also with warnings; 78 when the operator configuration is not usable."
+    })
+final class StatusCommand extends BaseCommand {
+  StatusCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Workspace workspace) {
+    List<String> warnings = new ArrayList<>();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ok", true);
+    Optional<OperatorConfig> config = workspace.config();
+    Map<String, Object> operator = new LinkedHashMap<>();
+    operator.put("path", ctx.operatorConfig().toString());
+    operator.put("in_force", config.isPresent());
+    result.put("operator_config", operator);
+    if (config.isEmpty()) {
+      Path home = workspace.home();
+      result.put("home", home.toString());
+      if (!Files.isDirectory(home)) {
+        warnings.add("the home " + home + " does not exist (is --home or AGENTCLI_HOME right?)");
+      }
+    }
+
+    Map<String, Object> database = new LinkedHashMap<>();
+    Path dbPath = workspace.dbPath();
+    database.put("path", dbPath.toString());
+    database.put("exists", Files.exists(dbPath));
+    database.put("schema_version", null);
+    database.put("known_schema_version", Database.SCHEMA_VERSION);
+    Optional<AuditFeed> feed = workspace.existingFeed();
+    if (feed.isPresent()) {
+      database.put("schema_version", Database.SCHEMA_VERSION);
+      database.put("last_event_id", feed.get().lastId());
+      List<String> tampering = workspace.existingSchemaTampering();
+      if (!tampering.isEmpty()) {
+        warnings.add("the database schema was edited: " + tampering.get(0));
+      }
+    } else {
+      warnings.add(
+          "no database at "
+              + dbPath
+              + ": nothing was ever recorded here (is this the right home?)");
+    }
+    result.put("database", database);
+
+    Map<String, Object> trust = new LinkedHashMap<>();
+    Path signers = workspace.allowedSigners().path();
+    trust.put("path", signers.toString());
+    trust.put("exists", Files.exists(signers));
+    try {
+      AllowedSigners read = workspace.allowedSigners().read();
+      trust.put("keys", read.entries().size());
+      if (read.entries().isEmpty()) {
+        warnings.add("the trust store " + signers + " trusts no key: no signed grant verifies");
+      }
+    } catch (AgentCliException unreadable) {
+      trust.put("keys", null);
+      warnings.add(unreadable.getMessage());
+    }
+    result.put("trust_store", trust);
+    result.put("manifests", workspace.manifestsFolder().toString());
+    Map<String, Object> rules = new LinkedHashMap<>();
+    try {
+      var r = workspace.rules();
+      rules.put(
+          "source",
+          config.isPresent()
+              ? ctx.operatorConfig() + " (rules)"
+              : workspace.home().resolve("rules.json").toString());
+      rules.put("rules", r.rules().size());
+      rules.put("default", r.fallback().id());
+    } catch (AgentCliException unreadable) {
+      warnings.add(unreadable.getMessage());
+    }
+    result.put("command_rules", rules);
+    Map<String, Object> java = new LinkedHashMap<>();
+    java.put("version", System.getProperty("java.version"));
+    java.put("home", System.getProperty("java.home"));
+    java.put("launcher", ctx.env().get("AGENTCLI_LAUNCHER"));
+    result.put("java", java);
+    result.put("warnings", warnings);
+    print(
+        result,
+        out -> {
+          Output.text(out, result);
+        });
+    warnings.forEach(w -> err().println("agentcli: warning: " + w));
+    err().flush();
+    return 0;
+  }
+}
