@@ -110,8 +110,8 @@ class WatchIT {
     assertThat(r).succeeds();
     assertEquals(1, r.out().lines().count());
     assertEquals("exec_finished", read(r.out().strip()).path("event_type").asText());
-    assertThat(cli.run("watch", "--type", "nothing")).fails(65, "input_invalid");
-    assertThat(cli.run("watch", "--since", "-1")).fails(65, "input_invalid");
+    assertThat(cli.run("watch", "--type", "nothing")).fails(2, "usage_error");
+    assertThat(cli.run("watch", "--since", "-1")).fails(2, "usage_error");
   }
 
   static JsonNode read(String line) {

@@ -29,7 +29,7 @@ public interface GrantSigner {
         key.orElseThrow(
             () ->
                 new AgentCliException(
-                    ErrorCode.APPROVAL_SIGNATURE_INVALID,
+                    ErrorCode.SIGNING_KEY_NOT_FOUND,
                     "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or"
                         + " create ~/.ssh/id_ed25519")));
   }

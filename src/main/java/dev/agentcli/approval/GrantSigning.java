@@ -30,7 +30,7 @@ final class GrantSigning {
     if (key.isEmpty()) {
       return new Failed(
           new Refusal(
-              ErrorCode.APPROVAL_SIGNATURE_INVALID,
+              ErrorCode.SIGNING_KEY_NOT_FOUND,
               "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or create"
                   + " ~/.ssh/id_ed25519 (--signer none writes an explicitly unsigned grant)",
               Map.of()));

@@ -3,8 +3,6 @@ package dev.agentcli.cli;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
 import dev.agentcli.codec.Json;
-import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +50,7 @@ final class ApprovalsListCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     if (limit < 0) {
-      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--limit must be 0 (all) or more");
+      throw BadOption.of("--limit", limit, "it must be 0 (all) or more");
     }
     GrantQuery query =
         new GrantQuery(
@@ -107,10 +105,8 @@ final class ApprovalsListCommand extends BaseCommand {
     try {
       return Optional.of(GrantStatus.valueOf(status.toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
-      throw new AgentCliException(
-          ErrorCode.INPUT_INVALID,
-          "--status must be pending, consumed, expired, revoked or all, not '" + status + "'",
-          Map.of("status", status));
+      throw BadOption.of(
+          "--status", status, "it must be pending, consumed, expired, revoked or all");
     }
   }
 }

@@ -234,10 +234,12 @@ final class ApproveCommand extends BaseCommand {
     }
     if (ttl.seconds != null) {
       if (ttl.seconds <= 0) {
-        throw new AgentCliException(
-            ErrorCode.INPUT_INVALID, "--ttl-s must be a positive number of seconds");
+        throw BadOption.of("--ttl-s", ttl.seconds, "it must be a positive number of seconds");
       }
       return Optional.of(Duration.ofSeconds(ttl.seconds));
+    }
+    if (ttl.duration.isZero()) {
+      throw BadOption.of("--ttl", "0", "a grant's lifetime must be at least 1s");
     }
     return Optional.of(ttl.duration);
   }
@@ -249,10 +251,7 @@ final class ApproveCommand extends BaseCommand {
       case "none":
         return SignerChoice.NONE;
       default:
-        throw new AgentCliException(
-            ErrorCode.INPUT_INVALID,
-            "--signer must be ssh or none, not '" + signer + "'",
-            Map.of("signer", signer));
+        throw BadOption.of("--signer", signer, "it must be ssh or none");
     }
   }
 

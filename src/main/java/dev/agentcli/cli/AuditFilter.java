@@ -1,13 +1,10 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.audit.AuditQuery;
-import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -41,7 +38,7 @@ final class AuditFilter {
 
   AuditQuery query(Clock clock) {
     if (limit < 0) {
-      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--limit must be 0 (all) or more");
+      throw BadOption.of("--limit", limit, "it must be 0 (all) or more");
     }
     return new AuditQuery(
         limit,
@@ -59,10 +56,7 @@ final class AuditFilter {
         Duration age = new DurationConverter().convert(text);
         return clock.instant().minus(age);
       } catch (RuntimeException notAge) {
-        throw new AgentCliException(
-            ErrorCode.INPUT_INVALID,
-            "--since must be an ISO-8601 time or an age like 15m, not '" + text + "'",
-            Map.of("since", text));
+        throw BadOption.of("--since", text, "it must be an ISO-8601 time or an age like 15m");
       }
     }
   }

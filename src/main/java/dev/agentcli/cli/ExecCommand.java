@@ -100,6 +100,9 @@ final class ExecCommand extends BaseCommand {
         passthrough
             ? TaskRunner.Mode.PASSTHROUGH
             : global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
+    if (timeoutMs != null && timeoutMs <= 0) {
+      throw BadOption.of("--timeout", timeoutMs, "it must be a positive number of ms");
+    }
     out().flush();
     err().flush();
     Gated.Ran ran;

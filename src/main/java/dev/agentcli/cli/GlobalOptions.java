@@ -94,7 +94,13 @@ public final class GlobalOptions {
       }
     }
     if (ms < 0 || ms > Integer.MAX_VALUE) {
-      throw badTimeout("--lock-timeout-ms", String.valueOf(ms));
+      if (lockTimeoutMs != null) {
+        throw BadOption.of(
+            "--lock-timeout-ms",
+            ms,
+            "it must be a whole number of ms from 0 to " + Integer.MAX_VALUE);
+      }
+      throw badTimeout("AGENTCLI_LOCK_TIMEOUT_MS", String.valueOf(ms));
     }
     return Duration.ofMillis(ms);
   }

@@ -41,9 +41,7 @@ final class HookInstallCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     if (timeoutS < 15 || timeoutS > 3600) {
-      throw new dev.agentcli.error.AgentCliException(
-          dev.agentcli.error.ErrorCode.INPUT_INVALID,
-          "--timeout must be between 15 and 3600 seconds");
+      throw BadOption.of("--timeout", timeoutS, "it must be between 15 and 3600 seconds");
     }
     String launcher =
         agentcli != null ? agentcli : ctx.env().getOrDefault("AGENTCLI_LAUNCHER", "agentcli");

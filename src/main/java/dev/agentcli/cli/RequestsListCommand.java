@@ -1,7 +1,5 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import dev.agentcli.request.RequestStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +32,7 @@ final class RequestsListCommand extends BaseCommand {
   int run(Workspace workspace) {
     RequestStatus wanted = status == null ? null : parse(status);
     if (limit < 0) {
-      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--limit must be 0 or more");
+      throw BadOption.of("--limit", limit, "it must be 0 (all) or more");
     }
     List<Map<String, Object>> rows = new ArrayList<>();
     workspace
@@ -80,11 +78,7 @@ final class RequestsListCommand extends BaseCommand {
         .findFirst()
         .orElseThrow(
             () ->
-                new AgentCliException(
-                    ErrorCode.INPUT_INVALID,
-                    "--status must be pending, approved, denied, cancelled or expired, not '"
-                        + s
-                        + "'",
-                    Map.of("status", s)));
+                BadOption.of(
+                    "--status", s, "it must be pending, approved, denied, cancelled or expired"));
   }
 }

@@ -118,6 +118,9 @@ final class RunCommand extends BaseCommand {
       return 0;
     }
     TaskRunner.Mode mode = global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
+    if (timeoutMs != null && timeoutMs <= 0) {
+      throw BadOption.of("--timeout", timeoutMs, "it must be a positive number of ms");
+    }
     out().flush();
     err().flush();
     Gated.Ran ran;

@@ -22,11 +22,11 @@ final class SigningKey {
    */
   Optional<Path> find(Context ctx) {
     if (named != null) {
-      return Optional.of(ctx.cwd().resolve(named));
+      return Optional.of(existing(ctx.cwd().resolve(named), "--signing-key"));
     }
     String fromEnv = ctx.env().get("AGENTCLI_SIGNING_KEY");
     if (fromEnv != null && !fromEnv.isEmpty()) {
-      return Optional.of(ctx.cwd().resolve(fromEnv));
+      return Optional.of(existing(ctx.cwd().resolve(fromEnv), "AGENTCLI_SIGNING_KEY"));
     }
     String home = ctx.env().get("HOME");
     if (home == null) {
@@ -36,5 +36,16 @@ final class SigningKey {
         .map(name -> Path.of(home, ".ssh", name))
         .filter(Files::isRegularFile)
         .findFirst();
+  }
+
+  /** A key file the caller named must be there: a missing file is theirs to fix, not a refusal. */
+  private static Path existing(Path key, String namedBy) {
+    if (!Files.isRegularFile(key)) {
+      throw new dev.agentcli.error.AgentCliException(
+          dev.agentcli.error.ErrorCode.SIGNING_KEY_NOT_FOUND,
+          "no SSH key file " + key + " (named by " + namedBy + ")",
+          java.util.Map.of("signing_key", key.toString()));
+    }
+    return key;
   }
 }

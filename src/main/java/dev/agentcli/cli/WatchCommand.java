@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -52,17 +51,17 @@ final class WatchCommand extends BaseCommand {
   @Override
   int run(Workspace workspace) {
     if (since != null && since < 0) {
-      throw new AgentCliException(
-          ErrorCode.INPUT_INVALID, "--since must be an event id, 0 or more");
+      throw BadOption.of("--since", since, "it must be an event id, 0 or more");
     }
     Set<String> wanted = new LinkedHashSet<>();
     for (String t : types) {
       if (EventType.of(t).isEmpty()) {
-        throw new AgentCliException(
-            ErrorCode.INPUT_INVALID,
-            "no event type '" + t + "'",
-            Map.of(
-                "known", java.util.Arrays.stream(EventType.values()).map(EventType::id).toList()));
+        throw BadOption.of(
+            "--type",
+            t,
+            "it must be an event type: "
+                + String.join(
+                    ", ", java.util.Arrays.stream(EventType.values()).map(EventType::id).toList()));
       }
       wanted.add(t);
     }

@@ -28,6 +28,7 @@ public enum ErrorCode {
   SIGNER_NOT_FOUND("input", 65),
   AUDIT_CHAIN_BROKEN("integrity", 65),
   MANIFEST_NOT_FOUND("not_found", 66),
+  SIGNING_KEY_NOT_FOUND("not_found", 66),
   MANIFEST_UNREADABLE("not_found", 66),
   CWD_NOT_FOUND("not_found", 66),
   UNSAFE_PATH("storage", 66),

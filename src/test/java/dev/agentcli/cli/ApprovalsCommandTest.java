@@ -75,7 +75,7 @@ class ApprovalsCommandTest {
   @Test
   void unknownStatusIsAnErrorNotAnEmptyList() {
     Cli.Result r = cli.run("approvals", "list", "--status", "pendng");
-    assertThat(r).fails(65, "input_invalid");
+    assertThat(r).fails(2, "usage_error").errContains("'--status'");
   }
 
   @Test

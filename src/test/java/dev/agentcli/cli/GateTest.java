@@ -217,7 +217,7 @@ class GateTest {
                 "16m")
             .code());
     assertEquals(
-        "input_invalid",
+        "usage_error",
         cli.run(
                 "approve",
                 manifest,
@@ -274,13 +274,23 @@ class GateTest {
   @Test
   void signingWithoutAKeyFailsCleanlyAndWritesNothing() {
     Cli.Result r = cli.run("approve", manifest, "deploy", "--by", "alice@example.com");
-    assertThat(r).fails(77, "approval_signature_invalid");
+    assertThat(r).fails(66, "signing_key_not_found");
     assertTrue(r.error().path("error").asText().contains("no SSH key"), r.toString());
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
     assertEquals(
-        "input_invalid",
+        "usage_error",
         cli.run("approve", manifest, "deploy", "--by", "alice@example.com", "--signer", "gpg")
             .code());
+    Cli.Result named =
+        cli.run(
+            "approve",
+            manifest,
+            "deploy",
+            "--by",
+            "alice@example.com",
+            "--signing-key",
+            "/nonexistent/key");
+    assertThat(named).fails(66, "signing_key_not_found").errContains("/nonexistent/key");
   }
 
   @Test
@@ -476,7 +486,7 @@ class GateTest {
     assertEquals(0, finished.path("details").path("exit_code").asInt());
     assertNotEquals("", finished.path("execution_id").asText());
     assertEquals(2, cli.run("audit", "--limit", "2").json().path("count").asInt());
-    assertEquals("input_invalid", cli.run("audit", "--limit", "-1").code());
+    assertEquals("usage_error", cli.run("audit", "--limit", "-1").code());
   }
 
   @Test

@@ -54,8 +54,7 @@ class HookCommandTest {
   void badInputGetsAClearCode() {
     Cli cli = new Cli(home);
     assertThat(cli.run("hook", "install", "cursor")).fails(65, "input_invalid");
-    assertThat(cli.run("hook", "install", "claude-code", "--timeout", "5"))
-        .fails(65, "input_invalid");
+    assertThat(cli.run("hook", "install", "claude-code", "--timeout", "5")).fails(2, "usage_error");
     assertThat(cli.run("hook", "install", "claude-code", "--user", "--project"))
         .fails(2, "usage_error");
     assertThat(cli.run("hook")).fails(2, "usage_error");

@@ -161,11 +161,11 @@ class InputErrorsTest {
   }
 
   @Test
-  void badLockTimeoutIsAnInputError() {
+  void aBadLockTimeoutOptionIsAUsageErrorAndABadVariableAnInputError() {
     String m =
         cli.manifest(
             "m.json", Cli.oneTask("{\"policy\": \"manual\", \"signature\": \"optional\"}", "true"));
-    assertEquals("input_invalid", cli.run("claim", m, "deploy", "--lock-timeout-ms", "-1").code());
+    assertEquals("usage_error", cli.run("claim", m, "deploy", "--lock-timeout-ms", "-1").code());
     cli.env("AGENTCLI_LOCK_TIMEOUT_MS", "soon");
     assertEquals("input_invalid", cli.run("claim", m, "deploy").code());
   }
