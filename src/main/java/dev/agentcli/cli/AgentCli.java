@@ -58,6 +58,8 @@ public final class AgentCli implements Runnable {
     COMMANDS.put("validate", ValidateCommand.class);
     COMMANDS.put("demo", DemoCommand.class);
     COMMANDS.put("status", StatusCommand.class);
+    COMMANDS.put("describe", DescribeCommand.class);
+    COMMANDS.put("completion", CompletionCommand.class);
     COMMANDS.put("version", VersionCommand.class);
     COMMANDS.put("help", CommandLine.HelpCommand.class);
   }
