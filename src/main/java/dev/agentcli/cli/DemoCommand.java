@@ -51,6 +51,15 @@ final class DemoCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
+    for (String ignored : java.util.List.of("--home", "--db", "--format", "--lock-timeout-ms")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(ignored)) {
+        throw BadOption.of(
+            ignored,
+            spec.commandLine().getParseResult().matchedOption(ignored).stringValues(),
+            "the demo runs on a throw-away home of its own and prints text; it takes no "
+                + ignored);
+      }
+    }
     Path home = createHome();
     try {
       return tour(home);

@@ -43,6 +43,13 @@ class UsageTest {
   }
 
   @Test
+  void theDemoRefusesTheOptionsItWouldIgnore() {
+    Cli cli = new Cli(home);
+    assertThat(cli.run("demo", "--format", "json")).fails(2, "usage_error").errContains("--format");
+    assertThat(cli.run("demo", "--home", home.toString())).fails(2, "usage_error");
+  }
+
+  @Test
   void versionIsACommandAndAFlag() {
     Cli cli = new Cli(home);
     for (String[] args :
