@@ -67,7 +67,14 @@ final class ApprovalsShowCommand extends BaseCommand {
                   })
               .toList());
     }
-    print(result, out -> Output.text(out, result));
+    print(
+        result,
+        out -> {
+          // For people: the record without its bytes (--payload prints what was signed).
+          Map<String, Object> shown = new LinkedHashMap<>(result);
+          shown.put("approval", Views.grantBrief(grant, approvals.now()));
+          Output.text(out, shown);
+        });
     return 0;
   }
 

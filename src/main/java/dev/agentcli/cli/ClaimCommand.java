@@ -28,6 +28,13 @@ final class ClaimCommand extends BaseCommand {
       description = "Recorded with the consumption (default: a new random id).")
   String executionId;
 
+  @Option(
+      names = {"-q", "--quiet"},
+      description =
+          "Print nothing on success (the exit status says it): for claim ... && ./deploy.sh."
+              + " Errors still go to stderr.")
+  boolean quiet;
+
   ClaimCommand(Context ctx) {
     super(ctx);
   }
@@ -57,7 +64,9 @@ final class ClaimCommand extends BaseCommand {
       result.put("approval_required", false);
       result.put("policy", resolved.task().approval().policy().id());
     }
-    print(result, out -> Output.text(out, result));
+    if (!quiet) {
+      print(result, out -> Output.text(out, result));
+    }
     return 0;
   }
 }

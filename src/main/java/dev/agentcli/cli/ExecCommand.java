@@ -73,6 +73,13 @@ final class ExecCommand extends BaseCommand {
   Path resultFile;
 
   @Option(
+      names = {"-q", "--quiet"},
+      description =
+          "Nothing on stdout but the task's own output, streamed; no summary (the exit status is"
+              + " the task's, the result is in the audit trail).")
+  boolean quiet;
+
+  @Option(
       names = "--verbose",
       description = "With --passthrough: print the result to stderr when the program ends.")
   boolean verbose;
@@ -99,7 +106,7 @@ final class ExecCommand extends BaseCommand {
     TaskRunner.Mode mode =
         passthrough
             ? TaskRunner.Mode.PASSTHROUGH
-            : global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
+            : global.text() || quiet ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
     if (timeoutMs != null && timeoutMs <= 0) {
       throw BadOption.of("--timeout", timeoutMs, "it must be a positive number of ms");
     }
@@ -127,7 +134,7 @@ final class ExecCommand extends BaseCommand {
     writeResultFile(result, true);
     if (mode == TaskRunner.Mode.CAPTURE) {
       Output.json(out(), result);
-    } else if (mode == TaskRunner.Mode.STREAM) {
+    } else if (mode == TaskRunner.Mode.STREAM && !quiet) {
       summary(outcome, result); // after the task's own bytes, which went out as they came
     } else if (verbose) {
       err().println(Json.pretty(result));
@@ -230,7 +237,15 @@ final class ExecCommand extends BaseCommand {
         "rejected", attempt.map(a -> RefusalExplainer.rejections(a.rejected())).orElse(List.of()));
     result.put("command", Views.command(resolved.task(), resolved.binding()));
     result.put("binding", Json.parseObject(resolved.binding().json()));
-    print(result, out -> Output.text(out, result));
+    print(
+        result,
+        out -> {
+          // For people: what would run and with which grant; the hashed binding is for JSON.
+          Map<String, Object> shown = new LinkedHashMap<>(result);
+          shown.remove("binding");
+          match.ifPresent(g -> shown.put("would_use", Views.grantBrief(g, approvals.get().now())));
+          Output.text(out, shown);
+        });
     return 0;
   }
 }

@@ -47,9 +47,39 @@ final class Views {
     return m;
   }
 
-  /** A grant with the binding it approved, parsed for display. */
+  /** A grant as a person reads it in text: who, until when, how many uses, which key. */
+  static Map<String, Object> grantBrief(Grant g, Instant now) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("approval_id", g.approvalId().value());
+    m.put("status", g.status(now).id());
+    m.put("task", g.workflowId() + "/" + g.taskId());
+    m.put("approver", g.approver());
+    m.put("reason", g.reason());
+    m.put("expires_at", format(g.expiresAt()));
+    m.put("uses_left", g.usesLeft());
+    m.put(
+        "signature",
+        g.signature() == null
+            ? "unsigned"
+            : g.signature().method() + " " + g.signature().keyFingerprint());
+    if (g.requestId() != null) {
+      m.put("request_id", g.requestId());
+    }
+    return m;
+  }
+
+  /**
+   * A grant's whole record: the summary, the signature with its signed payload and armored
+   * signature, and the binding it approved, parsed.
+   */
   static Map<String, Object> grantWithBinding(Grant g, Instant now) {
     Map<String, Object> m = grant(g, now);
+    if (g.signature() != null) {
+      Map<String, Object> full = signature(g.signature());
+      full.put("signed_payload", g.signature().signedPayload());
+      full.put("signature", g.signature().signature());
+      m.put("signature", full);
+    }
     m.put("task_binding", Json.parseObject(g.taskBinding()));
     return m;
   }
@@ -64,13 +94,12 @@ final class Views {
     return m;
   }
 
+  /** A signature as people check it: how, with which key, where (the bytes: approvals show). */
   private static Map<String, Object> signature(Grant.Signature s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("method", s.method());
     m.put("key_fingerprint", s.keyFingerprint());
     m.put("namespace", s.namespace());
-    m.put("signed_payload", s.signedPayload());
-    m.put("signature", s.signature());
     return m;
   }
 
