@@ -66,8 +66,13 @@ public final class ApprovalService {
    * written.
    */
   public Grant approve(ApproveRequest request) {
+    return approve(request, Map.of());
+  }
+
+  /** As {@link #approve(ApproveRequest)}, keeping with it the values the approver was shown. */
+  public Grant approve(ApproveRequest request, Map<String, Object> shown) {
     Approval approval = prepare(request);
-    ledger.atomic(() -> record(approval));
+    ledger.atomic(() -> record(approval, shown));
     return approval.grant();
   }
 
@@ -104,8 +109,11 @@ public final class ApprovalService {
   /**
    * Writes a prepared grant and its {@code approval_granted} event, in the caller's transaction.
    */
-  public void record(Approval approval) {
+  public void record(Approval approval, Map<String, Object> shown) {
     ledger.grants().insert(approval.grant());
+    if (!shown.isEmpty()) {
+      ledger.grants().recordShown(approval.grant().approvalId(), shown);
+    }
     ledger.audit().append(approval.event());
   }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -48,6 +49,12 @@ public interface ApprovalStore {
   Grant revoke(Grant grant, String revokedBy, String reason, Instant at);
 
   Optional<Grant> find(ApprovalId id);
+
+  /** Keeps what the approver of grant {@code id} was shown (the command with its values). */
+  void recordShown(ApprovalId id, Map<String, Object> shown);
+
+  /** What the approver of grant {@code id} was shown, when it was kept. */
+  Optional<Map<String, Object>> shown(ApprovalId id);
 
   /** The grant ids that start with {@code prefix}, at most {@code limit} of them. */
   List<String> idsStartingWith(String prefix, int limit);

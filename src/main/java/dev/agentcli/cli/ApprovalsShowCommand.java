@@ -8,8 +8,10 @@ import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.request.WhatRuns;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,6 +50,12 @@ final class ApprovalsShowCommand extends BaseCommand {
     result.put("ok", true);
     result.put("approval", Views.grantWithBinding(grant, approvals.now()));
     result.put("verification", Views.verdict(grant, approvals.verify(grant)));
+    // What the approver saw, with the values (secrets as digests); checked against the binding.
+    Optional<Map<String, Object>> seen = workspace.shownFor(grant);
+    result.put("command", seen.orElse(null));
+    result.put(
+        "command_edited",
+        seen.flatMap(c -> WhatRuns.mismatch(c, grant.taskBinding())).orElse(null));
     if (Cosigning.quorum(grant) > 1) {
       Cosigning cosigning = workspace.cosigning();
       result.put("quorum", Cosigning.quorum(grant));

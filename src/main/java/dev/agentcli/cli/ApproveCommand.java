@@ -9,6 +9,7 @@ import dev.agentcli.approval.Subject;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.request.RequestService;
+import dev.agentcli.request.WhatRuns;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -128,7 +129,8 @@ final class ApproveCommand extends BaseCommand {
                     signerChoice(),
                     signingKey.find(ctx),
                     Optional.empty(),
-                    uses));
+                    uses),
+                WhatRuns.of(resolved.task(), resolved.binding()));
     workspace.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Cosigning;
+import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantCheck;
 import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantSigner;
@@ -179,6 +180,21 @@ final class Workspace implements AutoCloseable {
    */
   Optional<ApprovalService> existingApprovals() {
     return existingDatabase().map(this::approvals);
+  }
+
+  /**
+   * What the approver of {@code g} was shown (the command with its values): the request's, for a
+   * grant that answers one; else what approve kept with it. Empty when nothing was kept.
+   */
+  Optional<Map<String, Object>> shownFor(Grant g) {
+    Optional<Database> d = openExisting();
+    if (d.isEmpty()) {
+      return Optional.empty();
+    }
+    if (g.requestId() != null) {
+      return new SqliteRequestStore(d.get()).find(g.requestId()).map(r -> r.command());
+    }
+    return new dev.agentcli.store.SqliteApprovalStore(d.get()).shown(g.approvalId());
   }
 
   /** The audit trail as a feed of new events, only if the database exists. */

@@ -328,7 +328,7 @@ public final class RequestService {
                     + " was approved by someone else meanwhile; approve it again to add yours",
                 Map.of("request_id", requestId, "status", "awaiting more approvals"));
           }
-          approvals.record(approval);
+          approvals.record(approval, Map.of());
         });
     return approval.grant();
   }

@@ -29,7 +29,7 @@ import org.sqlite.SQLiteErrorCode;
  */
 public final class Database implements AutoCloseable {
   /** The schema this build knows: the {@code user_version} the last migration sets. */
-  public static final int SCHEMA_VERSION = 6;
+  public static final int SCHEMA_VERSION = 7;
 
   private final Path file;
   private final Connection connection;

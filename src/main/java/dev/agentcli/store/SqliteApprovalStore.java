@@ -11,6 +11,7 @@ import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
 import dev.agentcli.audit.EventType;
 import dev.agentcli.audit.Outcome;
+import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -218,6 +219,37 @@ public final class SqliteApprovalStore implements ApprovalStore {
   @Override
   public Optional<Grant> find(ApprovalId id) {
     return db.read(c -> find(c, id.value()));
+  }
+
+  @Override
+  public void recordShown(ApprovalId id, Map<String, Object> shown) {
+    db.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO grant_commands (approval_id, command) VALUES (?, ?)")) {
+            ps.setString(1, id.value());
+            ps.setString(2, Json.compact(shown));
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<Map<String, Object>> shown(ApprovalId id) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT command FROM grant_commands WHERE approval_id = ?")) {
+            ps.setString(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(Json.parseObject(rs.getString(1)))
+                  : Optional.<Map<String, Object>>empty();
+            }
+          }
+        });
   }
 
   @Override

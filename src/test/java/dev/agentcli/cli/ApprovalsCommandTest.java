@@ -88,15 +88,16 @@ class ApprovalsCommandTest {
   }
 
   @Test
-  void showDisplaysTheApprovedBindingWithoutRawValues() {
+  void showDisplaysTheBindingAsHashesAndTheValuesTheApproverSaw() {
     String id = approve("deploy");
     Cli.Result r = cli.run("approvals", "show", id);
     assertThat(r).succeeds();
     JsonNode binding = r.json().path("approval").path("task_binding");
     assertEquals("echo", binding.path("program").asText());
     assertTrue(binding.path("args").get(0).asText().startsWith("sha256:"));
-    assertFalse(r.out().contains("s3cret-value"), "argument values are stored only as hashes");
     assertTrue(binding.path("env").has("PATH"));
+    // approve showed the values; show shows them again (issue 17: a person sees what was approved)
+    assertEquals("s3cret-value", r.json().path("command").path("args").get(0).asText());
   }
 
   @Test
