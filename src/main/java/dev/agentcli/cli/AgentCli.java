@@ -60,6 +60,7 @@ public final class AgentCli implements Runnable {
     COMMANDS.put("status", StatusCommand.class);
     COMMANDS.put("describe", DescribeCommand.class);
     COMMANDS.put("completion", CompletionCommand.class);
+    COMMANDS.put("man", ManCommand.class);
     COMMANDS.put("version", VersionCommand.class);
     COMMANDS.put("help", CommandLine.HelpCommand.class);
   }
