@@ -106,6 +106,39 @@ class ReviewIT {
   }
 
   @Test
+  void aWaitingExecShowsHowLongItHasWaitedOnATerminalAndThenOnlyTheTasksOutput() throws Exception {
+    Cli cli = new Cli(home);
+    String m =
+        cli.manifest(
+            "m.json",
+            Cli.oneTask(
+                "{\"policy\": \"manual\", \"signature\": \"optional\"}", "echo", "shipped"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path script = home.resolve("exec.sh");
+    Files.writeString(
+        script,
+        "#!/bin/sh\nAGENTCLI_HOME='"
+            + home
+            + "' '"
+            + java
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' dev.agentcli.Main --format text exec '"
+            + m
+            + "' deploy --wait 2m; echo \"status $?\"\n");
+    script.toFile().setExecutable(true);
+    tmux(
+        "new-session", "-d", "-s", session, "-x", "200", "-y", "60", "sh " + script + "; sleep 60");
+    screenWith("agentcli: waited 2 s");
+    String id = cli.onlyPendingRequest();
+    assertThat(cli.at(Instant.now()).run("approve", id, "--by", "ops", "--signer", "none"))
+        .succeeds();
+    String end = screenWith("status 0");
+    assertTrue(end.contains("shipped"), end);
+    assertTrue(!end.contains("waited"), "the progress line is gone once decided:\n" + end);
+  }
+
+  @Test
   void withoutATerminalReviewRefusesAndPointsAtTheListing() throws Exception {
     Jvm.Done d = Jvm.run(home, "review", "--by", "alice@example.com");
     assertThat(d).fails(2, "terminal_required").errContains("requests list");

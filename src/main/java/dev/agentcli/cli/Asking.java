@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** How an agent asks for a decision: why, as whom, and how long it waits for one. */
@@ -35,7 +34,7 @@ final class Asking {
   Duration wait;
 
   /** How to ask when a run needs a person: only when --wait was given. */
-  Optional<Gated.Ask> ask(Context ctx, Consumer<String> onWaiting) {
+  Optional<Gated.Ask> ask(Context ctx, Gated.Watcher onWaiting) {
     return wait == null
         ? Optional.empty()
         : Optional.of(new Gated.Ask(reason, requester(ctx), wait, onWaiting));

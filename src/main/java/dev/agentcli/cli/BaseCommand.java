@@ -79,18 +79,65 @@ abstract class BaseCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
-  /** Tells a person at a terminal (text mode) what a waiting command waits for. */
-  void announceWaiting(String requestId) {
-    if (global.text()) {
-      err()
-          .println(
-              "agentcli: waiting for a decision on request "
-                  + requestId
-                  + " (agentcli requests show "
-                  + requestId
-                  + ")");
-      err().flush();
-    }
+  /**
+   * Tells a person what a waiting command waits for (in text mode), and on a terminal how long it
+   * has waited, on one line rewritten every second until the decision.
+   */
+  Gated.Watcher waitingWatcher() {
+    return new Gated.Watcher() {
+      private Thread ticker;
+
+      @Override
+      public void waiting(String requestId) {
+        if (!global.text()) {
+          return;
+        }
+        err()
+            .println(
+                "agentcli: waiting for a decision on request "
+                    + requestId
+                    + " (agentcli requests show "
+                    + requestId
+                    + ")");
+        err().flush();
+        if (ReviewCommand.tty("/proc/self/fd/2")) {
+          long start = System.nanoTime();
+          ticker =
+              new Thread(
+                  () -> {
+                    try {
+                      while (true) {
+                        Thread.sleep(1000);
+                        err()
+                            .print(
+                                "\ragentcli: waited "
+                                    + (System.nanoTime() - start) / 1_000_000_000L
+                                    + " s");
+                        err().flush();
+                      }
+                    } catch (InterruptedException decided) {
+                      err().print("\r\033[K");
+                      err().flush();
+                    }
+                  },
+                  "waiting");
+          ticker.setDaemon(true);
+          ticker.start();
+        }
+      }
+
+      @Override
+      public void decided() {
+        if (ticker != null) {
+          ticker.interrupt();
+          try {
+            ticker.join(1000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    };
   }
 
   /** Prints {@code result} as JSON, or with {@code textForm} when text was asked for. */

@@ -124,7 +124,7 @@ final class ExecCommand extends BaseCommand {
               mode,
               ctx.stdout(),
               ctx.stderr(),
-              asking.ask(ctx, this::announceWaiting));
+              asking.ask(ctx, waitingWatcher()));
     } catch (AgentCliException e) {
       throw target.withApproveHint(e);
     }

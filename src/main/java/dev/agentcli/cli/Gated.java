@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The one path by which exec, run and the agent adapters run a task: claim a grant and run, or,
@@ -33,7 +32,14 @@ final class Gated {
   private Gated() {}
 
   /** How a caller asks when a run needs a person: why, as whom, how long it waits. */
-  record Ask(String reason, Requester requester, Duration patience, Consumer<String> onWaiting) {}
+  record Ask(String reason, Requester requester, Duration patience, Watcher watcher) {}
+
+  /** Told when a run starts waiting for a person's decision, and when the wait ends. */
+  interface Watcher {
+    void waiting(String requestId);
+
+    default void decided() {}
+  }
 
   /** A run, and the request it waited for (null when it needed none). */
   record Ran(Task task, TaskBinding binding, ExecOutcome outcome, String requestId) {}
@@ -60,9 +66,13 @@ final class Gated {
         file(workspace, task, binding, ask.get().reason(), ask.get().requester())
             .request()
             .requestId();
-    ask.get().onWaiting().accept(requestId);
-    RequestService.State state =
-        workspace.waiting().until(requestId, ask.get().patience(), workspace::notifyExpiring);
+    ask.get().watcher().waiting(requestId);
+    RequestService.State state;
+    try {
+      state = workspace.waiting().until(requestId, ask.get().patience(), workspace::notifyExpiring);
+    } finally {
+      ask.get().watcher().decided();
+    }
     if (state.status() != RequestStatus.APPROVED) {
       throw Waiting.refusal(state);
     }

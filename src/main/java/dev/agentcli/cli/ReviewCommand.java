@@ -123,7 +123,7 @@ final class ReviewCommand extends BaseCommand {
     return tty("/proc/self/fd/0") && tty("/proc/self/fd/1");
   }
 
-  private static boolean tty(String fd) {
+  static boolean tty(String fd) {
     try {
       String target = Files.readSymbolicLink(Path.of(fd)).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");

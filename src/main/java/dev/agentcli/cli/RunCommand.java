@@ -135,7 +135,7 @@ final class RunCommand extends BaseCommand {
               mode,
               ctx.stdout(),
               ctx.stderr(),
-              asking.ask(ctx, this::announceWaiting));
+              asking.ask(ctx, waitingWatcher()));
     } catch (AgentCliException e) {
       throw explained(e, adHoc.ruling());
     }
