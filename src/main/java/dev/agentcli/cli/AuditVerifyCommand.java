@@ -64,7 +64,26 @@ final class AuditVerifyCommand extends BaseCommand {
     if (tampering.isEmpty()) {
       workspace.existingApprovals().ifPresent(a -> tampering.addAll(a.disagreements()));
     }
-    workspace.existingAudit().ifPresent(log -> log.forEach(AuditQuery.all(), verifier::accept));
+    // On a terminal, a long trail shows how far the check is (every 10,000 events, on one line).
+    boolean tty = global.text() && ReviewCommand.tty("/proc/self/fd/2");
+    long[] seen = {0};
+    workspace
+        .existingAudit()
+        .ifPresent(
+            log ->
+                log.forEach(
+                    AuditQuery.all(),
+                    e -> {
+                      verifier.accept(e);
+                      if (tty && ++seen[0] % 10_000 == 0) {
+                        err().print("\ragentcli: verified " + seen[0] + " events");
+                        err().flush();
+                      }
+                    }));
+    if (tty && seen[0] >= 10_000) {
+      err().print("\r\033[K");
+      err().flush();
+    }
     AuditChain.Check check =
         workspace.existingAudit().isPresent()
             ? verifier.result()
