@@ -159,7 +159,7 @@ class AuditTrailIT {
     assertEquals(
         0,
         cli.run("audit", "list", "--since", "2099-01-01T00:00:00Z").json().path("count").asInt());
-    assertEquals("input_invalid", cli.run("audit", "list", "--since", "yesterday").code());
+    assertEquals("usage_error", cli.run("audit", "list", "--since", "yesterday").code());
   }
 
   @Test

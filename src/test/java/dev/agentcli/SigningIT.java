@@ -354,7 +354,7 @@ class SigningIT {
             "alice@example.com",
             "--signing-key",
             home.resolve("nope").toString());
-    assertThat(missing).hasCode("approval_signature_invalid");
+    assertThat(missing).fails(66, "signing_key_not_found"); // the caller's file, not a refusal
     assertEquals(0, cli.run("approvals", "list").json().path("count").asInt());
   }
 

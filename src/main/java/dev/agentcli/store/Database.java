@@ -175,6 +175,41 @@ public final class Database implements AutoCloseable {
     return caller;
   }
 
+  /**
+   * The ids in {@code table}'s {@code column} that start with {@code prefix} (lowercase hex), in
+   * order, at most {@code limit}: what a short id resolves against. Table and column are this
+   * package's constants, never input.
+   */
+  List<String> idsStartingWith(String table, String column, String prefix, int limit) {
+    return read(
+        c -> {
+          try (java.sql.PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + column
+                      + " FROM "
+                      + table
+                      + " WHERE "
+                      + column
+                      + " >= ? AND "
+                      + column
+                      + " < ? ORDER BY "
+                      + column
+                      + " LIMIT ?")) {
+            ps.setString(1, prefix);
+            ps.setString(2, prefix + "g"); // every id with the prefix sorts below prefix + 'g'
+            ps.setInt(3, limit);
+            List<String> ids = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ids.add(rs.getString(1));
+              }
+            }
+            return ids;
+          }
+        });
+  }
+
   /** Notes an event this connection appended (its transaction may still roll back). */
   void appended(dev.agentcli.audit.AuditEvent event) {
     synchronized (appended) {

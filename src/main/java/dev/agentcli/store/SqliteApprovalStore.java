@@ -254,24 +254,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   @Override
   public List<String> idsStartingWith(String prefix, int limit) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT approval_id FROM grants WHERE approval_id >= ? AND approval_id < ?"
-                      + " ORDER BY approval_id LIMIT ?")) {
-            ps.setString(1, prefix);
-            ps.setString(2, prefix + "g"); // every id with the prefix sorts below prefix + 'g'
-            ps.setInt(3, limit);
-            List<String> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                ids.add(rs.getString(1));
-              }
-            }
-            return ids;
-          }
-        });
+    return db.idsStartingWith("grants", "approval_id", prefix, limit);
   }
 
   @Override

@@ -130,18 +130,7 @@ public final class SqliteRequestStore implements RequestStore {
 
   @Override
   public List<String> idsStartingWith(String prefix, int limit) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT request_id FROM requests WHERE request_id >= ? AND request_id < ?"
-                      + " ORDER BY request_id LIMIT ?")) {
-            ps.setString(1, prefix);
-            ps.setString(2, prefix + "g"); // every id with the prefix sorts below prefix + 'g'
-            ps.setInt(3, limit);
-            return rows(ps, rs -> rs.getString(1));
-          }
-        });
+    return db.idsStartingWith("requests", "request_id", prefix, limit);
   }
 
   @Override
