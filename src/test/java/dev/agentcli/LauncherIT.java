@@ -100,6 +100,9 @@ class LauncherIT {
     // Only one of them built: the other waited for the lock and found the jar fresh.
     int builds = (ra.err() + rb.err()).split("building", -1).length - 1;
     assertEquals(1, builds, ra + "\n" + rb);
+    // A quiet build: no colour codes on a stderr that is not a terminal, no shade warnings.
+    String built = ra.err() + rb.err();
+    assertTrue(!built.contains("\u001b[") && !built.contains("overlapping"), built);
   }
 
   @Test
