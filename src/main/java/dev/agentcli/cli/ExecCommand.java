@@ -107,9 +107,7 @@ final class ExecCommand extends BaseCommand {
         passthrough
             ? TaskRunner.Mode.PASSTHROUGH
             : global.text() || quiet ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
-    if (timeoutMs != null && timeoutMs <= 0) {
-      throw BadOption.of("--timeout", timeoutMs, "it must be a positive number of ms");
-    }
+    Optional<Duration> timeout = Gated.timeout(timeoutMs);
     out().flush();
     err().flush();
     Gated.Ran ran;
@@ -120,7 +118,7 @@ final class ExecCommand extends BaseCommand {
               resolved.task(),
               resolved.binding(),
               pinned,
-              Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
+              timeout,
               mode,
               ctx.stdout(),
               ctx.stderr(),

@@ -84,6 +84,14 @@ final class Gated {
         requestId);
   }
 
+  /** {@code --timeout <ms>} as a limit: a usage error unless positive. */
+  static Optional<Duration> timeout(Long ms) {
+    if (ms != null && ms <= 0) {
+      throw BadOption.of("--timeout", ms, "it must be a positive number of ms");
+    }
+    return Optional.ofNullable(ms).map(Duration::ofMillis);
+  }
+
   /** Files (or joins) the request for {@code task} as it is bound here. */
   static RequestService.Filed file(
       Workspace workspace, Task task, TaskBinding binding, String reason, Requester requester) {

@@ -215,7 +215,8 @@ final class HookClaudeCodeCommand extends BaseCommand {
         + quote(command);
   }
 
-  private static String quote(String s) {
+  /** {@code s} as one word a POSIX shell reads back exactly: single-quoted. */
+  static String quote(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
   }
 

@@ -46,9 +46,7 @@ final class HookInstallCommand extends BaseCommand {
     String launcher =
         agentcli != null ? agentcli : ctx.env().getOrDefault("AGENTCLI_LAUNCHER", "agentcli");
     String command =
-        "'"
-            + launcher.replace("'", "'\\''")
-            + "'"
+        HookClaudeCodeCommand.quote(launcher)
             + ClaudeSettings.MARK
             + " --deadline "
             + (timeoutS - 10)

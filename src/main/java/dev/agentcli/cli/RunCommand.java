@@ -118,9 +118,7 @@ final class RunCommand extends BaseCommand {
       return 0;
     }
     TaskRunner.Mode mode = global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
-    if (timeoutMs != null && timeoutMs <= 0) {
-      throw BadOption.of("--timeout", timeoutMs, "it must be a positive number of ms");
-    }
+    Optional<Duration> timeout = Gated.timeout(timeoutMs);
     out().flush();
     err().flush();
     Gated.Ran ran;
@@ -131,7 +129,7 @@ final class RunCommand extends BaseCommand {
               adHoc.task(),
               adHoc.binding(),
               Optional.empty(),
-              Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
+              timeout,
               mode,
               ctx.stdout(),
               ctx.stderr(),
