@@ -2,6 +2,7 @@ package dev.agentcli;
 
 import dev.agentcli.cli.AgentCli;
 import dev.agentcli.cli.Context;
+import dev.agentcli.profile.Phases;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -10,10 +11,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Phases.mark("main");
     PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, false, StandardCharsets.UTF_8);
     int status = AgentCli.execute(Context.system(), out, err, args);
     out.flush();
+    Phases.mark("done");
+    Phases.report(err);
     err.flush();
     System.exit(status);
   }

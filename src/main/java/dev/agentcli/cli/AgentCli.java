@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.profile.Phases;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
@@ -96,6 +97,7 @@ public final class AgentCli implements Runnable {
     }
     Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
     CommandLine cli = only == null ? commandLine(ctx) : commandLine(ctx, args[0], only);
+    Phases.mark("command_model");
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(

@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.profile.Phases;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,6 +42,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    Phases.mark("parse");
     try (Workspace workspace = new Workspace(ctx, global)) {
       try {
         if (!sealed()) {

@@ -5,6 +5,7 @@ import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Manifest;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.profile.Phases;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +37,11 @@ final class TaskArguments {
   Resolved resolve(Workspace workspace, Context ctx) {
     Manifest m = workspace.manifests().load(manifest);
     Task t = m.task(Optional.ofNullable(workflow), task);
-    return new Resolved(
-        m, t, TaskBinding.of(t, m.baseDir(), workspace.inheritedEnv(), workspace.fileDigests()));
+    Phases.mark("manifest_read");
+    TaskBinding binding =
+        TaskBinding.of(t, m.baseDir(), workspace.inheritedEnv(), workspace.fileDigests());
+    Phases.mark("task_bound");
+    return new Resolved(m, t, binding);
   }
 
   /** Adds to {@code approval_required} the command that would approve the task as it is now. */

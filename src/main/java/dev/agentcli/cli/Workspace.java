@@ -20,6 +20,7 @@ import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.notify.Target;
+import dev.agentcli.profile.Phases;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.Requester;
 import dev.agentcli.request.Waiting;
@@ -236,7 +237,9 @@ final class Workspace implements AutoCloseable {
 
   private Optional<Database> openExisting() {
     if (db == null) {
+      Phases.mark("before_database");
       db = Database.openIfExists(dbPath(), options.lockTimeout(ctx)).orElse(null);
+      Phases.mark("database_opened");
       if (db != null) {
         db.actingAs(caller());
       }
@@ -344,7 +347,9 @@ final class Workspace implements AutoCloseable {
 
   private Database database() {
     if (db == null) {
+      Phases.mark("before_database");
       db = Database.open(dbPath(), options.lockTimeout(ctx));
+      Phases.mark("database_opened");
       db.actingAs(caller());
     }
     return db;

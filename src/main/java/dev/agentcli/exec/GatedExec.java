@@ -13,6 +13,7 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.profile.Phases;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -65,7 +66,9 @@ public final class GatedExec {
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("argv_length", binding.command().args().size() + 1);
     started.put("timeout_ms", limit.map(Duration::toMillis).orElse(null));
+    Phases.mark("before_claim");
     ClaimResult claim = approvals.claim(task, binding, pinned, executionId, Optional.of(started));
+    Phases.mark("claimed");
     if (claim instanceof ClaimResult.Refused refused) {
       throw refused.refusal().exception();
     }
@@ -79,6 +82,7 @@ public final class GatedExec {
     RunResult result;
     try {
       result = runner.run(binding.command(), limit, mode, out, err);
+      Phases.mark("program_ran");
     } catch (AgentCliException e) {
       record(
           warnings,
@@ -109,6 +113,7 @@ public final class GatedExec {
         warnings,
         events.ended(
             approvals.now(), result.interrupted(), approvalId, executionId, code, details));
+    Phases.mark("end_recorded");
     List<ClaimAttempt.Rejection> rejected =
         claim instanceof ClaimResult.Claimed c ? c.rejected() : List.of();
     return new ExecOutcome(executionId.value(), grant, rejected, result, warnings);

@@ -2,6 +2,7 @@ package dev.agentcli.store;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.profile.Phases;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -62,6 +63,7 @@ public final class Database implements AutoCloseable {
     Database db = connect(file, lockTimeout);
     try {
       db.migrateIfBehind();
+      Phases.mark("schema_checked");
       return db;
     } catch (RuntimeException e) {
       db.close();
@@ -358,11 +360,13 @@ public final class Database implements AutoCloseable {
 
   private static Database connect(Path file, Duration lockTimeout) {
     SQLiteConfig config = new SQLiteConfig();
+    Phases.mark("sqlite_config");
     config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.enforceForeignKeys(true);
     try {
       Connection c = config.createConnection("jdbc:sqlite:" + file);
+      Phases.mark("sqlite_connected");
       return new Database(file, c);
     } catch (SQLException e) {
       throw new Database(file, null).translate(e);
