@@ -44,6 +44,26 @@ class ArchitectureTest {
         .check(CLASSES);
   }
 
+  /**
+   * Commands are defined in code ({@code cli/Definition}): reading picocli's annotations costs a
+   * proxy class per annotation type on every start, about 100 ms.
+   */
+  @Test
+  void noCommandIsDefinedByPicocliAnnotations() {
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .belongToAnyOf(
+            picocli.CommandLine.Command.class,
+            picocli.CommandLine.Option.class,
+            picocli.CommandLine.Parameters.class,
+            picocli.CommandLine.Mixin.class,
+            picocli.CommandLine.Spec.class,
+            picocli.CommandLine.ArgGroup.class,
+            picocli.CommandLine.ParentCommand.class)
+        .check(CLASSES);
+  }
+
   @Test
   void nothingImportsTheCli() {
     noClasses()

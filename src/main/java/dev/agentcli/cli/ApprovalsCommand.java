@@ -1,14 +1,16 @@
 package dev.agentcli.cli;
 
-import picocli.CommandLine.Command;
+final class ApprovalsCommand extends GroupCommand {
+  ApprovalsCommand(Context ctx) {
+    super(ctx);
+  }
 
-@Command(
-    name = "approvals",
-    description = "List, show, revoke and verify grants.",
-    subcommands = {
-      ApprovalsListCommand.class,
-      ApprovalsShowCommand.class,
-      ApprovalsRevokeCommand.class,
-      ApprovalsVerifyCommand.class
-    })
-final class ApprovalsCommand extends GroupCommand {}
+  @Override
+  void declare(Definition d) {
+    d.text("List, show, revoke and verify grants.");
+    d.subcommand("list", new ApprovalsListCommand(ctx));
+    d.subcommand("show", new ApprovalsShowCommand(ctx));
+    d.subcommand("revoke", new ApprovalsRevokeCommand(ctx));
+    d.subcommand("verify", new ApprovalsVerifyCommand(ctx));
+  }
+}

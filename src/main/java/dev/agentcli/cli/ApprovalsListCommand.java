@@ -8,14 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "list",
-    description =
-        "List grants, newest first, with their effective status. Streams: any number of grants is"
-            + " printed without holding them all in memory.")
 final class ApprovalsListCommand extends BaseCommand {
   /** Text columns and their widths: rows are printed as they are read. */
   private static final List<String> COLUMNS =
@@ -23,25 +16,35 @@ final class ApprovalsListCommand extends BaseCommand {
 
   private static final int[] WIDTHS = {32, 8, 16, 16, 24, 24};
 
-  @Option(
-      names = "--status",
-      paramLabel = "<status>",
-      defaultValue = "all",
-      description = "pending, consumed, expired, revoked or all (default: all).")
   String status;
-
-  @Option(names = "--workflow", paramLabel = "<id>", description = "Only grants of this workflow.")
   String workflow;
-
-  @Option(names = "--task", paramLabel = "<id>", description = "Only grants of this task.")
   String task;
-
-  @Option(
-      names = "--limit",
-      paramLabel = "<n>",
-      defaultValue = "0",
-      description = "At most this many grants (default: 0, all).")
   int limit;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "List grants, newest first, with their effective status. Streams: any number of grants is"
+            + " printed without holding them all in memory.");
+    d.option(String.class, "--status")
+        .label("<status>")
+        .defaultValue("all")
+        .text("pending, consumed, expired, revoked or all (default: all).")
+        .to(v -> status = v);
+    d.option(String.class, "--workflow")
+        .label("<id>")
+        .text("Only grants of this workflow.")
+        .to(v -> workflow = v);
+    d.option(String.class, "--task")
+        .label("<id>")
+        .text("Only grants of this task.")
+        .to(v -> task = v);
+    d.option(Integer.class, "--limit")
+        .label("<n>")
+        .defaultValue("0")
+        .text("At most this many grants (default: 0, all).")
+        .to(v -> limit = v);
+  }
 
   ApprovalsListCommand(Context ctx) {
     super(ctx);

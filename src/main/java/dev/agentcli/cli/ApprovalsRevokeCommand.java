@@ -4,27 +4,30 @@ import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Grant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "revoke",
-    description =
-        "Revoke a grant that is pending (or expired). Revoking a consumed, revoked or unknown grant"
-            + " is an error, never a silent success.")
 final class ApprovalsRevokeCommand extends BaseCommand {
-  @Parameters(paramLabel = "<approval-id>", description = "The grant's id (32 hex digits).")
   String id;
-
-  @Option(
-      names = "--by",
-      paramLabel = "<principal>",
-      description = "Who revokes it (default: the OS user, the real one under sudo).")
   String by;
-
-  @Option(names = "--reason", paramLabel = "<text>", description = "Why, kept with the revocation.")
   String reason;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Revoke a grant that is pending (or expired). Revoking a consumed, revoked or unknown grant"
+            + " is an error, never a silent success.");
+    d.positional(String.class, "0")
+        .label("<approval-id>")
+        .text("The grant's id (32 hex digits).")
+        .to(v -> id = v);
+    d.option(String.class, "--by")
+        .label("<principal>")
+        .text("Who revokes it (default: the OS user, the real one under sudo).")
+        .to(v -> by = v);
+    d.option(String.class, "--reason")
+        .label("<text>")
+        .text("Why, kept with the revocation.")
+        .to(v -> reason = v);
+  }
 
   ApprovalsRevokeCommand(Context ctx) {
     super(ctx);

@@ -12,25 +12,26 @@ import dev.agentcli.request.WhatRuns;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "show",
-    description =
-        "Show one grant: its status, who approved it, the binding it approved, and whether its"
-            + " signature verifies.")
 final class ApprovalsShowCommand extends BaseCommand {
-  @Parameters(paramLabel = "<approval-id>", description = "The grant's id (32 hex digits).")
   String id;
-
-  @Option(
-      names = "--payload",
-      description =
-          "Print only the exact bytes that were signed (recomputed from the grant), for"
-              + " ssh-keygen -Y verify -n agentcli.")
   boolean payload;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Show one grant: its status, who approved it, the binding it approved, and whether its"
+            + " signature verifies.");
+    d.positional(String.class, "0")
+        .label("<approval-id>")
+        .text("The grant's id (32 hex digits).")
+        .to(v -> id = v);
+    d.flag("--payload")
+        .text(
+            "Print only the exact bytes that were signed (recomputed from the grant), for"
+                + " ssh-keygen -Y verify -n agentcli.")
+        .to(v -> payload = v);
+  }
 
   ApprovalsShowCommand(Context ctx) {
     super(ctx);

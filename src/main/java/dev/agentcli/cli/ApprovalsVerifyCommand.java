@@ -11,27 +11,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "verify",
-    description =
-        "Check grants' signatures against allowed_signers without consuming them. Exits 0 when all"
-            + " verify, 77 (approval_signature_invalid) when any does not.")
 final class ApprovalsVerifyCommand extends BaseCommand {
+  /** One grant, or --all: exactly one of them. */
   static final class Which {
-    @Parameters(paramLabel = "<approval-id>", description = "The grant to check.")
     String id;
-
-    @Option(names = "--all", required = true, description = "Check every grant.")
     boolean all;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Which which;
+  final Which which = new Which();
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Check grants' signatures against allowed_signers without consuming them. Exits 0 when all"
+            + " verify, 77 (approval_signature_invalid) when any does not.");
+    d.exclusive("1");
+    d.positional(String.class, "0")
+        .label("<approval-id>")
+        .text("The grant to check.")
+        .to(v -> which.id = v);
+    d.flag("--all").required().text("Check every grant.").to(v -> which.all = v);
+    d.endGroup();
+  }
 
   ApprovalsVerifyCommand(Context ctx) {
     super(ctx);

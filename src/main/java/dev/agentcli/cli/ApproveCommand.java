@@ -16,92 +16,85 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "approve",
-    description = {
-      "Approve one run of a task: writes a single-use, expiring grant bound to the task exactly as"
-          + " it is now (program, arguments, working directory, environment, policy).",
-      "Given a request id instead of <manifest> <task>, approves that request: the grant binds the"
-          + " request's own binding, as the agent will run it, whatever your environment.",
-      "Any later change to what would run makes the grant unusable."
-    })
 final class ApproveCommand extends BaseCommand {
-  @Parameters(
-      index = "0",
-      paramLabel = "<manifest|request-id>",
-      description =
-          "The manifest (as for exec), or alone: the request to approve (a unique prefix of its"
-              + " id is enough).")
   String first;
-
-  @Parameters(
-      index = "1",
-      arity = "0..1",
-      paramLabel = "<task>",
-      description = "The task's id (left out when approving a request).")
   String task;
-
-  @Option(
-      names = "--workflow",
-      paramLabel = "<id>",
-      description = "The workflow the task is in (needed when two workflows use the task id).")
   String workflow;
-
-  @Option(
-      names = "--by",
-      required = true,
-      paramLabel = "<principal>",
-      description =
-          "Who approves (checked against the task's approver_scope). Required: there is no default.")
   String by;
-
-  @Option(names = "--reason", paramLabel = "<text>", description = "Why, kept with the grant.")
   String reason;
 
+  /** The grant's lifetime, in seconds or as a duration: one of them at most. */
   static final class Ttl {
-    @Option(
-        names = "--ttl-s",
-        paramLabel = "<seconds>",
-        description =
-            "Grant lifetime in seconds (default and maximum: the task's approval.timeout_s).")
     Long seconds;
-
-    @Option(
-        names = "--ttl",
-        paramLabel = "<duration>",
-        converter = DurationConverter.class,
-        description = "Grant lifetime as 90s, 15m, 2h or 1d (same limits as --ttl-s).")
     Duration duration;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Ttl ttl;
-
-  @Option(
-      names = "--uses",
-      paramLabel = "<n>",
-      defaultValue = "1",
-      description =
-          "How many runs of the exact binding the grant is good for within its lifetime (default"
-              + " 1; at most the task's approval.max_uses). Each run is its own consumption.")
+  final Ttl ttl = new Ttl();
   int uses;
-
-  @Option(
-      names = "--signer",
-      paramLabel = "<signer>",
-      defaultValue = "ssh",
-      description =
-          "ssh (sign with your SSH key; the default) or none (an explicitly unsigned grant, which"
-              + " exec accepts only where the task allows it).")
   String signer;
+  final SigningKey signingKey = new SigningKey();
 
-  @Mixin SigningKey signingKey;
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Approve one run of a task: writes a single-use, expiring grant bound to the task exactly as"
+            + " it is now (program, arguments, working directory, environment, policy).",
+        "Given a request id instead of <manifest> <task>, approves that request: the grant binds the"
+            + " request's own binding, as the agent will run it, whatever your environment.",
+        "Any later change to what would run makes the grant unusable.");
+    d.positional(String.class, "0")
+        .label("<manifest|request-id>")
+        .text(
+            "The manifest (as for exec), or alone: the request to approve (a unique prefix of its"
+                + " id is enough).")
+        .to(v -> first = v);
+    d.positional(String.class, "1")
+        .arity("0..1")
+        .label("<task>")
+        .text("The task's id (left out when approving a request).")
+        .to(v -> task = v);
+    d.option(String.class, "--workflow")
+        .label("<id>")
+        .text("The workflow the task is in (needed when two workflows use the task id).")
+        .to(v -> workflow = v);
+    d.option(String.class, "--by")
+        .label("<principal>")
+        .required()
+        .text(
+            "Who approves (checked against the task's approver_scope). Required: there is no default.")
+        .to(v -> by = v);
+    d.option(String.class, "--reason")
+        .label("<text>")
+        .text("Why, kept with the grant.")
+        .to(v -> reason = v);
+    d.exclusive("0..1");
+    d.option(Long.class, "--ttl-s")
+        .label("<seconds>")
+        .text("Grant lifetime in seconds (default and maximum: the task's approval.timeout_s).")
+        .to(v -> ttl.seconds = v);
+    d.option(Duration.class, "--ttl")
+        .label("<duration>")
+        .converter(new DurationConverter())
+        .text("Grant lifetime as 90s, 15m, 2h or 1d (same limits as --ttl-s).")
+        .to(v -> ttl.duration = v);
+    d.endGroup();
+    d.option(Integer.class, "--uses")
+        .label("<n>")
+        .defaultValue("1")
+        .text(
+            "How many runs of the exact binding the grant is good for within its lifetime (default"
+                + " 1; at most the task's approval.max_uses). Each run is its own consumption.")
+        .to(v -> uses = v);
+    d.option(String.class, "--signer")
+        .label("<signer>")
+        .defaultValue("ssh")
+        .text(
+            "ssh (sign with your SSH key; the default) or none (an explicitly unsigned grant, which"
+                + " exec accepts only where the task allows it).")
+        .to(v -> signer = v);
+    signingKey.define(d);
+  }
 
   ApproveCommand(Context ctx) {
     super(ctx);
@@ -231,14 +224,14 @@ final class ApproveCommand extends BaseCommand {
   }
 
   private Optional<Duration> lifetime() {
-    if (ttl == null) {
-      return Optional.empty();
-    }
     if (ttl.seconds != null) {
       if (ttl.seconds <= 0) {
         throw BadOption.of("--ttl-s", ttl.seconds, "it must be a positive number of seconds");
       }
       return Optional.of(Duration.ofSeconds(ttl.seconds));
+    }
+    if (ttl.duration == null) {
+      return Optional.empty();
     }
     if (ttl.duration.isZero()) {
       throw BadOption.of("--ttl", "0", "a grant's lifetime must be at least 1s");

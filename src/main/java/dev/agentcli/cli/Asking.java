@@ -6,32 +6,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import picocli.CommandLine.Option;
 
 /** How an agent asks for a decision: why, as whom, and how long it waits for one. */
-final class Asking {
-  @Option(
-      names = "--reason",
-      paramLabel = "<text>",
-      description = "Why the run is needed, shown to the people who decide.")
+final class Asking implements Definition.Defined {
   String reason;
-
-  @Option(
-      names = "--requester",
-      paramLabel = "<label>",
-      description =
-          "The agent or session asking (default: $AGENTCLI_REQUESTER, else the OS user); it may"
-              + " not approve its own request.")
   String requester;
-
-  @Option(
-      names = "--wait",
-      paramLabel = "<duration>",
-      converter = DurationConverter.class,
-      description =
-          "Wait this long (90s, 15m, 2h) for the decision; undecided by then is a refusal"
-              + " (approval_timed_out), never a run.")
   Duration wait;
+
+  @Override
+  public void define(Definition d) {
+    d.option(String.class, "--reason")
+        .label("<text>")
+        .text("Why the run is needed, shown to the people who decide.")
+        .to(v -> reason = v);
+    d.option(String.class, "--requester")
+        .label("<label>")
+        .text(
+            "The agent or session asking (default: $AGENTCLI_REQUESTER, else the OS user); it may"
+                + " not approve its own request.")
+        .to(v -> requester = v);
+    d.option(Duration.class, "--wait")
+        .label("<duration>")
+        .converter(new DurationConverter())
+        .text(
+            "Wait this long (90s, 15m, 2h) for the decision; undecided by then is a refusal"
+                + " (approval_timed_out), never a run.")
+        .to(v -> wait = v);
+  }
 
   /** How to ask when a run needs a person: only when --wait was given. */
   Optional<Gated.Ask> ask(Context ctx, Gated.Watcher onWaiting) {

@@ -8,25 +8,25 @@ import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "anchor",
-    description =
+final class AuditAnchorCommand extends BaseCommand {
+  Path file;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
         "Append the chain's head (event id, hash, time) to an anchors file, one JSON line each"
             + " time. Every claim and revocation already anchors the head in the default file"
             + " (beside the database, or the operator's audit_anchors); use this to anchor now, or"
             + " into a file of your own (on another machine's mount, say). audit verify --anchors"
-            + " then catches a rewritten or truncated trail, which the chain alone cannot.")
-final class AuditAnchorCommand extends BaseCommand {
-  @Option(
-      names = "--file",
-      paramLabel = "<file>",
-      description =
-          "The anchors file (created 0600, appended to; default: the one claims use). Keep it"
-              + " where whoever can write the database cannot, or copy it off the machine.")
-  Path file;
+            + " then catches a rewritten or truncated trail, which the chain alone cannot.");
+    d.option(Path.class, "--file")
+        .label("<file>")
+        .text(
+            "The anchors file (created 0600, appended to; default: the one claims use). Keep it"
+                + " where whoever can write the database cannot, or copy it off the machine.")
+        .to(v -> file = v);
+  }
 
   AuditAnchorCommand(Context ctx) {
     super(ctx);

@@ -4,25 +4,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-@Command(
-    name = "audit",
-    description = {
-      "Read and check the audit trail: every approval, claim, refusal and run, hash-chained.",
-      "Without a subcommand: the most recent events, oldest first (as audit list)."
-    },
-    subcommands = {
-      AuditListCommand.class,
-      AuditShowCommand.class,
-      AuditExportCommand.class,
-      AuditVerifyCommand.class,
-      AuditHeadCommand.class,
-      AuditAnchorCommand.class
-    })
 final class AuditCommand extends BaseCommand {
-  @Mixin AuditFilter filter;
+  final AuditFilter filter = new AuditFilter();
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Read and check the audit trail: every approval, claim, refusal and run, hash-chained.",
+        "Without a subcommand: the most recent events, oldest first (as audit list).");
+    d.subcommand("list", new AuditListCommand(ctx));
+    d.subcommand("show", new AuditShowCommand(ctx));
+    d.subcommand("export", new AuditExportCommand(ctx));
+    d.subcommand("verify", new AuditVerifyCommand(ctx));
+    d.subcommand("head", new AuditHeadCommand(ctx));
+    d.subcommand("anchor", new AuditAnchorCommand(ctx));
+    filter.define(d);
+  }
 
   AuditCommand(Context ctx) {
     super(ctx);

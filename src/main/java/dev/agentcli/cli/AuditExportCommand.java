@@ -3,14 +3,16 @@ package dev.agentcli.cli;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.codec.Json;
 import java.io.PrintWriter;
-import picocli.CommandLine.Command;
 
-@Command(
-    name = "export",
-    description =
-        "Every audit event as NDJSON (one JSON object a line, oldest first), streamed, for log"
-            + " pipelines. Includes each event's prev_hash and event_hash.")
 final class AuditExportCommand extends BaseCommand {
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Every audit event as NDJSON (one JSON object a line, oldest first), streamed, for log"
+            + " pipelines. Includes each event's prev_hash and event_hash.");
+  }
+
   AuditExportCommand(Context ctx) {
     super(ctx);
   }

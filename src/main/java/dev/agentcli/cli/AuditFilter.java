@@ -6,35 +6,40 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import picocli.CommandLine.Option;
 
 /** The filters of {@code audit} and {@code audit list}. */
-final class AuditFilter {
-  @Option(
-      names = "--limit",
-      paramLabel = "<n>",
-      defaultValue = "20",
-      description = "The newest n matching events (default: ${DEFAULT-VALUE}; 0: all).")
+final class AuditFilter implements Definition.Defined {
   int limit;
-
-  @Option(
-      names = "--since",
-      paramLabel = "<when>",
-      description =
-          "Only events at or after this time: ISO-8601 (2026-11-26T12:00:00Z) or an age (90s, 15m, 2h, 1d).")
   String since;
-
-  @Option(
-      names = "--execution",
-      paramLabel = "<id>",
-      description = "Only events of this execution.")
   String execution;
-
-  @Option(names = "--approval", paramLabel = "<id>", description = "Only events of this grant.")
   String approval;
-
-  @Option(names = "--task", paramLabel = "<id>", description = "Only events of this task.")
   String task;
+
+  @Override
+  public void define(Definition d) {
+    d.option(Integer.class, "--limit")
+        .label("<n>")
+        .defaultValue("20")
+        .text("The newest n matching events (default: ${DEFAULT-VALUE}; 0: all).")
+        .to(v -> limit = v);
+    d.option(String.class, "--since")
+        .label("<when>")
+        .text(
+            "Only events at or after this time: ISO-8601 (2026-11-26T12:00:00Z) or an age (90s, 15m, 2h, 1d).")
+        .to(v -> since = v);
+    d.option(String.class, "--execution")
+        .label("<id>")
+        .text("Only events of this execution.")
+        .to(v -> execution = v);
+    d.option(String.class, "--approval")
+        .label("<id>")
+        .text("Only events of this grant.")
+        .to(v -> approval = v);
+    d.option(String.class, "--task")
+        .label("<id>")
+        .text("Only events of this task.")
+        .to(v -> task = v);
+  }
 
   AuditQuery query(Clock clock) {
     if (limit < 0) {

@@ -3,15 +3,17 @@ package dev.agentcli.cli;
 import dev.agentcli.audit.Anchor;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
 
-@Command(
-    name = "head",
-    description =
+final class AuditHeadCommand extends BaseCommand {
+
+  @Override
+  void declare(Definition d) {
+    d.text(
         "The latest event's id and hash, to anchor elsewhere (a ticket, a log, a commit): audit"
             + " verify --expect-head then checks that it is still in the chain and counts what"
-            + " follows it. audit anchor keeps such anchors in a file for you.")
-final class AuditHeadCommand extends BaseCommand {
+            + " follows it. audit anchor keeps such anchors in a file for you.");
+  }
+
   AuditHeadCommand(Context ctx) {
     super(ctx);
   }

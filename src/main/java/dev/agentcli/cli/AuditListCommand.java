@@ -1,11 +1,13 @@
 package dev.agentcli.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
-@Command(name = "list", description = "The most recent audit events that match, oldest first.")
 final class AuditListCommand extends BaseCommand {
-  @Mixin AuditFilter filter;
+  final AuditFilter filter = new AuditFilter();
+
+  @Override
+  void declare(Definition d) {
+    d.text("The most recent audit events that match, oldest first.");
+    filter.define(d);
+  }
 
   AuditListCommand(Context ctx) {
     super(ctx);

@@ -10,17 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "show",
-    description =
-        "The whole story of one execution: its claim, start and finish, and its state (finished,"
-            + " refused, or started and never finished).")
 final class AuditShowCommand extends BaseCommand {
-  @Parameters(paramLabel = "<execution-id>", description = "The execution, as exec printed it.")
   String executionId;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "The whole story of one execution: its claim, start and finish, and its state (finished,"
+            + " refused, or started and never finished).");
+    d.positional(String.class, "0")
+        .label("<execution-id>")
+        .text("The execution, as exec printed it.")
+        .to(v -> executionId = v);
+  }
 
   AuditShowCommand(Context ctx) {
     super(ctx);

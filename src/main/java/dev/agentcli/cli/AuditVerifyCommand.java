@@ -10,33 +10,32 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "verify",
-    description =
+final class AuditVerifyCommand extends BaseCommand {
+  String expectHead;
+  Path anchorsFile;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
         "Recompute the audit trail's hash chain from its genesis and report the first broken link:"
             + " an event edited, deleted, moved or stripped of its hashes with the sqlite3 shell;"
             + " also a database schema that is not what the migrations create. Exits 0 when"
-            + " intact, 65 (audit_chain_broken) when not.")
-final class AuditVerifyCommand extends BaseCommand {
-  @Option(
-      names = "--expect-head",
-      paramLabel = "<hash>",
-      description =
-          "A head recorded earlier (audit head): it must be an event of the intact chain; the"
-              + " result says how many events follow it.")
-  String expectHead;
-
-  @Option(
-      names = "--anchors",
-      paramLabel = "<file>",
-      description =
-          "An anchors file (audit anchor): every anchored event must still be in the chain with"
-              + " its hash, so a rewritten or truncated trail is caught (default: the file claims"
-              + " and revocations anchor to, when it exists).")
-  Path anchorsFile;
+            + " intact, 65 (audit_chain_broken) when not.");
+    d.option(String.class, "--expect-head")
+        .label("<hash>")
+        .text(
+            "A head recorded earlier (audit head): it must be an event of the intact chain; the"
+                + " result says how many events follow it.")
+        .to(v -> expectHead = v);
+    d.option(Path.class, "--anchors")
+        .label("<file>")
+        .text(
+            "An anchors file (audit anchor): every anchored event must still be in the chain with"
+                + " its hash, so a rewritten or truncated trail is caught (default: the file claims"
+                + " and revocations anchor to, when it exists).")
+        .to(v -> anchorsFile = v);
+  }
 
   AuditVerifyCommand(Context ctx) {
     super(ctx);

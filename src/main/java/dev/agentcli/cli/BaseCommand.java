@@ -7,24 +7,30 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * What every command shares: the global options, the injected context, and the one place that turns
  * an {@link AgentCliException} into an error report and its exit status.
  */
-abstract class BaseCommand implements Callable<Integer> {
-  @Mixin GlobalOptions global;
-
-  @Spec CommandSpec spec;
-
+abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
+  final GlobalOptions global = new GlobalOptions();
+  CommandSpec spec;
   final Context ctx;
 
   BaseCommand(Context ctx) {
     this.ctx = ctx;
   }
+
+  @Override
+  public final void define(Definition d) {
+    spec = d.spec();
+    global.define(d);
+    declare(d);
+  }
+
+  /** The command's description, options and parameters (the global options are added). */
+  abstract void declare(Definition d);
 
   /**
    * Whether the command ignores the caller's set-up and the operator's alike (the demo, on a

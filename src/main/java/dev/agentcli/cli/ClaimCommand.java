@@ -7,33 +7,30 @@ import dev.agentcli.approval.RefusalExplainer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "claim",
-    description = {
-      "Consume a grant for a task without running it, for shell scripts that run the task"
-          + " themselves. Prints the consumed grant, or fails with approval_required (exit 77)."
-    })
 final class ClaimCommand extends BaseCommand {
-  @Mixin TaskArguments target;
-
-  @Mixin GrantOptions grant;
-
-  @Option(
-      names = "--execution-id",
-      paramLabel = "<id>",
-      description = "Recorded with the consumption (default: a new random id).")
+  final TaskArguments target = new TaskArguments();
+  final GrantOptions grant = new GrantOptions();
   String executionId;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description =
-          "Print nothing on success (the exit status says it): for claim ... && ./deploy.sh."
-              + " Errors still go to stderr.")
   boolean quiet;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Consume a grant for a task without running it, for shell scripts that run the task"
+            + " themselves. Prints the consumed grant, or fails with approval_required (exit 77).");
+    target.define(d);
+    grant.define(d);
+    d.option(String.class, "--execution-id")
+        .label("<id>")
+        .text("Recorded with the consumption (default: a new random id).")
+        .to(v -> executionId = v);
+    d.flag("-q", "--quiet")
+        .text(
+            "Print nothing on success (the exit status says it): for claim ... && ./deploy.sh."
+                + " Errors still go to stderr.")
+        .to(v -> quiet = v);
+  }
 
   ClaimCommand(Context ctx) {
     super(ctx);

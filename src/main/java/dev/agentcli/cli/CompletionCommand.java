@@ -1,22 +1,21 @@
 package dev.agentcli.cli;
 
 import picocli.AutoComplete;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "completion",
-    description = {
-      "Print a shell completion script, generated from the command model: every command, option"
-          + " and choice. bash: source <(agentcli completion bash); zsh: autoload -U"
-          + " bashcompinit && bashcompinit, then the same."
-    })
 final class CompletionCommand extends BaseCommand {
-  @Parameters(
-      index = "0",
-      paramLabel = "<shell>",
-      description = "bash (zsh reads the same script through bashcompinit).")
   String shell;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Print a shell completion script, generated from the command model: every command, option"
+            + " and choice. bash: source <(agentcli completion bash); zsh: autoload -U"
+            + " bashcompinit && bashcompinit, then the same.");
+    d.positional(String.class, "0")
+        .label("<shell>")
+        .text("bash (zsh reads the same script through bashcompinit).")
+        .to(v -> shell = v);
+  }
 
   CompletionCommand(Context ctx) {
     super(ctx);

@@ -13,13 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
 
-@Command(
-    name = "demo",
-    description =
-        "A guided run on a throw-away home: exec is refused, a person approves, exec runs, the"
-            + " replay is refused; then the grants and the audit trail. Every step is printed.")
 final class DemoCommand extends BaseCommand {
   private static final String MANIFEST =
       "{\n"
@@ -36,6 +30,13 @@ final class DemoCommand extends BaseCommand {
           + "    ]\n"
           + "  }]\n"
           + "}\n";
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "A guided run on a throw-away home: exec is refused, a person approves, exec runs, the"
+            + " replay is refused; then the grants and the audit trail. Every step is printed.");
+  }
 
   DemoCommand(Context ctx) {
     super(ctx);

@@ -4,39 +4,35 @@ import dev.agentcli.request.Denial;
 import dev.agentcli.request.RequestService;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "deny",
-    description = {
-      "Deny a pending request, signed with your SSH key: the agent waiting on it is refused"
-          + " (approval_denied) with your reason, and nothing runs.",
-      "One denial by a person the task admits settles the request."
-    })
 final class DenyCommand extends BaseCommand {
-  @Parameters(
-      paramLabel = "<request-id>",
-      description = "The request (a unique prefix of its id is enough).")
   String requestId;
-
-  @Option(
-      names = "--by",
-      required = true,
-      paramLabel = "<principal>",
-      description = "Who denies (checked against the task's approver_scope).")
   String by;
-
-  @Option(
-      names = "--reason",
-      required = true,
-      paramLabel = "<text>",
-      description = "Why: the waiting agent is told.")
   String reason;
+  final SigningKey signingKey = new SigningKey();
 
-  @Mixin SigningKey signingKey;
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Deny a pending request, signed with your SSH key: the agent waiting on it is refused"
+            + " (approval_denied) with your reason, and nothing runs.",
+        "One denial by a person the task admits settles the request.");
+    d.positional(String.class, "0")
+        .label("<request-id>")
+        .text("The request (a unique prefix of its id is enough).")
+        .to(v -> requestId = v);
+    d.option(String.class, "--by")
+        .label("<principal>")
+        .required()
+        .text("Who denies (checked against the task's approver_scope).")
+        .to(v -> by = v);
+    d.option(String.class, "--reason")
+        .label("<text>")
+        .required()
+        .text("Why: the waiting agent is told.")
+        .to(v -> reason = v);
+    signingKey.define(d);
+  }
 
   DenyCommand(Context ctx) {
     super(ctx);

@@ -5,18 +5,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-    name = "describe",
-    description = {
-      "agentcli as data, for agents and tools that would otherwise scrape --help: every command"
-          + " with its options and parameters, every error code with its type and exit status."
-    })
 final class DescribeCommand extends BaseCommand {
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "agentcli as data, for agents and tools that would otherwise scrape --help: every command"
+            + " with its options and parameters, every error code with its type and exit status.");
+  }
+
   DescribeCommand(Context ctx) {
     super(ctx);
   }

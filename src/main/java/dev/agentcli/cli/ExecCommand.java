@@ -23,66 +23,58 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "exec",
-    description = {
-      "Run a task through the gate: a manual task consumes one matching grant first (the oldest),"
-          + " an auto-reject task never runs. The program runs directly, never through a shell, in"
-          + " its bound working directory and environment.",
-      "Exits with the task's own exit status; 124 when it timed out."
-    })
 final class ExecCommand extends BaseCommand {
-  @Mixin TaskArguments target;
-
-  @Mixin GrantOptions grant;
-
-  @Mixin Asking asking;
-
-  @Option(
-      names = "--dry-run",
-      description = "Show the binding and the grant that would be used; change nothing.")
+  final TaskArguments target = new TaskArguments();
+  final GrantOptions grant = new GrantOptions();
+  final Asking asking = new Asking();
   boolean dryRun;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "<ms>",
-      description =
-          "Kill the task after this many ms (may shorten runtime.timeout_ms, not extend it).")
   Long timeoutMs;
-
-  @Option(
-      names = "--passthrough",
-      description =
-          "The program reads this terminal's stdin and writes to its stdout and stderr live;"
-              + " agentcli prints nothing on stdout (the result goes to the audit trail).")
   boolean passthrough;
-
-  @Option(
-      names = "--result-file",
-      paramLabel = "<file>",
-      description =
-          "Also write the outcome as JSON to this file (atomically; created 0600): \"ran\": true"
-              + " with the result, or \"ran\": false with the refusal or error, whatever stopped"
-              + " the command once its options were read. Only agentcli writes it, so a task's"
-              + " own output can never pass for a refusal. Refused under an operator"
-              + " configuration (agentcli writes as the operator's user there).")
   Path resultFile;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description =
-          "Nothing on stdout but the task's own output, streamed; no summary (the exit status is"
-              + " the task's, the result is in the audit trail).")
   boolean quiet;
-
-  @Option(
-      names = "--verbose",
-      description = "With --passthrough: print the result to stderr when the program ends.")
   boolean verbose;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Run a task through the gate: a manual task consumes one matching grant first (the oldest),"
+            + " an auto-reject task never runs. The program runs directly, never through a shell, in"
+            + " its bound working directory and environment.",
+        "Exits with the task's own exit status; 124 when it timed out.");
+    target.define(d);
+    grant.define(d);
+    asking.define(d);
+    d.flag("--dry-run")
+        .text("Show the binding and the grant that would be used; change nothing.")
+        .to(v -> dryRun = v);
+    d.option(Long.class, "--timeout")
+        .label("<ms>")
+        .text("Kill the task after this many ms (may shorten runtime.timeout_ms, not extend it).")
+        .to(v -> timeoutMs = v);
+    d.flag("--passthrough")
+        .text(
+            "The program reads this terminal's stdin and writes to its stdout and stderr live;"
+                + " agentcli prints nothing on stdout (the result goes to the audit trail).")
+        .to(v -> passthrough = v);
+    d.option(Path.class, "--result-file")
+        .label("<file>")
+        .text(
+            "Also write the outcome as JSON to this file (atomically; created 0600): \"ran\": true"
+                + " with the result, or \"ran\": false with the refusal or error, whatever stopped"
+                + " the command once its options were read. Only agentcli writes it, so a task's"
+                + " own output can never pass for a refusal. Refused under an operator"
+                + " configuration (agentcli writes as the operator's user there).")
+        .to(v -> resultFile = v);
+    d.flag("-q", "--quiet")
+        .text(
+            "Nothing on stdout but the task's own output, streamed; no summary (the exit status is"
+                + " the task's, the result is in the audit trail).")
+        .to(v -> quiet = v);
+    d.flag("--verbose")
+        .text("With --passthrough: print the result to stderr when the program ends.")
+        .to(v -> verbose = v);
+  }
 
   ExecCommand(Context ctx) {
     super(ctx);

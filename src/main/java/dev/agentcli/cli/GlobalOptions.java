@@ -5,10 +5,9 @@ import dev.agentcli.error.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import picocli.CommandLine.Option;
 
 /** Options every command takes: where the state lives, the output format, the lock timeout. */
-public final class GlobalOptions {
+public final class GlobalOptions implements Definition.Defined {
   static final long DEFAULT_LOCK_TIMEOUT_MS = 5000;
 
   /** How results are printed. */
@@ -17,38 +16,34 @@ public final class GlobalOptions {
     text
   }
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
-
-  @Option(
-      names = "--home",
-      paramLabel = "<dir>",
-      description = "agentcli's home folder (default: $AGENTCLI_HOME, else ~/.agentcli).")
   Path home;
-
-  @Option(
-      names = "--db",
-      paramLabel = "<file>",
-      description = "The SQLite database (default: <home>/state/agentcli.db).")
   Path db;
-
-  @Option(
-      names = "--format",
-      paramLabel = "<format>",
-      defaultValue = "json",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format = Format.json;
-
-  @Option(
-      names = "--lock-timeout-ms",
-      paramLabel = "<ms>",
-      description =
-          "How long to wait for the database write lock before approval_lock_timeout"
-              + " (default: $AGENTCLI_LOCK_TIMEOUT_MS, else 5000).")
   Long lockTimeoutMs;
+
+  @Override
+  public void define(Definition d) {
+    d.help();
+    d.option(Path.class, "--home")
+        .label("<dir>")
+        .text("agentcli's home folder (default: $AGENTCLI_HOME, else ~/.agentcli).")
+        .to(v -> home = v);
+    d.option(Path.class, "--db")
+        .label("<file>")
+        .text("The SQLite database (default: <home>/state/agentcli.db).")
+        .to(v -> db = v);
+    d.option(Format.class, "--format")
+        .label("<format>")
+        .defaultValue("json")
+        .text("Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        .to(v -> format = v);
+    d.option(Long.class, "--lock-timeout-ms")
+        .label("<ms>")
+        .text(
+            "How long to wait for the database write lock before approval_lock_timeout"
+                + " (default: $AGENTCLI_LOCK_TIMEOUT_MS, else 5000).")
+        .to(v -> lockTimeoutMs = v);
+  }
 
   boolean text() {
     return format == Format.text;

@@ -2,15 +2,18 @@ package dev.agentcli.cli;
 
 import dev.agentcli.approval.ApprovalId;
 import java.util.Optional;
-import picocli.CommandLine.Option;
 
 /** Which grant a claim may take, shared by claim and exec. */
-final class GrantOptions {
-  @Option(
-      names = "--approval-id",
-      paramLabel = "<id>",
-      description = "Use exactly this grant; never fall back to another.")
+final class GrantOptions implements Definition.Defined {
   String approvalId;
+
+  @Override
+  public void define(Definition d) {
+    d.option(String.class, "--approval-id")
+        .label("<id>")
+        .text("Use exactly this grant; never fall back to another.")
+        .to(v -> approvalId = v);
+  }
 
   /** The grant --approval-id names (a unique prefix of 8 or more digits will do). */
   Optional<ApprovalId> pinned(Workspace workspace) {

@@ -1,19 +1,26 @@
 package dev.agentcli.cli;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** A command that only groups subcommands: called alone, it is a usage error naming them. */
-abstract class GroupCommand implements Runnable {
-  @Spec CommandSpec spec;
+abstract class GroupCommand implements Runnable, Definition.Defined {
+  final Context ctx;
+  private CommandSpec spec;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
+  GroupCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public final void define(Definition d) {
+    spec = d.spec();
+    declare(d);
+    d.help();
+  }
+
+  /** The group's description and its subcommands. */
+  abstract void declare(Definition d);
 
   @Override
   public void run() {

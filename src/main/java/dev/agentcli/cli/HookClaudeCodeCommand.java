@@ -22,42 +22,40 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "claude-code",
-    description = {
-      "The Claude Code PreToolUse hook: reads the event on stdin and answers allow, deny or"
-          + " nothing (another tool than Bash) on stdout, always with exit status 0. It fails"
-          + " closed: unreadable or oversized input, an error, a line of several commands that"
-          + " holds one that needs approval, and no decision by --deadline are all a deny.",
-      "A command the rules allow is allowed; one they deny is denied with the reason. One that"
-          + " asks is filed as a request (or joins the pending one) and the hook waits for the"
-          + " decision until its deadline; on an approval it allows the call rewritten to run"
-          + " through agentcli run, which consumes the grant and runs exactly what was approved."
-    })
 final class HookClaudeCodeCommand extends BaseCommand {
   /** The time the hook keeps for its own answer after it stops waiting. */
   private static final Duration MARGIN = Duration.ofSeconds(2);
 
-  @Option(
-      names = "--deadline",
-      paramLabel = "<duration>",
-      converter = DurationConverter.class,
-      defaultValue = "50s",
-      description =
-          "Answer deny on its own this long after starting (default ${DEFAULT-VALUE}); keep it"
-              + " below the hook's timeout in settings.json, since a hook Claude Code times out"
-              + " lets the tool run.")
   Duration deadline;
-
-  @Option(
-      names = "--shell-program",
-      paramLabel = "<program>",
-      defaultValue = "bash",
-      description = "The shell an approved command runs with (default ${DEFAULT-VALUE}).")
   String shellProgram;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "The Claude Code PreToolUse hook: reads the event on stdin and answers allow, deny or"
+            + " nothing (another tool than Bash) on stdout, always with exit status 0. It fails"
+            + " closed: unreadable or oversized input, an error, a line of several commands that"
+            + " holds one that needs approval, and no decision by --deadline are all a deny.",
+        "A command the rules allow is allowed; one they deny is denied with the reason. One that"
+            + " asks is filed as a request (or joins the pending one) and the hook waits for the"
+            + " decision until its deadline; on an approval it allows the call rewritten to run"
+            + " through agentcli run, which consumes the grant and runs exactly what was approved.");
+    d.option(Duration.class, "--deadline")
+        .label("<duration>")
+        .defaultValue("50s")
+        .converter(new DurationConverter())
+        .text(
+            "Answer deny on its own this long after starting (default ${DEFAULT-VALUE}); keep it"
+                + " below the hook's timeout in settings.json, since a hook Claude Code times out"
+                + " lets the tool run.")
+        .to(v -> deadline = v);
+    d.option(String.class, "--shell-program")
+        .label("<program>")
+        .defaultValue("bash")
+        .text("The shell an approved command runs with (default ${DEFAULT-VALUE}).")
+        .to(v -> shellProgram = v);
+  }
 
   HookClaudeCodeCommand(Context ctx) {
     super(ctx);

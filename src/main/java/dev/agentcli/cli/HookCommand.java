@@ -1,15 +1,17 @@
 package dev.agentcli.cli;
 
-import picocli.CommandLine.Command;
+final class HookCommand extends GroupCommand {
+  HookCommand(Context ctx) {
+    super(ctx);
+  }
 
-@Command(
-    name = "hook",
-    description =
+  @Override
+  void declare(Definition d) {
+    d.text(
         "Agent hooks: the Claude Code PreToolUse hook itself, and installing or removing it in"
-            + " Claude Code's settings.json.",
-    subcommands = {
-      HookClaudeCodeCommand.class,
-      HookInstallCommand.class,
-      HookUninstallCommand.class
-    })
-final class HookCommand extends GroupCommand {}
+            + " Claude Code's settings.json.");
+    d.subcommand("claude-code", new HookClaudeCodeCommand(ctx));
+    d.subcommand("install", new HookInstallCommand(ctx));
+    d.subcommand("uninstall", new HookUninstallCommand(ctx));
+  }
+}

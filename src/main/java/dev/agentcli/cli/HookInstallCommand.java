@@ -3,36 +3,33 @@ package dev.agentcli.cli;
 import dev.agentcli.hook.ClaudeSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "install",
-    description = {
-      "Add agentcli's PreToolUse hook for Bash to Claude Code's settings.json (the project's by"
-          + " default), keeping every other setting and hook; installing again replaces it.",
-      "The hook runs with a timeout of --timeout seconds and answers deny on its own 10 seconds"
-          + " before it; its command ends with || exit 2, so that a hook that cannot even start"
-          + " blocks the call instead of letting it run."
-    })
 final class HookInstallCommand extends BaseCommand {
-  @Mixin HookTarget target;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "<seconds>",
-      defaultValue = "60",
-      description = "The hook's timeout in settings.json (default ${DEFAULT-VALUE}, at least 15).")
+  final HookTarget target = new HookTarget();
   long timeoutS;
-
-  @Option(
-      names = "--agentcli",
-      paramLabel = "<path>",
-      description =
-          "The agentcli command the hook runs (default: this launcher, $AGENTCLI_LAUNCHER, else"
-              + " agentcli on PATH).")
   String agentcli;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Add agentcli's PreToolUse hook for Bash to Claude Code's settings.json (the project's by"
+            + " default), keeping every other setting and hook; installing again replaces it.",
+        "The hook runs with a timeout of --timeout seconds and answers deny on its own 10 seconds"
+            + " before it; its command ends with || exit 2, so that a hook that cannot even start"
+            + " blocks the call instead of letting it run.");
+    target.define(d);
+    d.option(Long.class, "--timeout")
+        .label("<seconds>")
+        .defaultValue("60")
+        .text("The hook's timeout in settings.json (default ${DEFAULT-VALUE}, at least 15).")
+        .to(v -> timeoutS = v);
+    d.option(String.class, "--agentcli")
+        .label("<path>")
+        .text(
+            "The agentcli command the hook runs (default: this launcher, $AGENTCLI_LAUNCHER, else"
+                + " agentcli on PATH).")
+        .to(v -> agentcli = v);
+  }
 
   HookInstallCommand(Context ctx) {
     super(ctx);

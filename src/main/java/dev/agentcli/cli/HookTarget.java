@@ -4,39 +4,39 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.nio.file.Path;
 import java.util.Map;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** Which agent, and which of its settings files, a hook is installed in or removed from. */
-final class HookTarget {
-  @Parameters(
-      index = "0",
-      paramLabel = "<agent>",
-      description = "The agent: claude-code (the only one with hooks so far).")
+final class HookTarget implements Definition.Defined {
   String agent;
+  final Where where = new Where();
 
-  @ArgGroup(exclusive = true)
-  Where where = new Where();
-
+  /** The settings file: at most one of them. */
   static final class Where {
-    @Option(
-        names = "--project",
-        description =
+    boolean project;
+    boolean user;
+    Path settings;
+  }
+
+  @Override
+  public void define(Definition d) {
+    d.positional(String.class, "0")
+        .label("<agent>")
+        .text("The agent: claude-code (the only one with hooks so far).")
+        .to(v -> agent = v);
+    d.exclusive("0..1");
+    d.flag("--project")
+        .text(
             "The project's .claude/settings.json ($CLAUDE_PROJECT_DIR, else the working"
                 + " directory); the default.")
-    boolean project;
-
-    @Option(names = "--user", description = "The user's ~/.claude/settings.json.")
-    boolean user;
-
-    @Option(
-        names = "--settings",
-        paramLabel = "<file>",
-        description =
+        .to(v -> where.project = v);
+    d.flag("--user").text("The user's ~/.claude/settings.json.").to(v -> where.user = v);
+    d.option(Path.class, "--settings")
+        .label("<file>")
+        .text(
             "This settings file (e.g. the managed /etc/claude-code/managed-settings.json, which"
                 + " the agent cannot edit).")
-    Path settings;
+        .to(v -> where.settings = v);
+    d.endGroup();
   }
 
   Path file(Context ctx) {

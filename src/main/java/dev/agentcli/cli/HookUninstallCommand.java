@@ -3,16 +3,17 @@ package dev.agentcli.cli;
 import dev.agentcli.hook.ClaudeSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-@Command(
-    name = "uninstall",
-    description =
-        "Remove agentcli's hook from Claude Code's settings.json, leaving every other setting and"
-            + " hook as it was.")
 final class HookUninstallCommand extends BaseCommand {
-  @Mixin HookTarget target;
+  final HookTarget target = new HookTarget();
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Remove agentcli's hook from Claude Code's settings.json, leaving every other setting and"
+            + " hook as it was.");
+    target.define(d);
+  }
 
   HookUninstallCommand(Context ctx) {
     super(ctx);

@@ -6,25 +6,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "man",
-    description = {
-      "Print the manual page of a command (troff, generated from the command model):"
-          + " agentcli man exec | man -l -, or agentcli man approvals list. Without a command,"
-          + " agentcli's own page, which lists the commands and every exit status."
-    })
 final class ManCommand extends BaseCommand {
-  @Parameters(
-      arity = "0..2",
-      paramLabel = "<command>",
-      description = "The command (and subcommand), e.g. exec, or approvals list.")
   List<String> names = new ArrayList<>();
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Print the manual page of a command (troff, generated from the command model):"
+            + " agentcli man exec | man -l -, or agentcli man approvals list. Without a command,"
+            + " agentcli's own page, which lists the commands and every exit status.");
+    d.positionals("0..*")
+        .arity("0..2")
+        .label("<command>")
+        .text("The command (and subcommand), e.g. exec, or approvals list.")
+        .to(v -> names = v);
+  }
 
   ManCommand(Context ctx) {
     super(ctx);

@@ -6,45 +6,41 @@ import dev.agentcli.mcp.McpServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "mcp",
-    description = {
-      "A Model Context Protocol server on stdio (protocol versions "
-          + "2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05): each task of the manifests is a"
-          + " tool, run through the gate as exec would, and agentcli_request_status looks at a"
-          + " request.",
-      "A gated tool's call files a request (or joins the pending one) and waits for the decision"
-          + " up to its wait_s (at most --wait); a denial, an expiry or no decision in time is a"
-          + " result with isError and the request_id. Stdout carries only protocol messages."
-    })
 final class McpCommand extends BaseCommand {
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "<manifest>",
-      description = "The manifests whose tasks are offered (as exec names them).")
   List<String> manifests;
-
-  @Option(
-      names = "--wait",
-      paramLabel = "<duration>",
-      converter = DurationConverter.class,
-      defaultValue = "50s",
-      description =
-          "The longest a call waits for a person's decision (default ${DEFAULT-VALUE}: MCP"
-              + " clients often give up on a request after 60 s).")
   Duration wait;
-
-  @Option(
-      names = "--requester",
-      paramLabel = "<label>",
-      defaultValue = "mcp",
-      description =
-          "Who the requests say is asking (default ${DEFAULT-VALUE}); it may not approve them.")
   String requester;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "A Model Context Protocol server on stdio (protocol versions "
+            + "2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05): each task of the manifests is a"
+            + " tool, run through the gate as exec would, and agentcli_request_status looks at a"
+            + " request.",
+        "A gated tool's call files a request (or joins the pending one) and waits for the decision"
+            + " up to its wait_s (at most --wait); a denial, an expiry or no decision in time is a"
+            + " result with isError and the request_id. Stdout carries only protocol messages.");
+    d.positionals("0..*")
+        .arity("1..*")
+        .label("<manifest>")
+        .text("The manifests whose tasks are offered (as exec names them).")
+        .to(v -> manifests = v);
+    d.option(Duration.class, "--wait")
+        .label("<duration>")
+        .defaultValue("50s")
+        .converter(new DurationConverter())
+        .text(
+            "The longest a call waits for a person's decision (default ${DEFAULT-VALUE}: MCP"
+                + " clients often give up on a request after 60 s).")
+        .to(v -> wait = v);
+    d.option(String.class, "--requester")
+        .label("<label>")
+        .defaultValue("mcp")
+        .text("Who the requests say is asking (default ${DEFAULT-VALUE}); it may not approve them.")
+        .to(v -> requester = v);
+  }
 
   McpCommand(Context ctx) {
     super(ctx);

@@ -25,7 +25,6 @@ import java.util.Set;
  */
 final class McpTools implements Tools {
   static final String STATUS_TOOL = "agentcli_request_status";
-
   private final Context ctx;
   private final GlobalOptions global;
   private final List<String> manifests;

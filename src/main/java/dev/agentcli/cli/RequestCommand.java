@@ -5,23 +5,23 @@ import dev.agentcli.request.RequestStatus;
 import dev.agentcli.request.Waiting;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-@Command(
-    name = "request",
-    description = {
-      "Ask for one run of a task: files a request bound to the task exactly as it would run here,"
-          + " in this environment (or joins the pending request of the same binding), and prints"
-          + " its request_id.",
-      "People see it with requests show and decide it with approve <request-id> or deny; an"
-          + " undecided request expires after the task's approval.request_timeout_s (default"
-          + " 1800) and counts as denied."
-    })
 final class RequestCommand extends BaseCommand {
-  @Mixin TaskArguments target;
+  final TaskArguments target = new TaskArguments();
+  final Asking asking = new Asking();
 
-  @Mixin Asking asking;
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Ask for one run of a task: files a request bound to the task exactly as it would run here,"
+            + " in this environment (or joins the pending request of the same binding), and prints"
+            + " its request_id.",
+        "People see it with requests show and decide it with approve <request-id> or deny; an"
+            + " undecided request expires after the task's approval.request_timeout_s (default"
+            + " 1800) and counts as denied.");
+    target.define(d);
+    asking.define(d);
+  }
 
   RequestCommand(Context ctx) {
     super(ctx);

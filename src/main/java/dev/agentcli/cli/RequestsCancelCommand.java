@@ -3,22 +3,22 @@ package dev.agentcli.cli;
 import dev.agentcli.request.RequestService;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "cancel",
-    description =
-        "Withdraw a request you made, before anyone decided it: nothing runs on it, and an agent"
-            + " waiting on it is refused (request_cancelled).")
 final class RequestsCancelCommand extends BaseCommand {
-  @Parameters(
-      paramLabel = "<request-id>",
-      description = "The request (a unique prefix of its id is enough).")
   String requestId;
+  final Asking asking = new Asking();
 
-  @Mixin Asking asking;
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Withdraw a request you made, before anyone decided it: nothing runs on it, and an agent"
+            + " waiting on it is refused (request_cancelled).");
+    d.positional(String.class, "0")
+        .label("<request-id>")
+        .text("The request (a unique prefix of its id is enough).")
+        .to(v -> requestId = v);
+    asking.define(d);
+  }
 
   RequestsCancelCommand(Context ctx) {
     super(ctx);

@@ -1,13 +1,15 @@
 package dev.agentcli.cli;
 
-import picocli.CommandLine.Command;
+final class RequestsCommand extends GroupCommand {
+  RequestsCommand(Context ctx) {
+    super(ctx);
+  }
 
-@Command(
-    name = "requests",
-    description = "List, show and withdraw the requests agents filed, and see what was decided.",
-    subcommands = {
-      RequestsListCommand.class,
-      RequestsShowCommand.class,
-      RequestsCancelCommand.class
-    })
-final class RequestsCommand extends GroupCommand {}
+  @Override
+  void declare(Definition d) {
+    d.text("List, show and withdraw the requests agents filed, and see what was decided.");
+    d.subcommand("list", new RequestsListCommand(ctx));
+    d.subcommand("show", new RequestsShowCommand(ctx));
+    d.subcommand("cancel", new RequestsCancelCommand(ctx));
+  }
+}

@@ -6,23 +6,24 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "list", description = "The requests, newest first, with their status.")
 final class RequestsListCommand extends BaseCommand {
-  @Option(
-      names = "--status",
-      paramLabel = "<status>",
-      description = "Only pending, approved, denied, cancelled or expired requests.")
   String status;
-
-  @Option(
-      names = "--limit",
-      paramLabel = "<n>",
-      defaultValue = "50",
-      description = "At most this many (default 50; 0 for all).")
   int limit;
+
+  @Override
+  void declare(Definition d) {
+    d.text("The requests, newest first, with their status.");
+    d.option(String.class, "--status")
+        .label("<status>")
+        .text("Only pending, approved, denied, cancelled or expired requests.")
+        .to(v -> status = v);
+    d.option(Integer.class, "--limit")
+        .label("<n>")
+        .defaultValue("50")
+        .text("At most this many (default 50; 0 for all).")
+        .to(v -> limit = v);
+  }
 
   RequestsListCommand(Context ctx) {
     super(ctx);

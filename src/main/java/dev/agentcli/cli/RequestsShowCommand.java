@@ -3,20 +3,21 @@ package dev.agentcli.cli;
 import dev.agentcli.request.RequestService;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "show",
-    description =
+final class RequestsShowCommand extends BaseCommand {
+  String requestId;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
         "Everything about one request: exactly what will run (program and its digest, every"
             + " argument, the working directory, every environment variable with its value, stdin,"
-            + " the bound files), who asked and why, its deadline and what was decided.")
-final class RequestsShowCommand extends BaseCommand {
-  @Parameters(
-      paramLabel = "<request-id>",
-      description = "The request, as request printed it (a unique prefix is enough).")
-  String requestId;
+            + " the bound files), who asked and why, its deadline and what was decided.");
+    d.positional(String.class, "0")
+        .label("<request-id>")
+        .text("The request, as request printed it (a unique prefix is enough).")
+        .to(v -> requestId = v);
+  }
 
   RequestsShowCommand(Context ctx) {
     super(ctx);

@@ -14,27 +14,25 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "review",
-    description = {
-      "A person's inbox, in a terminal: each pending request you may decide, oldest first, shown as"
-          + " requests show shows it, then approve, deny (with a reason) or skip; each decision is"
-          + " signed with your SSH key.",
-      "Without a terminal it refuses: use requests list, approve and deny instead."
-    })
 final class ReviewCommand extends BaseCommand {
-  @Option(
-      names = "--by",
-      required = true,
-      paramLabel = "<principal>",
-      description = "Who you are (checked against each task's approver_scope).")
   String by;
+  final SigningKey signingKey = new SigningKey();
 
-  @Mixin SigningKey signingKey;
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "A person's inbox, in a terminal: each pending request you may decide, oldest first, shown as"
+            + " requests show shows it, then approve, deny (with a reason) or skip; each decision is"
+            + " signed with your SSH key.",
+        "Without a terminal it refuses: use requests list, approve and deny instead.");
+    d.option(String.class, "--by")
+        .label("<principal>")
+        .required()
+        .text("Who you are (checked against each task's approver_scope).")
+        .to(v -> by = v);
+    signingKey.define(d);
+  }
 
   ReviewCommand(Context ctx) {
     super(ctx);

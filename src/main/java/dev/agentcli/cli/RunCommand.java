@@ -17,57 +17,50 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "run",
-    description = {
-      "Run a command that no manifest declares, through the gate: agentcli run [--wait D] --"
-          + " <program> [<arg>...], or a whole shell line with --shell '<line>'.",
-      "The command rules (the operator configuration's \"rules\", else <home>/rules.json) allow,"
-          + " ask or deny it; without rules every command asks. A command that asks runs only by"
-          + " consuming a grant bound to exactly it: the words (or the shell line), the working"
-          + " directory, the resolved program and its digest, the environment. With --wait it"
-          + " files a request and runs once a person approves.",
-      "Exits with the command's own exit status; 124 when it timed out."
-    })
 final class RunCommand extends BaseCommand {
-  @Parameters(
-      arity = "0..*",
-      paramLabel = "<program> <arg>",
-      description = "The program and its arguments (after --), run directly, never by a shell.")
   List<String> argv = new ArrayList<>();
-
-  @Option(
-      names = "--shell",
-      paramLabel = "<line>",
-      description =
-          "A whole shell line, run with the shell of --shell-program (-c <line>); the grant binds"
-              + " the exact line, and every command in it is judged by the rules.")
   String shellLine;
-
-  @Option(
-      names = "--shell-program",
-      paramLabel = "<program>",
-      defaultValue = "sh",
-      description = "The shell that runs --shell (default: ${DEFAULT-VALUE}, looked up on PATH).")
   String shellProgram;
-
-  @Mixin Asking asking;
-
-  @Option(
-      names = "--dry-run",
-      description = "Show what the rules decide and the binding; run nothing, change nothing.")
+  final Asking asking = new Asking();
   boolean dryRun;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "<ms>",
-      description = "Kill the command after this many ms.")
   Long timeoutMs;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Run a command that no manifest declares, through the gate: agentcli run [--wait D] --"
+            + " <program> [<arg>...], or a whole shell line with --shell '<line>'.",
+        "The command rules (the operator configuration's \"rules\", else <home>/rules.json) allow,"
+            + " ask or deny it; without rules every command asks. A command that asks runs only by"
+            + " consuming a grant bound to exactly it: the words (or the shell line), the working"
+            + " directory, the resolved program and its digest, the environment. With --wait it"
+            + " files a request and runs once a person approves.",
+        "Exits with the command's own exit status; 124 when it timed out.");
+    d.positionals("0..*")
+        .label("<program> <arg>")
+        .text("The program and its arguments (after --), run directly, never by a shell.")
+        .to(v -> argv = v);
+    d.option(String.class, "--shell")
+        .label("<line>")
+        .text(
+            "A whole shell line, run with the shell of --shell-program (-c <line>); the grant binds"
+                + " the exact line, and every command in it is judged by the rules.")
+        .to(v -> shellLine = v);
+    d.option(String.class, "--shell-program")
+        .label("<program>")
+        .defaultValue("sh")
+        .text("The shell that runs --shell (default: ${DEFAULT-VALUE}, looked up on PATH).")
+        .to(v -> shellProgram = v);
+    asking.define(d);
+    d.flag("--dry-run")
+        .text("Show what the rules decide and the binding; run nothing, change nothing.")
+        .to(v -> dryRun = v);
+    d.option(Long.class, "--timeout")
+        .label("<ms>")
+        .text("Kill the command after this many ms.")
+        .to(v -> timeoutMs = v);
+  }
 
   RunCommand(Context ctx) {
     super(ctx);

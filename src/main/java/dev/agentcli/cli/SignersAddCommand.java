@@ -6,22 +6,23 @@ import dev.agentcli.signing.TrustStore;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "add",
-    description =
-        "Trust a public key to sign grants as a principal, in the agentcli namespace only.")
 final class SignersAddCommand extends BaseCommand {
-  @Parameters(
-      index = "0",
-      paramLabel = "<principal>",
-      description = "The approver, as in approve --by.")
   String principal;
-
-  @Parameters(index = "1", paramLabel = "<public-key-file>", description = "An OpenSSH .pub file.")
   Path keyFile;
+
+  @Override
+  void declare(Definition d) {
+    d.text("Trust a public key to sign grants as a principal, in the agentcli namespace only.");
+    d.positional(String.class, "0")
+        .label("<principal>")
+        .text("The approver, as in approve --by.")
+        .to(v -> principal = v);
+    d.positional(Path.class, "1")
+        .label("<public-key-file>")
+        .text("An OpenSSH .pub file.")
+        .to(v -> keyFile = v);
+  }
 
   SignersAddCommand(Context ctx) {
     super(ctx);

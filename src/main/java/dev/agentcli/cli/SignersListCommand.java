@@ -4,10 +4,14 @@ import dev.agentcli.signing.AllowedSigners;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
 
-@Command(name = "list", description = "List the trusted keys with their principals and namespaces.")
 final class SignersListCommand extends BaseCommand {
+
+  @Override
+  void declare(Definition d) {
+    d.text("List the trusted keys with their principals and namespaces.");
+  }
+
   SignersListCommand(Context ctx) {
     super(ctx);
   }

@@ -5,24 +5,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "remove",
-    description =
-        "Stop trusting the keys listed for a principal (or one of them, with --key). Grants they"
-            + " signed no longer verify.")
 final class SignersRemoveCommand extends BaseCommand {
-  @Parameters(paramLabel = "<principal>", description = "The principal whose lines are removed.")
   String principal;
-
-  @Option(
-      names = "--key",
-      paramLabel = "<fingerprint>",
-      description = "Only the line with this key (SHA256:... as signers list shows).")
   String fingerprint;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Stop trusting the keys listed for a principal (or one of them, with --key). Grants they"
+            + " signed no longer verify.");
+    d.positional(String.class, "0")
+        .label("<principal>")
+        .text("The principal whose lines are removed.")
+        .to(v -> principal = v);
+    d.option(String.class, "--key")
+        .label("<fingerprint>")
+        .text("Only the line with this key (SHA256:... as signers list shows).")
+        .to(v -> fingerprint = v);
+  }
 
   SignersRemoveCommand(Context ctx) {
     super(ctx);

@@ -4,17 +4,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
-import picocli.CommandLine.Option;
 
 /** {@code --signing-key}: the SSH key a person signs a decision with, else the usual places. */
-final class SigningKey {
-  @Option(
-      names = "--signing-key",
-      paramLabel = "<file>",
-      description =
-          "The SSH key to sign with: a private key, or a .pub whose private key is in ssh-agent"
-              + " (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+final class SigningKey implements Definition.Defined {
   Path named;
+
+  @Override
+  public void define(Definition d) {
+    d.option(Path.class, "--signing-key")
+        .label("<file>")
+        .text(
+            "The SSH key to sign with: a private key, or a .pub whose private key is in ssh-agent"
+                + " (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+        .to(v -> named = v);
+  }
 
   /**
    * The key named (relative to the working directory), else {@code $AGENTCLI_SIGNING_KEY}, else the

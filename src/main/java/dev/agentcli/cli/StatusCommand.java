@@ -12,18 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Command;
 
-@Command(
-    name = "status",
-    description = {
-      "Say where things are: the home, the database (and its schema version and events), the"
-          + " trust store, the operator configuration, the manifests folder, the command rules,"
-          + " the JDK; and warn about anything unusual (a database that does not exist, an empty"
-          + " trust store, a schema edited by hand). Creates nothing.",
-      "Exits 0, also with warnings; 78 when the operator configuration is not usable."
-    })
 final class StatusCommand extends BaseCommand {
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Say where things are: the home, the database (and its schema version and events), the"
+            + " trust store, the operator configuration, the manifests folder, the command rules,"
+            + " the JDK; and warn about anything unusual (a database that does not exist, an empty"
+            + " trust store, a schema edited by hand). Creates nothing.",
+        "Exits 0, also with warnings; 78 when the operator configuration is not usable.");
+  }
+
   StatusCommand(Context ctx) {
     super(ctx);
   }

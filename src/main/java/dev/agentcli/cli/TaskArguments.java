@@ -9,30 +9,30 @@ import dev.agentcli.profile.Phases;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** The {@code <manifest> <task> [--workflow]} that names one task, shared by the task commands. */
-final class TaskArguments {
-  @Parameters(
-      index = "0",
-      paramLabel = "<manifest>",
-      description =
-          "Manifest: a path (with a /, e.g. ./release.json), - for stdin, or a bare name, looked up"
-              + " only under the manifests folder (<home>/manifests/, or the operator's).")
+final class TaskArguments implements Definition.Defined {
   String manifest;
-
-  @Parameters(index = "1", paramLabel = "<task>", description = "The task's id.")
   String task;
-
-  @Option(
-      names = "--workflow",
-      paramLabel = "<id>",
-      description = "The workflow the task is in (needed when two workflows use the task id).")
   String workflow;
 
   /** The named task and its binding on this machine. */
   record Resolved(Manifest manifest, Task task, TaskBinding binding) {}
+
+  @Override
+  public void define(Definition d) {
+    d.positional(String.class, "0")
+        .label("<manifest>")
+        .text(
+            "Manifest: a path (with a /, e.g. ./release.json), - for stdin, or a bare name, looked up"
+                + " only under the manifests folder (<home>/manifests/, or the operator's).")
+        .to(v -> manifest = v);
+    d.positional(String.class, "1").label("<task>").text("The task's id.").to(v -> task = v);
+    d.option(String.class, "--workflow")
+        .label("<id>")
+        .text("The workflow the task is in (needed when two workflows use the task id).")
+        .to(v -> workflow = v);
+  }
 
   Resolved resolve(Workspace workspace, Context ctx) {
     Manifest m = workspace.manifests().load(manifest);

@@ -7,19 +7,20 @@ import dev.agentcli.manifest.Problem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
-@Command(
-    name = "validate",
-    description =
-        "Check a manifest and report every problem with its JSON path. Exits 0 when valid, 65 when"
-            + " not.")
 final class ValidateCommand extends BaseCommand {
-  @Parameters(
-      paramLabel = "<manifest>",
-      description = "Manifest: a path, - for stdin, or a name under <home>/manifests/.")
   String manifest;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Check a manifest and report every problem with its JSON path. Exits 0 when valid, 65 when"
+            + " not.");
+    d.positional(String.class, "0")
+        .label("<manifest>")
+        .text("Manifest: a path, - for stdin, or a name under <home>/manifests/.")
+        .to(v -> manifest = v);
+  }
 
   ValidateCommand(Context ctx) {
     super(ctx);

@@ -1,11 +1,13 @@
 package dev.agentcli.cli;
 
-import picocli.CommandLine.Command;
-
-@Command(name = "version", description = "Print agentcli's version (as --version does).")
 final class VersionCommand extends BaseCommand {
   VersionCommand(Context ctx) {
     super(ctx);
+  }
+
+  @Override
+  void declare(Definition d) {
+    d.text("Print agentcli's version (as --version does).");
   }
 
   @Override

@@ -12,37 +12,33 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(
-    name = "watch",
-    description = {
-      "Print audit events as they commit, one JSON object per line (NDJSON): requests filed,"
-          + " decided and expired, claims, runs, refusals... for dashboards and scripts.",
-      "Each line has the event's id: start again with --since <that id> and nothing is missed or"
-          + " repeated. Runs until interrupted (or with --once, until it has printed what is"
-          + " there). It also records the expiry of requests nobody decided (request_expired)."
-    })
 final class WatchCommand extends BaseCommand {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int BATCH = 500;
-
-  @Option(
-      names = "--since",
-      paramLabel = "<event-id>",
-      description =
-          "Print the events after this id (0: the whole trail); default: only those from now on.")
   Long since;
-
-  @Option(
-      names = "--type",
-      paramLabel = "<event-type>",
-      description = "Only events of this type (repeatable), e.g. approval_requested.")
   List<String> types = new ArrayList<>();
-
-  @Option(names = "--once", description = "Print the events there are now, then exit.")
   boolean once;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "Print audit events as they commit, one JSON object per line (NDJSON): requests filed,"
+            + " decided and expired, claims, runs, refusals... for dashboards and scripts.",
+        "Each line has the event's id: start again with --since <that id> and nothing is missed or"
+            + " repeated. Runs until interrupted (or with --once, until it has printed what is"
+            + " there). It also records the expiry of requests nobody decided (request_expired).");
+    d.option(Long.class, "--since")
+        .label("<event-id>")
+        .text(
+            "Print the events after this id (0: the whole trail); default: only those from now on.")
+        .to(v -> since = v);
+    d.options("--type")
+        .label("<event-type>")
+        .text("Only events of this type (repeatable), e.g. approval_requested.")
+        .to(v -> types = v);
+    d.flag("--once").text("Print the events there are now, then exit.").to(v -> once = v);
+  }
 
   WatchCommand(Context ctx) {
     super(ctx);
