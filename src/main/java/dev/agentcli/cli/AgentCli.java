@@ -45,6 +45,9 @@ public final class AgentCli implements Runnable, Definition.Defined {
     COMMANDS.put("help", ctx -> new HelpCommand());
   }
 
+  /** The root's version flags: the version needs no command's model. */
+  private static final List<String> VERSION_FLAGS = List.of("-v", "-V", "--version");
+
   private CommandSpec spec;
 
   @Override
@@ -66,7 +69,7 @@ public final class AgentCli implements Runnable, Definition.Defined {
             + " AGENTCLI_LOCK_TIMEOUT_MS. An operator configuration (/etc/agentcli/config.json)"
             + " pins the database, trust store and manifests; then these may not point elsewhere.");
     d.help();
-    d.version(new Version());
+    d.version(new Version(), VERSION_FLAGS.toArray(String[]::new));
   }
 
   @Override
@@ -86,7 +89,12 @@ public final class AgentCli implements Runnable, Definition.Defined {
     }
     Function<Context, Definition.Defined> only =
         !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
-    CommandLine cli = only == null ? commandLine(ctx) : commandLine(ctx, args[0], only);
+    CommandLine cli =
+        only != null
+            ? commandLine(ctx, args[0], only)
+            : VERSION_FLAGS.contains(args[0])
+                ? new CommandLine(Definition.of("agentcli", new AgentCli()))
+                : commandLine(ctx);
     Phases.mark("command_model");
     cli.setOut(out);
     cli.setErr(err);

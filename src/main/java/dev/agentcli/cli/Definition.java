@@ -53,10 +53,11 @@ final class Definition {
     return this;
   }
 
-  Definition version(CommandLine.IVersionProvider version) {
+  /** The version option, named {@code names}, printing what {@code version} gives. */
+  Definition version(CommandLine.IVersionProvider version, String... names) {
     spec.versionProvider(version);
     spec.addOption(
-        OptionSpec.builder("-v", "-V", "--version")
+        OptionSpec.builder(names)
             .versionHelp(true)
             .description("Print the version and exit (as agentcli version does).")
             .build());
