@@ -66,11 +66,14 @@ class ArchitectureTest {
 
   @Test
   void nothingImportsTheCli() {
+    // But the entry points: Main, and the launcher's training run.
     noClasses()
         .that()
         .resideOutsideOfPackage("dev.agentcli.cli..")
         .and()
         .doNotHaveFullyQualifiedName("dev.agentcli.Main")
+        .and()
+        .doNotHaveFullyQualifiedName("dev.agentcli.Training")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.agentcli.cli..")

@@ -60,4 +60,16 @@ class UsageTest {
     }
     assertTrue(cli.run("version").json().path("version").asText().matches("[0-9].*|dev"));
   }
+
+  @Test
+  void helpNamesACommandOrASubcommandAndRefusesAnUnknownOne() {
+    Cli cli = new Cli(home);
+    assertEquals(cli.run("exec", "--help").out(), cli.run("help", "exec").out());
+    Cli.Result sub = cli.run("help", "approvals", "list");
+    assertThat(sub).succeeds();
+    assertTrue(sub.out().startsWith("Usage: agentcli approvals list"), sub.out());
+    Cli.Result all = cli.run("help");
+    assertTrue(all.out().contains("Commands:") && all.out().contains("exec"), all.out());
+    assertThat(cli.run("help", "nosuch")).fails(2, "usage_error").errContains("nosuch");
+  }
 }
