@@ -5,6 +5,7 @@ import dev.agentcli.error.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import picocli.CommandLine.TypeConversionException;
 
 /** Options every command takes: where the state lives, the output format, the lock timeout. */
 public final class GlobalOptions implements Definition.Defined {
@@ -17,7 +18,7 @@ public final class GlobalOptions implements Definition.Defined {
   }
 
   Path home;
-  Path db;
+  String db;
   Format format = Format.json;
   Long lockTimeoutMs;
 
@@ -28,7 +29,8 @@ public final class GlobalOptions implements Definition.Defined {
         .label("<dir>")
         .text("agentcli's home folder (default: $AGENTCLI_HOME, else ~/.agentcli).")
         .to(v -> home = v);
-    d.option(Path.class, "--db")
+    d.option(String.class, "--db")
+        .converter(GlobalOptions::databaseFile)
         .label("<file>")
         .text("The SQLite database (default: <home>/state/agentcli.db).")
         .to(v -> db = v);
@@ -59,6 +61,18 @@ public final class GlobalOptions implements Definition.Defined {
     }
     String userHome = ctx.env().getOrDefault("HOME", System.getProperty("user.home"));
     return Path.of(userHome).resolve(".agentcli");
+  }
+
+  /**
+   * A database file path. Taken for a path, postgresql://host/db would be a SQLite file under a
+   * folder named "postgresql:": a value with a scheme is refused while the command line is read.
+   */
+  private static String databaseFile(String value) {
+    if (value.matches("[A-Za-z][A-Za-z0-9+.-]*://.*|(?i)(file|jdbc|sqlite):.*")) {
+      throw new TypeConversionException(
+          "'" + value + "' is a database URL; only a SQLite database file path is supported");
+    }
+    return value;
   }
 
   Path dbPath(Context ctx) {
