@@ -11,15 +11,7 @@ source "$(dirname "$0")/lib.sh"
 runs="${1:-21}"
 bench_setup
 
-home="$(mktemp -d)"; trap 'rm -rf "$home"' EXIT
-export AGENTCLI_HOME="$home"
-m="$home/bench.json"
-cat >"$m" <<'JSON'
-{"version": "0.2", "workflows": [{"id": "bench", "tasks": [
-  {"id": "unsigned", "shell": {"program": "true"},
-   "approval": {"policy": "manual", "timeout_s": 3600, "signature": "optional"}},
-  {"id": "signed", "shell": {"program": "true"}, "approval": {"policy": "manual", "timeout_s": 3600}}]}]}
-JSON
+bench_home
 ssh-keygen -q -t ed25519 -N "" -C bench -f "$home/key"
 "$cli" signers add bench "$home/key.pub" >/dev/null
 db="$home/state/agentcli.db"

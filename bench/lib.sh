@@ -33,3 +33,17 @@ run_bench_class() {
   [[ "$("$cli" --launcher-info | sed -n 's/^version //p' | cut -d. -f1)" -ge 22 ]] && native_access=(--enable-native-access=ALL-UNNAMED)
   "$java" "${native_access[@]}" -cp "$root/target/classes:$root/target/test-classes:$(cat "$root/target/classpath.txt")" "$@"
 }
+
+# A throw-away home (removed on exit) as AGENTCLI_HOME, in $home, and in $m a manifest of two
+# gated no-op tasks: "unsigned" (an unsigned grant may be used) and "signed".
+bench_home() {
+  home="$(mktemp -d)"; trap 'rm -rf "$home"' EXIT
+  export AGENTCLI_HOME="$home"
+  m="$home/bench.json"
+  cat >"$m" <<'JSON'
+{"version": "0.2", "workflows": [{"id": "bench", "tasks": [
+  {"id": "unsigned", "shell": {"program": "true"},
+   "approval": {"policy": "manual", "timeout_s": 3600, "signature": "optional"}},
+  {"id": "signed", "shell": {"program": "true"}, "approval": {"policy": "manual", "timeout_s": 3600}}]}]}
+JSON
+}

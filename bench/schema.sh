@@ -8,14 +8,7 @@ source "$(dirname "$0")/lib.sh"
 runs="${1:-21}"
 bench_setup
 
-home="$(mktemp -d)"; trap 'rm -rf "$home"' EXIT
-export AGENTCLI_HOME="$home"
-m="$home/bench.json"
-cat >"$m" <<'JSON'
-{"version": "0.2", "workflows": [{"id": "bench", "tasks": [
-  {"id": "unsigned", "shell": {"program": "true"},
-   "approval": {"policy": "manual", "signature": "optional"}}]}]}
-JSON
+bench_home
 t=""
 for _ in $(seq "$runs"); do
   "$cli" approve "$m" unsigned --by bench --signer none >/dev/null
