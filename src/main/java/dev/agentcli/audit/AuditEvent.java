@@ -42,17 +42,8 @@ public record AuditEvent(
   public AuditEvent actingFor(Map<String, Object> process) {
     Map<String, Object> more = new LinkedHashMap<>(details);
     more.put("process", process);
-    return new AuditEvent(
+    return copy(
         id,
-        occurredAt,
-        eventType,
-        outcome,
-        code,
-        workflowId,
-        taskId,
-        taskHash,
-        approvalId,
-        executionId,
         actor != null ? actor : String.valueOf(process.get("os_user")),
         more,
         prevHash,
@@ -61,10 +52,17 @@ public record AuditEvent(
 
   /** This event as stored at position {@code id} of the chain, after {@code prevHash}. */
   public AuditEvent chained(long id, String prevHash) {
-    return at(id, prevHash, AuditChain.hash(at(id, prevHash, null)));
+    return copy(
+        id, actor, details, prevHash, AuditChain.hash(copy(id, actor, details, prevHash, null)));
   }
 
-  private AuditEvent at(long newId, String newPrevHash, String newEventHash) {
+  /** This event with the fields that change after it was built. */
+  private AuditEvent copy(
+      long newId,
+      String newActor,
+      Map<String, Object> newDetails,
+      String newPrevHash,
+      String newEventHash) {
     return new AuditEvent(
         newId,
         occurredAt,
@@ -76,8 +74,8 @@ public record AuditEvent(
         taskHash,
         approvalId,
         executionId,
-        actor,
-        details,
+        newActor,
+        newDetails,
         newPrevHash,
         newEventHash);
   }
