@@ -13,10 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 public final class AgentCli implements Runnable, Definition.Defined {
-  /**
-   * The commands, by name. Only the command being run is built and registered (each model is a few
-   * dozen builder calls, and a run needs one); all of them only for help and usage errors.
-   */
+  /** The commands, by name, in the order help lists them. */
   private static final Map<String, Function<Context, Definition.Defined>> COMMANDS =
       new LinkedHashMap<>();
 
@@ -87,14 +84,14 @@ public final class AgentCli implements Runnable, Definition.Defined {
       err.flush();
       return ErrorCode.USAGE_ERROR.exitStatus();
     }
+    // Only the command being run is built (the others' models would cost time); the version needs
+    // none; help and usage errors need them all.
     Function<Context, Definition.Defined> only =
-        !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
+        args[0].equals("help") ? null : COMMANDS.get(args[0]);
     CommandLine cli =
         only != null
-            ? commandLine(ctx, args[0], only)
-            : VERSION_FLAGS.contains(args[0])
-                ? new CommandLine(Definition.of("agentcli", new AgentCli()))
-                : commandLine(ctx);
+            ? commandLine(ctx, Map.of(args[0], only))
+            : commandLine(ctx, VERSION_FLAGS.contains(args[0]) ? Map.of() : COMMANDS);
     Phases.mark("command_model");
     cli.setOut(out);
     cli.setErr(err);
@@ -123,17 +120,15 @@ public final class AgentCli implements Runnable, Definition.Defined {
 
   /** The whole command tree, its commands built with {@code ctx}. */
   static CommandLine commandLine(Context ctx) {
-    CommandSpec root = Definition.of("agentcli", new AgentCli());
-    COMMANDS.forEach(
-        (name, command) -> root.addSubcommand(name, Definition.of(name, command.apply(ctx))));
-    return new CommandLine(root);
+    return commandLine(ctx, COMMANDS);
   }
 
-  /** Only the root and the command being run: building the others' models would cost time. */
+  /** The root with {@code commands} under it, built with {@code ctx}. */
   private static CommandLine commandLine(
-      Context ctx, String name, Function<Context, Definition.Defined> command) {
+      Context ctx, Map<String, Function<Context, Definition.Defined>> commands) {
     CommandSpec root = Definition.of("agentcli", new AgentCli());
-    root.addSubcommand(name, Definition.of(name, command.apply(ctx)));
+    commands.forEach(
+        (name, command) -> root.addSubcommand(name, Definition.of(name, command.apply(ctx))));
     return new CommandLine(root);
   }
 
