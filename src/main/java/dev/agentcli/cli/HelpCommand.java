@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.error.AgentCliException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -25,14 +26,31 @@ final class HelpCommand implements Runnable, Definition.Defined {
 
   @Override
   public void run() {
-    CommandLine shown = spec.parent().commandLine();
-    for (String name : names) {
-      CommandLine sub = shown.getSubcommands().get(name);
-      if (sub == null) {
-        throw new ParameterException(shown, "unknown command: " + name);
-      }
-      shown = sub;
+    CommandLine shown;
+    try {
+      shown = named(spec.parent().commandLine(), names);
+    } catch (AgentCliException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     shown.usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * The command {@code names} lead to from {@code root} (for help and man); a usage error names the
+   * first that is no command there.
+   */
+  static CommandLine named(CommandLine root, List<String> names) {
+    CommandLine command = root;
+    for (String name : names) {
+      CommandLine sub = command.getSubcommands().get(name);
+      if (sub == null) {
+        throw BadOption.of(
+            "<command>",
+            name,
+            "it must be one of " + String.join(", ", command.getSubcommands().keySet()));
+      }
+      command = sub;
+    }
+    return command;
   }
 }

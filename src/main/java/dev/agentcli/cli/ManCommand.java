@@ -32,17 +32,7 @@ final class ManCommand extends BaseCommand {
 
   @Override
   int run(Workspace workspace) {
-    CommandLine cli = AgentCli.commandLine(ctx);
-    for (String name : names) {
-      CommandLine sub = cli.getSubcommands().get(name);
-      if (sub == null) {
-        throw BadOption.of(
-            "<command>",
-            name,
-            "it must be one of " + String.join(", ", cli.getSubcommands().keySet()));
-      }
-      cli = sub;
-    }
+    CommandLine cli = HelpCommand.named(AgentCli.commandLine(ctx), names);
     out().print(page(cli.getCommandSpec()));
     out().flush();
     return 0;
