@@ -30,10 +30,7 @@ j="$(printf '%s\n' "${javas[@]}" | median)"
 printf '%-22s %8s\n' "java -version" "$j"
 # Phases in the order of the first run; the median of each over all runs.
 awk '$1 == 1 { print $2 }' "$log" | while read -r phase; do
-  v="$(awk -v p="$phase" '$2 == p { print $3 }' "$log" | sort -n |
-    awk '{ a[NR] = $1 } END { printf "%.1f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
-  printf '%-22s %8s\n' "$phase" "$v"
+  printf '%-22s %8.1f\n' "$phase" "$(awk -v p="$phase" '$2 == p { print $3 }' "$log" | median)"
 done
-total="$(awk '{ t[$1] += $3 } END { for (r in t) print t[r] }' "$log" | sort -n |
-  awk '{ a[NR] = $1 } END { printf "%.1f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
-printf '%-22s %8s   %.2f x java -version\n' "total (median run)" "$total" "$(awk -v a="$total" -v b="$j" 'BEGIN { print a / b }')"
+total="$(awk '{ t[$1] += $3 } END { for (r in t) print t[r] }' "$log" | median)"
+printf '%-22s %8.1f   %.2f x java -version\n' "total (median run)" "$total" "$(awk -v a="$total" -v b="$j" 'BEGIN { print a / b }')"
