@@ -20,7 +20,6 @@ import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.notify.Target;
-import dev.agentcli.profile.Phases;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.Requester;
 import dev.agentcli.request.Waiting;
@@ -29,6 +28,7 @@ import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.TrustStore;
 import dev.agentcli.store.Database;
+import dev.agentcli.store.SqliteApprovalStore;
 import dev.agentcli.store.SqliteAuditLog;
 import dev.agentcli.store.SqliteFileDigests;
 import dev.agentcli.store.SqliteLedger;
@@ -112,14 +112,7 @@ final class Workspace implements AutoCloseable {
   }
 
   ManifestLoader manifests() {
-    Optional<OperatorConfig> pinned = config();
-    return new ManifestLoader(
-        ctx.cwd(),
-        pinned
-            .map(OperatorConfig::manifests)
-            .orElseGet(() -> options.home(ctx).resolve("manifests")),
-        ctx.stdin(),
-        pinned.isPresent());
+    return new ManifestLoader(ctx.cwd(), manifestsFolder(), ctx.stdin(), config().isPresent());
   }
 
   /**
@@ -136,9 +129,12 @@ final class Workspace implements AutoCloseable {
    * without either, every such command needs a person.
    */
   Rules rules() {
-    return config()
-        .map(OperatorConfig::rules)
-        .orElseGet(() -> Rules.read(options.home(ctx).resolve("rules.json")));
+    return config().map(OperatorConfig::rules).orElseGet(() -> Rules.read(rulesFile()));
+  }
+
+  /** Where the rules are read from in single-user mode. */
+  Path rulesFile() {
+    return options.home(ctx).resolve("rules.json");
   }
 
   /** Whether unsigned grants may ever be used: the operator's say, else the manifest's alone. */
@@ -195,7 +191,7 @@ final class Workspace implements AutoCloseable {
     if (g.requestId() != null) {
       return new SqliteRequestStore(d.get()).find(g.requestId()).map(r -> r.command());
     }
-    return new dev.agentcli.store.SqliteApprovalStore(d.get()).shown(g.approvalId());
+    return new SqliteApprovalStore(d.get()).shown(g.approvalId());
   }
 
   /** The audit trail as a feed of new events, only if the database exists. */
@@ -237,9 +233,7 @@ final class Workspace implements AutoCloseable {
 
   private Optional<Database> openExisting() {
     if (db == null) {
-      Phases.mark("before_database");
       db = Database.openIfExists(dbPath(), options.lockTimeout(ctx)).orElse(null);
-      Phases.mark("database_opened");
       if (db != null) {
         db.actingAs(caller());
       }
@@ -347,9 +341,7 @@ final class Workspace implements AutoCloseable {
 
   private Database database() {
     if (db == null) {
-      Phases.mark("before_database");
       db = Database.open(dbPath(), options.lockTimeout(ctx));
-      Phases.mark("database_opened");
       db.actingAs(caller());
     }
     return db;

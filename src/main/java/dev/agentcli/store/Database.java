@@ -58,6 +58,7 @@ public final class Database implements AutoCloseable {
    * @param lockTimeout how long to wait for the write lock before {@code approval_lock_timeout}
    */
   public static Database open(Path file, Duration lockTimeout) {
+    Phases.mark("before_database");
     refuseUnsafe(file);
     createIfMissing(file);
     Database db = connect(file, lockTimeout);
