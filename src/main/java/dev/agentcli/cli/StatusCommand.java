@@ -6,6 +6,7 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.signing.AllowedSigners;
 import dev.agentcli.store.Database;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +54,12 @@ final class StatusCommand extends BaseCommand {
     database.put("exists", Files.exists(dbPath));
     database.put("schema_version", null);
     database.put("known_schema_version", Database.SCHEMA_VERSION);
-    Optional<AuditFeed> feed = workspace.existingFeed();
+    // Opened only when it is there: the read commands' note on a missing database would say again
+    // what the warning below says.
+    Optional<AuditFeed> feed =
+        Files.exists(dbPath, LinkOption.NOFOLLOW_LINKS)
+            ? workspace.existingFeed()
+            : Optional.empty();
     if (feed.isPresent()) {
       database.put("schema_version", Database.SCHEMA_VERSION);
       database.put("last_event_id", feed.get().lastId());
@@ -92,7 +98,7 @@ final class StatusCommand extends BaseCommand {
           "source",
           config.isPresent()
               ? ctx.operatorConfig() + " (rules)"
-              : workspace.home().resolve("rules.json").toString());
+              : workspace.rulesFile().toString());
       rules.put("rules", r.rules().size());
       rules.put("default", r.fallback().id());
     } catch (AgentCliException unreadable) {

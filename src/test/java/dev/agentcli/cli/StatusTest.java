@@ -21,6 +21,7 @@ class StatusTest {
     Cli cli = new Cli(typo);
     Cli.Result status = cli.run("status");
     assertThat(status).succeeds().errContains("no database at");
+    assertEquals(1, status.err().split("no database at", -1).length - 1, status.err());
     assertEquals(typo.toString(), status.json().path("home").asText());
     assertFalse(status.json().path("database").path("exists").asBoolean());
     assertTrue(status.json().path("warnings").toString().contains("does not exist"));
