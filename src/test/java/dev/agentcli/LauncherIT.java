@@ -3,11 +3,13 @@ package dev.agentcli;
 import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -181,6 +183,26 @@ class LauncherIT {
     assertThat(broken).succeeds();
     assertFalse(Files.exists(marker), "a library that is not the checked file was loaded");
     assertEquals("", broken.err(), "a broken cache says nothing: " + broken);
+  }
+
+  /**
+   * A jar replaced by an older file (a copy that kept its time, an unpacked archive) is known by
+   * its own identity, so that its cache is never another jar's; and it is not rebuilt for that.
+   */
+  @Test
+  @Order(4)
+  void aJarReplacedByAnOlderFileIsKnownByItsOwnIdentity() throws Exception {
+    built();
+    Map<String, String> env = env(home("older"));
+    String before = cacheOf(env);
+    Path jar = copy.resolve("target/agentcli.jar");
+    FileTime built = Files.getLastModifiedTime(jar);
+    // Still newer than every source (copied before the build), only older than it was.
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(built.toMillis() - 1000));
+    Cli.Result info = run(env, "--launcher-info");
+    assertThat(info).succeeds();
+    assertFalse(info.err().contains("building"), info.toString());
+    assertNotEquals(before, cacheOf(env), "the cache of the jar as it was");
   }
 
   /** Writes the library's identity as the launcher's warm-up records it after the digest check. */
