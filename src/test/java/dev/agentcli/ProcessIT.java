@@ -128,6 +128,30 @@ class ProcessIT {
         cli.run("audit", "show", last.path("execution_id").asText()).json().path("state").asText());
   }
 
+  /**
+   * What a task prints while it stops (a cleanup trap's last words, the shell's "Terminated" for a
+   * child) is kept, and the task is never killed by a SIGPIPE from a pipe agentcli closed.
+   */
+  @Test
+  void whatTheTaskPrintsWhileItStopsIsKept() throws Exception {
+    Path started = home.resolve("started");
+    String m =
+        task(
+            "last",
+            "trap 'sleep 0.2; echo cleaned up >&2; echo bye; exit 9' TERM; echo go > "
+                + started
+                + "; while :; do sleep 0.1; done");
+    Process agentcli = Jvm.agentcli(home, "exec", m, "deploy");
+    eventually(() -> Files.exists(started), "the task started");
+    agentcli.toHandle().destroy();
+    Cli.Result r = Jvm.await(agentcli).asResult();
+    assertThat(r).exits(143);
+    JsonNode result = r.json().path("result");
+    assertEquals(9, result.path("exit_code").asInt(), r.toString());
+    assertTrue(result.path("stderr").asText().contains("cleaned up"), r.toString());
+    assertEquals("bye\n", result.path("stdout").asText(), r.toString());
+  }
+
   @Test
   void agentcliKilledWhileTheTaskRunsLeavesTheGrantConsumedAndTheRunUnfinished() throws Exception {
     Path started = home.resolve("started");

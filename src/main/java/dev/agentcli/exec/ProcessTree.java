@@ -44,11 +44,16 @@ final class ProcessTree {
     t.start();
   }
 
-  /** SIGTERM to the tree, SIGKILL after {@code grace} to whatever is left; waits for the root. */
+  /**
+   * SIGTERM to the tree, SIGKILL after {@code grace} to whatever is left; waits for the root. The
+   * root is signalled through its {@link ProcessHandle}: {@link Process#destroy} would also close
+   * agentcli's ends of its pipes, losing what it prints while it stops and killing it with SIGPIPE
+   * when it writes (a shell printing "Terminated" for its child, before its TERM trap could run).
+   */
   synchronized void stop(Duration grace) {
     look();
     known.values().forEach(ProcessHandle::destroy);
-    root.destroy();
+    root.toHandle().destroy();
     long deadline = System.nanoTime() + grace.toNanos();
     while (System.nanoTime() < deadline && anyAlive()) {
       sleep(LOOK_EVERY_MS);
@@ -59,7 +64,7 @@ final class ProcessTree {
     }
     look();
     known.values().forEach(ProcessHandle::destroyForcibly);
-    root.destroyForcibly();
+    root.toHandle().destroyForcibly();
     try {
       root.waitFor(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

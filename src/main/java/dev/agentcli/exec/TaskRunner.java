@@ -31,12 +31,8 @@ public final class TaskRunner {
   /** Each stream is kept up to this many bytes; the rest is counted and hashed, not kept. */
   public static final int MAX_CAPTURE_BYTES = 1024 * 1024;
 
-  /**
-   * Between SIGTERM and SIGKILL when a run is stopped: a program that cleans up on SIGTERM (a
-   * deployment tool releasing its lock) gets docker stop's 10 s, not only what a loaded machine
-   * leaves of a shorter grace.
-   */
-  static final Duration KILL_GRACE = Duration.ofSeconds(10);
+  /** Between SIGTERM and SIGKILL when a run is stopped. */
+  static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
   /** How long to wait for output after the program exits (a background child may hold it open). */
   static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
