@@ -134,10 +134,7 @@ public final class TaskRunner {
         signal = signals.awaitCaught(SIGNAL_SETTLE_MS);
       }
       if (signal != null) {
-        // A signal that reached the group may have left children behind; and the catcher's stop
-        // may still be in its grace period: the tree's stop is synchronized, so this waits for it
-        // to end (SIGKILL included) before agentcli returns and its JVM exits under it.
-        tree.stop(KILL_GRACE);
+        stop.run(); // a signal that reached the group may have left children behind
         timedOut = false;
       }
       long durationMs = (System.nanoTime() - started) / 1_000_000;
