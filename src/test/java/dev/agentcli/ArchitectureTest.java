@@ -23,13 +23,13 @@ class ArchitectureTest {
           .importPackages("dev.agentcli");
 
   @Test
-  void onlyTheStoreTouchesJdbcSqliteOrFlyway() {
+  void onlyTheStoreTouchesJdbcSqlitePostgresqlOrFlyway() {
     noClasses()
         .that()
         .resideOutsideOfPackage("dev.agentcli.store..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("java.sql..", "org.sqlite..", "org.flywaydb..")
+        .resideInAnyPackage("java.sql..", "org.sqlite..", "org.postgresql..", "org.flywaydb..")
         .check(CLASSES);
   }
 

@@ -61,6 +61,14 @@ public final class CliAssert {
     return this;
   }
 
+  /** Neither stream holds {@code text} (a secret, say). */
+  public CliAssert errLacks(String text) {
+    if (result.err().contains(text) || result.out().contains(text)) {
+      throw new AssertionError("the output holds '" + text + "': " + result);
+    }
+    return this;
+  }
+
   /** The JSON the command printed on stdout. */
   public JsonNode json() {
     return result.json();

@@ -51,6 +51,17 @@ public final class AnchorFile {
       throw invalid("it is a symbolic link");
     }
     byte[] line = (Json.compact(anchor.toMap()) + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      // Beside a SQLite database its folder exists; a PostgreSQL store leaves it to this file.
+      Path dir = file.toAbsolutePath().getParent();
+      if (!Files.exists(dir)) {
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException e) {
+      throw invalid(e.toString());
+    }
     try (FileChannel ch =
         FileChannel.open(
             file,

@@ -59,11 +59,11 @@ public final class AgentCli implements Runnable, Definition.Defined {
     d.footer(
         "",
         "Exit status: 0 ok; exec: the task's own; 2 usage; 65 invalid input or manifest;"
-            + " 66 not found; 70 internal; 71 the launcher failed; 75 lock timeout (retry); 77"
-            + " refused by the gate; 78 operator configuration unusable; 124 timed out; 126 not"
+            + " 66 not found; 70 internal; 71 the launcher failed; 75 lock timeout or store"
+            + " unavailable (retry); 77 refused by the gate; 78 operator configuration unusable; 124 timed out; 126 not"
             + " executable; 127 not found.",
-        "Environment: AGENTCLI_HOME (default ~/.agentcli), AGENTCLI_ALLOWED_SIGNERS,"
-            + " AGENTCLI_LOCK_TIMEOUT_MS. An operator configuration (/etc/agentcli/config.json)"
+        "Environment: AGENTCLI_HOME (default ~/.agentcli), AGENTCLI_DB,"
+            + " AGENTCLI_ALLOWED_SIGNERS, AGENTCLI_LOCK_TIMEOUT_MS; PGPASSWORD, PGPASSFILE. An operator configuration (/etc/agentcli/config.json)"
             + " pins the database, trust store and manifests; then these may not point elsewhere.");
     d.help();
     d.version(new Version(), VERSION_FLAGS.toArray(String[]::new));

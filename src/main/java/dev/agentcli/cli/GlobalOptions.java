@@ -2,9 +2,11 @@ package dev.agentcli.cli;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.store.PostgresUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.TypeConversionException;
 
 /** Options every command takes: where the state lives, the output format, the lock timeout. */
@@ -31,8 +33,11 @@ public final class GlobalOptions implements Definition.Defined {
         .to(v -> home = v);
     d.option(String.class, "--db")
         .converter(GlobalOptions::databaseFile)
-        .label("<file>")
-        .text("The SQLite database (default: <home>/state/agentcli.db).")
+        .label("<file|url>")
+        .text(
+            "The SQLite database file (default: $AGENTCLI_DB, else <home>/state/agentcli.db), or"
+                + " a shared PostgreSQL store: postgresql://[user@]host[:port]/database (its"
+                + " password from PGPASSWORD or ~/.pgpass, never here).")
         .to(v -> db = v);
     d.option(Format.class, "--format")
         .label("<format>")
@@ -64,19 +69,63 @@ public final class GlobalOptions implements Definition.Defined {
   }
 
   /**
-   * A database file path. Taken for a path, postgresql://host/db would be a SQLite file under a
-   * folder named "postgresql:": a value with a scheme is refused while the command line is read.
+   * A database file path or a PostgreSQL URL. Taken for a path, any other URL would be a SQLite
+   * file under a folder named after its scheme: it is refused while the command line is read.
    */
   private static String databaseFile(String value) {
+    if (PostgresUrl.isOne(value)) {
+      try {
+        PostgresUrl.parse(value, "user");
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      return value;
+    }
     if (value.matches("[A-Za-z][A-Za-z0-9+.-]*://.*|(?i)(file|jdbc|sqlite):.*")) {
       throw new TypeConversionException(
-          "'" + value + "' is a database URL; only a SQLite database file path is supported");
+          "'"
+              + value
+              + "' is a database URL agentcli does not know: give a SQLite database file path or"
+              + " postgresql://[user@]host[:port]/database");
     }
     return value;
   }
 
+  /**
+   * The SQLite file: --db's, else the home's (also where it would be beside a PostgreSQL store).
+   */
   Path dbPath(Context ctx) {
-    return db != null ? ctx.cwd().resolve(db) : home(ctx).resolve("state").resolve("agentcli.db");
+    String named = db(ctx);
+    return named != null && !PostgresUrl.isOne(named)
+        ? ctx.cwd().resolve(named)
+        : home(ctx).resolve("state").resolve("agentcli.db");
+  }
+
+  /** The PostgreSQL store --db names, if it names one; its role defaults to the OS user. */
+  Optional<PostgresUrl> server(Context ctx) {
+    String named = db(ctx);
+    return named != null && PostgresUrl.isOne(named)
+        ? Optional.of(PostgresUrl.parse(named, System.getProperty("user.name")))
+        : Optional.empty();
+  }
+
+  /** --db's value, else $AGENTCLI_DB's (checked as --db's is), else none. */
+  String db(Context ctx) {
+    if (db != null) {
+      return db;
+    }
+    String fromEnv = ctx.env().get("AGENTCLI_DB");
+    if (fromEnv == null || fromEnv.isEmpty()) {
+      return null;
+    }
+    try {
+      return databaseFile(fromEnv);
+    } catch (TypeConversionException e) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "AGENTCLI_DB: " + e.getMessage(),
+          Map.of("value", PostgresUrl.isOne(fromEnv) ? "<a postgresql URL>" : fromEnv));
+    }
   }
 
   /** The trust store: $AGENTCLI_ALLOWED_SIGNERS, else {@code <home>/allowed_signers}. */

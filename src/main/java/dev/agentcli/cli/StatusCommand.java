@@ -50,16 +50,18 @@ final class StatusCommand extends BaseCommand {
 
     Map<String, Object> database = new LinkedHashMap<>();
     Path dbPath = workspace.dbPath();
-    database.put("path", dbPath.toString());
-    database.put("exists", Files.exists(dbPath));
-    database.put("schema_version", null);
-    database.put("known_schema_version", Database.SCHEMA_VERSION);
+    boolean server = workspace.server().isPresent();
+    database.put("kind", server ? "postgresql" : "sqlite");
+    database.put("path", workspace.storeName());
     // Opened only when it is there: the read commands' note on a missing database would say again
-    // what the warning below says.
+    // what the warning below says. A server is asked whether it holds agentcli's tables.
     Optional<AuditFeed> feed =
-        Files.exists(dbPath, LinkOption.NOFOLLOW_LINKS)
+        server || Files.exists(dbPath, LinkOption.NOFOLLOW_LINKS)
             ? workspace.existingFeed()
             : Optional.empty();
+    database.put("exists", server ? feed.isPresent() : Files.exists(dbPath));
+    database.put("schema_version", null);
+    database.put("known_schema_version", Database.SCHEMA_VERSION);
     if (feed.isPresent()) {
       database.put("schema_version", Database.SCHEMA_VERSION);
       database.put("last_event_id", feed.get().lastId());
@@ -70,7 +72,7 @@ final class StatusCommand extends BaseCommand {
     } else {
       warnings.add(
           "no database at "
-              + dbPath
+              + workspace.storeName()
               + ": nothing was ever recorded here (is this the right home?)");
     }
     result.put("database", database);

@@ -28,11 +28,13 @@ import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.TrustStore;
 import dev.agentcli.store.Database;
+import dev.agentcli.store.PostgresUrl;
 import dev.agentcli.store.SqliteApprovalStore;
 import dev.agentcli.store.SqliteAuditLog;
 import dev.agentcli.store.SqliteFileDigests;
 import dev.agentcli.store.SqliteLedger;
 import dev.agentcli.store.SqliteRequestStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +71,7 @@ final class Workspace implements AutoCloseable {
 
   /**
    * Refuses, when the operator configuration exists, every way the caller could point agentcli at
-   * other files: {@code --home}, {@code --db}, {@code AGENTCLI_HOME}, {@code
+   * other files: {@code --home}, {@code --db}, {@code AGENTCLI_HOME}, {@code AGENTCLI_DB}, {@code
    * AGENTCLI_ALLOWED_SIGNERS}. (A manifest path is refused by the manifest loader.)
    */
   void refuseOverrides() {
@@ -83,7 +85,7 @@ final class Workspace implements AutoCloseable {
     if (options.db != null) {
       given.put("--db", options.db.toString());
     }
-    for (String var : List.of("AGENTCLI_HOME", "AGENTCLI_ALLOWED_SIGNERS")) {
+    for (String var : List.of("AGENTCLI_HOME", "AGENTCLI_DB", "AGENTCLI_ALLOWED_SIGNERS")) {
       String value = ctx.env().get(var);
       if (value != null && !value.isEmpty()) {
         given.put(var, value);
@@ -162,8 +164,12 @@ final class Workspace implements AutoCloseable {
     return options.home(ctx);
   }
 
+  /** The SQLite file (with a PostgreSQL store, where it would be: the anchors go beside it). */
   Path dbPath() {
-    return config().map(OperatorConfig::database).orElseGet(() -> options.dbPath(ctx));
+    return config()
+        .map(OperatorConfig::database)
+        .filter(java.util.Objects::nonNull)
+        .orElseGet(() -> options.dbPath(ctx));
   }
 
   /** The services on the database, created if missing. */
@@ -220,7 +226,7 @@ final class Workspace implements AutoCloseable {
         ctx.stderr()
             .write(
                 ("agentcli: note: no database at "
-                        + dbPath()
+                        + storeName()
                         + ": nothing was recorded here yet (agentcli status shows what is used)\n")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ctx.stderr().flush();
@@ -233,7 +239,12 @@ final class Workspace implements AutoCloseable {
 
   private Optional<Database> openExisting() {
     if (db == null) {
-      db = Database.openIfExists(dbPath(), options.lockTimeout(ctx)).orElse(null);
+      Optional<PostgresUrl> server = server();
+      db =
+          (server.isPresent()
+                  ? Database.openIfExists(server.get(), serverPassword(), options.lockTimeout(ctx))
+                  : Database.openIfExists(dbPath(), options.lockTimeout(ctx)))
+              .orElse(null);
       if (db != null) {
         db.actingAs(caller());
       }
@@ -341,10 +352,47 @@ final class Workspace implements AutoCloseable {
 
   private Database database() {
     if (db == null) {
-      db = Database.open(dbPath(), options.lockTimeout(ctx));
+      Optional<PostgresUrl> server = server();
+      db =
+          server.isPresent()
+              ? Database.open(server.get(), serverPassword(), options.lockTimeout(ctx))
+              : Database.open(dbPath(), options.lockTimeout(ctx));
       db.actingAs(caller());
     }
     return db;
+  }
+
+  /** The shared PostgreSQL store, when one is used: the operator's, else {@code --db}'s. */
+  Optional<PostgresUrl> server() {
+    return config().isPresent()
+        ? Optional.ofNullable(config().get().databaseServer())
+        : options.server(ctx);
+  }
+
+  /** The store as messages name it: the SQLite file or the PostgreSQL URL. */
+  String storeName() {
+    return server().map(PostgresUrl::toString).orElseGet(() -> dbPath().toString());
+  }
+
+  /**
+   * The PostgreSQL password: the operator's password file, else PGPASSWORD; null lets the driver
+   * read PGPASSFILE or ~/.pgpass. Never a command-line argument.
+   */
+  private String serverPassword() {
+    Path file = config().map(OperatorConfig::databasePasswordFile).orElse(null);
+    if (file != null) {
+      try {
+        return Files.readString(file).lines().findFirst().orElse("");
+      } catch (java.io.IOException e) {
+        throw new AgentCliException(
+            ErrorCode.CONFIG_INVALID,
+            "the database password file " + file + " cannot be read: " + e.getMessage(),
+            Map.of("path", file.toString()),
+            e);
+      }
+    }
+    String fromEnv = ctx.env().get("PGPASSWORD");
+    return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv;
   }
 
   /** Where notifications go: the operator's targets, else {@code <home>/notify.json}'s. */

@@ -8,6 +8,7 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.notify.Target;
 import dev.agentcli.rules.Rules;
+import dev.agentcli.store.PostgresUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,7 +33,12 @@ import java.util.Set;
  * @param taskEnv what every task's child inherits besides its manifest {@code env}, instead of the
  *     caller's variables: the same for the person approving and the agent running, and out of the
  *     agent's reach; default {@link #DEFAULT_TASK_ENV}
- * @param auditAnchors the anchors file (default: beside the database)
+ * @param database the SQLite database file; null when the store is a PostgreSQL server
+ * @param databaseServer the PostgreSQL store ({@code database} given as a postgresql:// URL), or
+ *     null
+ * @param databasePasswordFile a file holding the PostgreSQL password (only its owner may read it),
+ *     or null: then PGPASSWORD, PGPASSFILE or ~/.pgpass
+ * @param auditAnchors the anchors file (default: beside the database; required with a server)
  * @param selfApprovalExceptions principals that may approve requests they made themselves (a
  *     release bot that both asks and co-signs, say); default none
  * @param notifications where notifications of requests and decisions go (webhooks, commands);
@@ -43,6 +49,8 @@ import java.util.Set;
 public record OperatorConfig(
     Path file,
     Path database,
+    PostgresUrl databaseServer,
+    Path databasePasswordFile,
     Path allowedSigners,
     Path manifests,
     boolean allowUnsigned,
@@ -58,6 +66,7 @@ public record OperatorConfig(
   private static final Set<String> KEYS =
       Set.of(
           "database",
+          "database_password_file",
           "allowed_signers",
           "manifests",
           "allow_unsigned",
@@ -110,17 +119,31 @@ public record OperatorConfig(
     if (unsigned != null && !(unsigned instanceof Boolean)) {
       throw invalid(file, "allow_unsigned must be true or false");
     }
+    PostgresUrl server = server(file, m.get("database"));
+    Path database = server == null ? absolute(file, m, "database") : null;
+    if (server == null && m.containsKey("database_password_file")) {
+      throw invalid(file, "database_password_file is for a postgresql:// database only");
+    }
+    if (server != null && !m.containsKey("audit_anchors")) {
+      throw invalid(
+          file,
+          "audit_anchors is required with a PostgreSQL database: an absolute path on this host");
+    }
     return Optional.of(
         new OperatorConfig(
             file,
-            absolute(file, m, "database"),
+            database,
+            server,
+            m.containsKey("database_password_file")
+                ? secret(file, absolute(file, m, "database_password_file"))
+                : null,
             absolute(file, m, "allowed_signers"),
             absolute(file, m, "manifests"),
             Boolean.TRUE.equals(unsigned),
             taskEnv(file, m.get("task_env")),
             m.containsKey("audit_anchors")
                 ? absolute(file, m, "audit_anchors")
-                : anchorsBeside(absolute(file, m, "database")),
+                : anchorsBeside(database),
             principals(file, m.get("self_approval_exceptions")),
             rules(file, m.get("rules")),
             notify(file, m.get("notify"))));
@@ -193,6 +216,35 @@ public record OperatorConfig(
       env.put(name, value);
     }
     return env;
+  }
+
+  /** The PostgreSQL store {@code database} names, or null when it names a file. */
+  private static PostgresUrl server(Path file, Object database) {
+    if (!(database instanceof String text) || !PostgresUrl.isOne(text)) {
+      return null;
+    }
+    try {
+      return PostgresUrl.parse(text, System.getProperty("user.name"));
+    } catch (IllegalArgumentException e) {
+      throw invalid(file, "database: " + e.getMessage());
+    }
+  }
+
+  /** A password file only its owner can read (as libpq asks of ~/.pgpass). */
+  private static Path secret(Path file, Path passwordFile) {
+    try {
+      int mode = (Integer) Files.getAttribute(passwordFile, "unix:mode");
+      if ((mode & 0077) != 0) {
+        throw invalid(
+            file,
+            "database_password_file "
+                + passwordFile
+                + " may be read or written by others: chmod 600 it");
+      }
+    } catch (IOException e) {
+      throw invalid(file, "database_password_file " + passwordFile + " cannot be read: " + e);
+    }
+    return passwordFile;
   }
 
   private static Path absolute(Path file, Map<?, ?> m, String key) {

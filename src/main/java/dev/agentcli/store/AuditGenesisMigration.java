@@ -21,9 +21,36 @@ import org.flywaydb.core.api.migration.JavaMigration;
 final class AuditGenesisMigration implements JavaMigration {
   static final int VERSION = 4;
 
+  private final String version;
+  private final int schemaVersion;
+  private final String marker;
+
+  private AuditGenesisMigration(String version, int schemaVersion, String marker) {
+    this.version = version;
+    this.schemaVersion = schemaVersion;
+    this.marker = marker;
+  }
+
+  /** SQLite's schema 4, between the chain's columns (2) and the requests (5). */
+  static AuditGenesisMigration sqlite() {
+    return new AuditGenesisMigration(
+        String.valueOf(VERSION), VERSION, "PRAGMA user_version = " + VERSION);
+  }
+
+  /**
+   * PostgreSQL's first schema is SQLite's 7 at once: its genesis comes right after (7.1) and sets
+   * the version marker, so that a store at 7 has its genesis.
+   */
+  static AuditGenesisMigration postgresql() {
+    return new AuditGenesisMigration(
+        "7.1",
+        Database.SCHEMA_VERSION,
+        "UPDATE agentcli_schema SET version = " + Database.SCHEMA_VERSION);
+  }
+
   @Override
   public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion(String.valueOf(VERSION));
+    return MigrationVersion.fromVersion(version);
   }
 
   @Override
@@ -33,7 +60,7 @@ final class AuditGenesisMigration implements JavaMigration {
 
   @Override
   public Integer getChecksum() {
-    return VERSION;
+    return schemaVersion;
   }
 
   @Override
@@ -54,11 +81,11 @@ final class AuditGenesisMigration implements JavaMigration {
     SqliteAuditLog.append(
         c,
         AuditEvent.builder(EventType.AUDIT_GENESIS, Instant.now().truncatedTo(ChronoUnit.MILLIS))
-            .detail("schema_version", VERSION)
+            .detail("schema_version", schemaVersion)
             .detail("unchained_before", unchained)
             .build());
     try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA user_version = " + VERSION);
+      s.execute(marker);
     }
   }
 }

@@ -24,15 +24,26 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 
 /**
- * The one place that opens SQLite: a connection with the pragmas every caller relies on (WAL,
- * {@code synchronous=FULL}, {@code busy_timeout}, foreign keys), migrations run only when the
- * schema is behind, and {@link #inTransaction} for atomic work.
+ * The one place that opens a store: a SQLite file (the default) with the pragmas every caller
+ * relies on (WAL, {@code synchronous=FULL}, {@code busy_timeout}, foreign keys), or a shared
+ * PostgreSQL database; migrations run only when the schema is behind, and {@link #inTransaction}
+ * for atomic work, which on both takes the one write lock before anything is read.
  */
 public final class Database implements AutoCloseable {
-  /** The schema this build knows: the {@code user_version} the last migration sets. */
+  /** The schema this build knows: the version the last migration records. */
   public static final int SCHEMA_VERSION = 7;
 
+  /**
+   * The PostgreSQL advisory lock every write transaction takes first, as SQLite's BEGIN IMMEDIATE
+   * takes the file's write lock: writers follow one another, so the audit chain stays one chain and
+   * a claim reads nothing another writer could change before it commits.
+   */
+  public static final long WRITER_LOCK = 0x6167656e74636c69L; // "agentcli"
+
   private final Path file;
+  private final PostgresUrl server;
+  private final javax.sql.DataSource serverSource;
+  private final Duration lockTimeout;
   private final Connection connection;
   private java.sql.PreparedStatement dataVersion;
   private final java.util.List<dev.agentcli.audit.AuditEvent> appended =
@@ -40,8 +51,16 @@ public final class Database implements AutoCloseable {
   private int transactionDepth;
   private List<String> tampering = List.of();
 
-  private Database(Path file, Connection connection) {
+  private Database(
+      Path file,
+      PostgresUrl server,
+      javax.sql.DataSource serverSource,
+      Duration lockTimeout,
+      Connection connection) {
     this.file = file;
+    this.server = server;
+    this.serverSource = serverSource;
+    this.lockTimeout = lockTimeout;
     this.connection = connection;
   }
 
@@ -83,8 +102,61 @@ public final class Database implements AutoCloseable {
     return Optional.of(open(file, lockTimeout));
   }
 
+  /**
+   * Opens the PostgreSQL database at {@code server}, creating agentcli's tables when they are
+   * missing and migrating them when behind.
+   *
+   * @param password from PGPASSWORD or the operator's password file; null to let the driver read
+   *     PGPASSFILE or ~/.pgpass
+   */
+  public static Database open(PostgresUrl server, String password, Duration lockTimeout) {
+    Phases.mark("before_database");
+    Database db = PostgresConnections.connect(server, password, lockTimeout);
+    try {
+      db.migrateIfBehind();
+      Phases.mark("schema_checked");
+      return db;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** As {@link #openIfExists(Path, Duration)}: empty while the server holds no agentcli tables. */
+  public static Optional<Database> openIfExists(
+      PostgresUrl server, String password, Duration lockTimeout) {
+    Database db = PostgresConnections.connect(server, password, lockTimeout);
+    try {
+      if (db.read(c -> PostgresConnections.schemaVersion(c)) == 0) {
+        db.close();
+        return Optional.empty();
+      }
+      db.migrateIfBehind();
+      return Optional.of(db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  static Database ofPostgres(
+      PostgresUrl server, javax.sql.DataSource source, Duration lockTimeout, Connection c) {
+    return new Database(null, server, source, lockTimeout, c);
+  }
+
+  /** The SQLite file; null for a PostgreSQL store. */
   public Path file() {
     return file;
+  }
+
+  /** Whether this is a shared PostgreSQL store. */
+  public boolean isPostgres() {
+    return server != null;
+  }
+
+  /** The store as messages name it: the SQLite file, or the PostgreSQL URL (it holds no secret). */
+  public String name() {
+    return server != null ? server.toString() : file.toString();
   }
 
   /**
@@ -106,11 +178,11 @@ public final class Database implements AutoCloseable {
       throw new AgentCliException(
           ErrorCode.DATABASE_TAMPERED,
           "the schema of "
-              + file
+              + name()
               + " is not what agentcli's migrations create, so nothing is written and no grant is"
               + " used: "
               + String.join("; ", tampering),
-          Map.of("database", file.toString(), "differences", tampering));
+          Map.of("database", name(), "differences", tampering));
     }
     if (transactionDepth > 0) {
       transactionDepth++;
@@ -123,8 +195,16 @@ public final class Database implements AutoCloseable {
       }
     }
     try (Statement s = connection.createStatement()) {
-      s.execute("BEGIN IMMEDIATE");
+      if (server == null) {
+        s.execute("BEGIN IMMEDIATE");
+      } else {
+        s.execute("BEGIN");
+        // 0 would mean no limit in PostgreSQL: the shortest wait it knows instead.
+        s.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
+        s.execute("SELECT pg_advisory_xact_lock(" + WRITER_LOCK + ")");
+      }
     } catch (SQLException e) {
+      rollbackQuietly();
       throw translate(e);
     }
     transactionDepth = 1;
@@ -146,17 +226,21 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs read-only {@code work} outside any write transaction. */
   /**
    * A number that changes whenever another connection commits to the database ({@code PRAGMA
-   * data_version}): what a waiting agent or a watcher polls, to read again only when something
-   * happened. Prepared once: they ask several times a second.
+   * data_version}; on PostgreSQL the newest audit event's id, since every write appends one): what
+   * a waiting agent or a watcher polls, to read again only when something happened. Prepared once:
+   * they ask several times a second.
    */
   public long dataVersion() {
     return read(
         c -> {
           if (dataVersion == null) {
-            dataVersion = c.prepareStatement("PRAGMA data_version");
+            dataVersion =
+                c.prepareStatement(
+                    server == null
+                        ? "PRAGMA data_version"
+                        : "SELECT coalesce(max(id), 0) FROM audit_events");
           }
           try (java.sql.ResultSet rs = dataVersion.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0L;
@@ -232,6 +316,7 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** Runs read-only {@code work} outside any write transaction. */
   public <T> T read(Work<T> work) {
     try {
       return work.run(connection);
@@ -253,6 +338,9 @@ public final class Database implements AutoCloseable {
   }
 
   AgentCliException translate(SQLException e) {
+    if (server != null) {
+      return PostgresConnections.translate(server, e);
+    }
     int base = e.getErrorCode() & 0xff;
     if (base == SQLiteErrorCode.SQLITE_BUSY.code || base == SQLiteErrorCode.SQLITE_LOCKED.code) {
       return new AgentCliException(
@@ -286,7 +374,8 @@ public final class Database implements AutoCloseable {
     try (Statement s = connection.createStatement()) {
       s.execute("ROLLBACK");
     } catch (SQLException alreadyGone) {
-      // SQLite ends the transaction by itself after some errors: nothing is left to roll back.
+      // SQLite ends the transaction by itself after some errors, and a PostgreSQL connection that
+      // is gone took its transaction with it: nothing is left to roll back.
     }
   }
 
@@ -368,13 +457,16 @@ public final class Database implements AutoCloseable {
     try {
       Connection c = config.createConnection("jdbc:sqlite:" + file);
       Phases.mark("sqlite_connected");
-      return new Database(file, c);
+      return new Database(file, null, null, lockTimeout, c);
     } catch (SQLException e) {
-      throw new Database(file, null).translate(e);
+      throw new Database(file, null, null, lockTimeout, null).translate(e);
     }
   }
 
   private int userVersion() throws SQLException {
+    if (server != null) {
+      return PostgresConnections.schemaVersion(connection);
+    }
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       return rs.next() ? rs.getInt(1) : 0;
@@ -385,7 +477,8 @@ public final class Database implements AutoCloseable {
     try {
       int version = userVersion();
       if (version == SCHEMA_VERSION) {
-        tampering = SchemaCheck.differences(connection, SCHEMA_VERSION);
+        tampering =
+            server == null ? SchemaCheck.differences(connection, SCHEMA_VERSION) : List.of();
         return;
       }
       if (version > SCHEMA_VERSION) {
@@ -393,6 +486,20 @@ public final class Database implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw translate(e);
+    }
+    if (server != null) {
+      // Flyway locks PostgreSQL's history table itself: concurrent first runs take turns there.
+      Migrations.migrate(serverSource);
+      try {
+        if (userVersion() != SCHEMA_VERSION) {
+          throw new AgentCliException(
+              ErrorCode.DATABASE_ERROR,
+              "migrating " + name() + " did not reach schema version " + SCHEMA_VERSION);
+        }
+      } catch (SQLException e) {
+        throw translate(e);
+      }
+      return;
     }
     // A process holds a file lock once: threads of one process (the MCP server's calls) take turns.
     synchronized (Database.class) {
@@ -451,18 +558,12 @@ public final class Database implements AutoCloseable {
   private AgentCliException newer(int version) {
     return new AgentCliException(
         ErrorCode.DATABASE_NEWER_THAN_BUILD,
-        file
+        name()
             + " has schema version "
             + version
             + ", newer than this agentcli knows ("
             + SCHEMA_VERSION
             + "); upgrade agentcli rather than downgrade the database",
-        Map.of(
-            "database",
-            file.toString(),
-            "schema_version",
-            version,
-            "known_version",
-            SCHEMA_VERSION));
+        Map.of("database", name(), "schema_version", version, "known_version", SCHEMA_VERSION));
   }
 }

@@ -9,7 +9,6 @@ import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -82,7 +81,7 @@ final class DecisionHistory {
    * Refuses ({@code database_tampered}) unless the trail still holds {@code anchor}'s event with
    * its hash: one that was rewritten or truncated since cannot be trusted to say what was used.
    */
-  static void refuseUnlessAnchored(Connection c, Anchor anchor, Path file) throws SQLException {
+  static void refuseUnlessAnchored(Connection c, Anchor anchor, String store) throws SQLException {
     String hash = null;
     try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit_events WHERE id = ?")) {
       ps.setLong(1, anchor.id());
@@ -97,14 +96,14 @@ final class DecisionHistory {
       throw new AgentCliException(
           ErrorCode.DATABASE_TAMPERED,
           "the audit trail of "
-              + file
+              + store
               + (hash == null
                   ? " no longer has event " + anchor.id()
                   : " holds another event " + anchor.id())
               + " than was anchored at "
               + Timestamps.format(anchor.anchoredAt())
               + ": it was truncated or rewritten, so no grant is used",
-          Map.of("database", file.toString(), "anchored_id", anchor.id()));
+          Map.of("database", store, "anchored_id", anchor.id()));
     }
   }
 
@@ -143,7 +142,8 @@ final class DecisionHistory {
       return Optional.empty();
     }
     try (PreparedStatement ps =
-        c.prepareStatement(
+        prepare(
+            c,
             "SELECT id, event_type FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS BLOB))"
                 + " AND "
                 + FINAL
@@ -245,7 +245,7 @@ final class DecisionHistory {
   }
 
   private static boolean exists(Connection c, String sql, String id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = prepare(c, sql)) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
@@ -253,8 +253,20 @@ final class DecisionHistory {
     }
   }
 
+  /**
+   * {@code sql}, whose id terms match an id stored as TEXT or as a BLOB of the same bytes (a row
+   * planted with another type must not hide a use from SQLite's comparisons); PostgreSQL's columns
+   * hold their declared type only, so there the term is a plain comparison.
+   */
+  private static PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    return c.prepareStatement(
+        c instanceof org.postgresql.PGConnection
+            ? sql.replace("IN (?1, CAST(?1 AS BLOB))", "= ?")
+            : sql);
+  }
+
   private static long scalar(Connection c, String sql, String... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = prepare(c, sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
       }

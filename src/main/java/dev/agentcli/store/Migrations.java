@@ -2,12 +2,17 @@ package dev.agentcli.store;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.logging.Log;
 import org.flywaydb.core.api.logging.LogFactory;
 import org.sqlite.SQLiteDataSource;
 
-/** Runs the Flyway migrations packaged as {@code classpath:db/migration}. */
+/**
+ * Runs the Flyway migrations packaged as {@code classpath:db/migration/sqlite}, or {@code
+ * db/migration/postgresql} for a PostgreSQL store.
+ */
 final class Migrations {
   private Migrations() {}
 
@@ -21,14 +26,29 @@ final class Migrations {
     // its warnings and errors, on stderr.
     SQLiteDataSource dataSource = new SQLiteDataSource();
     dataSource.setUrl("jdbc:sqlite:" + file);
-    Flyway flyway =
+    run(
         Flyway.configure()
             .dataSource(dataSource)
-            .locations("classpath:db/migration")
-            .javaMigrations(new AuditGenesisMigration())
-            .failOnMissingLocations(true)
-            .target(target)
-            .load();
+            .locations("classpath:db/migration/sqlite")
+            .javaMigrations(AuditGenesisMigration.sqlite())
+            .target(target));
+  }
+
+  /**
+   * Migrates a PostgreSQL store on {@code connection}'s server, every pending migration in one
+   * transaction: a store is at a version entirely or not at all.
+   */
+  static void migrate(DataSource dataSource) {
+    run(
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations("classpath:db/migration/postgresql")
+            .javaMigrations(AuditGenesisMigration.postgresql())
+            .group(true));
+  }
+
+  private static void run(FluentConfiguration configuration) {
+    Flyway flyway = configuration.failOnMissingLocations(true).load();
     // Set after load(): loading a configuration resets Flyway's logger choice.
     LogFactory.setLogCreator(type -> new StderrWarnings(System.err));
     flyway.migrate();

@@ -70,7 +70,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
           + STATUS_AT
           + " AS status FROM grants g"
           + JOINS
-          + ")"
+          + ") AS with_status"
           + " WHERE 1 = 1";
 
   /**
@@ -80,10 +80,10 @@ public final class SqliteApprovalStore implements ApprovalStore {
    * <p>Pinned to the grants_claimable partial index: flat cost however long the history. (Without
    * statistics the planner would pick grants_by_task for the granted_at term and walk the whole
    * history of the task; INDEXED BY also turns any future mismatch into an error, not a slow scan.)
+   * PostgreSQL, which keeps statistics and has no INDEXED BY, picks the index itself.
    */
-  private static final String CLAIMABLE =
-      SELECT_GRANT.replace("FROM grants g", "FROM grants g INDEXED BY grants_claimable")
-          + " WHERE g.workflow_id = ? AND g.task_id = ? AND g.task_hash = ?"
+  private static final String CLAIMABLE_WHERE =
+      " WHERE g.workflow_id = ? AND g.task_id = ? AND g.task_hash = ?"
           + " AND g.consumed_at IS NULL AND g.revoked_at IS NULL AND g.expires_at > ?"
           + " AND g.granted_at <= ?";
 
@@ -121,7 +121,8 @@ public final class SqliteApprovalStore implements ApprovalStore {
   public Stream<Grant> claimable(ClaimRequest request, Instant now) {
     return db.read(
         c -> {
-          PreparedStatement ps = c.prepareStatement(claimableSql(request.pinned().isPresent()));
+          PreparedStatement ps =
+              c.prepareStatement(claimableSql(request.pinned().isPresent(), db.isPostgres()));
           ps.setString(1, request.workflowId());
           ps.setString(2, request.taskId());
           ps.setString(3, request.taskHash());
@@ -211,9 +212,18 @@ public final class SqliteApprovalStore implements ApprovalStore {
     }
   }
 
-  /** The live grants of one task binding, oldest first, or only the pinned one. */
-  static String claimableSql(boolean pinned) {
-    return CLAIMABLE + (pinned ? " AND g.approval_id = ?" : "") + " ORDER BY g.granted_at, g.rowid";
+  /**
+   * The live grants of one task binding, oldest first (in the order written, on SQLite; by id among
+   * grants of the same millisecond, on PostgreSQL, which keeps no such order), or only the pinned
+   * one.
+   */
+  static String claimableSql(boolean pinned, boolean postgres) {
+    return (postgres
+            ? SELECT_GRANT
+            : SELECT_GRANT.replace("FROM grants g", "FROM grants g INDEXED BY grants_claimable"))
+        + CLAIMABLE_WHERE
+        + (pinned ? " AND g.approval_id = ?" : "")
+        + (postgres ? " ORDER BY g.granted_at, g.approval_id" : " ORDER BY g.granted_at, g.rowid");
   }
 
   @Override
@@ -371,7 +381,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
             for (int i = 0; i < params.size(); i++) {
               ps.setString(i + 1, params.get(i));
             }
-            ps.setInt(params.size() + 1, query.limit() > 0 ? query.limit() : -1);
+            ps.setInt(params.size() + 1, query.limit() > 0 ? query.limit() : Integer.MAX_VALUE);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 sink.accept(grant(rs));

@@ -94,7 +94,7 @@ public final class SqliteAuditLog implements AuditLog, AuditFeed {
                 + where
                 + " ORDER BY id DESC LIMIT "
                 + q.newest()
-                + ") ORDER BY id"
+                + ") AS newest ORDER BY id"
             : "SELECT * FROM audit_events" + where + " ORDER BY id";
     db.read(
         c -> {
@@ -165,7 +165,7 @@ public final class SqliteAuditLog implements AuditLog, AuditFeed {
   public void requireAnchored(Anchor anchor) {
     db.read(
         c -> {
-          DecisionHistory.refuseUnlessAnchored(c, anchor, db.file());
+          DecisionHistory.refuseUnlessAnchored(c, anchor, db.name());
           return null;
         });
   }

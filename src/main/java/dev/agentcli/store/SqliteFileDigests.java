@@ -115,8 +115,12 @@ public final class SqliteFileDigests implements FileDigests {
           c -> {
             try (PreparedStatement ps =
                 c.prepareStatement(
-                    "INSERT OR REPLACE INTO file_digests (path, device, inode, size, mtime_ns,"
-                        + " ctime_ns, sha256, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO file_digests (path, device, inode, size, mtime_ns, ctime_ns,"
+                        + " sha256, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (path) DO UPDATE SET device = excluded.device,"
+                        + " inode = excluded.inode, size = excluded.size,"
+                        + " mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns,"
+                        + " sha256 = excluded.sha256, recorded_at = excluded.recorded_at")) {
               for (Map.Entry<Path, Pending> e : pending.entrySet()) {
                 Identity id = e.getValue().identity();
                 ps.setString(1, e.getKey().toString());

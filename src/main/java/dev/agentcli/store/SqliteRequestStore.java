@@ -196,7 +196,7 @@ public final class SqliteRequestStore implements RequestStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT * FROM requests ORDER BY requested_at DESC, request_id LIMIT ?")) {
-            ps.setInt(1, limit > 0 ? limit : -1);
+            ps.setInt(1, limit > 0 ? limit : Integer.MAX_VALUE);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 sink.accept(request(rs));

@@ -61,7 +61,7 @@ class DatabaseTest {
 
   @Test
   void highestMigrationMatchesTheSchemaVersionTheCodeExpects() throws Exception {
-    try (var files = Files.list(Path.of("db/migration"))) {
+    try (var files = Files.list(Path.of("db/migration/sqlite"))) {
       int highest =
           files
               .map(p -> p.getFileName().toString())

@@ -133,7 +133,8 @@ class SqliteApprovalStoreTest {
                     c.createStatement()
                         .executeQuery(
                             "EXPLAIN QUERY PLAN "
-                                + SqliteApprovalStore.claimableSql(pinned).replace("?", "'x'"))) {
+                                + SqliteApprovalStore.claimableSql(pinned, false)
+                                    .replace("?", "'x'"))) {
                   while (rs.next()) {
                     sb.append(rs.getString("detail")).append('\n');
                   }

@@ -1,0 +1,117 @@
+package dev.agentcli.store;
+
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Connections to a PostgreSQL store, and what its errors mean to agentcli's callers. */
+final class PostgresConnections {
+  private PostgresConnections() {}
+
+  /** How long the server keeps a transaction whose client went quiet (agentcli's take ms). */
+  static final int IDLE_IN_TRANSACTION_MS = 15_000;
+
+  /** Seconds to reach the server before {@code database_unavailable}. */
+  private static final int CONNECT_TIMEOUT_S = 10;
+
+  static Database connect(PostgresUrl server, String password, Duration lockTimeout) {
+    PGSimpleDataSource source = dataSource(server, password, lockTimeout);
+    try {
+      return Database.ofPostgres(server, source, lockTimeout, source.getConnection());
+    } catch (SQLException e) {
+      throw translate(server, e);
+    }
+  }
+
+  /**
+   * The driver's settings: host, port, database and role from the URL, the password given (or none:
+   * the driver then reads PGPASSFILE or ~/.pgpass), and bounds on every wait, so that a server that
+   * went away mid-claim is an error and not a hang: a statement's answer is awaited at most the
+   * lock timeout and half a minute more.
+   */
+  static PGSimpleDataSource dataSource(PostgresUrl server, String password, Duration lockTimeout) {
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setServerNames(new String[] {server.host()});
+    source.setPortNumbers(new int[] {server.port()});
+    source.setDatabaseName(server.database());
+    source.setUser(server.user());
+    if (password != null) {
+      source.setPassword(password);
+    }
+    source.setApplicationName("agentcli");
+    // Text parameters untyped, as SQLite takes them: the server gives each its column's type (a
+    // use number bound as text lands in a bigint column), or refuses it.
+    source.setStringType("unspecified");
+    source.setConnectTimeout(CONNECT_TIMEOUT_S);
+    source.setTcpKeepAlive(true);
+    source.setSocketTimeout((int) Math.min(Integer.MAX_VALUE, lockTimeout.toSeconds() + 30));
+    // A client that stops answering inside a transaction (its host cut off, its process frozen)
+    // would hold the writer's lock until TCP gave up on it, hours later: the server ends such a
+    // session, and releases the lock, after this long.
+    source.setOptions("-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_MS);
+    return source;
+  }
+
+  /** The version marker's value; 0 when agentcli's tables are not there yet. */
+  static int schemaVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      // Asked apart: a query that names a missing table fails even where it would not read it.
+      try (ResultSet rs = s.executeQuery("SELECT to_regclass('agentcli_schema') IS NOT NULL")) {
+        if (!rs.next() || !rs.getBoolean(1)) {
+          return 0;
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT version FROM agentcli_schema")) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+  }
+
+  /**
+   * What a PostgreSQL error means: the writer's lock not had in time and a transaction the server
+   * gave up on (serialization, deadlock) are {@code approval_lock_timeout}, a server that cannot be
+   * reached or went away is {@code database_unavailable}; both are worth a retry, and neither left
+   * a half-done claim (a claim whose commit was cut off is either consumed, and a retry finds no
+   * grant, or not, and a retry claims it).
+   */
+  static AgentCliException translate(PostgresUrl server, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    Map<String, Object> details = Map.of("database", server.toString(), "sqlstate", state);
+    if (state.equals("55P03") || state.equals("40001") || state.equals("40P01")) {
+      return new AgentCliException(
+          ErrorCode.APPROVAL_LOCK_TIMEOUT,
+          "the database " + server + " is locked by another writer; try again",
+          details,
+          e);
+    }
+    if (state.startsWith("08") || state.startsWith("57P") || state.equals("25P03")) {
+      return new AgentCliException(
+          ErrorCode.DATABASE_UNAVAILABLE,
+          "the PostgreSQL server of "
+              + server
+              + " cannot be reached or went away ("
+              + e.getMessage()
+              + "); try again",
+          details,
+          e);
+    }
+    if (state.equals("53100")) {
+      return new AgentCliException(
+          ErrorCode.DATABASE_FULL,
+          "the disk of the PostgreSQL server of " + server + " is full; nothing was written",
+          details,
+          e);
+    }
+    return new AgentCliException(
+        ErrorCode.DATABASE_ERROR,
+        "database error on " + server + ": " + e.getMessage(),
+        details,
+        e);
+  }
+}
