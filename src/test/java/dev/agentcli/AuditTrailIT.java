@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hash-chained audit trail, tampered with through the plain sqlite3 shell. */
+/** The hash-chained audit trail, tampered with through the store's plain shell (sqlite3, psql). */
 class AuditTrailIT {
   @TempDir Path home;
   Cli cli;
@@ -32,11 +31,9 @@ class AuditTrailIT {
     cli.run("exec", manifest, "deploy"); // refused
   }
 
+  /** An edit in the store's plain shell (sqlite3, or psql on the PostgreSQL run). */
   void sqlite(String sql) throws Exception {
-    Process p =
-        new ProcessBuilder("sqlite3", cli.db.toString(), sql).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), out);
+    TestStore.of(home).shell(sql);
   }
 
   Cli.Result verify(String... more) {

@@ -39,6 +39,7 @@ public final class Cli {
     env.put("PATH", System.getenv("PATH"));
     env.put("HOME", home.toString());
     env.put("LANG", "C.UTF-8");
+    env.putAll(TestStore.of(home).env());
   }
 
   /** The outcome of one invocation. */
@@ -137,10 +138,8 @@ public final class Cli {
 
   /** The single integer that {@code sql} selects from the database (a count, say). */
   public int count(String sql) {
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
-        java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getInt(1);
+    try {
+      return Math.toIntExact(TestStore.of(home).count(sql));
     } catch (java.sql.SQLException e) {
       throw new AssertionError(e);
     }
@@ -172,6 +171,7 @@ public final class Cli {
   public Cli operatorConfig(Path file) {
     operatorConfig = file;
     env.remove("AGENTCLI_HOME");
+    env.remove("AGENTCLI_DB");
     return this;
   }
 

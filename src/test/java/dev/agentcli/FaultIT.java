@@ -71,7 +71,7 @@ class FaultIT {
       }
       // A revoke of some pending grant, killed at a random moment too.
       Invariants db = new Invariants(home);
-      if (Files.exists(home.resolve("state/agentcli.db"))
+      if (TestStore.of(home).exists()
           && db.count("SELECT count(*) FROM grant_status WHERE status = 'pending'") > 0) {
         String pending =
             db.text("SELECT approval_id FROM grant_status WHERE status = 'pending' LIMIT 1");
@@ -81,7 +81,7 @@ class FaultIT {
         Jvm.await(revoke);
         killed++;
       }
-      if (!Files.exists(home.resolve("state/agentcli.db"))) {
+      if (!TestStore.of(home).exists()) {
         continue;
       }
       new Invariants(home).check(home, approvedOk, "seed " + seed + ", round " + round);
@@ -98,6 +98,7 @@ class FaultIT {
   }
 
   @Test
+  @SqliteOnly
   void fullDiskFailsCleanlyAndWritesNothingHalfway() throws Exception {
     Path mount = Files.createDirectories(home.resolve("tiny"));
     Process p =
@@ -142,6 +143,7 @@ class FaultIT {
   }
 
   @Test
+  @SqliteOnly
   void truncatedDatabaseIsAClearErrorNotACrash() throws Exception {
     Cli cli = new Cli(home);
     String m =

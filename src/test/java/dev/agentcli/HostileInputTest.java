@@ -3,7 +3,6 @@ package dev.agentcli;
 import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.agentcli.codec.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,11 +40,8 @@ class HostileInputTest {
     assertEquals(0, cli.run("approve", valid, "t", "--by", "ops", "--signer", "none").status());
   }
 
-  String dbDigest() throws IOException {
-    return Sha256.of(Files.readAllBytes(cli.db))
-        + (Files.exists(Path.of(cli.db + "-wal"))
-            ? Sha256.of(Files.readAllBytes(Path.of(cli.db + "-wal")))
-            : "");
+  String dbDigest() throws Exception {
+    return TestStore.of(home).digest();
   }
 
   String file(String name) throws Exception {

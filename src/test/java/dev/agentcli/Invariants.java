@@ -3,33 +3,22 @@ package dev.agentcli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.util.Collection;
 
-/** What must hold of a database whatever happened to the processes that used it. */
+/** What must hold of a store whatever happened to the processes that used it. */
 final class Invariants {
-  private final Path db;
+  private final TestStore store;
 
   Invariants(Path home) {
-    this.db = home.resolve("state/agentcli.db");
+    this.store = TestStore.of(home);
   }
 
   long count(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return store.count(sql);
   }
 
   String text(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return store.text(sql);
   }
 
   /**
@@ -37,11 +26,13 @@ final class Invariants {
    * consumption without its audit, every approval that was reported has its grant, an intact chain.
    */
   void check(Path home, Collection<String> approvalsReported, String where) throws Exception {
-    assertEquals("ok", text("PRAGMA integrity_check"), where);
+    if (!store.postgres()) {
+      assertEquals("ok", text("PRAGMA integrity_check"), where);
+    }
     assertEquals(
         0,
         count(
-            "SELECT count(*) FROM (SELECT approval_id FROM consumptions GROUP BY approval_id HAVING count(*) > 1)"),
+            "SELECT count(*) FROM (SELECT approval_id FROM consumptions GROUP BY approval_id HAVING count(*) > 1) AS twice"),
         where);
     assertEquals(
         0,

@@ -28,7 +28,21 @@ public final class Jvm {
   public static Process start(
       Path home, Map<String, String> extraEnv, String mainClass, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return startUnder(List.of(), home, extraEnv, mainClass, args);
+  }
+
+  /**
+   * As {@link #start(Path, Map, String, String...)}, the JVM started by {@code wrapper} (a command
+   * that runs its arguments: {@code ip netns exec <name>}, say).
+   */
+  public static Process startUnder(
+      List<String> wrapper,
+      Path home,
+      Map<String, String> extraEnv,
+      String mainClass,
+      String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // No hsperfdata file: a stale one locked by another process makes the JVM print a warning on
     // stdout, which is the JSON a test reads.
@@ -39,6 +53,7 @@ public final class Jvm {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> env = pb.environment();
     env.put("AGENTCLI_HOME", home.toString());
+    env.putAll(TestStore.of(home).env());
     env.putAll(extraEnv);
     return pb.start();
   }

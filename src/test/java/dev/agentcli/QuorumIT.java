@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,14 +144,7 @@ class QuorumIT {
   void anEditedCoSignatureDoesNotCount() throws Exception {
     String id = approveAheadAsAlice();
     assertThat(approve(id, "bob@example.com", bob)).succeeds();
-    assertThat(
-            SigningIT.sh(
-                Map.of(),
-                new byte[0],
-                "sqlite3",
-                cli.db.toString(),
-                "UPDATE grant_cosignatures SET cosigner = 'carol@example.com'"))
-        .succeeds();
+    TestStore.of(cli.home).shell("UPDATE grant_cosignatures SET cosigner = 'carol@example.com'");
     assertThat(cli.run("exec", m, "deploy")).fails(77, "approval_required");
     JsonNode shown = cli.run("approvals", "show", id).json();
     assertEquals(List.of("alice@example.com"), List.of(shown.path("approvers").get(0).asText()));

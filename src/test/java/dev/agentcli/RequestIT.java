@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -238,6 +237,6 @@ class RequestIT {
   }
 
   void sqlite(String sql) throws Exception {
-    assertThat(SigningIT.sh(Map.of(), new byte[0], "sqlite3", cli.db.toString(), sql)).succeeds();
+    TestStore.of(cli.home).shell(sql);
   }
 }

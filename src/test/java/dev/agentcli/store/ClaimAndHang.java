@@ -1,21 +1,21 @@
 package dev.agentcli.store;
 
 import dev.agentcli.TestClock;
+import dev.agentcli.TestStore;
 import dev.agentcli.cli.AgentCli;
 import dev.agentcli.cli.Context;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 
 /**
  * Test helper run as its own JVM: runs {@code agentcli claim <manifest> <task>} on {@code
- * <database>} with a clock that hangs the first time it is read while the database's write lock is
- * held (inside the claim's transaction), so that a test can kill the process there with SIGKILL.
+ * <database>} (a SQLite file or a PostgreSQL URL, the store the environment names) with a clock
+ * that hangs the first time it is read while the database's write lock is held (inside the claim's
+ * transaction), so that a test can kill the process there with SIGKILL.
  */
 public final class ClaimAndHang {
   private ClaimAndHang() {}
@@ -53,11 +53,8 @@ public final class ClaimAndHang {
 
   /** Whether another connection holds the write lock of {@code database} right now. */
   static boolean writeLocked(String database) {
-    try (Connection probe = DriverManager.getConnection("jdbc:sqlite:" + database)) {
-      probe.createStatement().execute("PRAGMA busy_timeout = 0");
-      probe.createStatement().execute("BEGIN IMMEDIATE");
-      probe.createStatement().execute("ROLLBACK");
-      return false;
+    try {
+      return TestStore.named(database).writeLocked();
     } catch (SQLException e) {
       return true;
     }
