@@ -35,6 +35,7 @@ public final class AgentCli implements Runnable, Definition.Defined {
     COMMANDS.put("validate", ValidateCommand::new);
     COMMANDS.put("demo", DemoCommand::new);
     COMMANDS.put("status", StatusCommand::new);
+    COMMANDS.put("store", StoreCommand::new);
     COMMANDS.put("describe", DescribeCommand::new);
     COMMANDS.put("completion", CompletionCommand::new);
     COMMANDS.put("man", ManCommand::new);

@@ -72,7 +72,7 @@ public final class GlobalOptions implements Definition.Defined {
    * A database file path or a PostgreSQL URL. Taken for a path, any other URL would be a SQLite
    * file under a folder named after its scheme: it is refused while the command line is read.
    */
-  private static String databaseFile(String value) {
+  static String databaseFile(String value) {
     if (PostgresUrl.isOne(value)) {
       try {
         PostgresUrl.parse(value, "user");

@@ -34,6 +34,7 @@ import dev.agentcli.store.SqliteAuditLog;
 import dev.agentcli.store.SqliteFileDigests;
 import dev.agentcli.store.SqliteLedger;
 import dev.agentcli.store.SqliteRequestStore;
+import dev.agentcli.store.StoreCopy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -360,6 +361,34 @@ final class Workspace implements AutoCloseable {
       db.actingAs(caller());
     }
     return db;
+  }
+
+  /** What {@link #copyStoreTo} did: the stores' names and the rows copied per table. */
+  record Copied(String from, String to, Map<String, Long> rows) {}
+
+  /**
+   * Copies this store into the new store {@code target} (a SQLite file or a PostgreSQL URL, its
+   * password from PGPASSWORD or the driver's files).
+   */
+  Copied copyStoreTo(String target) {
+    Database from =
+        openExisting()
+            .orElseThrow(
+                () ->
+                    new AgentCliException(
+                        ErrorCode.INPUT_INVALID,
+                        "there is no store at " + storeName() + " to copy",
+                        Map.of("database", storeName())));
+    String password = ctx.env().get("PGPASSWORD");
+    try (Database to =
+        PostgresUrl.isOne(target)
+            ? Database.open(
+                PostgresUrl.parse(target, System.getProperty("user.name")),
+                password == null || password.isEmpty() ? null : password,
+                options.lockTimeout(ctx))
+            : Database.open(ctx.cwd().resolve(target), options.lockTimeout(ctx))) {
+      return new Copied(from.name(), to.name(), StoreCopy.copy(from, to));
+    }
   }
 
   /** The shared PostgreSQL store, when one is used: the operator's, else {@code --db}'s. */

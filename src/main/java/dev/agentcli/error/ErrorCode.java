@@ -8,6 +8,7 @@ public enum ErrorCode {
   USAGE_ERROR("usage", 2),
   TERMINAL_REQUIRED("usage", 2),
   INPUT_INVALID("input", 65),
+  STORE_NOT_EMPTY("input", 65),
   MANIFEST_INVALID("input", 65),
   RULES_INVALID("input", 65),
   NOTIFY_INVALID("input", 65),
