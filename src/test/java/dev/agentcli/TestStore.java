@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -103,20 +102,6 @@ public final class TestStore {
         ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
-    }
-  }
-
-  /** Runs {@code sql} (statements separated by semicolons) in one transaction. */
-  public void edit(String sql) throws SQLException {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      c.setAutoCommit(false);
-      for (String one : sql.split(";")) {
-        if (!one.isBlank()) {
-          s.execute(one);
-        }
-      }
-      c.commit();
     }
   }
 
