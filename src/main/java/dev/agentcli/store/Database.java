@@ -478,7 +478,9 @@ public final class Database implements AutoCloseable {
       int version = userVersion();
       if (version == SCHEMA_VERSION) {
         tampering =
-            server == null ? SchemaCheck.differences(connection, SCHEMA_VERSION) : List.of();
+            server == null
+                ? SchemaCheck.differences(connection, SCHEMA_VERSION)
+                : SchemaCheck.differencesPostgres(connection, SCHEMA_VERSION);
         return;
       }
       if (version > SCHEMA_VERSION) {
@@ -496,6 +498,7 @@ public final class Database implements AutoCloseable {
               ErrorCode.DATABASE_ERROR,
               "migrating " + name() + " did not reach schema version " + SCHEMA_VERSION);
         }
+        tampering = SchemaCheck.differencesPostgres(connection, SCHEMA_VERSION);
       } catch (SQLException e) {
         throw translate(e);
       }
