@@ -158,6 +158,23 @@ class PostgresStoreIT {
     assertThat(cli.run("audit", "verify", "--db", url)).succeeds();
   }
 
+  /**
+   * One home, its own SQLite file and a server: each store's claims anchor in a file of its own.
+   */
+  @Test
+  void aHomeUsedWithBothStoresKeepsTheirAnchorsApart() throws Exception {
+    String m = cli.manifest("m.json", Cli.oneTask(UNSIGNED_OK, "true"));
+    for (int i = 0; i < 2; i++) {
+      assertThat(cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none", "--db", url))
+          .succeeds();
+      assertThat(cli.run("exec", m, "deploy", "--db", url)).succeeds();
+      assertThat(cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none")).succeeds();
+      assertThat(cli.run("exec", m, "deploy")).succeeds();
+    }
+    assertThat(cli.run("audit", "verify")).succeeds();
+    assertThat(cli.run("audit", "verify", "--db", url)).succeeds();
+  }
+
   @Test
   void aServerThatCannotBeReachedIsARetryableErrorAndAWrongPasswordNamesNoSecret()
       throws Exception {

@@ -150,7 +150,22 @@ final class Workspace implements AutoCloseable {
     return new AnchorFile(
         config()
             .map(OperatorConfig::auditAnchors)
-            .orElseGet(() -> OperatorConfig.anchorsBeside(dbPath())));
+            .orElseGet(
+                () ->
+                    server()
+                        .map(this::anchorsOfServer)
+                        .orElseGet(() -> OperatorConfig.anchorsBeside(dbPath()))));
+  }
+
+  /**
+   * A server's anchors in single-user mode: a file of its own in the home's state folder, named
+   * after host, port and database, never the one beside the home's SQLite file, whose chain is
+   * another.
+   */
+  private Path anchorsOfServer(PostgresUrl server) {
+    String name = server.host() + "-" + server.port() + "-" + server.database();
+    return dbPath()
+        .resolveSibling("audit-anchors." + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".ndjson");
   }
 
   /** Where the manifests folder is: the operator's, else {@code <home>/manifests}. */

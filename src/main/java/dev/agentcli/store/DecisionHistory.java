@@ -98,9 +98,8 @@ final class DecisionHistory {
           "the audit trail of "
               + store
               + (hash == null
-                  ? " no longer has event " + anchor.id()
-                  : " holds another event " + anchor.id())
-              + " than was anchored at "
+                  ? " no longer has event " + anchor.id() + ", which was anchored at "
+                  : " holds another event " + anchor.id() + " than was anchored at ")
               + Timestamps.format(anchor.anchoredAt())
               + ": it was truncated or rewritten, so no grant is used",
           Map.of("database", store, "anchored_id", anchor.id()));
