@@ -110,7 +110,6 @@ public final class Database implements AutoCloseable {
    *     PGPASSFILE or ~/.pgpass
    */
   public static Database open(PostgresUrl server, String password, Duration lockTimeout) {
-    Phases.mark("before_database");
     Database db = PostgresConnections.connect(server, password, lockTimeout);
     try {
       db.migrateIfBehind();
@@ -132,6 +131,7 @@ public final class Database implements AutoCloseable {
         return Optional.empty();
       }
       db.migrateIfBehind();
+      Phases.mark("schema_checked");
       return Optional.of(db);
     } catch (RuntimeException e) {
       db.close();

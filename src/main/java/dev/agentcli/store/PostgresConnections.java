@@ -2,6 +2,7 @@ package dev.agentcli.store;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.profile.Phases;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,9 +22,13 @@ final class PostgresConnections {
   private static final int CONNECT_TIMEOUT_S = 10;
 
   static Database connect(PostgresUrl server, String password, Duration lockTimeout) {
+    Phases.mark("before_database");
     PGSimpleDataSource source = dataSource(server, password, lockTimeout);
+    Phases.mark("postgres_driver");
     try {
-      return Database.ofPostgres(server, source, lockTimeout, source.getConnection());
+      Connection c = source.getConnection();
+      Phases.mark("postgres_connected");
+      return Database.ofPostgres(server, source, lockTimeout, c);
     } catch (SQLException e) {
       throw translate(server, e);
     }
