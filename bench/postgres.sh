@@ -68,7 +68,7 @@ cat >"$m" <<'JSON'
 JSON
 sqlite_home="$work/sqlite"; mkdir -p "$sqlite_home"
 psql_ -d postgres -c "CREATE DATABASE agentcli"
-pg_url() { echo "postgresql://agentcli@$1:$port/agentcli"; }
+pg_url() { echo "postgresql://agentcli@$1:$port/agentcli?sslmode=disable"; }  # a trusted test network
 
 # 1. Claims per second.
 race() { # store: sqlite|postgresql; prints the ms of all rounds' races

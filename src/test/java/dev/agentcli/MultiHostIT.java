@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,17 @@ class MultiHostIT {
 
   static String code(Jvm.Done d) {
     return d.asResult().code();
+  }
+
+  /** Off this machine, TLS is required unless the URL says otherwise: never plain text silently. */
+  @Test
+  void aServerOffTheHostIsReachedOnlyOverTls() throws Exception {
+    Assumptions.assumeTrue(network.namespaced(), "the hosts reach the server off loopback");
+    String plain = TestStore.of(homes.get(1)).name().replace("?sslmode=disable", "");
+    Jvm.Done d =
+        run(1, "approve", manifest, "deploy", "--by", "ops", "--signer", "none", "--db", plain);
+    assertThat(d).fails(70, "database_tls_failed").errContains("sslmode=verify-full");
+    assertTrue(!TestStore.of(homes.get(0)).exists(), "nothing was written over plain text");
   }
 
   @Test

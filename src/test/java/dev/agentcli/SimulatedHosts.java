@@ -67,9 +67,12 @@ final class SimulatedHosts implements AutoCloseable {
     return namespaced;
   }
 
-  /** {@code url} (a database on the test server) as {@code host} reaches it. */
+  /**
+   * {@code url} (a database on the test server) as {@code host} reaches it: over the simulated
+   * network, which is trusted, without TLS (the test server has none).
+   */
   static String seenFrom(Host host, String url) {
-    return url.replace("@127.0.0.1:", "@" + host.serverAddress() + ":");
+    return url.replace("@127.0.0.1:", "@" + host.serverAddress() + ":") + "?sslmode=disable";
   }
 
   /** Cuts {@code host} off the network, or, without namespaces, freezes {@code process}. */

@@ -36,8 +36,9 @@ public final class GlobalOptions implements Definition.Defined {
         .label("<file|url>")
         .text(
             "The SQLite database file (default: $AGENTCLI_DB, else <home>/state/agentcli.db), or"
-                + " a shared PostgreSQL store: postgresql://[user@]host[:port]/database (its"
-                + " password from PGPASSWORD or ~/.pgpass, never here).")
+                + " a shared PostgreSQL store: postgresql://[user@]host[:port]/database[?sslmode=M]"
+                + " (TLS verify-full off this machine unless M says otherwise; the password from"
+                + " PGPASSWORD or ~/.pgpass, never here).")
         .to(v -> db = v);
     d.option(Format.class, "--format")
         .label("<format>")

@@ -38,6 +38,7 @@ public enum ErrorCode {
   DATABASE_NEWER_THAN_BUILD("storage", 70),
   DATABASE_FULL("storage", 70),
   DATABASE_TAMPERED("integrity", 70),
+  DATABASE_TLS_FAILED("storage", 70),
   APPROVAL_LOCK_TIMEOUT("lock", 75),
   DATABASE_UNAVAILABLE("storage", 75),
   APPROVAL_TIMED_OUT("lock", 75),

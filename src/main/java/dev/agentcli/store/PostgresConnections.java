@@ -50,6 +50,7 @@ final class PostgresConnections {
       source.setPassword(password);
     }
     source.setApplicationName("agentcli");
+    source.setSslMode(server.effectiveSslmode());
     // Text parameters untyped, as SQLite takes them: the server gives each its column's type (a
     // use number bound as text lands in a bigint column), or refuses it.
     source.setStringType("unspecified");
@@ -92,6 +93,21 @@ final class PostgresConnections {
       return new AgentCliException(
           ErrorCode.APPROVAL_LOCK_TIMEOUT,
           "the database " + server + " is locked by another writer; try again",
+          details,
+          e);
+    }
+    if (state.startsWith("08") && String.valueOf(e.getMessage()).contains("SSL")) {
+      return new AgentCliException(
+          ErrorCode.DATABASE_TLS_FAILED,
+          "TLS to the PostgreSQL server of "
+              + server
+              + " failed (sslmode="
+              + server.effectiveSslmode()
+              + "): "
+              + e.getMessage()
+              + ". A server off this machine must offer TLS with a certificate that chains to"
+              + " ~/.postgresql/root.crt and names its host; ?sslmode=disable only on a network"
+              + " you trust",
           details,
           e);
     }

@@ -27,6 +27,8 @@ class DatabaseUrlTest {
           "postgresql://agent:hunter2@db.example:5432/agentcli",
           "postgresql://db.example/agentcli?socketFactory=java.io.FileOutputStream",
           "postgresql://db.example/agentcli?loggerFile=/tmp/x",
+          "postgresql://db.example/agentcli?sslmode=prefer",
+          "postgresql://db.example/agentcli?sslmode=disable&sslfactory=x",
           "postgresql://db.example:99999/agentcli",
           "postgresql://db.example/",
           "postgresql://db.example,other.example/agentcli"
