@@ -164,13 +164,7 @@ public final class PostgresServer {
 
   private void destroy() {
     try {
-      asPostgres(
-          bin.resolve("pg_ctl").toString(),
-          "-D",
-          dir.resolve("data").toString(),
-          "-m",
-          "immediate",
-          "stop");
+      stopImmediately();
     } catch (RuntimeException e) {
       // Stopped already.
     }
