@@ -80,7 +80,11 @@ public final class Database implements AutoCloseable {
     Phases.mark("before_database");
     refuseUnsafe(file);
     createIfMissing(file);
-    Database db = connect(file, lockTimeout);
+    return migrated(connect(file, lockTimeout));
+  }
+
+  /** {@code db} brought to {@link #SCHEMA_VERSION} and checked; closed if that fails. */
+  private static Database migrated(Database db) {
     try {
       db.migrateIfBehind();
       Phases.mark("schema_checked");
@@ -110,33 +114,25 @@ public final class Database implements AutoCloseable {
    *     PGPASSFILE or ~/.pgpass
    */
   public static Database open(PostgresUrl server, String password, Duration lockTimeout) {
-    Database db = PostgresConnections.connect(server, password, lockTimeout);
-    try {
-      db.migrateIfBehind();
-      Phases.mark("schema_checked");
-      return db;
-    } catch (RuntimeException e) {
-      db.close();
-      throw e;
-    }
+    return migrated(PostgresConnections.connect(server, password, lockTimeout));
   }
 
   /** As {@link #openIfExists(Path, Duration)}: empty while the server holds no agentcli tables. */
   public static Optional<Database> openIfExists(
       PostgresUrl server, String password, Duration lockTimeout) {
     Database db = PostgresConnections.connect(server, password, lockTimeout);
+    boolean empty;
     try {
-      if (db.read(c -> PostgresConnections.schemaVersion(c)) == 0) {
-        db.close();
-        return Optional.empty();
-      }
-      db.migrateIfBehind();
-      Phases.mark("schema_checked");
-      return Optional.of(db);
+      empty = db.read(c -> PostgresConnections.schemaVersion(c)) == 0;
     } catch (RuntimeException e) {
       db.close();
       throw e;
     }
+    if (empty) {
+      db.close();
+      return Optional.empty();
+    }
+    return Optional.of(migrated(db));
   }
 
   static Database ofPostgres(
