@@ -182,10 +182,7 @@ final class Workspace implements AutoCloseable {
 
   /** The SQLite file (with a PostgreSQL store, where it would be: the anchors go beside it). */
   Path dbPath() {
-    return config()
-        .map(OperatorConfig::database)
-        .filter(java.util.Objects::nonNull)
-        .orElseGet(() -> options.dbPath(ctx));
+    return config().map(OperatorConfig::database).orElseGet(() -> options.dbPath(ctx));
   }
 
   /** The services on the database, created if missing. */
@@ -394,12 +391,11 @@ final class Workspace implements AutoCloseable {
                         ErrorCode.INPUT_INVALID,
                         "there is no store at " + storeName() + " to copy",
                         Map.of("database", storeName())));
-    String password = ctx.env().get("PGPASSWORD");
     try (Database to =
         PostgresUrl.isOne(target)
             ? Database.open(
                 PostgresUrl.parse(target, System.getProperty("user.name")),
-                password == null || password.isEmpty() ? null : password,
+                passwordFromEnv(),
                 options.lockTimeout(ctx))
             : Database.open(ctx.cwd().resolve(target), options.lockTimeout(ctx))) {
       return new Copied(from.name(), to.name(), StoreCopy.copy(from, to));
@@ -435,6 +431,11 @@ final class Workspace implements AutoCloseable {
             e);
       }
     }
+    return passwordFromEnv();
+  }
+
+  /** PGPASSWORD, or null to let the driver read PGPASSFILE or ~/.pgpass. */
+  private String passwordFromEnv() {
     String fromEnv = ctx.env().get("PGPASSWORD");
     return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv;
   }
