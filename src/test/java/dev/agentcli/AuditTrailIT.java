@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +186,53 @@ class AuditTrailIT {
     assertEquals(used, r.error().path("details").path("replayed").get(0).asText());
     JsonNode events = cli.run("audit", "--limit", "2").json().path("events");
     assertEquals("grant_replay_refused", events.get(0).path("event_type").asText());
+  }
+
+  /**
+   * Issue 24, finding 1: a used grant and a revoked one, their traces erased once more than a
+   * thousand events (and a later claim's anchor) lie after them, are still decided: the claim
+   * verifies the trail from the last anchor taken before a grant was approved, whatever its age.
+   */
+  @Test
+  void aUsedAndARevokedGrantStayDecidedWhateverTheirAge(@TempDir Path keys) throws Exception {
+    Path key = TestFiles.ed25519(keys, "alice");
+    assertEquals(0, cli.run("signers", "add", "alice@example.com", key + ".pub").status());
+    Path ran = home.resolve("ran");
+    String signed =
+        cli.manifest(
+            "signed.json",
+            TestManifest.task("release")
+                .runs("sh", "-c", "echo run >> " + ran)
+                .approval("{\"policy\": \"manual\"}")
+                .json());
+    String a = cli.approveSigned(signed, "release", "alice@example.com", key);
+    assertThat(cli.run("exec", signed, "release", "--approval-id", a)).succeeds();
+    cli.advance(Duration.ofMinutes(10));
+    String b = cli.approveSigned(signed, "release", "alice@example.com", key);
+    assertThat(cli.run("approvals", "revoke", b, "--by", "alice@example.com")).succeeds();
+    cli.advance(Duration.ofMinutes(10));
+    TestStore.of(home).appendHistory(1_100, cli.now());
+    cli.advance(Duration.ofMinutes(10));
+    String c = cli.approveSigned(signed, "release", "alice@example.com", key);
+    assertThat(cli.run("exec", signed, "release", "--approval-id", c)).succeeds();
+    assertEquals(2, Files.readAllLines(ran).size());
+
+    // A writer of the store (not of the anchors file) erases A's use and B's revocation.
+    sqlite(
+        ("DELETE FROM audit_events WHERE approval_id = '{A}' OR execution_id IN (SELECT"
+                + " execution_id FROM consumptions WHERE approval_id = '{A}');"
+                + " UPDATE grants SET consumed_at = NULL WHERE approval_id = '{A}';"
+                + " DELETE FROM consumptions WHERE approval_id = '{A}';"
+                + " DELETE FROM audit_events WHERE approval_id = '{B}' AND event_type ="
+                + " 'grant_revoked'; UPDATE grants SET revoked_at = NULL WHERE approval_id ="
+                + " '{B}'; DELETE FROM revocations WHERE approval_id = '{B}';")
+            .replace("{A}", a)
+            .replace("{B}", b));
+    for (String erased : List.of(a, b)) {
+      Cli.Result r = cli.run("exec", signed, "release", "--approval-id", erased);
+      assertThat(r).fails(77, "approval_tampered");
+    }
+    assertEquals(2, Files.readAllLines(ran).size(), "neither A nor B ran again");
   }
 
   static List<String> eventTypes(JsonNode events) {

@@ -1,12 +1,20 @@
 package dev.agentcli;
 
+import dev.agentcli.audit.AuditEvent;
+import dev.agentcli.audit.EventType;
+import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Sha256;
+import dev.agentcli.store.Database;
+import dev.agentcli.store.PostgresUrl;
+import dev.agentcli.store.SqliteAuditLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -79,6 +87,34 @@ public final class TestStore {
     return url == null
         ? DriverManager.getConnection("jdbc:sqlite:" + file)
         : PostgresServer.connect(url);
+  }
+
+  /**
+   * Appends {@code n} ordinary events (refused claims of another task) through agentcli's own
+   * appender in one transaction, as {@code n} runs would: history that pushes older events back.
+   */
+  public void appendHistory(int n, Instant at) {
+    Duration wait = Duration.ofSeconds(30);
+    Database db =
+        url == null
+            ? Database.open(file, wait)
+            : Database.open(PostgresUrl.parse(url, "root"), PostgresServer.PASSWORD, wait);
+    try {
+      SqliteAuditLog log = new SqliteAuditLog(db);
+      db.inTransaction(
+          c -> {
+            for (int i = 0; i < n; i++) {
+              log.append(
+                  AuditEvent.builder(EventType.GRANT_CLAIM, at)
+                      .task("noise", "noise", "sha256:" + "0".repeat(64))
+                      .outcome(Outcome.REFUSED, "approval_required")
+                      .build());
+            }
+            return null;
+          });
+    } finally {
+      db.close();
+    }
   }
 
   /** Whether agentcli has created its schema there yet. */

@@ -49,7 +49,7 @@ public final class ApprovalService {
     this.clock = clock;
     this.random = random;
     this.check = check;
-    this.search = new ClaimSearch(ledger.grants(), check);
+    this.search = new ClaimSearch(ledger.grants(), check, anchors);
     this.policies = new ApprovePolicies(check);
     this.signing = new GrantSigning(signer, check);
     this.anchors = anchors;

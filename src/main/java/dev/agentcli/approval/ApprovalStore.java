@@ -1,5 +1,6 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.audit.Anchor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,10 +38,11 @@ public interface ApprovalStore {
   Optional<String> recordedUse(Grant grant);
 
   /**
-   * Why the audit trail since {@code grant} was approved no longer verifies, if it does not: a use
-   * erased by deleting or blanking events leaves a broken link there.
+   * Why the audit trail from {@code from} (an anchor taken before a grant was approved; the genesis
+   * when empty) to its head no longer verifies, if it does not: a use erased by deleting or
+   * blanking events leaves a broken link there.
    */
-  Optional<String> trailBrokenSince(Grant grant);
+  Optional<String> trailBrokenSince(Optional<Anchor> from);
 
   /** Records the use of a pending grant at {@code at}; the grant as used. */
   Grant consume(Grant grant, ExecutionId executionId, Instant at);

@@ -1,6 +1,8 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.manifest.ApprovalRules;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +13,20 @@ import java.util.stream.Stream;
  * Finds the grant a claim may consume among the live ones of its binding, and why the others not.
  */
 final class ClaimSearch {
+  /**
+   * How far before a grant's approval the re-verified stretch of the trail starts: clocks of the
+   * approver's and this host that disagree, or one stepped back.
+   */
+  static final Duration MARGIN = Duration.ofMinutes(1);
+
   private final ApprovalStore grants;
   private final GrantCheck check;
+  private final AnchorFile anchors;
 
-  ClaimSearch(ApprovalStore grants, GrantCheck check) {
+  ClaimSearch(ApprovalStore grants, GrantCheck check, AnchorFile anchors) {
     this.grants = grants;
     this.check = check;
+    this.anchors = anchors;
   }
 
   /**
@@ -38,7 +48,10 @@ final class ClaimSearch {
           rejected.add(new ClaimAttempt.Rejection(g, verdict));
           continue;
         }
-        Optional<String> erased = grants.trailBrokenSince(g);
+        // From the newest anchor taken before it was approved: every use or revocation of it
+        // lies after that point, which no writer of the database can move.
+        Optional<String> erased =
+            grants.trailBrokenSince(anchors.lastBefore(g.grantedAt().minus(MARGIN)));
         if (erased.isPresent()) {
           replayed.add(new ClaimAttempt.Replay(g, erased.get()));
           continue;

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ import java.util.Set;
 public final class AnchorFile {
   /** The newest anchor is looked for in this many bytes at the end of the file. */
   private static final int TAIL_BYTES = 4096;
+
+  /** A bisection stops once this many bytes are left, which are then read in one go. */
+  private static final int SCAN_BYTES = 64 * 1024;
 
   private final Path file;
 
@@ -94,6 +98,63 @@ public final class AnchorFile {
     } catch (IOException | RuntimeException e) {
       throw invalid("its last line is not an anchor: " + e.getMessage());
     }
+  }
+
+  /**
+   * The newest anchor taken before {@code t}, found by bisecting the file (anchors are appended in
+   * time order), so the cost does not grow with the file; empty when there is none.
+   */
+  public Optional<Anchor> lastBefore(Instant t) {
+    if (!exists()) {
+      return Optional.empty();
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      long lo = 0;
+      long hi = raf.length();
+      while (hi - lo > SCAN_BYTES) {
+        long mid = lo + (hi - lo) / 2;
+        List<Anchor> next = complete(raf, mid, 1);
+        if (next.isEmpty() || !next.get(0).anchoredAt().isBefore(t)) {
+          hi = mid;
+        } else {
+          lo = mid;
+        }
+      }
+      Anchor found = null;
+      for (Anchor a : complete(raf, lo, Integer.MAX_VALUE)) {
+        if (!a.anchoredAt().isBefore(t)) {
+          break;
+        }
+        found = a;
+      }
+      return Optional.ofNullable(found);
+    } catch (IOException | RuntimeException e) {
+      throw invalid("it cannot be searched: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Up to {@code max} whole lines that start after {@code pos} (at it, for 0), read from at most
+   * {@link #SCAN_BYTES} plus a line; a line still being appended (no newline yet) is not one.
+   */
+  private static List<Anchor> complete(RandomAccessFile raf, long pos, int max) throws IOException {
+    byte[] bytes = new byte[(int) Math.min(raf.length() - pos, SCAN_BYTES + TAIL_BYTES)];
+    raf.seek(pos);
+    raf.readFully(bytes);
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    List<Anchor> anchors = new ArrayList<>();
+    int start = pos == 0 ? 0 : text.indexOf('\n') + 1;
+    if (start == 0 && pos > 0) {
+      return anchors;
+    }
+    for (int end = text.indexOf('\n', start);
+        end >= 0 && anchors.size() < max;
+        start = end + 1, end = text.indexOf('\n', start)) {
+      if (end > start) {
+        anchors.add(Anchor.parse(text.substring(start, end)));
+      }
+    }
+    return anchors;
   }
 
   /** Every anchor, oldest first; a line that cannot be read is an error. */

@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,16 +22,6 @@ import java.util.Optional;
  * TEXT and as a BLOB of the same bytes, so a value stored with another type cannot hide.
  */
 final class DecisionHistory {
-  /**
-   * The claim re-verifies at most this many of the newest events (it holds the write lock while it
-   * does); for a grant approved further back than that, the indexed look-ups and the anchor check
-   * remain.
-   */
-  static final int MAX_EVENTS_CHECKED = 1_000;
-
-  /** How far before a grant's approval the re-verified stretch starts: a clock stepped back. */
-  static final Duration MARGIN = Duration.ofMinutes(1);
-
   /**
    * SQL: the event records that a grant was used or withdrawn ({@link
    * EventType#FINAL_FOR_A_GRANT}).
@@ -172,31 +161,21 @@ final class DecisionHistory {
   }
 
   /**
-   * Whether the audit trail from just before {@code g} was approved to its head still verifies: a
-   * use of the grant erased by deleting or blanking events leaves a broken link there. The stretch
-   * starts at the grant's {@code approval_granted} event (indexed), so it is short when the grant
-   * is used soon after it was approved, whatever else happens meanwhile.
+   * Whether the audit trail from {@code from} (the newest anchor taken before a grant was approved)
+   * to its head still verifies, every event of it, or from the genesis when there is no such
+   * anchor: a use or revocation erased by deleting or editing events leaves a broken link there,
+   * however old it is. The stretch starts at a point recorded outside the database, which a writer
+   * of the database cannot move; its length is what happened since the grant was approved.
    */
-  static Optional<String> trailSince(Connection c, Grant g) throws SQLException {
+  static Optional<String> trailSince(Connection c, Optional<Anchor> from) throws SQLException {
     long head = scalar(c, "SELECT coalesce(max(id), 0) FROM audit_events");
-    if (head == 0) {
-      return Optional.empty();
-    }
-    long approved =
-        scalar(
-            c,
-            "SELECT coalesce(min(id), 0) FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS"
-                + " BLOB)) AND event_type = "
-                + literal(EventType.APPROVAL_GRANTED),
-            g.approvalId().value());
-    // From just before its approval event; without one (deleted, or the grant was written by
-    // other means), from just before the time it was approved.
-    long from = Math.max(1, (approved > 0 ? approved : firstAtOrAfter(c, g, head)) - 1);
-    from = Math.max(from, head - MAX_EVENTS_CHECKED);
-    AuditChain.Verifier verifier = new AuditChain.Verifier(Map.of(), null, true);
+    long start = from.map(Anchor::id).orElse(1L);
+    AuditChain.Verifier verifier =
+        from.map(a -> new AuditChain.Verifier(Map.of(a.id(), a.hash()), null, true))
+            .orElseGet(AuditChain.Verifier::new);
     try (PreparedStatement ps =
         c.prepareStatement("SELECT * FROM audit_events WHERE id >= ? ORDER BY id")) {
-      ps.setLong(1, from);
+      ps.setLong(1, start);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next() && verifier.accept(SqliteAuditLog.event(rs))) {
           // keep going
@@ -204,43 +183,16 @@ final class DecisionHistory {
       }
     }
     AuditChain.Check check = verifier.result();
-    if (check.intact() && check.events() > 0 && check.events() != head - from + 1) {
+    if (check.intact() && check.events() > 0 && check.events() != head - start + 1) {
       return Optional.of(
           "the audit trail since it was approved has "
               + check.events()
               + " events where its ids say "
-              + (head - from + 1));
+              + (head - start + 1));
     }
     return check.intact()
         ? Optional.empty()
         : Optional.of("the audit trail since it was approved is broken (" + check.reason() + ")");
-  }
-
-  /**
-   * The first event that occurred at or after the grant was approved (less a margin), found by
-   * bisecting ids: times follow ids, give or take a clock that moved, which the margin covers.
-   */
-  private static long firstAtOrAfter(Connection c, Grant g, long head) throws SQLException {
-    String since = Timestamps.format(g.grantedAt().minus(MARGIN));
-    long lo = 1;
-    long hi = head;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT occurred_at FROM audit_events WHERE id >= ? ORDER BY id LIMIT 1")) {
-      while (lo < hi) {
-        long mid = lo + (hi - lo) / 2;
-        ps.setLong(1, mid);
-        try (ResultSet rs = ps.executeQuery()) {
-          String at = rs.next() ? SqliteAuditLog.text(rs, "occurred_at") : null;
-          if (at != null && at.compareTo(since) < 0) {
-            lo = mid + 1;
-          } else {
-            hi = mid;
-          }
-        }
-      }
-    }
-    return lo;
   }
 
   private static boolean exists(Connection c, String sql, String id) throws SQLException {

@@ -9,6 +9,7 @@ import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantFields;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
+import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.EventType;
 import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Json;
@@ -171,8 +172,8 @@ public final class SqliteApprovalStore implements ApprovalStore {
   }
 
   @Override
-  public Optional<String> trailBrokenSince(Grant g) {
-    return db.read(c -> DecisionHistory.trailSince(c, g));
+  public Optional<String> trailBrokenSince(Optional<Anchor> from) {
+    return db.read(c -> DecisionHistory.trailSince(c, from));
   }
 
   @Override

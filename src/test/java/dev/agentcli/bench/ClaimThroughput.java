@@ -102,7 +102,10 @@ public final class ClaimThroughput {
     try (Stream<Grant> candidates = store.claimable(request, now)) {
       Optional<Grant> first =
           candidates
-              .filter(g -> store.recordedUse(g).isEmpty() && store.trailBrokenSince(g).isEmpty())
+              .filter(
+                  g ->
+                      store.recordedUse(g).isEmpty()
+                          && store.trailBrokenSince(Optional.empty()).isEmpty())
               .findFirst();
       first.ifPresent(g -> store.consume(g, EXECUTION, now));
       return first.isPresent();
