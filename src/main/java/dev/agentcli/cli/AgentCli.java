@@ -130,7 +130,9 @@ public final class AgentCli implements Runnable, Definition.Defined {
     CommandSpec root = Definition.of("agentcli", new AgentCli());
     commands.forEach(
         (name, command) -> root.addSubcommand(name, Definition.of(name, command.apply(ctx))));
-    return new CommandLine(root);
+    // No argument is ever read from a file: through a sudo rule, picocli's @FILE expansion would
+    // let the caller read any file the service user can (and errors would echo it).
+    return new CommandLine(root).setExpandAtFiles(false);
   }
 
   private static boolean wantsText(String[] args) {

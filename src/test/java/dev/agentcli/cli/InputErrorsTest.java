@@ -23,6 +23,32 @@ class InputErrorsTest {
     cli = new Cli(home);
   }
 
+  /**
+   * Issue 24, finding 2: picocli's {@code @FILE} expansion read any file the (service) user can
+   * read into the arguments, and errors echoed it. An {@code @} argument is now a literal word.
+   */
+  @Test
+  void noArgumentIsReadFromAFile() throws Exception {
+    Path secret = home.resolve("db.password");
+    Files.writeString(secret, "the-password\n");
+    Files.writeString(
+        home.resolve("m.json"), Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
+    for (String[] args :
+        new String[][] {
+          {"exec", home.resolve("m.json").toString(), "deploy", "@" + secret},
+          {"exec", "@" + secret, "x"},
+          {"approvals", "show", "@" + secret},
+          {"audit", "verify", "--anchors", "@" + secret},
+          {"hook", "claude-code", "@" + secret},
+        }) {
+      Cli.Result r = cli.run(args);
+      assertFalse((r.out() + r.err()).contains("the-password"), String.join(" ", args) + "\n" + r);
+    }
+    Cli.Result r = cli.run("exec", "@" + secret, "x");
+    assertThat(r).fails(66, "manifest_not_found");
+    assertTrue(r.err().contains("@" + secret), r.toString());
+  }
+
   @Test
   void missingManifestExits66() {
     Cli.Result r = cli.run("exec", "nowhere.json", "deploy");
