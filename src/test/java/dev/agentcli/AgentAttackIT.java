@@ -188,6 +188,36 @@ class AgentAttackIT {
     assertThat(cli.run("exec", "m", "deploy")).succeeds();
   }
 
+  /**
+   * Issue 24, finding 5: under an operator configuration the agent could file a request "asked by"
+   * a colleague of the trust store, whose own approval was then refused as self-approval. The OS
+   * user is who asks; a label may not name a principal of the trust store.
+   */
+  @Test
+  void theAgentCannotAskInAPersonsNameNorLockThemOut(@TempDir Path keys) throws Exception {
+    Path key = TestFiles.ed25519(keys, "alice");
+    cli.operatorConfig(operatorConfig(false));
+    Files.writeString(
+        home.resolve("manifests/m.json"), Cli.oneTask("{\"policy\": \"manual\"}", "echo", "x"));
+    assertThat(cli.run("signers", "add", "alice@example.com", key + ".pub")).succeeds();
+    cli.env("SUDO_USER", "agent");
+    assertThat(cli.run("request", "m", "deploy", "--requester", "alice@example.com"))
+        .fails(77, "requester_refused");
+    assertThat(cli.env("AGENTCLI_REQUESTER", "alice@example.com").run("request", "m", "deploy"))
+        .fails(77, "requester_refused");
+    cli.env("AGENTCLI_REQUESTER", "");
+    assertEquals(0, cli.count("SELECT count(*) FROM requests"), "nothing was filed");
+    Cli.Result filed = cli.run("request", "m", "deploy", "--requester", "agent-1");
+    assertThat(filed).succeeds();
+    String id = filed.json().path("request_id").asText();
+    // alice, another OS user, approves what an agent labelled after her asked: not self-approval.
+    Cli.Result approve =
+        cli.env("SUDO_USER", "alice")
+            .run("approve", id, "--by", "alice@example.com", "--signing-key", key.toString());
+    assertThat(approve).succeeds();
+    assertThat(cli.env("SUDO_USER", "agent").run("exec", "m", "deploy")).succeeds();
+  }
+
   // 4. The caller cannot choose the trust store, the database or the manifests.
 
   @ParameterizedTest

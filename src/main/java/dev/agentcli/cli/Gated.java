@@ -109,6 +109,7 @@ final class Gated {
                   : "it runs without approval"),
           Map.of("policy", policy.id()));
     }
+    workspace.refuseImpersonation(requester);
     RequestService.Filed filed =
         workspace
             .requests()

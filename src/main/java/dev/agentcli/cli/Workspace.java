@@ -356,6 +356,27 @@ final class Workspace implements AutoCloseable {
   }
 
   /**
+   * Where OS users are kept apart (the operator's deployment) the OS user is who asks: a label the
+   * caller chose ({@code --requester}, {@code AGENTCLI_REQUESTER}) is only a label, and may not
+   * name a principal of the trust store, or an agent could ask in a person's name.
+   */
+  void refuseImpersonation(Requester requester) {
+    if (config().isEmpty() || requester.principal().equals(requester.osUser())) {
+      return;
+    }
+    if (allowedSigners().read().entries().stream().anyMatch(e -> e.names(requester.principal()))) {
+      throw new AgentCliException(
+          ErrorCode.REQUESTER_REFUSED,
+          "the requester label "
+              + requester.principal()
+              + " names a principal of the trust store: a request is asked by OS user "
+              + requester.osUser()
+              + ", and a label may not be a person's name",
+          Map.of("requester", requester.principal(), "os_user", requester.osUser()));
+    }
+  }
+
+  /**
    * The approver's OS user where OS users are kept apart (the operator's deployment), so that it is
    * compared with the requester's; empty in single-user mode, where both are the same.
    */

@@ -53,6 +53,7 @@ public enum ErrorCode {
   REQUEST_EXPIRED("gate", 77),
   REQUEST_CANCELLED("gate", 77),
   SELF_APPROVAL_REFUSED("gate", 77),
+  REQUESTER_REFUSED("gate", 77),
   QUORUM_NOT_DISTINCT("gate", 77),
   CONFIG_OVERRIDE_REFUSED("gate", 77),
   CONFIG_INVALID("config", 78),

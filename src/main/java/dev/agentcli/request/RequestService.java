@@ -405,9 +405,13 @@ public final class RequestService {
   }
 
   private void refuseSelfApproval(Request r, String approver, Optional<String> approverOsUser) {
-    boolean sameUser = approverOsUser.map(r.requester().osUser()::equals).orElse(false);
-    if ((approver.equals(r.requester().principal()) || sameUser)
-        && !selfApprovers.contains(approver)) {
+    // Where OS users are kept apart they say who asked (a label is the caller's to choose);
+    // elsewhere the principal does.
+    boolean same =
+        approverOsUser
+            .map(r.requester().osUser()::equals)
+            .orElseGet(() -> approver.equals(r.requester().principal()));
+    if (same && !selfApprovers.contains(approver)) {
       throw new AgentCliException(
           ErrorCode.SELF_APPROVAL_REFUSED,
           "request "
