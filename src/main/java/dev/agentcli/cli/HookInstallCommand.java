@@ -50,21 +50,33 @@ final class HookInstallCommand extends BaseCommand {
             + "s || exit 2";
     java.nio.file.Path file = target.file(ctx);
     boolean changed = ClaudeSettings.install(file, ClaudeSettings.entry(command, timeoutS));
+    java.util.Optional<java.nio.file.Path> starter = workspace.writeStarterRules();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("settings", file.toString());
     result.put("changed", changed);
     result.put("command", command);
     result.put("timeout_s", timeoutS);
+    starter.ifPresent(rules -> result.put("starter_rules", rules.toString()));
     print(
         result,
-        out ->
-            out.println(
-                (changed ? "Installed" : "Already installed")
-                    + " the agentcli hook in "
-                    + file
-                    + ": "
-                    + command));
+        out -> {
+          out.println(
+              (changed ? "Installed" : "Already installed")
+                  + " the agentcli hook in "
+                  + file
+                  + ": "
+                  + command);
+          starter.ifPresent(
+              rules ->
+                  out.println(
+                      "No rules existed, so the starter rules are in "
+                          + rules
+                          + ": reading, listing and searching (ls, cat, grep, find, git status,"
+                          + " log, diff...) are allowed; what writes, installs, pushes or deletes"
+                          + " asks a person; rm -rf /, forced pushes, git reset --hard and the"
+                          + " like are denied. Edit the file to change them."));
+        });
     return 0;
   }
 }

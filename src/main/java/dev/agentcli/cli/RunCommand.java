@@ -76,7 +76,16 @@ final class RunCommand extends BaseCommand {
       Optional<String> shellLine,
       List<String> argv,
       String shellProgram) {
-    ShellLine line = shellLine.map(ShellParser::parse).orElseGet(() -> AdHoc.line(argv));
+    // A line is read as the shell that runs it reads it (sh is dash on Debian).
+    ShellLine line =
+        shellLine
+            .map(
+                l ->
+                    ShellParser.parse(
+                        l,
+                        ShellParser.Dialect.of(
+                            TaskBinding.locate(shellProgram, cwd, workspace.inheritedEnv()))))
+            .orElseGet(() -> AdHoc.line(argv));
     Ruling ruling = workspace.rules().judge(line);
     Task task =
         shellLine.isPresent()

@@ -140,6 +140,30 @@ final class Workspace implements AutoCloseable {
     return options.home(ctx).resolve("rules.json");
   }
 
+  /**
+   * Writes the starter rules to {@link #rulesFile} when no rules exist there (in single-user mode:
+   * an operator's rules are the operator's); the file written, if one was. Created with its folder,
+   * never replacing a file another process wrote meanwhile.
+   */
+  Optional<Path> writeStarterRules() {
+    Path file = rulesFile();
+    if (config().isPresent() || Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, Rules.starterText(), java.nio.file.StandardOpenOption.CREATE_NEW);
+      return Optional.of(file);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return Optional.empty();
+    } catch (java.io.IOException e) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "the starter rules cannot be written to " + file + ": " + e.getMessage(),
+          Map.of("rules", file.toString()));
+    }
+  }
+
   /** Whether unsigned grants may ever be used: the operator's say, else the manifest's alone. */
   private boolean unsignedPermitted() {
     return config().map(OperatorConfig::allowUnsigned).orElse(true);

@@ -81,6 +81,11 @@ public record TaskBinding(String taskHash, String json, Command command) {
    * @throws AgentCliException {@code cwd_not_found}, {@code program_not_found} or {@code
    *     program_not_executable}
    */
+  /** Where {@code program} is found from {@code cwd} with {@code env}'s PATH, as a real path. */
+  public static Path locate(String program, Path cwd, Map<String, String> env) {
+    return ProgramLocator.locate(program, cwd, env.get("PATH"));
+  }
+
   public static TaskBinding of(
       Task task, Path baseDir, Map<String, String> inherited, FileDigests digests) {
     Path cwd = realCwd(task, baseDir);

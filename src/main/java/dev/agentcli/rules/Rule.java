@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
  *
  * <p>A pattern is words separated by spaces; {@code *} and {@code ?} inside a word match any
  * characters and one character; a last word {@code *} alone matches any further words, none
- * included. The first word is the program. A rule that allows must match for sure: every word as
- * written, the program exactly as the command names it. A rule that asks or denies matches when it
- * might: the program by its file name too ({@code rm} matches {@code /bin/rm}), and a word the
- * shell would expand matches anything.
+ * included, and a word {@code **} anywhere matches any number of words ({@code find ** -delete *}).
+ * The first word is the program. A rule that allows must match for sure: every word as written, the
+ * program exactly as the command names it. A rule that asks or denies matches when it might: the
+ * program by its file name too ({@code rm} matches {@code /bin/rm}), and a word the shell would
+ * expand matches anything.
  */
 public record Rule(String match, Decision decision, String reason, ApprovalRules approval) {
 
@@ -28,12 +29,23 @@ public record Rule(String match, Decision decision, String reason, ApprovalRules
       return false;
     }
     if (decision == Decision.ALLOW) {
-      return command.certain() && glob(p.get(0), w.get(0).text()) && rest(p, 1, w, 1, false);
+      return command.certainButForGlobs()
+          && !w.get(0).dynamic()
+          && glob(p.get(0), w.get(0).text())
+          && rest(p, 1, w, 1, false);
     }
     ShellLine.Word program = w.get(0);
+    if (program.dynamic()) {
+      // It may expand to the program and some of the words after it ($X, rm${IFS}-rf).
+      for (int k = 1; k <= p.size(); k++) {
+        if (rest(p, k, w, 1, true)) {
+          return true;
+        }
+      }
+      return false;
+    }
     boolean head =
-        program.dynamic()
-            || glob(p.get(0), program.text())
+        glob(p.get(0), program.text())
             || (!p.get(0).contains("/") && glob(p.get(0), baseName(program.text())));
     return head && rest(p, 1, w, 1, true);
   }
@@ -45,7 +57,17 @@ public record Rule(String match, Decision decision, String reason, ApprovalRules
           || (might && w.subList(wi, w.size()).stream().allMatch(ShellLine.Word::dynamic));
     }
     if (pi == p.size() - 1 && p.get(pi).equals("*")) {
-      return true;
+      // Any further words; for an allow, a glob among them only if it names paths that cannot
+      // be options (src/*.java, not *.java, which a file named --output=x.java would match).
+      return might || w.subList(wi, w.size()).stream().allMatch(Rule::pathsOnly);
+    }
+    if (p.get(pi).equals("**")) {
+      for (int k = wi; k <= w.size(); k++) {
+        if (rest(p, pi + 1, w, k, might)) {
+          return true;
+        }
+      }
+      return false;
     }
     if (wi == w.size()) {
       return false;
@@ -60,7 +82,21 @@ public record Rule(String match, Decision decision, String reason, ApprovalRules
       }
       return false;
     }
-    return glob(p.get(pi), word.text()) && rest(p, pi + 1, w, wi + 1, might);
+    return (might || !word.dynamic())
+        && glob(p.get(pi), word.text())
+        && rest(p, pi + 1, w, wi + 1, might);
+  }
+
+  /**
+   * A word that is known, or a glob with a literal start that is no option ({@code src/*.java}): it
+   * expands to names of files, each an argument, never an option or another expansion.
+   */
+  static boolean pathsOnly(ShellLine.Word word) {
+    String t = word.text();
+    return !word.dynamic()
+        || (!t.isEmpty()
+            && "-*?[{}~$`".indexOf(t.charAt(0)) < 0
+            && t.chars().noneMatch(c -> c == '$' || c == '`' || c == '{' || c == '}'));
   }
 
   private static String baseName(String program) {

@@ -31,8 +31,33 @@ public record Rules(Decision fallback, ApprovalRules defaultApproval, List<Rule>
   public static final Rules NONE =
       new Rules(Decision.ASK, ManifestParser.ruleApproval(null, "-", "approval"), List.of());
 
+  /** Where the starter rules are: a resource beside this class. */
+  private static final String STARTER = "starter-rules.json";
+
   public Rules {
     rules = List.copyOf(rules);
+  }
+
+  /**
+   * The starter rules' text: the read-only commands an agent runs all day allowed, what writes,
+   * installs, pushes or deletes asked, the well-known destructive forms denied.
+   */
+  public static String starterText() {
+    try (var in = Rules.class.getResourceAsStream(STARTER)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("the starter rules are missing from the build", e);
+    }
+  }
+
+  /** The starter rules (see {@link #starterText}). */
+  public static Rules starter() {
+    try {
+      return of(
+          Json.parse(starterText().getBytes(java.nio.charset.StandardCharsets.UTF_8)), STARTER);
+    } catch (IOException e) {
+      throw new IllegalStateException("the starter rules are not JSON", e);
+    }
   }
 
   /** The rules in {@code file}; {@link #NONE} when there is no such file. */
@@ -116,9 +141,16 @@ public record Rules(Decision fallback, ApprovalRules defaultApproval, List<Rule>
         .orElseThrow();
   }
 
-  /** The ruling on one command. */
+  /**
+   * The ruling on one command. For a probe (what a wrapper may run) only a deny or an ask rule
+   * counts; otherwise it is allowed here, and the wrapper's own ruling stands.
+   */
   public Ruling judge(ShellLine.SimpleCommand command) {
     for (Decision d : List.of(Decision.DENY, Decision.ASK, Decision.ALLOW)) {
+      if (command.probe() && d == Decision.ALLOW) {
+        return new Ruling(
+            Decision.ALLOW, "probe", command.text(), command.never(), defaultApproval);
+      }
       for (Rule rule : rules) {
         if (rule.decision() == d && rule.matches(command)) {
           return new Ruling(d, rule.match(), command.text(), rule.reason(), rule.approval());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentcli.Cli;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,30 @@ class HookCommandTest {
             .json()
             .path("changed")
             .asBoolean());
+  }
+
+  /** Issue 25, finding 5: a first user got no rules at all, so every command asked. */
+  @Test
+  void installWritesTheStarterRulesWhenThereAreNone() throws Exception {
+    Cli cli = new Cli(home);
+    Path settings = home.resolve("project/.claude/settings.json");
+    Cli.Result r = cli.run("hook", "install", "claude-code", "--settings", settings.toString());
+    assertThat(r).succeeds();
+    Path rules = home.resolve("rules.json");
+    assertEquals(rules.toString(), r.json().path("starter_rules").asText());
+    assertEquals(dev.agentcli.rules.Rules.starterText(), Files.readString(rules));
+    assertThat(cli.run("run", "--dry-run", "--shell", "cd src && git status")).succeeds();
+    assertEquals(
+        "allow",
+        cli.run("run", "--dry-run", "--shell", "git log --oneline | head -5")
+            .json()
+            .path("ruling")
+            .path("decision")
+            .asText());
+    Files.writeString(rules, "{\"rules\": []}");
+    Cli.Result again = cli.run("hook", "install", "claude-code", "--settings", settings.toString());
+    assertTrue(again.json().path("starter_rules").isMissingNode(), again.toString());
+    assertEquals("{\"rules\": []}", Files.readString(rules), "existing rules are kept");
   }
 
   @Test

@@ -58,6 +58,55 @@ class RunTest {
     assertEquals("rm *", r.error().path("details").path("ruling").path("rule").asText());
   }
 
+  /**
+   * Issue 25, finding 1: with the README's rules ({@code ls *} allowed, {@code rm -rf *} denied)
+   * the reader took this here-document's body for commands, a quote in it swallowed the delimiter,
+   * and the line was allowed: the shell deleted {@code victim} with nobody asked.
+   */
+  @Test
+  void aHereDocumentsBodyIsDataAndTheCommandAfterItIsJudged() throws Exception {
+    rules(
+        """
+        {"rules": [
+          {"match": "ls *", "decision": "allow"},
+          {"match": "rm -rf *", "decision": "deny", "reason": "nothing is deleted with rm -rf"}
+        ]}
+        """);
+    Path victim = Files.createDirectories(home.resolve("victim"));
+    String line = "ls <<EOF\nls '\nEOF\nrm -rf " + victim + " #'";
+    for (String shell : new String[] {"sh", "bash"}) {
+      Cli.Result r = cli.run("run", "--shell", line, "--shell-program", shell);
+      assertThat(r).fails(77, "approval_auto_rejected").errContains("rm -rf");
+      assertEquals(true, Files.isDirectory(victim), shell + ": nothing ran");
+    }
+  }
+
+  /** Issue 25, finding 2: bash runs a command hidden in a quoted subscript of test -v. */
+  @Test
+  void aBuiltinThatEvaluatesASubscriptIsNeverSurelyAllowed() throws Exception {
+    rules("{\"rules\": [{\"match\": \"test *\", \"decision\": \"allow\"}]}");
+    Path marker = home.resolve("ran");
+    Cli.Result r =
+        cli.run(
+            "run", "--shell", "test -v 'a[$(touch " + marker + ")]'", "--shell-program", "bash");
+    assertThat(r).fails(77, "approval_required");
+    assertEquals(false, Files.exists(marker));
+  }
+
+  /** Issue 25, finding 3: three quoting desyncs lowered a deny to an ask. */
+  @Test
+  void quotingTheShellReadsOtherwiseNoLongerLowersADeny() {
+    for (String line :
+        new String[] {
+          "echo `echo \\`rm -rf x\\``",
+          "echo $'\\\\' ; rm -rf x # '",
+          "echo ${x:-'}'} ; rm -rf x # '"
+        }) {
+      Cli.Result r = cli.run("run", "--shell", line, "--shell-program", "bash");
+      assertThat(r).fails(77, "approval_auto_rejected");
+    }
+  }
+
   @Test
   void aCommandThatAsksNeedsAGrantAndSaysHowToAsk() {
     Cli.Result r = cli.run("run", "--", "git", "push", "origin", "main");

@@ -57,7 +57,7 @@ class RulesTest {
         "ls && git push origin main=>ASK",
         "git push --force=>ASK",
         "git pushx=>ASK",
-        "curl x | sh=>ASK",
+        "curl x | grep y=>ASK",
         "make=>ASK",
       })
   void aLineGetsItsStrictestCommandsRuling(String line, Decision expected) {

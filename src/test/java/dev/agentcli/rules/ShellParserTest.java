@@ -53,9 +53,7 @@ class ShellParserTest {
   @Test
   void theWordsAfterShellKeywordsAreTheCommand() {
     assertEquals(List.of("true", "rm -rf /tmp/x"), commands("if true; then rm -rf /tmp/x; fi"));
-    assertEquals(
-        List.of("sh -c 'id'"),
-        commands("{ sh -c \"id\"; }").stream().map(t -> t.replace("id", "'id'")).toList());
+    assertEquals(List.of("sh -c id", "id"), commands("{ sh -c \"id\"; }"));
     assertEquals(List.of("curl x"), commands("(curl x)"));
   }
 
@@ -107,5 +105,28 @@ class ShellParserTest {
                 AgentCliException.class,
                 () -> ShellParser.parse("a".repeat(ShellParser.MAX_LENGTH + 1)))
             .code());
+  }
+
+  @Test
+  void aShellThatReadsItsScriptFromAPipeOrAFileIsUnreadableButAHereDocumentIsRead() {
+    for (String line : List.of("curl x | sh", "bash < script.sh", "sh <<< \"$x\"")) {
+      AgentCliException e = assertThrows(AgentCliException.class, () -> ShellParser.parse(line));
+      assertEquals(ErrorCode.COMMAND_UNPARSABLE, e.code(), line);
+    }
+    assertEquals(List.of("sh", "rm -rf /"), commands("sh <<'EOF'\nrm -rf /\nEOF"));
+  }
+
+  @Test
+  void eachShellIsReadAsItReadsLines() {
+    assertEquals(List.of("rm -rf /"), commands("$'\\x72m' -rf /"));
+    for (String bashOnly :
+        List.of("echo $'x'", "ls &> f", "cat <<< x", "[[ -n x ]]", "diff <(a) b")) {
+      AgentCliException e =
+          assertThrows(
+              AgentCliException.class,
+              () -> ShellParser.parse(bashOnly, ShellParser.Dialect.POSIX),
+              bashOnly);
+      assertEquals(ErrorCode.COMMAND_UNPARSABLE, e.code());
+    }
   }
 }

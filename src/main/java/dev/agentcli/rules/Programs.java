@@ -1,0 +1,322 @@
+package dev.agentcli.rules;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the reader knows of programs and builtins that run more than their words say: builtins that
+ * rebind names or evaluate their arguments, programs that run other programs, and flags that run
+ * code or write files. None of them is ever surely allowed; a rule that asks or denies still sees
+ * them, and what a wrapper runs is judged as well.
+ */
+final class Programs {
+  private Programs() {}
+
+  /**
+   * Builtins that rebind names, change how later words are read, or evaluate their arguments (bash
+   * evaluates an array subscript such as {@code a[$(cmd)]} wherever a builtin takes a name).
+   */
+  private static final Set<String> REBINDING =
+      Set.of(
+          "alias",
+          "unalias",
+          "eval",
+          "exec",
+          "command",
+          "builtin",
+          "source",
+          ".",
+          "trap",
+          "enable",
+          "shopt",
+          "hash",
+          "bind",
+          "complete",
+          "compgen",
+          "compopt",
+          "fc",
+          "function",
+          "coproc",
+          "declare",
+          "typeset",
+          "local",
+          "export",
+          "readonly",
+          "let",
+          "read",
+          "mapfile",
+          "readarray",
+          "unset",
+          "getopts",
+          "[[",
+          "((");
+
+  /**
+   * Programs whose arguments name another program that they run (the words after the options are a
+   * command of the line, judged as a probe).
+   */
+  static final Set<String> WRAPPERS =
+      Set.of(
+          "env",
+          "nice",
+          "nohup",
+          "timeout",
+          "time",
+          "xargs",
+          "sudo",
+          "doas",
+          "su",
+          "runuser",
+          "stdbuf",
+          "setsid",
+          "ionice",
+          "chrt",
+          "taskset",
+          "unshare",
+          "nsenter",
+          "chroot",
+          "flock",
+          "watch",
+          "strace",
+          "ltrace",
+          "busybox",
+          "command",
+          "builtin",
+          "exec",
+          "firejail",
+          "parallel",
+          "systemd-run",
+          "script",
+          "catchsegv",
+          "valgrind",
+          "gdb",
+          "faketime");
+
+  /** Shells: with {@code -c} they run the script that follows, which is read as a line. */
+  static final Map<String, ShellParser.Dialect> SHELLS =
+      Map.of(
+          "sh",
+          ShellParser.Dialect.POSIX,
+          "dash",
+          ShellParser.Dialect.POSIX,
+          "bash",
+          ShellParser.Dialect.BASH);
+
+  /** Programs that run code given to them or found in files the agent can write. */
+  private static final Set<String> INTERPRETERS =
+      Set.of(
+          "zsh",
+          "ksh",
+          "mksh",
+          "fish",
+          "csh",
+          "tcsh",
+          "python",
+          "python2",
+          "python3",
+          "node",
+          "nodejs",
+          "deno",
+          "bun",
+          "perl",
+          "ruby",
+          "php",
+          "lua",
+          "luajit",
+          "Rscript",
+          "tclsh",
+          "wish",
+          "expect",
+          "awk",
+          "gawk",
+          "mawk",
+          "nawk",
+          "osascript",
+          "pwsh",
+          "powershell",
+          "vim",
+          "vi",
+          "nvim",
+          "emacs",
+          "ed",
+          "ex",
+          "npx",
+          "uvx",
+          "pipx");
+
+  /** Flags of a program that run a command or write a file, by program. */
+  private static final Map<String, List<String>> RISKY_FLAGS =
+      Map.of(
+          "find",
+          List.of(
+              "-exec",
+              "-execdir",
+              "-ok",
+              "-okdir",
+              "-delete",
+              "-fprint",
+              "-fprint0",
+              "-fprintf",
+              "-fls"),
+          "tar",
+          List.of(
+              "--checkpoint-action",
+              "--to-command",
+              "--use-compress-program",
+              "-I",
+              "--info-script",
+              "--new-volume-script",
+              "-F",
+              "--rsh-command",
+              "--rmt-command"),
+          "sort",
+          List.of("--compress-program", "-o", "--output"),
+          "rsync",
+          List.of("-e", "--rsh", "--rsync-path"),
+          "zip",
+          List.of("-T", "--unzip-command"),
+          "ssh",
+          List.of("-o", "-F"),
+          "less",
+          List.of("-o", "--log-file", "-O", "--LOG-FILE"));
+
+  /** git's options before the subcommand that run code or read another repository's config. */
+  private static final List<String> GIT_GLOBAL =
+      List.of("-c", "--config-env", "--exec-path", "-p", "--paginate", "--git-dir", "--work-tree");
+
+  /** git's options after the subcommand that run a program or write a file. */
+  private static final List<String> GIT_SUBCOMMAND =
+      List.of(
+          "--output",
+          "--ext-diff",
+          "--open-files-in-pager",
+          "--exec",
+          "--upload-pack",
+          "--receive-pack");
+
+  /** Builtins that take names (or arithmetic) in which bash evaluates array subscripts. */
+  private static final Set<String> NAME_TAKING =
+      Set.of(
+          "read",
+          "declare",
+          "typeset",
+          "local",
+          "export",
+          "readonly",
+          "let",
+          "unset",
+          "mapfile",
+          "readarray",
+          "getopts",
+          "[[",
+          "test",
+          "[",
+          "printf",
+          "wait");
+
+  /**
+   * Whether bash may evaluate the words of {@code words} as names or arithmetic, running what a
+   * subscript such as {@code a[$(cmd)]} holds, quoted or not.
+   */
+  static boolean evaluatesNames(List<ShellLine.Word> words) {
+    return !words.isEmpty()
+        && NAME_TAKING.contains(baseName(words.get(0).text()))
+        && never(words) != null;
+  }
+
+  /**
+   * The dialect of a shell that {@code words} run with no script given ({@code sh}, {@code bash
+   * -e}: no {@code -c}, no file), which reads its script from standard input; else null.
+   */
+  static ShellParser.Dialect readsScriptFromStdin(List<ShellLine.Word> words) {
+    if (words.isEmpty() || words.get(0).dynamic()) {
+      return null;
+    }
+    ShellParser.Dialect dialect = SHELLS.get(baseName(words.get(0).text()));
+    if (dialect == null) {
+      return null;
+    }
+    for (int k = 1; k < words.size(); k++) {
+      String t = words.get(k).text();
+      if (t.equals("-s") || t.equals("--")) {
+        return dialect;
+      }
+      if (!(t.startsWith("-") || t.startsWith("+"))
+          || (t.indexOf('c') > 0 && !t.startsWith("--"))) {
+        return null; // a file to run, or -c and its script
+      }
+      if (t.equals("-o") || t.equals("+o") || t.equals("-O") || t.equals("+O")) {
+        k++;
+      }
+    }
+    return dialect;
+  }
+
+  /** Why no rule may surely allow {@code words}, or null. */
+  static String never(List<ShellLine.Word> words) {
+    if (words.isEmpty() || words.get(0).dynamic()) {
+      return null;
+    }
+    String name = baseName(words.get(0).text());
+    List<String> args = words.subList(1, words.size()).stream().map(ShellLine.Word::text).toList();
+    if (REBINDING.contains(name)) {
+      return "the builtin " + name + " rebinds names or evaluates its arguments";
+    }
+    if ((name.equals("test") || name.equals("["))
+        && args.stream().anyMatch(a -> a.equals("-v") || a.equals("-R"))) {
+      return name + " -v evaluates an array subscript";
+    }
+    if ((name.equals("printf") && args.stream().anyMatch(a -> flagged(a, "-v")))
+        || (name.equals("wait") && args.stream().anyMatch(a -> flagged(a, "-p")))) {
+      return name + " assigns to a name, whose subscript bash evaluates";
+    }
+    if (WRAPPERS.contains(name) || SHELLS.containsKey(name) || INTERPRETERS.contains(name)) {
+      return name + " runs another program or code given to it";
+    }
+    if (name.equals("git")) {
+      int sub = 0;
+      while (sub < args.size() && args.get(sub).startsWith("-")) {
+        sub += args.get(sub).equals("-C") ? 2 : 1;
+      }
+      for (int k = 0; k < args.size(); k++) {
+        List<String> risky = k < sub ? GIT_GLOBAL : GIT_SUBCOMMAND;
+        for (String f : risky) {
+          if (flagged(args.get(k), f)
+              || (k > sub && args.get(sub).equals("grep") && flagged(args.get(k), "-O"))) {
+            return "git " + f + " runs a program, reads another configuration or writes a file";
+          }
+        }
+      }
+      return null;
+    }
+    for (String f : RISKY_FLAGS.getOrDefault(name, List.of())) {
+      if (args.stream().anyMatch(a -> flagged(a, f))) {
+        return name + " " + f + " runs a command or writes a file";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code arg} gives flag {@code f}: itself, with {@code =value}, a long flag abbreviated,
+   * or a one-letter flag within a cluster ({@code -xvI}) or with its value attached.
+   */
+  private static boolean flagged(String arg, String f) {
+    if (arg.equals(f) || arg.startsWith(f + "=")) {
+      return true;
+    }
+    if (f.startsWith("--")) {
+      return arg.startsWith("--") && arg.length() > 3 && f.startsWith(arg.split("=", 2)[0]);
+    }
+    return f.length() == 2
+        && arg.startsWith("-")
+        && !arg.startsWith("--")
+        && arg.indexOf(f.charAt(1)) > 0;
+  }
+
+  static String baseName(String program) {
+    int slash = program.lastIndexOf('/');
+    return slash < 0 ? program : program.substring(slash + 1);
+  }
+}
