@@ -126,7 +126,8 @@ final class HookClaudeCodeCommand extends BaseCommand {
       return HookAnswer.none();
     }
     String command = bash.get();
-    BashJudgement judgement = BashJudgement.of(command, workspace.rules());
+    BashJudgement judgement =
+        BashJudgement.of(command, workspace.rules(), Path.of(call.cwd()), ctx.env());
     HookAnswer answer;
     if (judgement instanceof BashJudgement.Denied d) {
       answer = HookAnswer.deny(d.reason());

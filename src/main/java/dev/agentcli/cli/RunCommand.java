@@ -86,7 +86,7 @@ final class RunCommand extends BaseCommand {
                         ShellParser.Dialect.of(
                             TaskBinding.locate(shellProgram, cwd, workspace.inheritedEnv()))))
             .orElseGet(() -> AdHoc.line(argv));
-    Ruling ruling = workspace.rules().judge(line);
+    Ruling ruling = workspace.rules().judge(line, cwd, workspace.inheritedEnv());
     Task task =
         shellLine.isPresent()
             ? AdHoc.shell(shellProgram, shellLine.get(), cwd, ruling)

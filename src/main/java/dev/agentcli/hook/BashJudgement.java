@@ -25,7 +25,12 @@ public sealed interface BashJudgement {
 
   record Gated(Ruling ruling) implements BashJudgement {}
 
-  static BashJudgement of(String command, Rules rules) {
+  /**
+   * @param cwd where the line runs, and {@code env} its environment: an allow of git commands holds
+   *     only while no git configuration there runs a program
+   */
+  static BashJudgement of(
+      String command, Rules rules, java.nio.file.Path cwd, java.util.Map<String, String> env) {
     ShellLine line;
     try {
       line = ShellParser.parse(command);
@@ -38,7 +43,11 @@ public sealed interface BashJudgement {
       Ruling r = rules.judge(line);
       return new Denied(r, "the command runs nothing");
     }
-    List<Ruling> rulings = line.commands().stream().map(rules::judge).toList();
+    List<Ruling> rulings =
+        new java.util.ArrayList<>(line.commands().stream().map(rules::judge).toList());
+    if (rulings.stream().allMatch(r -> r.decision() == Decision.ALLOW)) {
+      rules.gitConfig(line, cwd, env).ifPresent(rulings::add);
+    }
     for (Ruling r : rulings) {
       if (r.decision() == Decision.DENY) {
         return new Denied(

@@ -142,6 +142,23 @@ public record Rules(Decision fallback, ApprovalRules defaultApproval, List<Rule>
   }
 
   /**
+   * The ruling on a whole line run in {@code cwd} with {@code env}: as {@link #judge(ShellLine)},
+   * except that an allow of git commands holds only while no git configuration they read runs a
+   * program ({@link GitConfigCheck}); otherwise a person decides.
+   */
+  public Ruling judge(ShellLine line, java.nio.file.Path cwd, Map<String, String> env) {
+    Ruling ruling = judge(line);
+    return ruling.decision() == Decision.ALLOW ? gitConfig(line, cwd, env).orElse(ruling) : ruling;
+  }
+
+  /** The ask that git's configuration calls for, if it names a program git would run. */
+  public java.util.Optional<Ruling> gitConfig(
+      ShellLine line, java.nio.file.Path cwd, Map<String, String> env) {
+    return GitConfigCheck.refusal(line, cwd, env)
+        .map(why -> new Ruling(Decision.ASK, "git configuration", "git", why, defaultApproval));
+  }
+
+  /**
    * The ruling on one command. For a probe (what a wrapper may run) only a deny or an ask rule
    * counts; otherwise it is allowed here, and the wrapper's own ruling stands.
    */

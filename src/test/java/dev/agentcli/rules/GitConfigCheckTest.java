@@ -1,0 +1,113 @@
+package dev.agentcli.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Issue 25, finding 4: git runs programs named in a configuration the agent writes. For each key,
+ * the real git shows whether the command an allow covers runs it (a marker file), and the rules
+ * then allow that command exactly when it does not.
+ */
+class GitConfigCheckTest {
+  @TempDir Path dir;
+  Path repo;
+  Path marker;
+  Map<String, String> env;
+  final Rules starter = Rules.starter();
+
+  @BeforeEach
+  void repo() throws Exception {
+    repo = Files.createDirectories(dir.resolve("repo"));
+    marker = dir.resolve("ran");
+    env = Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString(), "GIT_CONFIG_NOSYSTEM", "1");
+    git("init", "-q");
+    git("config", "user.email", "a@example.com");
+    git("config", "user.name", "a");
+    Files.writeString(repo.resolve(".gitattributes"), "*.txt diff=x filter=x\n");
+    Files.writeString(repo.resolve("f.txt"), "a\n");
+    git("add", ".");
+    git("commit", "-qm", "init");
+    Files.writeString(repo.resolve("f.txt"), "a\nb\n");
+  }
+
+  void git(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.start().waitFor();
+  }
+
+  Decision ruling(String line) {
+    return starter.judge(ShellParser.parse(line), repo, env).decision();
+  }
+
+  @ParameterizedTest(name = "{0} on git {1}: runs {2}")
+  @CsvSource({
+    "core.fsmonitor, status, true",
+    "filter.x.clean, diff, true",
+    "diff.x.textconv, diff, true",
+    "diff.external, diff, true",
+    "core.pager, log, false",
+    "core.sshCommand, status, false",
+  })
+  void anAllowHoldsOnlyWhileNoConfigurationItReadsRunsAProgram(
+      String key, String subcommand, boolean runs) throws Exception {
+    assertEquals(Decision.ALLOW, ruling("git " + subcommand), "a clean repository");
+    String program = "touch " + marker + "; cat";
+    git("config", key, key.equals("diff.x.textconv") ? "sh -c '" + program + " \"$0\"'" : program);
+    git(subcommand);
+    assertEquals(runs, Files.exists(marker), "what git really ran");
+    assertEquals(runs ? Decision.ASK : Decision.ALLOW, ruling("git " + subcommand));
+  }
+
+  @Test
+  void aHookThatGitStatusRunsMakesItAsk() throws Exception {
+    Path hooks = Files.createDirectories(dir.resolve("hooks"));
+    Path hook = hooks.resolve("post-index-change");
+    Files.writeString(hook, "#!/bin/sh\ntouch " + marker + "\n");
+    Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+    git("config", "core.hooksPath", hooks.toString());
+    git("status");
+    assertTrue(Files.exists(marker), "git status ran the hook");
+    assertEquals(Decision.ASK, ruling("git status"));
+    git("config", "--unset", "core.hooksPath");
+    assertEquals(Decision.ALLOW, ruling("git status"));
+    Files.copy(hook, repo.resolve(".git/hooks/post-index-change"));
+    assertEquals(Decision.ASK, ruling("git status"), "the repository's own hooks too");
+  }
+
+  @Test
+  void aShellAliasFlagsAndAFolderTheRulesCannotKnowAsk() throws Exception {
+    git("config", "alias.st", "!touch " + marker);
+    assertEquals(Decision.ASK, ruling("git status"));
+    git("config", "--unset", "alias.st");
+    assertEquals(Decision.ASK, ruling("git log --output=out.txt"));
+    assertEquals(Decision.ASK, ruling("git log -p --ext-diff"));
+    assertEquals(Decision.ASK, ruling("cd $X && git status"));
+    Path sub = Files.createDirectories(repo.resolve("sub"));
+    assertEquals(Decision.ALLOW, ruling("cd sub && git status"));
+    ProcessBuilder pb = new ProcessBuilder("git", "init", "-q").directory(sub.toFile());
+    pb.environment().putAll(env);
+    pb.start().waitFor();
+    Files.writeString(sub.resolve(".git/config"), "[core]\n\tfsmonitor = touch " + marker + "\n");
+    assertEquals(Decision.ASK, ruling("cd sub && git status"), "the folder it moves to");
+    assertEquals(Decision.ASK, ruling("git -C sub status"));
+  }
+}
