@@ -18,8 +18,12 @@ import java.util.regex.Pattern;
 public record Rule(String match, Decision decision, String reason, ApprovalRules approval) {
 
   public List<String> pattern() {
-    return List.of(match.strip().split("[ \t]+"));
+    return PATTERNS.computeIfAbsent(match, m -> List.of(m.strip().split("[ \t]+")));
   }
+
+  /** Each rule's words, split once. */
+  private static final java.util.Map<String, List<String>> PATTERNS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Whether this rule applies to {@code command}: surely for allow, possibly for ask and deny. */
   public boolean matches(ShellLine.SimpleCommand command) {
@@ -104,7 +108,18 @@ public record Rule(String match, Decision decision, String reason, ApprovalRules
     return slash < 0 ? program : program.substring(slash + 1);
   }
 
+  /** Each pattern word's regular expression, compiled once: a long line is judged many times. */
+  private static final java.util.Map<String, Pattern> GLOBS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   static boolean glob(String pattern, String text) {
+    if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
+      return pattern.equals(text);
+    }
+    return GLOBS.computeIfAbsent(pattern, Rule::compile).matcher(text).matches();
+  }
+
+  private static Pattern compile(String pattern) {
     StringBuilder regex = new StringBuilder();
     for (char c : pattern.toCharArray()) {
       regex.append(
@@ -114,6 +129,6 @@ public record Rule(String match, Decision decision, String reason, ApprovalRules
             default -> Pattern.quote(String.valueOf(c));
           });
     }
-    return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(text).matches();
+    return Pattern.compile(regex.toString(), Pattern.DOTALL);
   }
 }

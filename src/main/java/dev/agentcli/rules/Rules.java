@@ -22,7 +22,11 @@ import java.util.Set;
  * it gets the default ({@code ask}, or {@code deny}; never allow). A line of several commands gets
  * the strictest of its commands' rulings.
  */
-public record Rules(Decision fallback, ApprovalRules defaultApproval, List<Rule> rules) {
+public record Rules(
+    Decision fallback,
+    ApprovalRules defaultApproval,
+    List<Rule> rules,
+    Map<String, List<Rule>> byProgram) {
 
   private static final Set<String> KEYS = Set.of("default", "approval", "rules");
   private static final Set<String> RULE_KEYS = Set.of("match", "decision", "reason", "approval");
@@ -36,6 +40,46 @@ public record Rules(Decision fallback, ApprovalRules defaultApproval, List<Rule>
 
   public Rules {
     rules = List.copyOf(rules);
+    byProgram = Map.copyOf(byProgram);
+  }
+
+  public Rules(Decision fallback, ApprovalRules defaultApproval, List<Rule> rules) {
+    this(fallback, defaultApproval, rules, index(rules));
+  }
+
+  /**
+   * For each program a pattern names literally, the rules that may match a command run as that
+   * program (its own and those whose program is a glob), in their order; {@code ""}: the glob ones
+   * alone. A command is compared only with the rules that can name it.
+   */
+  private static Map<String, List<Rule>> index(List<Rule> rules) {
+    Map<String, List<Rule>> index = new java.util.HashMap<>();
+    index.put("", rules.stream().filter(r -> wild(r.pattern().get(0))).toList());
+    for (Rule r : rules) {
+      String program = r.pattern().get(0);
+      if (!wild(program)) {
+        index.computeIfAbsent(
+            program,
+            p ->
+                rules.stream()
+                    .filter(x -> x.pattern().get(0).equals(p) || wild(x.pattern().get(0)))
+                    .toList());
+      }
+    }
+    return index;
+  }
+
+  private static boolean wild(String program) {
+    return program.indexOf('*') >= 0 || program.indexOf('?') >= 0;
+  }
+
+  /** The rules that may match a command run as {@code program}, in their order. */
+  private List<Rule> candidates(ShellLine.Word program) {
+    String name = program.text();
+    if (program.dynamic() || name.indexOf('/') >= 0) {
+      return rules; // a path is matched by its file name too: rare enough to compare with all
+    }
+    return byProgram.getOrDefault(name, byProgram.get(""));
   }
 
   /**
