@@ -33,6 +33,7 @@ class HookIT {
 
   @BeforeEach
   void rules() throws Exception {
+    Started.requireNoHostOperatorConfig(); // the rewritten command runs the launcher
     Files.writeString(
         home.resolve("rules.json"),
         """

@@ -43,7 +43,9 @@ public final class Jvm {
       String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(Started.DEFAULT_SIGNALS);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(Started.noOperatorConfig(home));
     // No hsperfdata file: a stale one locked by another process makes the JVM print a warning on
     // stdout, which is the JSON a test reads.
     cmd.addAll(

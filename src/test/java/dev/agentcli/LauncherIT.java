@@ -69,6 +69,7 @@ class LauncherIT {
 
   @BeforeAll
   static void copySources() throws Exception {
+    Started.requireNoHostOperatorConfig();
     copy = Files.createTempDirectory("agentcli-launcher-");
     for (String part : List.of("pom.xml", "db", "bin", "src/main")) {
       TestFiles.copyTree(REPO.resolve(part), copy.resolve(part));

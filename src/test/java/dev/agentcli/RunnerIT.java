@@ -88,7 +88,8 @@ class RunnerIT {
 
   /** agentcli in its own JVM, with {@code java} and extra JVM flags, AGENTCLI_HOME the test's. */
   ProcessBuilder agentcli(String java, List<String> flags, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1"));
+    List<String> cmd = new ArrayList<>(Started.DEFAULT_SIGNALS);
+    cmd.addAll(List.of(java, "-XX:TieredStopAtLevel=1", Started.noOperatorConfig(home)));
     cmd.addAll(flags);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.agentcli.Main"));
     cmd.addAll(List.of(args));

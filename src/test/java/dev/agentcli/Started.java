@@ -1,0 +1,38 @@
+package dev.agentcli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How the tests start agentcli, whatever started the build: with the signals a terminal sends at
+ * their default dispositions (a build started by {@code nohup ... &} or a CI runner ignores SIGINT
+ * and SIGHUP, and an ignored disposition is inherited: agentcli would never see the Ctrl-C a test
+ * sends), and never under the host's operator configuration.
+ */
+public final class Started {
+  private Started() {}
+
+  /** A command prefix that resets SIGHUP, SIGINT, SIGQUIT and SIGTERM to their defaults. */
+  public static final List<String> DEFAULT_SIGNALS =
+      List.of("env", "--default-signal=HUP,INT,QUIT,TERM");
+
+  /** The JVM flag that points agentcli at an operator configuration that does not exist. */
+  public static String noOperatorConfig(Path home) {
+    return "-Dagentcli.config=" + home.resolve("no-operator-config.json");
+  }
+
+  /**
+   * For the tests that run the launcher, which reads {@code /etc/agentcli/config.json} as an
+   * operator's deployment does: on a machine that has one they would run under it, so they refuse
+   * to run at all.
+   */
+  public static void requireNoHostOperatorConfig() {
+    assertFalse(
+        Files.exists(Path.of("/etc/agentcli/config.json")),
+        "this machine has an operator configuration (/etc/agentcli/config.json): the tests that"
+            + " run bin/agentcli would run under it; move it away to run them");
+  }
+}
