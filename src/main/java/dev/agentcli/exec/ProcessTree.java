@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -13,8 +15,12 @@ import java.util.concurrent.TimeUnit;
  * and remembered (a {@link ProcessHandle} keeps its start time, so a reused pid is never hit), so
  * that one re-parented to init when its parent died, a double-forked daemon or one that left the
  * process group, is still found: SIGTERM to all, new descendants of any of them looked for while
- * the grace period runs, then SIGKILL to every one still alive. What escapes: a process forked and
- * orphaned between two looks, which only a cgroup or a subreaper could catch.
+ * the grace period runs, then SIGKILL to every one still alive. A process forked and orphaned
+ * between two looks is found too while it stays in agentcli's process group (the task's shells
+ * start no groups of their own: a background job of {@code sh -c 'sleep 300 & wait'} is one): at a
+ * stop, every process of the group that was re-parented and started after the task is part of it.
+ * What escapes: an orphan that also left the group ({@code setsid}), which only a cgroup or a
+ * subreaper could catch.
  */
 final class ProcessTree {
   private static final long LOOK_EVERY_MS = 20;
@@ -23,8 +29,13 @@ final class ProcessTree {
   private final Process root;
   private final Map<Long, ProcessHandle> known = new LinkedHashMap<>();
 
+  /** When the task's root started, in clock ticks since boot; -1 when it is already gone. */
+  private final long started;
+
   ProcessTree(Process root) {
     this.root = root;
+    String[] stat = statFields(root.pid());
+    this.started = stat == null ? -1 : Long.parseLong(stat[19]);
   }
 
   /**
@@ -51,18 +62,18 @@ final class ProcessTree {
    * when it writes (a shell printing "Terminated" for its child, before its TERM trap could run).
    */
   synchronized void stop(Duration grace) {
-    look();
+    lookAll();
     known.values().forEach(ProcessHandle::destroy);
     root.toHandle().destroy();
     long deadline = System.nanoTime() + grace.toNanos();
     while (System.nanoTime() < deadline && anyAlive()) {
       sleep(LOOK_EVERY_MS);
       int before = known.size();
-      look();
+      lookAll();
       // Newcomers were forked after the SIGTERM: they get it too.
       known.values().stream().skip(before).forEach(ProcessHandle::destroy);
     }
-    look();
+    lookAll();
     known.values().forEach(ProcessHandle::destroyForcibly);
     root.toHandle().destroyForcibly();
     try {
@@ -73,9 +84,15 @@ final class ProcessTree {
     // What SIGKILL hit dies at once; anything it started in between is killed too.
     for (int i = 0; i < 3 && anyAlive(); i++) {
       sleep(LOOK_EVERY_MS);
-      look();
+      lookAll();
       known.values().forEach(ProcessHandle::destroyForcibly);
     }
+  }
+
+  /** As {@link #look}, and the task's processes still in agentcli's group: at a stop only. */
+  private synchronized void lookAll() {
+    look();
+    orphansInGroup().forEach(p -> known.putIfAbsent(p.pid(), p));
   }
 
   /** Adds every descendant of the root, and of every process already known, to what is known. */
@@ -85,6 +102,45 @@ final class ProcessTree {
       if (running(p)) {
         p.descendants().forEach(d -> known.putIfAbsent(d.pid(), d));
       }
+    }
+  }
+
+  /**
+   * The processes of agentcli's process group, but agentcli, that started no earlier than the task:
+   * the task's own, its orphans included. A process of the group started before the task (the rest
+   * of a pipeline agentcli is part of) is not one.
+   */
+  private List<ProcessHandle> orphansInGroup() {
+    long self = ProcessHandle.current().pid();
+    String[] mine = statFields(self);
+    List<ProcessHandle> found = new ArrayList<>();
+    java.io.File[] procs = new java.io.File("/proc").listFiles();
+    if (mine == null || started < 0 || procs == null) {
+      return found;
+    }
+    for (java.io.File dir : procs) {
+      String name = dir.getName();
+      if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+        continue;
+      }
+      long pid = Long.parseLong(name);
+      String[] f = pid == self || pid == root.pid() ? null : statFields(pid);
+      if (f != null && f[2].equals(mine[2]) && Long.parseLong(f[19]) >= started) {
+        ProcessHandle.of(pid).ifPresent(found::add);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The fields of {@code /proc/<pid>/stat} after the command's name (state first); null if gone.
+   */
+  private static String[] statFields(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException | RuntimeException gone) {
+      return null;
     }
   }
 
