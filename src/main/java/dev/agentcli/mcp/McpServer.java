@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,8 +18,11 @@ import java.util.concurrent.TimeUnit;
  * tool server needs is a few methods, and the SDK (14 jars, ~7 MB with reactor) would add to every
  * start of a process that lives a few hundred milliseconds.
  *
- * <p>Tool calls run on threads of their own (a gated call may wait minutes for a person), so that
- * {@code ping} and other calls are answered meanwhile; answers are written whole, one per line.
+ * <p>Tool calls run on a fixed pool of {@value #WORKERS} workers (a gated call may wait minutes for
+ * a person), so that {@code ping} and other calls are answered meanwhile; up to {@value #WAITING}
+ * more calls wait for a worker, and a call beyond those is answered at once with a JSON-RPC error
+ * ({@value #BUSY}, "busy"): threads, database connections and memory stay bounded whatever a client
+ * sends. Answers are written whole, one per line.
  */
 public final class McpServer {
   /** The versions this server speaks, newest first. */
@@ -36,13 +38,29 @@ public final class McpServer {
   private final PrintWriter log;
   private final String version;
   private final String instructions;
+
+  /** Tool calls that run at once, each with its own database connection. */
+  public static final int WORKERS = 8;
+
+  /** Tool calls that wait for a worker; past them a call is refused at once. */
+  public static final int WAITING = 64;
+
+  /** The JSON-RPC error code of a call refused because every worker and waiting place is taken. */
+  public static final int BUSY = -32000;
+
   private final ExecutorService calls =
-      Executors.newCachedThreadPool(
+      new java.util.concurrent.ThreadPoolExecutor(
+          WORKERS,
+          WORKERS,
+          30,
+          TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(WAITING),
           r -> {
             Thread t = new Thread(r, "mcp-call");
             t.setDaemon(true);
             return t;
-          });
+          },
+          new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
 
   public McpServer(
       Tools tools,
@@ -111,7 +129,21 @@ public final class McpServer {
       case "initialize" -> send(result(id, initialize(params)));
       case "ping" -> send(result(id, Map.of()));
       case "tools/list" -> send(result(id, Map.of("tools", tools.list())));
-      case "tools/call" -> calls.submit(() -> send(call(id, params)));
+      case "tools/call" -> {
+        try {
+          calls.execute(() -> send(call(id, params)));
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+          send(
+              error(
+                  id,
+                  BUSY,
+                  "busy: "
+                      + WORKERS
+                      + " tool calls are running and "
+                      + WAITING
+                      + " waiting; try again when one has been answered"));
+        }
+      }
       default -> send(error(id, -32601, "method not found: " + method));
     }
   }

@@ -103,4 +103,79 @@ class McpServerTest {
     assertEquals(3, nullIds, "parse error, batch and a message without jsonrpc");
     assertTrue(answers.stream().allMatch(a -> "2.0".equals(a.get("jsonrpc"))));
   }
+
+  /**
+   * Issue 24, finding 6: 1,500 concurrent calls made 1,513 threads. Of 2,000 calls sent at once to
+   * a tool that holds each until released, at most WORKERS run, WAITING wait, the rest are refused
+   * at once, and every call gets exactly one answer.
+   */
+  @Test
+  void concurrentCallsAreBoundedAndEachAnswered() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger running =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Tools slow =
+        new Tools() {
+          @Override
+          public List<Map<String, Object>> list() {
+            return ECHO.list();
+          }
+
+          @Override
+          public ToolResult call(String name, Map<String, Object> arguments) {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            return new ToolResult("done", null, false);
+          }
+        };
+    StringBuilder in = new StringBuilder();
+    for (int i = 1; i <= 2000; i++) {
+      in.append("{\"jsonrpc\":\"2.0\",\"id\":")
+          .append(i)
+          .append(",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}\n");
+    }
+    java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+    java.io.PipedInputStream stdin = new java.io.PipedInputStream(feed, 1 << 20);
+    StringWriter out = new StringWriter();
+    McpServer server =
+        new McpServer(
+            slow, stdin, new PrintWriter(out), new PrintWriter(new StringWriter()), "t", "i");
+    Thread serving =
+        new Thread(
+            () -> {
+              try {
+                server.serve();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    serving.start();
+    int threadsBefore = Thread.activeCount();
+    feed.write(in.toString().getBytes(StandardCharsets.UTF_8));
+    feed.flush();
+    int refused = McpServer.WORKERS + McpServer.WAITING;
+    for (int i = 0; i < 600 && out.toString().lines().count() < 2000 - refused; i++) {
+      Thread.sleep(50);
+    }
+    List<Map<String, Object>> early = out.toString().lines().map(Json::parseObject).toList();
+    assertEquals(2000 - refused, early.size(), "the calls past the bound are answered at once");
+    assertTrue(early.stream().allMatch(a -> errorCode(a).intValue() == McpServer.BUSY));
+    assertTrue(
+        Thread.activeCount() - threadsBefore <= McpServer.WORKERS + 1, "threads stay bounded");
+    release.countDown();
+    feed.close();
+    serving.join(60_000);
+    List<Map<String, Object>> all = out.toString().lines().map(Json::parseObject).toList();
+    assertEquals(2000, all.size(), "one answer per call");
+    assertEquals(2000, all.stream().map(a -> a.get("id")).distinct().count());
+    assertEquals(refused, all.stream().filter(a -> a.containsKey("result")).count());
+    assertTrue(most.get() <= McpServer.WORKERS, "at most " + McpServer.WORKERS + " ran at once");
+  }
 }
