@@ -251,6 +251,61 @@ class AgentAttackIT {
     assertThat(r).fails(78, "config_invalid");
   }
 
+  /**
+   * Issue 24, finding 4: the configuration was checked, but not the files it names nor a link's own
+   * folder: a world-writable manifests folder let the agent drop an auto-approve manifest, and a
+   * link in a writable folder could be re-pointed at the agent's own configuration.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "manifests folder",
+        "a manifest",
+        "trust store",
+        "anchors folder",
+        "link's folder",
+        "owner"
+      })
+  void everyFileTheOperatorConfigurationRestsOnIsCheckedLikeStrictModes(String which)
+      throws Exception {
+    Path config =
+        operatorConfig(false, ", \"audit_anchors\": \"" + home.resolve("anchors/a.ndjson") + "\"");
+    Files.createDirectories(home.resolve("anchors"));
+    Files.writeString(home.resolve("allowed_signers"), "");
+    Files.writeString(
+        home.resolve("manifests/m.json"), Cli.oneTask("{\"policy\": \"auto-approve\"}", "true"));
+    cli.operatorConfig(config);
+    assertThat(cli.run("status")).succeeds();
+    java.util.function.BiConsumer<Path, String> mode =
+        (p, m) -> {
+          try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(m));
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+    switch (which) {
+      case "manifests folder" -> mode.accept(home.resolve("manifests"), "rwxrwxrwx");
+      case "a manifest" -> mode.accept(home.resolve("manifests/m.json"), "rw-rw-r--");
+      case "trust store" -> mode.accept(home.resolve("allowed_signers"), "rw-rw-rw-");
+      case "anchors folder" -> mode.accept(home.resolve("anchors"), "rwxrwxrwx");
+      case "link's folder" -> {
+        Path open = Files.createDirectories(home.resolve("open"));
+        mode.accept(open, "rwxrwxrwx");
+        Path link = Files.createSymbolicLink(open.resolve("config.json"), config);
+        cli.operatorConfig(link);
+      }
+      default ->
+          assertEquals(
+              0,
+              new ProcessBuilder("chown", "nobody", home.resolve("manifests/m.json").toString())
+                  .start()
+                  .waitFor());
+    }
+    assertThat(cli.run("exec", "m", "deploy")).fails(78, "config_invalid");
+    assertThat(cli.run("status")).fails(78, "config_invalid");
+  }
+
   // 5. A file in the working directory does not shadow a named manifest.
 
   @Test

@@ -39,6 +39,12 @@ final class StatusCommand extends BaseCommand {
     Map<String, Object> operator = new LinkedHashMap<>();
     operator.put("path", ctx.operatorConfig().toString());
     operator.put("in_force", config.isPresent());
+    // Every file and folder it rests on passed the StrictModes check (else nothing gets here).
+    config.ifPresent(
+        c ->
+            operator.put(
+                "checked",
+                dev.agentcli.config.StrictModes.check(c).stream().map(Path::toString).toList()));
     result.put("operator_config", operator);
     if (config.isEmpty()) {
       Path home = workspace.home();

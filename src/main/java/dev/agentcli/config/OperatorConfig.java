@@ -93,9 +93,6 @@ public record OperatorConfig(
     } catch (IOException e) {
       throw invalid(file, "it cannot be resolved: " + e.getMessage());
     }
-    for (Path p = real; p != null; p = p.getParent()) {
-      refuseWritableByOthers(file, p);
-    }
     if (!Files.isRegularFile(real)) {
       throw invalid(file, "it is not a regular file");
     }
@@ -129,7 +126,7 @@ public record OperatorConfig(
           file,
           "audit_anchors is required with a PostgreSQL database: an absolute path on this host");
     }
-    return Optional.of(
+    OperatorConfig config =
         new OperatorConfig(
             file,
             database,
@@ -146,7 +143,9 @@ public record OperatorConfig(
                 : anchorsBeside(database),
             principals(file, m.get("self_approval_exceptions")),
             rules(file, m.get("rules")),
-            notify(file, m.get("notify"))));
+            notify(file, m.get("notify")));
+    StrictModes.check(config);
+    return Optional.of(config);
   }
 
   /**
@@ -252,26 +251,6 @@ public record OperatorConfig(
       throw invalid(file, key + " is required: an absolute path");
     }
     return Path.of(text);
-  }
-
-  /**
-   * The file and each folder above it may be written only by their owner (root or the operator).
-   */
-  private static void refuseWritableByOthers(Path file, Path p) {
-    try {
-      int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-      boolean sticky = (mode & 01000) != 0;
-      if ((mode & 0022) != 0 && !(sticky && Files.isDirectory(p))) {
-        throw invalid(
-            file,
-            p
-                + " is writable by "
-                + ((mode & 0002) != 0 ? "every user" : "its group")
-                + ": only its owner may be able to change the operator's configuration");
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      throw invalid(file, "cannot read the permissions of " + p + ": " + e.getMessage());
-    }
   }
 
   private static AgentCliException invalid(Path file, String why) {
