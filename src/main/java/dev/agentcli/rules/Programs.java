@@ -13,10 +13,7 @@ import java.util.Set;
 final class Programs {
   private Programs() {}
 
-  /**
-   * Builtins that rebind names, change how later words are read, or evaluate their arguments (bash
-   * evaluates an array subscript such as {@code a[$(cmd)]} wherever a builtin takes a name).
-   */
+  /** Builtins that rebind names, change how later words are read, or run their arguments. */
   private static final Set<String> REBINDING =
       Set.of(
           "alias",
@@ -37,20 +34,7 @@ final class Programs {
           "compopt",
           "fc",
           "function",
-          "coproc",
-          "declare",
-          "typeset",
-          "local",
-          "export",
-          "readonly",
-          "let",
-          "read",
-          "mapfile",
-          "readarray",
-          "unset",
-          "getopts",
-          "[[",
-          "((");
+          "coproc");
 
   /**
    * Programs whose arguments name another program that they run (the words after the options are a
@@ -195,7 +179,10 @@ final class Programs {
           "--upload-pack",
           "--receive-pack");
 
-  /** Builtins that take names (or arithmetic) in which bash evaluates array subscripts. */
+  /**
+   * Builtins that take names (or arithmetic) in which bash evaluates array subscripts, always;
+   * {@code test}, {@code [}, {@code printf} and {@code wait} do with some flags only.
+   */
   private static final Set<String> NAME_TAKING =
       Set.of(
           "read",
@@ -210,19 +197,19 @@ final class Programs {
           "readarray",
           "getopts",
           "[[",
-          "test",
-          "[",
-          "printf",
-          "wait");
+          "((");
 
   /**
    * Whether bash may evaluate the words of {@code words} as names or arithmetic, running what a
    * subscript such as {@code a[$(cmd)]} holds, quoted or not.
    */
   static boolean evaluatesNames(List<ShellLine.Word> words) {
-    return !words.isEmpty()
-        && NAME_TAKING.contains(baseName(words.get(0).text()))
-        && never(words) != null;
+    if (words.isEmpty()) {
+      return false;
+    }
+    String name = baseName(words.get(0).text());
+    return NAME_TAKING.contains(name)
+        || (List.of("test", "[", "printf", "wait").contains(name) && never(words) != null);
   }
 
   /**
@@ -260,7 +247,7 @@ final class Programs {
     }
     String name = baseName(words.get(0).text());
     List<String> args = words.subList(1, words.size()).stream().map(ShellLine.Word::text).toList();
-    if (REBINDING.contains(name)) {
+    if (REBINDING.contains(name) || NAME_TAKING.contains(name)) {
       return "the builtin " + name + " rebinds names or evaluates its arguments";
     }
     if ((name.equals("test") || name.equals("["))
