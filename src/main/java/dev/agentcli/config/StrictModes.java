@@ -14,13 +14,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The operator's files checked as sshd's StrictModes checks a user's: the configuration (the path
+ * The operator's files checked as sshd's StrictModes checks a user's. The configuration (the path
  * as given, a link included, and what it resolves to), the manifests folder and each manifest, the
- * trust store, the anchors file, the database and its password file, and every folder above each,
- * must be owned by root, by the configuration's owner or by the user agentcli runs as, and writable
- * by nobody else (a sticky folder such as {@code /tmp} aside). One that is not is {@code
- * config_invalid} (78) and nothing runs: an agent that can write any of them could add a manifest
- * that runs unasked, trust its own key, or rewrite the history.
+ * trust store, and every folder above each: owned by root, the configuration's owner or the user
+ * agentcli runs as, and writable by no one else. The state (the database, the anchors file, the
+ * password file, and the folders above each), whose owner is the service user: writable by no other
+ * user, and by its group only when agentcli's user is in that group (the deployment's state folder
+ * is shared by the service user and the people who approve). Sticky folders such as {@code /tmp}
+ * aside. One that fails is {@code config_invalid} (78) and nothing runs: an agent that can write
+ * any of them could add a manifest that runs unasked, trust its own key, or rewrite the history.
  */
 public final class StrictModes {
   private StrictModes() {}
@@ -28,7 +30,7 @@ public final class StrictModes {
   /** Checks every file {@code c} rests on; the paths checked, in order. */
   public static List<Path> check(OperatorConfig c) {
     Set<Integer> trusted = new LinkedHashSet<>(List.of(0, uid(Path.of("/proc/self"))));
-    Set<Integer> groups = groups();
+    Set<Integer> groups = groups(); // for the state only (see below)
     List<Path> files = new ArrayList<>(List.of(c.file()));
     try {
       trusted.add(uid(c.file().toRealPath()));
@@ -57,6 +59,7 @@ public final class StrictModes {
     for (Path f : state) {
       chain(c.file(), f.toAbsolutePath(), null, groups, checked);
     }
+    groups = Set.of(); // what the configuration names is root's or the operator's alone
     for (Path f : files) {
       chain(c.file(), f.toAbsolutePath(), trusted, groups, checked);
       if (Files.exists(f)) {
