@@ -106,9 +106,10 @@ final class ProcessTree {
   }
 
   /**
-   * The processes of agentcli's process group, but agentcli, that started no earlier than the task:
-   * the task's own, its orphans included. A process of the group started before the task (the rest
-   * of a pipeline agentcli is part of) is not one.
+   * The task's orphans still in agentcli's process group: processes of the group that started no
+   * earlier than the task and whose parent is init, a subreaper outside the group or the tree. A
+   * process of the group started before the task (the rest of a pipeline agentcli is part of), or
+   * the child of another process of the group (another agentcli of the same script), is not one.
    */
   private List<ProcessHandle> orphansInGroup() {
     long self = ProcessHandle.current().pid();
@@ -125,11 +126,27 @@ final class ProcessTree {
       }
       long pid = Long.parseLong(name);
       String[] f = pid == self || pid == root.pid() ? null : statFields(pid);
-      if (f != null && f[2].equals(mine[2]) && Long.parseLong(f[19]) >= started) {
+      if (f != null
+          && f[2].equals(mine[2])
+          && Long.parseLong(f[19]) >= started
+          && orphaned(Long.parseLong(f[1]), mine[2])) {
         ProcessHandle.of(pid).ifPresent(found::add);
       }
     }
     return found;
+  }
+
+  /**
+   * Whether a process whose parent is {@code ppid} is an orphan of the task, not another command's
+   * child in the same group (a second agentcli started by the same shell script): re-parented to
+   * init or to a subreaper outside the group, or a child of the tree.
+   */
+  private boolean orphaned(long ppid, String group) {
+    if (ppid == 1 || known.containsKey(ppid) || ppid == root.pid()) {
+      return true;
+    }
+    String[] parent = statFields(ppid);
+    return parent == null || !parent[2].equals(group);
   }
 
   /**
