@@ -43,8 +43,7 @@ public sealed interface BashJudgement {
       Ruling r = rules.judge(line);
       return new Denied(r, "the command runs nothing");
     }
-    List<Ruling> rulings =
-        new java.util.ArrayList<>(line.commands().stream().map(rules::judge).toList());
+    List<Ruling> rulings = new java.util.ArrayList<>(rules.rulings(line));
     if (rulings.stream().allMatch(r -> r.decision() == Decision.ALLOW)) {
       rules.gitConfig(line, cwd, env).ifPresent(rulings::add);
     }

@@ -179,10 +179,16 @@ public record Rules(
     if (line.commands().isEmpty()) {
       return new Ruling(Decision.DENY, "default", "", "the command is empty", defaultApproval);
     }
-    return line.commands().stream()
-        .map(this::judge)
-        .max(Comparator.comparing(Ruling::decision))
-        .orElseThrow();
+    return rulings(line).stream().max(Comparator.comparing(Ruling::decision)).orElseThrow();
+  }
+
+  /**
+   * The ruling on each command of {@code line}, in order; a command that recurs (a long line often
+   * repeats one) is judged once.
+   */
+  public List<Ruling> rulings(ShellLine line) {
+    Map<ShellLine.SimpleCommand, Ruling> judged = new java.util.HashMap<>();
+    return line.commands().stream().map(c -> judged.computeIfAbsent(c, this::judge)).toList();
   }
 
   /**
