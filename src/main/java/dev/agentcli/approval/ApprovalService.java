@@ -110,6 +110,20 @@ public final class ApprovalService {
    * Writes a prepared grant and its {@code approval_granted} event, in the caller's transaction.
    */
   public void record(Approval approval, Map<String, Object> shown) {
+    // The head before the approval's event, outside the database: a claim of this grant verifies
+    // the trail from there. Where the approver cannot write the anchors file, a claim starts at
+    // the newest anchor taken before the approval instead.
+    ledger
+        .audit()
+        .head(now())
+        .ifPresent(
+            head -> {
+              try {
+                anchors.append(head.before(approval.grant().approvalId().value()));
+              } catch (AgentCliException notWritable) {
+                // the claim falls back to the anchors taken by time
+              }
+            });
     ledger.grants().insert(approval.grant());
     if (!shown.isEmpty()) {
       ledger.grants().recordShown(approval.grant().approvalId(), shown);

@@ -51,7 +51,8 @@ final class ClaimSearch {
         // From the newest anchor taken before it was approved: every use or revocation of it
         // lies after that point, which no writer of the database can move.
         Optional<String> erased =
-            grants.trailBrokenSince(anchors.lastBefore(g.grantedAt().minus(MARGIN)));
+            grants.trailBrokenSince(
+                anchors.startFor(g.approvalId().value(), g.grantedAt(), MARGIN));
         if (erased.isPresent()) {
           replayed.add(new ClaimAttempt.Replay(g, erased.get()));
           continue;

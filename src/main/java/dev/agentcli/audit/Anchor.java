@@ -10,7 +10,19 @@ import java.util.Map;
  * A point of the chain recorded outside the database: an event's id and hash, and when it was
  * recorded. A trail rewritten or truncated after an anchor was taken no longer contains it.
  */
-public record Anchor(long id, String hash, Instant anchoredAt) {
+public record Anchor(long id, String hash, Instant anchoredAt, String beforeApproval) {
+
+  public Anchor(long id, String hash, Instant anchoredAt) {
+    this(id, hash, anchoredAt, null);
+  }
+
+  /**
+   * This anchor, taken as the head just before grant {@code approvalId}'s approval event was
+   * written: where a claim of that grant starts to verify the trail.
+   */
+  public Anchor before(String approvalId) {
+    return new Anchor(id, hash, anchoredAt, approvalId);
+  }
 
   /** One line of an anchors file. */
   public Map<String, Object> toMap() {
@@ -18,6 +30,9 @@ public record Anchor(long id, String hash, Instant anchoredAt) {
     m.put("id", id);
     m.put("hash", hash);
     m.put("anchored_at", Timestamps.format(anchoredAt));
+    if (beforeApproval != null) {
+      m.put("before_approval", beforeApproval);
+    }
     return m;
   }
 
@@ -27,6 +42,7 @@ public record Anchor(long id, String hash, Instant anchoredAt) {
     return new Anchor(
         ((Number) m.get("id")).longValue(),
         (String) m.get("hash"),
-        Timestamps.parse((String) m.get("anchored_at")));
+        Timestamps.parse((String) m.get("anchored_at")),
+        (String) m.get("before_approval"));
   }
 }

@@ -101,6 +101,61 @@ public final class AnchorFile {
   }
 
   /**
+   * Where a claim of the grant {@code approvalId}, approved at {@code grantedAt}, starts to verify
+   * the trail: the anchor its approval wrote just before its event, when there is one within {@code
+   * margin} of that time; else the newest anchor taken before {@code grantedAt - margin}. Either
+   * was recorded before the grant's approval event, outside the database.
+   */
+  public Optional<Anchor> startFor(
+      String approvalId, Instant grantedAt, java.time.Duration margin) {
+    Instant from = grantedAt.minus(margin);
+    Instant to = grantedAt.plus(margin);
+    if (!exists()) {
+      return Optional.empty();
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      long at = bisect(raf, from);
+      Anchor before = null;
+      while (at < raf.length()) {
+        List<Anchor> window = complete(raf, at, Integer.MAX_VALUE);
+        if (window.isEmpty()) {
+          break;
+        }
+        for (Anchor a : window) {
+          if (a.anchoredAt().isAfter(to)) {
+            return Optional.ofNullable(before).or(() -> lastBefore(from));
+          }
+          if (approvalId.equals(a.beforeApproval())) {
+            before = a;
+          }
+        }
+        at += SCAN_BYTES;
+      }
+      return Optional.ofNullable(before).or(() -> lastBefore(from));
+    } catch (IOException | RuntimeException e) {
+      throw invalid("it cannot be searched: " + e.getMessage());
+    }
+  }
+
+  /**
+   * A position at most {@link #SCAN_BYTES} before the first line anchored at {@code t} or later.
+   */
+  private static long bisect(RandomAccessFile raf, Instant t) throws IOException {
+    long lo = 0;
+    long hi = raf.length();
+    while (hi - lo > SCAN_BYTES) {
+      long mid = lo + (hi - lo) / 2;
+      List<Anchor> next = complete(raf, mid, 1);
+      if (next.isEmpty() || !next.get(0).anchoredAt().isBefore(t)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
    * The newest anchor taken before {@code t}, found by bisecting the file (anchors are appended in
    * time order), so the cost does not grow with the file; empty when there is none.
    */
@@ -109,19 +164,8 @@ public final class AnchorFile {
       return Optional.empty();
     }
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-      long lo = 0;
-      long hi = raf.length();
-      while (hi - lo > SCAN_BYTES) {
-        long mid = lo + (hi - lo) / 2;
-        List<Anchor> next = complete(raf, mid, 1);
-        if (next.isEmpty() || !next.get(0).anchoredAt().isBefore(t)) {
-          hi = mid;
-        } else {
-          lo = mid;
-        }
-      }
       Anchor found = null;
-      for (Anchor a : complete(raf, lo, Integer.MAX_VALUE)) {
+      for (Anchor a : complete(raf, bisect(raf, t), Integer.MAX_VALUE)) {
         if (!a.anchoredAt().isBefore(t)) {
           break;
         }
