@@ -23,8 +23,9 @@ import java.util.Set;
 
 /**
  * A file of anchors outside the database, one JSON object a line ({@code {"id", "hash",
- * "anchored_at"}}), only ever appended to: by every claim and revocation (the decisions that must
- * stay final), and by {@code audit anchor}. The claim checks the newest anchor before it consumes
+ * "anchored_at"}}, and {@code "before_approval"} for the head just before an approval's event),
+ * only ever appended to: by every approval, claim and revocation (the decisions that must stay
+ * final), and by {@code audit anchor}. The claim checks the newest anchor before it consumes
  * anything, and {@code audit verify} checks them all, so a trail rewritten or truncated after an
  * anchor was taken is caught without a manual step.
  */
