@@ -225,7 +225,7 @@ public final class ShellParser {
             }
           }
         }
-        default -> wordPart(false);
+        default -> wordPart();
       }
       if (functionNamed) {
         functionNamed = false;
@@ -276,7 +276,7 @@ public final class ShellParser {
   }
 
   /** One piece of a word: a quoted string, an expansion, an escaped or a plain character. */
-  private void wordPart(boolean redirectionTarget) {
+  private void wordPart() {
     char c = s.charAt(i);
     inWord = true;
     switch (c) {
@@ -745,7 +745,7 @@ public final class ShellParser {
     }
     int targetStart = i;
     while (i < s.length() && " \t\n;&|()<>".indexOf(s.charAt(i)) < 0) {
-      wordPart(true);
+      wordPart();
     }
     String target = word.toString();
     boolean targetDynamic = dynamic;
