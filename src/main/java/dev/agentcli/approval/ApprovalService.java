@@ -35,8 +35,7 @@ public final class ApprovalService {
   private final AnchorFile anchors;
 
   /**
-   * @param anchors where the chain's head is anchored after each claim and revocation, and whose
-   *     newest anchor each claim checks first
+   * @param anchors where the head is anchored at each approval, claim and revocation
    */
   public ApprovalService(
       Ledger ledger,
@@ -110,20 +109,8 @@ public final class ApprovalService {
    * Writes a prepared grant and its {@code approval_granted} event, in the caller's transaction.
    */
   public void record(Approval approval, Map<String, Object> shown) {
-    // The head before the approval's event, outside the database: a claim of this grant verifies
-    // the trail from there. Where the approver cannot write the anchors file, a claim starts at
-    // the newest anchor taken before the approval instead.
-    ledger
-        .audit()
-        .head(now())
-        .ifPresent(
-            head -> {
-              try {
-                anchors.append(head.before(approval.grant().approvalId().value()));
-              } catch (AgentCliException notWritable) {
-                // the claim falls back to the anchors taken by time
-              }
-            });
+    // The head before its event, outside the database: a claim of the grant verifies from there.
+    ledger.audit().head(now()).map(h -> h.before(id(approval.grant()))).ifPresent(anchors::offer);
     ledger.grants().insert(approval.grant());
     if (!shown.isEmpty()) {
       ledger.grants().recordShown(approval.grant().approvalId(), shown);

@@ -78,6 +78,18 @@ public final class AnchorFile {
     }
   }
 
+  /**
+   * Appends {@code anchor} where this process may write the file; where it may not (an approver
+   * outside the service's group), nothing: a claim then starts from the anchors taken by time.
+   */
+  public void offer(Anchor anchor) {
+    try {
+      append(anchor);
+    } catch (AgentCliException notWritable) {
+      // nothing to add
+    }
+  }
+
   /** The last anchor of the file; empty when there is no file or no anchor yet. */
   public Optional<Anchor> latest() {
     if (!exists()) {
