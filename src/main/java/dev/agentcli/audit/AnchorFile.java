@@ -79,10 +79,14 @@ public final class AnchorFile {
   }
 
   /**
-   * Appends {@code anchor} where this process may write the file; where it may not (an approver
-   * outside the service's group), nothing: a claim then starts from the anchors taken by time.
+   * Appends {@code anchor} to the file if it exists and this process may write it; otherwise
+   * nothing (the file is the claimers' to create: one an approver created would be theirs alone): a
+   * claim then starts from the anchors taken by time.
    */
   public void offer(Anchor anchor) {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || !Files.isWritable(file)) {
+      return;
+    }
     try {
       append(anchor);
     } catch (AgentCliException notWritable) {
