@@ -20,16 +20,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The privilege-separated deployment of the README, set up for real: three OS users (the service
- * user that runs tasks and owns the state, a person who approves, the agent), root-owned
- * configuration, trust store, manifests and program, and a sudo rule that lets the agent run only
- * {@code agentcli exec}. The agent runs a task only with the person's grant, and every way around
- * the gate that works for a same-user agent fails for it. (The tests run as root, as CI does.)
+ * The privilege-separated deployment of the README, set up for real: four OS users (the service
+ * user that owns the state, the task user that tasks run as, a person who approves, the agent),
+ * root-owned configuration, trust store, manifests and program, a sudo rule that lets the agent run
+ * only {@code agentcli exec}, and one that lets the service user run {@code env} as the task user.
+ * The agent runs a task only with the person's grant, and every way around the gate that works for
+ * a same-user agent fails for it. (The tests run as root, as CI does.)
  */
 class PrivilegeSeparationIT {
   static final String SERVICE = "acsvc";
   static final String PERSON = "acalice";
   static final String AGENT = "acagent";
+  static final String TASK = "actask";
   static final Path SUDOERS = Path.of("/etc/sudoers.d/agentcli-it");
 
   static Path root;
@@ -104,6 +106,7 @@ class PrivilegeSeparationIT {
     user(SERVICE, "-U");
     user(PERSON, "-G", SERVICE);
     user(AGENT);
+    user(TASK);
     root = Files.createTempDirectory("agentcli-privsep-");
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
 
@@ -136,7 +139,7 @@ class PrivilegeSeparationIT {
     // The operator's files, root-owned and read-only for everyone else.
     Path manifests = Files.createDirectories(root.resolve("etc/manifests"));
     Path out = Files.createDirectories(root.resolve("out"));
-    ok("chown", SERVICE + ":" + SERVICE, out.toString());
+    ok("chown", TASK, out.toString());
     Path deploy = root.resolve("opt/deploy.sh");
     write(deploy, "#!/bin/sh\nid -un >> " + out.resolve("ran") + "\n", "rwxr-xr-x");
     write(
@@ -146,6 +149,19 @@ class PrivilegeSeparationIT {
             + deploy
             + "\"}, \"approval\": {\"policy\": \"manual\", \"approver_scope\":"
             + " \"domain:example.com\", \"timeout_s\": 900}}]}]}",
+        "rw-r--r--");
+    // The agent's own test script, run by an auto-approve task (the usual reason to let an agent
+    // run a task at all); and a task whose background child outlives it.
+    Path agentScript = root.resolve("agent/test.sh");
+    write(
+        manifests.resolve("ci.json"),
+        "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"ci\", \"tasks\": [{\"id\":"
+            + " \"test\", \"shell\": {\"program\": \"/bin/sh\", \"args\": [\""
+            + agentScript
+            + "\"]}, \"approval\": {\"policy\": \"auto-approve\"}}, {\"id\": \"slow\","
+            + " \"shell\": {\"program\": \"/bin/sh\", \"args\": [\"-c\", \"sleep 297 &"
+            + " wait\"]}, \"runtime\": {\"timeout_ms\": 1500}, \"approval\": {\"policy\":"
+            + " \"auto-approve\"}}]}]}",
         "rw-r--r--");
     Path state = Files.createDirectories(root.resolve("state"));
     Path db = state.resolve("agentcli.db");
@@ -160,6 +176,8 @@ class PrivilegeSeparationIT {
             + root.resolve("etc/allowed_signers")
             + "\", \"manifests\": \""
             + manifests
+            + "\", \"task_user\": \""
+            + TASK
             + "\"}",
         "rw-r--r--");
 
@@ -179,7 +197,18 @@ class PrivilegeSeparationIT {
 
     // The agent may run agentcli exec as the service user, and nothing else.
     Path rule = Files.createTempFile("sudoers", "");
-    Files.writeString(rule, AGENT + " ALL=(" + SERVICE + ") NOPASSWD: " + wrapper + " exec *\n");
+    Files.writeString(
+        rule,
+        AGENT
+            + " ALL=("
+            + SERVICE
+            + ") NOPASSWD: "
+            + wrapper
+            + " exec *\n"
+            + SERVICE
+            + " ALL=("
+            + TASK
+            + ") NOPASSWD: /usr/bin/env\n");
     ok("visudo", "-cf", rule.toString());
     ok("install", "-m", "0440", rule.toString(), SUDOERS.toString());
     Files.delete(rule);
@@ -226,10 +255,10 @@ class PrivilegeSeparationIT {
 
     Run ran = agentExec("release", "deploy");
     assertEquals(0, ran.status(), ran.toString());
-    assertEquals(SERVICE + "\n", ran(), "the task ran once, as the service user");
+    assertEquals(TASK + "\n", ran(), "the task ran once, as the task user");
     Run replay = agentExec("release", "deploy");
     assertEquals(77, replay.status(), replay.toString());
-    assertEquals(SERVICE + "\n", ran());
+    assertEquals(TASK + "\n", ran());
 
     Path mine = root.resolve("agent");
     // 3, 4. Its own home, database, trust store or manifest: refused, and audited.
@@ -316,7 +345,7 @@ class PrivilegeSeparationIT {
     }
     Run newManifest = as(AGENT, "sh", "-c", "echo {} > " + root.resolve("etc/manifests/x.json"));
     assertNotEquals(0, newManifest.status());
-    assertEquals(SERVICE + "\n", ran());
+    assertEquals(TASK + "\n", ran());
 
     // Every refused override is in the operator's audit trail.
     Run audit =
@@ -328,5 +357,69 @@ class PrivilegeSeparationIT {
     Run verify = ok("runuser", "-u", SERVICE, "--", wrapper.toString(), "audit", "verify");
     assertTrue(verify.out().contains("\"ok\" : true"), verify.toString());
     assertFalse(Files.exists(mine.resolve("x.db")));
+  }
+
+  @Test
+  void aTaskRunsAsTheTaskUserAndCanChangeNothingTheGateRestsOn() throws Exception {
+    Path state = root.resolve("state");
+    Path etc = root.resolve("etc");
+    List<Path> targets =
+        List.of(
+            state.resolve("agentcli.db"),
+            state.resolve("audit-anchors.ndjson"),
+            state.resolve("new.db"),
+            etc.resolve("allowed_signers"),
+            etc.resolve("config.json"),
+            etc.resolve("manifests/x.json"));
+    StringBuilder script = new StringBuilder("id -un\n");
+    for (Path f : targets) {
+      script.append("if (echo x >> '").append(f).append("') 2>/dev/null; then echo wrote ");
+      script.append(f).append("; fi\n");
+    }
+    script.append("sqlite3 ").append(state.resolve("agentcli.db"));
+    script.append(" 'DELETE FROM consumptions' 2>/dev/null && echo wrote the database\nexit 0\n");
+    Run wrote = as(AGENT, "sh", "-c", "cat > " + root.resolve("agent/test.sh"));
+    assertEquals(0, wrote.status(), wrote.toString());
+    Files.writeString(root.resolve("agent/test.sh"), script.toString());
+
+    Run r = agentExec("ci", "test");
+    assertEquals(0, r.status(), r.toString());
+    String printed = new ObjectMapper().readTree(r.out()).path("result").path("stdout").asText();
+    assertEquals(TASK + "\n", printed, "ran as the task user and wrote nothing: " + r);
+    Run verify = ok("runuser", "-u", SERVICE, "--", wrapper.toString(), "audit", "verify");
+    assertTrue(verify.out().contains("\"ok\" : true"), verify.toString());
+  }
+
+  @Test
+  void aTimedOutTaskOfTheTaskUserIsStoppedWithItsBackgroundChild() throws Exception {
+    Run r = agentExec("ci", "slow");
+    assertEquals(124, r.status(), r.toString());
+    // The service user cannot signal the task user's processes: agentcli did it as the task user.
+    Run left = sh("pgrep", "-u", TASK, "-f", "sleep 297");
+    assertEquals(1, left.status(), "still running as " + TASK + ": " + left);
+  }
+
+  @Test
+  void aTaskUserThatCouldWriteTheStateStopsEveryExecBeforeTheClaim() throws Exception {
+    Path config = root.resolve("etc/config.json");
+    String good = Files.readString(config);
+    Files.writeString(config, good.replace("\"" + TASK + "\"", "\"" + SERVICE + "\""));
+    Run selfOwned = agentExec("ci", "test");
+    Files.writeString(config, good);
+    // acsvc may not even sudo to itself here; either way nothing runs and the code says why.
+    assertEquals(78, selfOwned.status(), selfOwned.toString());
+    assertEquals("config_invalid", selfOwned.error().path("code").asText(), selfOwned.toString());
+    assertTrue(selfOwned.error().path("error").asText().contains("task_user"), selfOwned.err());
+
+    // A task user in the state's group could write the database through its group.
+    ok("usermod", "-aG", SERVICE, TASK);
+    try {
+      Run grouped = agentExec("ci", "test");
+      assertEquals(78, grouped.status(), grouped.toString());
+      assertTrue(
+          grouped.error().path("error").asText().contains("agentcli.db"), grouped.toString());
+    } finally {
+      ok("gpasswd", "-d", TASK, SERVICE);
+    }
   }
 }

@@ -45,6 +45,17 @@ final class StatusCommand extends BaseCommand {
             operator.put(
                 "checked",
                 dev.agentcli.config.StrictModes.check(c).stream().map(Path::toString).toList()));
+    config.ifPresent(c -> operator.put("task_user", c.taskUser()));
+    if (config.isPresent() && config.get().taskUser() != null) {
+      // Checked as whoever runs status: an approver's status cannot act as the task user.
+      try {
+        workspace.taskUser();
+        operator.put("task_user_checked", true);
+      } catch (AgentCliException e) {
+        operator.put("task_user_checked", false);
+        warnings.add(e.getMessage());
+      }
+    }
     result.put("operator_config", operator);
     if (config.isEmpty()) {
       Path home = workspace.home();

@@ -12,10 +12,12 @@ import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.audit.EventType;
 import dev.agentcli.config.OperatorConfig;
+import dev.agentcli.config.StrictModes;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.GatedExec;
 import dev.agentcli.exec.TaskRunner;
+import dev.agentcli.exec.TaskUser;
 import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskBinding;
@@ -37,6 +39,7 @@ import dev.agentcli.store.SqliteRequestStore;
 import dev.agentcli.store.StoreCopy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -310,7 +313,28 @@ final class Workspace implements AutoCloseable {
   }
 
   GatedExec gatedExec() {
-    return new GatedExec(approvals(), audit(), new TaskRunner(), ctx::random);
+    return new GatedExec(approvals(), audit(), new TaskRunner(taskUser()), ctx::random);
+  }
+
+  /**
+   * The user tasks run as, checked to be unable to change what the gate rests on; null when the
+   * operator names none (or there is no operator configuration): agentcli's own user.
+   */
+  TaskUser taskUser() {
+    OperatorConfig c = config().orElse(null);
+    if (c == null || c.taskUser() == null) {
+      return null;
+    }
+    TaskUser user = new TaskUser(c.taskUser());
+    List<Path> state = new ArrayList<>(StrictModes.check(c));
+    if (c.database() != null) {
+      for (String suffix : List.of("-wal", "-shm", "-journal")) {
+        state.add(Path.of(c.database() + suffix));
+      }
+    }
+    user.checkCannotTouch(
+        state, c.databasePasswordFile() == null ? List.of() : List.of(c.databasePasswordFile()));
+    return user;
   }
 
   /** The trust store and its audit, on the database created if missing. */

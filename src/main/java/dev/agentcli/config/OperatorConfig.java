@@ -45,6 +45,8 @@ import java.util.Set;
  *     default none
  * @param rules the rules for commands no manifest declares ({@code agentcli run}, the agent hooks);
  *     default {@link Rules#NONE}: every such command needs a person
+ * @param taskUser the OS user tasks run as (through {@code sudo -n -u}), never the one that owns
+ *     the state; null: tasks run as the user agentcli runs as
  */
 public record OperatorConfig(
     Path file,
@@ -58,7 +60,8 @@ public record OperatorConfig(
     Path auditAnchors,
     Set<String> selfApprovalExceptions,
     Rules rules,
-    List<Target> notifications) {
+    List<Target> notifications,
+    String taskUser) {
 
   public static final Map<String, String> DEFAULT_TASK_ENV =
       Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
@@ -74,7 +77,12 @@ public record OperatorConfig(
           "audit_anchors",
           "self_approval_exceptions",
           "rules",
-          "notify");
+          "notify",
+          "task_user");
+
+  /** A user name that cannot be read as an option or a path: never root. */
+  private static final java.util.regex.Pattern USER_NAME =
+      java.util.regex.Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
 
   public OperatorConfig {
     taskEnv = Map.copyOf(taskEnv);
@@ -143,7 +151,8 @@ public record OperatorConfig(
                 : anchorsBeside(database),
             principals(file, m.get("self_approval_exceptions")),
             rules(file, m.get("rules")),
-            notify(file, m.get("notify")));
+            notify(file, m.get("notify")),
+            m.containsKey("task_user") ? taskUser(file, m.get("task_user")) : null);
     StrictModes.check(config);
     return Optional.of(config);
   }
@@ -195,6 +204,17 @@ public record OperatorConfig(
       throw invalid(file, "self_approval_exceptions must be an array of principals");
     }
     return Set.copyOf(list.stream().map(String::valueOf).toList());
+  }
+
+  private static String taskUser(Path file, Object node) {
+    if (!(node instanceof String name)
+        || !USER_NAME.matcher(name).matches()
+        || name.equals("root")) {
+      throw invalid(
+          file,
+          "task_user must name an OS user other than root (lower case letters, digits, _ . -)");
+    }
+    return name;
   }
 
   private static Map<String, String> taskEnv(Path file, Object node) {

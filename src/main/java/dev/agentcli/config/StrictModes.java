@@ -74,7 +74,6 @@ public final class StrictModes {
     return List.copyOf(checked);
   }
 
-  /** {@code p} (when it exists) and every folder above it, each as it is (a link not followed). */
   /**
    * {@code p} (when it exists) and every folder above it, each as it is (a link not followed);
    * {@code trusted} owners, or any owner when null.

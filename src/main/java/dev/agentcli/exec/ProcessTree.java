@@ -20,20 +20,27 @@ import java.util.concurrent.TimeUnit;
  * start no groups of their own: a background job of {@code sh -c 'sleep 300 & wait'} is one): at a
  * stop, every process of the group that was re-parented and started after the task is part of it.
  * What escapes: an orphan that also left the group ({@code setsid}), which only a cgroup or a
- * subreaper could catch.
+ * subreaper could catch. A task of a {@link TaskUser} runs under sudo (its root), which agentcli
+ * may signal but whose children it may not: they are signalled as the task user, by pid (a pid
+ * reused in between can only be another process of that user's).
  */
 final class ProcessTree {
   private static final long LOOK_EVERY_MS = 20;
   private static final long WATCH_EVERY_MS = 50;
 
   private final Process root;
+
+  /** Whose processes the task's are when not agentcli's own user's (its root is then sudo). */
+  private final TaskUser user;
+
   private final Map<Long, ProcessHandle> known = new LinkedHashMap<>();
 
   /** When the task's root started, in clock ticks since boot; -1 when it is already gone. */
   private final long started;
 
-  ProcessTree(Process root) {
+  ProcessTree(Process root, TaskUser user) {
     this.root = root;
+    this.user = user;
     String[] stat = statFields(root.pid());
     this.started = stat == null ? -1 : Long.parseLong(stat[19]);
   }
@@ -63,18 +70,20 @@ final class ProcessTree {
    */
   synchronized void stop(Duration grace) {
     lookAll();
-    known.values().forEach(ProcessHandle::destroy);
-    root.toHandle().destroy();
+    signal(known.values(), false);
+    if (user == null) {
+      root.toHandle().destroy(); // not to sudo, which would relay a second SIGTERM to the task
+    }
     long deadline = System.nanoTime() + grace.toNanos();
     while (System.nanoTime() < deadline && anyAlive()) {
       sleep(LOOK_EVERY_MS);
       int before = known.size();
       lookAll();
       // Newcomers were forked after the SIGTERM: they get it too.
-      known.values().stream().skip(before).forEach(ProcessHandle::destroy);
+      signal(known.values().stream().skip(before).toList(), false);
     }
     lookAll();
-    known.values().forEach(ProcessHandle::destroyForcibly);
+    signal(known.values(), true);
     root.toHandle().destroyForcibly();
     try {
       root.waitFor(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -85,7 +94,21 @@ final class ProcessTree {
     for (int i = 0; i < 3 && anyAlive(); i++) {
       sleep(LOOK_EVERY_MS);
       lookAll();
-      known.values().forEach(ProcessHandle::destroyForcibly);
+      signal(known.values(), true);
+    }
+  }
+
+  /**
+   * SIGTERM ({@code kill} false) or SIGKILL to {@code processes}: directly, or as the task user
+   * when the task runs as one (agentcli's user may not signal them).
+   */
+  private void signal(java.util.Collection<ProcessHandle> processes, boolean kill) {
+    if (user == null) {
+      processes.forEach(kill ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
+    } else {
+      user.signal(
+          kill ? "KILL" : "TERM",
+          processes.stream().filter(ProcessTree::running).map(ProcessHandle::pid).toList());
     }
   }
 

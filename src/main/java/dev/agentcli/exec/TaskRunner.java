@@ -56,6 +56,19 @@ public final class TaskRunner {
   private static final RunResult.Output UNDRAINED =
       new RunResult.Output("", true, -1, Sha256.of(""));
 
+  /** The user tasks run as, or null: the user agentcli runs as. */
+  private final TaskUser user;
+
+  /** A runner whose tasks run as the user agentcli runs as. */
+  public TaskRunner() {
+    this(null);
+  }
+
+  /** A runner whose tasks run as {@code user} (null: as the user agentcli runs as). */
+  public TaskRunner(TaskUser user) {
+    this.user = user;
+  }
+
   /** How the task's output is handled. */
   public enum Mode {
     /** Kept (bounded) and hashed for the JSON result. */
@@ -78,9 +91,13 @@ public final class TaskRunner {
    */
   public RunResult run(
       Command command, Optional<Duration> timeout, Mode mode, OutputStream out, OutputStream err) {
-    ProcessBuilder builder = new ProcessBuilder(argv(command)).directory(command.cwd().toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(user == null ? argv(command) : user.wrap(argv(command), command.env()))
+            .directory(command.cwd().toFile());
     builder.environment().clear();
-    builder.environment().putAll(command.env());
+    if (user == null) {
+      builder.environment().putAll(command.env());
+    }
     if (mode == Mode.PASSTHROUGH) {
       builder.redirectOutput(ProcessBuilder.Redirect.INHERIT);
       builder.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -108,7 +125,7 @@ public final class TaskRunner {
       } catch (IOException e) {
         throw startFailure(command, e);
       }
-      ProcessTree tree = new ProcessTree(process);
+      ProcessTree tree = new ProcessTree(process, user);
       tree.watch();
       running.set(tree);
       if (stopped.get()) {
@@ -161,7 +178,9 @@ public final class TaskRunner {
     String file = command.program().toString();
     String writtenName = Path.of(written).getFileName().toString();
     List<String> argv = new ArrayList<>();
-    if (!writtenName.equals(command.program().getFileName().toString())
+    // A path with "=" goes through the trampoline too: env(1), which drops to a task user, would
+    // read it as a variable.
+    if ((!writtenName.equals(command.program().getFileName().toString()) || file.contains("="))
         && Files.isExecutable(TRAMPOLINE)) {
       argv.addAll(List.of(TRAMPOLINE.toString(), "-e", TRAMPOLINE_CODE, file, written));
     } else {
