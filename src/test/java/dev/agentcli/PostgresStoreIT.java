@@ -219,14 +219,14 @@ class PostgresStoreIT {
     assertThat(d).succeeds();
   }
 
-  @Test
-  void theOperatorConfigurationPinsTheServerAndItsPasswordFile() throws Exception {
+  /** An operator configuration pinning the server, its password file and {@code manifest}. */
+  Cli pinned(String manifest) throws Exception {
     Path etc = Files.createDirectory(home.resolve("etc"));
     Path password = etc.resolve("db-password");
     Files.writeString(password, PostgresServer.PASSWORD + "\n");
     Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
     Path manifests = Files.createDirectory(home.resolve("manifests"));
-    Files.writeString(manifests.resolve("m.json"), Cli.oneTask(UNSIGNED_OK, "echo", "pinned"));
+    Files.writeString(manifests.resolve("m.json"), manifest);
     Files.writeString(etc.resolve("allowed_signers"), "");
     Path config = etc.resolve("config.json");
     Files.writeString(
@@ -242,14 +242,47 @@ class PostgresStoreIT {
             + "\", \"audit_anchors\": \""
             + etc.resolve("anchors.ndjson")
             + "\", \"allow_unsigned\": true}");
-    Cli pinned = new Cli(home).operatorConfig(config);
+    return new Cli(home).operatorConfig(config);
+  }
+
+  @Test
+  void theOperatorConfigurationPinsTheServerAndItsPasswordFile() throws Exception {
+    Cli pinned = pinned(Cli.oneTask(UNSIGNED_OK, "echo", "pinned"));
     assertThat(pinned.run("approve", "m.json", "deploy", "--by", "ops", "--signer", "none"))
         .succeeds();
     assertThat(pinned.run("exec", "m.json", "deploy")).succeeds().outContains("pinned");
     assertEquals(1, count("SELECT count(*) FROM consumptions"));
     assertThat(pinned.run("exec", "m.json", "deploy", "--db", url))
         .fails(77, "config_override_refused");
-    Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        home.resolve("etc/db-password"), PosixFilePermissions.fromString("rw-r--r--"));
     assertThat(pinned.run("exec", "m.json", "deploy")).fails(78, "config_invalid");
+  }
+
+  /**
+   * Issue 24, finding 5, on the shared store: the agent may not ask in a person's name (nor lock
+   * them out of approving); the OS user is who asks.
+   */
+  @Test
+  void onTheServerTooTheAgentCannotAskInAPersonsName(@TempDir Path keys) throws Exception {
+    Path key = TestFiles.ed25519(keys, "alice");
+    Cli pinned = pinned(Cli.oneTask("{\"policy\": \"manual\"}", "echo", "x"));
+    assertThat(pinned.run("signers", "add", "alice@example.com", key + ".pub")).succeeds();
+    pinned.env("SUDO_USER", "agent");
+    assertThat(pinned.run("request", "m", "deploy", "--requester", "alice@example.com"))
+        .fails(77, "requester_refused");
+    assertEquals(0, count("SELECT count(*) FROM requests"), "nothing was filed");
+    Cli.Result filed = pinned.run("request", "m", "deploy", "--requester", "agent-1");
+    assertThat(filed).succeeds();
+    String id = filed.json().path("request_id").asText();
+    // The agent's own OS user may not approve it, whatever principal it names.
+    assertThat(pinned.run("approve", id, "--by", "alice@example.com", "--signing-key", key + ""))
+        .fails(77, "self_approval_refused");
+    Cli.Result approve =
+        pinned
+            .env("SUDO_USER", "alice")
+            .run("approve", id, "--by", "alice@example.com", "--signing-key", key.toString());
+    assertThat(approve).succeeds();
+    assertThat(pinned.env("SUDO_USER", "agent").run("exec", "m", "deploy")).succeeds();
   }
 }
