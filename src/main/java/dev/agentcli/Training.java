@@ -1,7 +1,7 @@
 package dev.agentcli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.cli.AgentCli;
-import dev.agentcli.cli.Context;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.agentcli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentcli.app.Context;
 import dev.agentcli.cli.AgentCli;
-import dev.agentcli.cli.Context;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;

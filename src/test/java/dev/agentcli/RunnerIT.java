@@ -265,8 +265,8 @@ class RunnerIT {
   /**
    * Issue 24, finding 7: Ctrl-C to the group right after a task started orphaned its background job
    * (which ignores SIGINT, as a non-interactive shell's do) before the tree watch had seen it,
-   * about one time in three; it survived. Ten runs here; {@code -Dagentcli.test.ctrlc-runs=50}
-   * for the issue's fifty.
+   * about one time in three; it survived. Ten runs here; {@code -Dagentcli.test.ctrlc-runs=50} for
+   * the issue's fifty.
    */
   @Test
   void ctrlCRightAfterTheStartLeavesNoBackgroundJobRunning() throws Exception {

@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
+
 final class ApprovalsCommand extends GroupCommand {
   ApprovalsCommand(Context ctx) {
     super(ctx);

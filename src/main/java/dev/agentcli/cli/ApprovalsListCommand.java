@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
 import dev.agentcli.codec.Json;

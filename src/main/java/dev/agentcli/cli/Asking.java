@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.request.Requester;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.codec.Json;
 import java.io.PrintWriter;

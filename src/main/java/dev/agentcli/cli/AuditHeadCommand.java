@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.audit.Anchor;
 import java.util.LinkedHashMap;
 import java.util.Map;

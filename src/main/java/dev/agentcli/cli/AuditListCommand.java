@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
+
 final class AuditListCommand extends BaseCommand {
   final AuditFilter filter = new AuditFilter();
 

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.audit.ExecutionState;

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditChain;

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ClaimResult;
 import dev.agentcli.approval.ExecutionId;

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import picocli.AutoComplete;
 
 final class CompletionCommand extends BaseCommand {

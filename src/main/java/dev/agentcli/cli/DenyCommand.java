@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.request.Denial;
 import dev.agentcli.request.RequestService;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
+
 final class HookCommand extends GroupCommand {
   HookCommand(Context ctx) {
     super(ctx);

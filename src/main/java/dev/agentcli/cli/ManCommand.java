@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;

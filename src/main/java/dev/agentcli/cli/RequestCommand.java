@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
 import dev.agentcli.request.Waiting;

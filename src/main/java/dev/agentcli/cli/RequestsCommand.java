@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
+
 final class RequestsCommand extends GroupCommand {
   RequestsCommand(Context ctx) {
     super(ctx);

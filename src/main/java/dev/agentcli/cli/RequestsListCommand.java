@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.request.RequestStatus;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.signing.AllowedSigners;
 import dev.agentcli.signing.SshPublicKey;
 import dev.agentcli.signing.TrustStore;

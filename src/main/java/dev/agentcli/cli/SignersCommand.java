@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
+
 final class SignersCommand extends GroupCommand {
   SignersCommand(Context ctx) {
     super(ctx);

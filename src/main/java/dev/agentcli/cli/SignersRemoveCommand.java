@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.signing.AllowedSigners;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
@@ -58,7 +59,7 @@ final class StatusCommand extends BaseCommand {
     }
     result.put("operator_config", operator);
     if (config.isEmpty()) {
-      Path home = workspace.home();
+      Path home = workspace.settings().home();
       result.put("home", home.toString());
       if (!Files.isDirectory(home)) {
         warnings.add("the home " + home + " does not exist (is --home or AGENTCLI_HOME right?)");
@@ -66,10 +67,10 @@ final class StatusCommand extends BaseCommand {
     }
 
     Map<String, Object> database = new LinkedHashMap<>();
-    Path dbPath = workspace.dbPath();
-    boolean server = workspace.server().isPresent();
+    Path dbPath = workspace.settings().dbPath();
+    boolean server = workspace.settings().server().isPresent();
     database.put("kind", server ? "postgresql" : "sqlite");
-    database.put("path", workspace.storeName());
+    database.put("path", workspace.settings().storeName());
     // Opened only when it is there: the read commands' note on a missing database would say again
     // what the warning below says. A server is asked whether it holds agentcli's tables.
     Optional<AuditFeed> feed =
@@ -89,7 +90,7 @@ final class StatusCommand extends BaseCommand {
     } else {
       warnings.add(
           "no database at "
-              + workspace.storeName()
+              + workspace.settings().storeName()
               + ": nothing was ever recorded here (is this the right home?)");
     }
     result.put("database", database);
@@ -109,7 +110,7 @@ final class StatusCommand extends BaseCommand {
       warnings.add(unreadable.getMessage());
     }
     result.put("trust_store", trust);
-    result.put("manifests", workspace.manifestsFolder().toString());
+    result.put("manifests", workspace.settings().manifests().toString());
     Map<String, Object> rules = new LinkedHashMap<>();
     try {
       var r = workspace.rules();
@@ -117,7 +118,7 @@ final class StatusCommand extends BaseCommand {
           "source",
           config.isPresent()
               ? ctx.operatorConfig() + " (rules)"
-              : workspace.rulesFile().toString());
+              : workspace.settings().rulesFile().toString());
       rules.put("rules", r.rules().size());
       rules.put("default", r.fallback().id());
     } catch (AgentCliException unreadable) {

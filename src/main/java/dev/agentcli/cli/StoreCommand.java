@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
+
 final class StoreCommand extends GroupCommand {
   StoreCommand(Context ctx) {
     super(ctx);

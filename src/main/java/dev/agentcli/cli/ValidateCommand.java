@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.ManifestParser;
 import dev.agentcli.manifest.Policy;

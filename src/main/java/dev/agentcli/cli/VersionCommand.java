@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
+
 final class VersionCommand extends BaseCommand {
   VersionCommand(Context ctx) {
     super(ctx);

@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
+import dev.agentcli.app.Settings;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Grant;
@@ -20,7 +22,6 @@ import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.exec.TaskUser;
 import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
-import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.notify.Target;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.Requester;
@@ -53,8 +54,7 @@ import java.util.Optional;
  */
 final class Workspace implements AutoCloseable {
   private final Context ctx;
-  private final GlobalOptions options;
-  private Optional<OperatorConfig> config;
+  private final Settings settings;
   private Database db;
   private SqliteFileDigests digests;
   private Optional<Notifications> notifications;
@@ -62,50 +62,22 @@ final class Workspace implements AutoCloseable {
 
   Workspace(Context ctx, GlobalOptions options) {
     this.ctx = ctx;
-    this.options = options;
+    this.settings = new Settings(ctx, options.flags());
+  }
+
+  /** Where the state lives and what this process runs under. */
+  Settings settings() {
+    return settings;
   }
 
   /** The operator configuration, read once; {@code config_invalid} when it is not usable. */
   Optional<OperatorConfig> config() {
-    if (config == null) {
-      config = OperatorConfig.load(ctx.operatorConfig());
-    }
-    return config;
+    return settings.operator();
   }
 
-  /**
-   * Refuses, when the operator configuration exists, every way the caller could point agentcli at
-   * other files: {@code --home}, {@code --db}, {@code AGENTCLI_HOME}, {@code AGENTCLI_DB}, {@code
-   * AGENTCLI_ALLOWED_SIGNERS}. (A manifest path is refused by the manifest loader.)
-   */
+  /** See {@link Settings#refuseOverrides}. */
   void refuseOverrides() {
-    if (config().isEmpty()) {
-      return;
-    }
-    Map<String, Object> given = new LinkedHashMap<>();
-    if (options.home != null) {
-      given.put("--home", options.home.toString());
-    }
-    if (options.db != null) {
-      given.put("--db", options.db.toString());
-    }
-    for (String var : List.of("AGENTCLI_HOME", "AGENTCLI_DB", "AGENTCLI_ALLOWED_SIGNERS")) {
-      String value = ctx.env().get(var);
-      if (value != null && !value.isEmpty()) {
-        given.put(var, value);
-      }
-    }
-    if (!given.isEmpty()) {
-      String what = given.keySet().iterator().next();
-      throw new AgentCliException(
-          ErrorCode.CONFIG_OVERRIDE_REFUSED,
-          "the operator configuration "
-              + config.get().file()
-              + " pins the database, the trust store and the manifests; "
-              + String.join(", ", given.keySet())
-              + " may not point elsewhere",
-          Map.of("override", what, "value", String.valueOf(given.get(what))));
-    }
+    settings.refuseOverrides();
   }
 
   /** Records a refused override in the operator's audit trail (best effort: the refusal stands). */
@@ -118,16 +90,12 @@ final class Workspace implements AutoCloseable {
   }
 
   ManifestLoader manifests() {
-    return new ManifestLoader(ctx.cwd(), manifestsFolder(), ctx.stdin(), config().isPresent());
+    return new ManifestLoader(ctx.cwd(), settings.manifests(), ctx.stdin(), config().isPresent());
   }
 
-  /**
-   * What a task's child inherits besides its manifest {@code env}: the operator's fixed set, so
-   * that a person approving and the agent running compute the same binding and the caller's
-   * environment never reaches the task; else the allowlisted variables of the caller's environment.
-   */
+  /** See {@link Settings#inheritedEnv}. */
   Map<String, String> inheritedEnv() {
-    return config().map(OperatorConfig::taskEnv).orElseGet(() -> TaskBinding.inherited(ctx.env()));
+    return settings.inheritedEnv();
   }
 
   /**
@@ -135,12 +103,7 @@ final class Workspace implements AutoCloseable {
    * without either, every such command needs a person.
    */
   Rules rules() {
-    return config().map(OperatorConfig::rules).orElseGet(() -> Rules.read(rulesFile()));
-  }
-
-  /** Where the rules are read from in single-user mode. */
-  Path rulesFile() {
-    return options.home(ctx).resolve("rules.json");
+    return config().map(OperatorConfig::rules).orElseGet(() -> Rules.read(settings.rulesFile()));
   }
 
   /**
@@ -149,7 +112,7 @@ final class Workspace implements AutoCloseable {
    * never replacing a file another process wrote meanwhile.
    */
   Optional<Path> writeStarterRules() {
-    Path file = rulesFile();
+    Path file = settings.rulesFile();
     if (config().isPresent() || Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
@@ -167,49 +130,9 @@ final class Workspace implements AutoCloseable {
     }
   }
 
-  /** Whether unsigned grants may ever be used: the operator's say, else the manifest's alone. */
-  private boolean unsignedPermitted() {
-    return config().map(OperatorConfig::allowUnsigned).orElse(true);
-  }
-
-  /** The anchors file: the operator's, else beside the database. */
+  /** The anchors file (see {@link Settings#anchors}). */
   AnchorFile anchors() {
-    return new AnchorFile(
-        config()
-            .map(OperatorConfig::auditAnchors)
-            .orElseGet(
-                () ->
-                    server()
-                        .map(this::anchorsOfServer)
-                        .orElseGet(() -> OperatorConfig.anchorsBeside(dbPath()))));
-  }
-
-  /**
-   * A server's anchors in single-user mode: a file of its own in the home's state folder, named
-   * after host, port and database, never the one beside the home's SQLite file, whose chain is
-   * another.
-   */
-  private Path anchorsOfServer(PostgresUrl server) {
-    String name = server.host() + "-" + server.port() + "-" + server.database();
-    return dbPath()
-        .resolveSibling("audit-anchors." + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".ndjson");
-  }
-
-  /** Where the manifests folder is: the operator's, else {@code <home>/manifests}. */
-  Path manifestsFolder() {
-    return config()
-        .map(OperatorConfig::manifests)
-        .orElseGet(() -> options.home(ctx).resolve("manifests"));
-  }
-
-  /** The home folder (in single-user mode: the operator configuration pins the files instead). */
-  Path home() {
-    return options.home(ctx);
-  }
-
-  /** The SQLite file (with a PostgreSQL store, where it would be: the anchors go beside it). */
-  Path dbPath() {
-    return config().map(OperatorConfig::database).orElseGet(() -> options.dbPath(ctx));
+    return new AnchorFile(settings.anchors());
   }
 
   /** The services on the database, created if missing. */
@@ -266,7 +189,7 @@ final class Workspace implements AutoCloseable {
         ctx.stderr()
             .write(
                 ("agentcli: note: no database at "
-                        + storeName()
+                        + settings.storeName()
                         + ": nothing was recorded here yet (agentcli status shows what is used)\n")
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ctx.stderr().flush();
@@ -279,11 +202,12 @@ final class Workspace implements AutoCloseable {
 
   private Optional<Database> openExisting() {
     if (db == null) {
-      Optional<PostgresUrl> server = server();
+      Optional<PostgresUrl> server = settings.server();
       db =
           (server.isPresent()
-                  ? Database.openIfExists(server.get(), serverPassword(), options.lockTimeout(ctx))
-                  : Database.openIfExists(dbPath(), options.lockTimeout(ctx)))
+                  ? Database.openIfExists(
+                      server.get(), settings.serverPassword(), settings.lockTimeout())
+                  : Database.openIfExists(settings.dbPath(), settings.lockTimeout()))
               .orElse(null);
       if (db != null) {
         db.actingAs(caller());
@@ -343,8 +267,7 @@ final class Workspace implements AutoCloseable {
   }
 
   AllowedSignersFile allowedSigners() {
-    return new AllowedSignersFile(
-        config().map(OperatorConfig::allowedSigners).orElseGet(() -> options.allowedSigners(ctx)));
+    return new AllowedSignersFile(settings.allowedSigners());
   }
 
   private ApprovalService approvals(Database database) {
@@ -352,7 +275,7 @@ final class Workspace implements AutoCloseable {
         new SqliteLedger(database),
         ctx.clock(),
         ctx::random,
-        new GrantCheck(verifier(), unsignedPermitted()),
+        new GrantCheck(verifier(), settings.unsignedPermitted()),
         signer(),
         anchors());
   }
@@ -377,13 +300,13 @@ final class Workspace implements AutoCloseable {
         signer(),
         ctx.clock(),
         ctx::random,
-        config().map(OperatorConfig::selfApprovalExceptions).orElse(java.util.Set.of()));
+        settings.selfApprovalExceptions());
   }
 
   private Cosigning cosigning(Database d) {
     return new Cosigning(
         new SqliteLedger(d),
-        new GrantCheck(verifier(), unsignedPermitted()),
+        new GrantCheck(verifier(), settings.unsignedPermitted()),
         signer(),
         ctx.clock());
   }
@@ -434,11 +357,11 @@ final class Workspace implements AutoCloseable {
 
   private Database database() {
     if (db == null) {
-      Optional<PostgresUrl> server = server();
+      Optional<PostgresUrl> server = settings.server();
       db =
           server.isPresent()
-              ? Database.open(server.get(), serverPassword(), options.lockTimeout(ctx))
-              : Database.open(dbPath(), options.lockTimeout(ctx));
+              ? Database.open(server.get(), settings.serverPassword(), settings.lockTimeout())
+              : Database.open(settings.dbPath(), settings.lockTimeout());
       db.actingAs(caller());
     }
     return db;
@@ -458,55 +381,17 @@ final class Workspace implements AutoCloseable {
                 () ->
                     new AgentCliException(
                         ErrorCode.INPUT_INVALID,
-                        "there is no store at " + storeName() + " to copy",
-                        Map.of("database", storeName())));
+                        "there is no store at " + settings.storeName() + " to copy",
+                        Map.of("database", settings.storeName())));
     try (Database to =
         PostgresUrl.isOne(target)
             ? Database.open(
                 PostgresUrl.parse(target, System.getProperty("user.name")),
-                passwordFromEnv(),
-                options.lockTimeout(ctx))
-            : Database.open(ctx.cwd().resolve(target), options.lockTimeout(ctx))) {
+                settings.passwordFromEnv(),
+                settings.lockTimeout())
+            : Database.open(ctx.cwd().resolve(target), settings.lockTimeout())) {
       return new Copied(from.name(), to.name(), StoreCopy.copy(from, to));
     }
-  }
-
-  /** The shared PostgreSQL store, when one is used: the operator's, else {@code --db}'s. */
-  Optional<PostgresUrl> server() {
-    return config().isPresent()
-        ? Optional.ofNullable(config().get().databaseServer())
-        : options.server(ctx);
-  }
-
-  /** The store as messages name it: the SQLite file or the PostgreSQL URL. */
-  String storeName() {
-    return server().map(PostgresUrl::toString).orElseGet(() -> dbPath().toString());
-  }
-
-  /**
-   * The PostgreSQL password: the operator's password file, else PGPASSWORD; null lets the driver
-   * read PGPASSFILE or ~/.pgpass. Never a command-line argument.
-   */
-  private String serverPassword() {
-    Path file = config().map(OperatorConfig::databasePasswordFile).orElse(null);
-    if (file != null) {
-      try {
-        return Files.readString(file).lines().findFirst().orElse("");
-      } catch (java.io.IOException e) {
-        throw new AgentCliException(
-            ErrorCode.CONFIG_INVALID,
-            "the database password file " + file + " cannot be read: " + e.getMessage(),
-            Map.of("path", file.toString()),
-            e);
-      }
-    }
-    return passwordFromEnv();
-  }
-
-  /** PGPASSWORD, or null to let the driver read PGPASSFILE or ~/.pgpass. */
-  private String passwordFromEnv() {
-    String fromEnv = ctx.env().get("PGPASSWORD");
-    return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv;
   }
 
   /** Where notifications go: the operator's targets, else {@code <home>/notify.json}'s. */
@@ -516,10 +401,7 @@ final class Workspace implements AutoCloseable {
           Notifications.of(
               config()
                   .map(OperatorConfig::notifications)
-                  .orElseGet(
-                      () ->
-                          Target.read(
-                              options.home(ctx).resolve("notify.json"), EventType.NOTIFIABLE)),
+                  .orElseGet(() -> Target.read(settings.notifyFile(), EventType.NOTIFIABLE)),
               ctx.clock());
     }
     return notifications;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentcli.Cli;
+import dev.agentcli.app.Context;
 import dev.agentcli.error.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;

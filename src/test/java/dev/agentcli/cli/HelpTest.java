@@ -3,6 +3,7 @@ package dev.agentcli.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentcli.app.Context;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.agentcli.store;
 
 import dev.agentcli.TestClock;
 import dev.agentcli.TestStore;
+import dev.agentcli.app.Context;
 import dev.agentcli.cli.AgentCli;
-import dev.agentcli.cli.Context;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.agentcli.cli;
+package dev.agentcli.app;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,9 +29,9 @@ public final class Context {
    * wrapper (and tests): a caller who can set JVM properties runs a JVM of their own anyway, with
    * none of the operator's files.
    */
-  static final String CONFIG_PROPERTY = "agentcli.config";
+  public static final String CONFIG_PROPERTY = "agentcli.config";
 
-  static final String DEFAULT_CONFIG = "/etc/agentcli/config.json";
+  public static final String DEFAULT_CONFIG = "/etc/agentcli/config.json";
 
   /**
    * @param randomSource called at most once, when an id is first needed: seeding a SecureRandom
