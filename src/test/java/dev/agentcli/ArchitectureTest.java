@@ -135,13 +135,24 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheCliStartsTheRunner() {
+  void onlyTheApplicationLayerAndTheCliStartTheRunner() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.agentcli.exec..", "dev.agentcli.cli..")
+        .resideOutsideOfPackages("dev.agentcli.exec..", "dev.agentcli.app..", "dev.agentcli.cli..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.agentcli.exec..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theApplicationLayerKnowsNoCommand() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.agentcli.app..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.agentcli.cli..")
         .check(CLASSES);
   }
 

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
 import dev.agentcli.codec.Json;
@@ -52,7 +54,7 @@ final class ApprovalsListCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     if (limit < 0) {
       throw BadOption.of("--limit", limit, "it must be 0 (all) or more");
     }
@@ -66,7 +68,7 @@ final class ApprovalsListCommand extends BaseCommand {
     } else {
       out.print("{\n  \"ok\" : true,\n  \"approvals\" : [");
     }
-    workspace
+    services
         .existingApprovals()
         .ifPresent(
             approvals ->

@@ -1,6 +1,9 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Grant;
 import java.util.LinkedHashMap;
@@ -35,10 +38,10 @@ final class ApprovalsRevokeCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    ApprovalService approvals = workspace.approvals();
+  int run(Services services) {
+    ApprovalService approvals = services.approvals();
     Grant grant =
-        approvals.revoke(approvals.resolve(id), by != null ? by : Asking.osUser(ctx), reason);
+        approvals.revoke(approvals.resolve(id), by != null ? by : Caller.osUser(ctx), reason);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("revoked", true);

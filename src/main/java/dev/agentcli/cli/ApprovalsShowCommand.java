@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Cosigning;
@@ -39,8 +41,8 @@ final class ApprovalsShowCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    ApprovalService approvals = existing(workspace, id);
+  int run(Services services) {
+    ApprovalService approvals = existing(services, id);
     ApprovalId approvalId = approvals.resolve(id);
     Grant grant = approvals.show(approvalId);
     if (payload) {
@@ -53,13 +55,13 @@ final class ApprovalsShowCommand extends BaseCommand {
     result.put("approval", Views.grantWithBinding(grant, approvals.now()));
     result.put("verification", Views.verdict(grant, approvals.verify(grant)));
     // What the approver saw, with the values (secrets as digests); checked against the binding.
-    Optional<Map<String, Object>> seen = workspace.shownFor(grant);
+    Optional<Map<String, Object>> seen = services.shownFor(grant);
     result.put("command", seen.orElse(null));
     result.put(
         "command_edited",
         seen.flatMap(c -> WhatRuns.mismatch(c, grant.taskBinding())).orElse(null));
     if (Cosigning.quorum(grant) > 1) {
-      Cosigning cosigning = workspace.cosigning();
+      Cosigning cosigning = services.cosigning();
       result.put("quorum", Cosigning.quorum(grant));
       result.put("approvers", cosigning.approvers(grant));
       result.put(
@@ -89,8 +91,8 @@ final class ApprovalsShowCommand extends BaseCommand {
   }
 
   /** The services on an existing database; with none, no grant can exist. */
-  static ApprovalService existing(Workspace workspace, String id) {
-    return workspace
+  static ApprovalService existing(Services services, String id) {
+    return services
         .existingApprovals()
         .orElseThrow(
             () ->

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantQuery;
@@ -41,12 +43,12 @@ final class ApprovalsVerifyCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     List<Map<String, Object>> results = new ArrayList<>();
     Optional<ApprovalService> existing =
         which.all
-            ? workspace.existingApprovals()
-            : Optional.of(ApprovalsShowCommand.existing(workspace, which.id));
+            ? services.existingApprovals()
+            : Optional.of(ApprovalsShowCommand.existing(services, which.id));
     if (existing.isPresent()) {
       ApprovalService approvals = existing.get();
       java.util.function.Consumer<Grant> check =

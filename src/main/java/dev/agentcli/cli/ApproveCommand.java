@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApproveRequest;
 import dev.agentcli.approval.Cosigning;
@@ -102,17 +104,17 @@ final class ApproveCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     if (task == null) {
-      return approveRequest(workspace);
+      return approveRequest(services);
     }
     TaskArguments target = new TaskArguments();
     target.manifest = first;
     target.task = task;
     target.workflow = workflow;
-    TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
+    TaskArguments.Resolved resolved = target.resolve(services, ctx);
     Grant grant =
-        workspace
+        services
             .approvals()
             .approve(
                 new ApproveRequest(
@@ -125,7 +127,7 @@ final class ApproveCommand extends BaseCommand {
                     Optional.empty(),
                     uses),
                 WhatRuns.of(resolved.task(), resolved.binding()));
-    workspace.rememberDigests();
+    services.rememberDigests();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("approval", Views.grant(grant, grant.grantedAt()));
@@ -134,21 +136,21 @@ final class ApproveCommand extends BaseCommand {
     return 0;
   }
 
-  private int approveRequest(Workspace workspace) {
+  private int approveRequest(Services services) {
     if (workflow != null) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID, "--workflow names a task: a request already names its own");
     }
-    RequestService requests = workspace.requests();
-    String id = requestOf(workspace, requests);
+    RequestService requests = services.requests();
+    String id = requestOf(services, requests);
     if (id == null) {
-      return cosign(workspace, new ApprovalId(first));
+      return cosign(services, new ApprovalId(first));
     }
     Grant grant =
         requests.approve(
             id,
             by,
-            workspace.approverOsUser(),
+            services.approverOsUser(),
             lifetime(),
             reason,
             signerChoice(),
@@ -184,26 +186,26 @@ final class ApproveCommand extends BaseCommand {
    * The request {@code first} names: a request id (or prefix), or the id of a grant that answers a
    * request (who asked may not co-sign it either); null for a grant approved ahead of time.
    */
-  private String requestOf(Workspace workspace, RequestService requests) {
+  private String requestOf(Services services, RequestService requests) {
     try {
       return requests.resolve(first);
     } catch (AgentCliException e) {
       if (e.code() != ErrorCode.REQUEST_NOT_FOUND || !first.matches("[0-9a-f]{32}")) {
         throw e;
       }
-      return workspace.approvals().show(new ApprovalId(first)).requestId();
+      return services.approvals().show(new ApprovalId(first)).requestId();
     }
   }
 
   /** A further approver's signature on a grant whose task asks for a quorum. */
-  private int cosign(Workspace workspace, ApprovalId id) {
-    Cosigning cosigning = workspace.cosigning();
+  private int cosign(Services services, ApprovalId id) {
+    Cosigning cosigning = services.cosigning();
     cosigning.cosign(id, by, signingKey.find(ctx));
-    Grant grant = workspace.approvals().show(id);
+    Grant grant = services.approvals().show(id);
     List<String> approvers = cosigning.approvers(grant);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
-    result.put("approval", Views.grant(grant, workspace.approvals().now()));
+    result.put("approval", Views.grant(grant, services.approvals().now()));
     result.put("approvers", approvers);
     result.put("quorum", Cosigning.quorum(grant));
     print(

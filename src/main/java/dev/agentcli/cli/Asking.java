@@ -1,10 +1,8 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
 import dev.agentcli.request.Requester;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -44,30 +42,6 @@ final class Asking implements Definition.Defined {
 
   /** Who is asking: the label, the OS user (the real one under sudo), the host, this process. */
   Requester requester(Context ctx) {
-    return as(requester != null ? requester : ctx.env().get("AGENTCLI_REQUESTER"), ctx);
-  }
-
-  /** The requester {@code label} (the OS user when blank) on this host, in this process. */
-  static Requester as(String label, Context ctx) {
-    String osUser = osUser(ctx);
-    return new Requester(
-        label == null || label.isBlank() ? osUser : label,
-        osUser,
-        host(),
-        ProcessHandle.current().pid());
-  }
-
-  /** The OS user: the one sudo ran agentcli for, else this process's. */
-  static String osUser(Context ctx) {
-    String viaSudo = ctx.env().get("SUDO_USER");
-    return viaSudo != null && !viaSudo.isBlank() ? viaSudo : System.getProperty("user.name");
-  }
-
-  private static String host() {
-    try {
-      return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
+    return Caller.as(requester != null ? requester : ctx.env().get("AGENTCLI_REQUESTER"), ctx);
   }
 }

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.error.AgentCliException;
@@ -34,17 +35,16 @@ final class AuditAnchorCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     Anchor head =
-        workspace
+        services
             .existingAudit()
             .flatMap(log -> log.head(ctx.clock().instant().truncatedTo(ChronoUnit.MILLIS)))
             .orElseThrow(
                 () ->
                     new AgentCliException(
                         ErrorCode.INPUT_INVALID, "there is no audit trail to anchor yet"));
-    AnchorFile target =
-        file == null ? workspace.anchors() : new AnchorFile(ctx.cwd().resolve(file));
+    AnchorFile target = file == null ? services.anchors() : new AnchorFile(ctx.cwd().resolve(file));
     target.append(head);
     Map<String, Object> result = new LinkedHashMap<>(head.toMap());
     result.put("file", target.path().toString());

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,15 +30,15 @@ final class AuditCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    return list(this, workspace, filter);
+  int run(Services services) {
+    return list(this, services, filter);
   }
 
   /** Prints the events {@code filter} selects: JSON, or a table for people. */
-  static int list(BaseCommand command, Workspace workspace, AuditFilter filter) {
+  static int list(BaseCommand command, Services services, AuditFilter filter) {
     List<Map<String, Object>> events = new ArrayList<>();
     var query = filter.query(command.ctx.clock());
-    workspace.existingAudit().ifPresent(log -> log.forEach(query, e -> events.add(Views.event(e))));
+    services.existingAudit().ifPresent(log -> log.forEach(query, e -> events.add(Views.event(e))));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("count", events.size());

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.codec.Json;
 import java.io.PrintWriter;
@@ -19,9 +21,9 @@ final class AuditExportCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     PrintWriter out = out();
-    workspace
+    services
         .existingAudit()
         .ifPresent(
             log -> log.forEach(AuditQuery.all(), e -> out.println(Json.compact(Views.event(e)))));

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.audit.Anchor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +21,9 @@ final class AuditHeadCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     Anchor head =
-        workspace.existingAudit().flatMap(log -> log.head(ctx.clock().instant())).orElse(null);
+        services.existingAudit().flatMap(log -> log.head(ctx.clock().instant())).orElse(null);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("head", head == null ? null : head.hash());

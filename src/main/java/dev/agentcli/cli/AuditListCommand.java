@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 
 final class AuditListCommand extends BaseCommand {
   final AuditFilter filter = new AuditFilter();
@@ -16,7 +17,7 @@ final class AuditListCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    return AuditCommand.list(this, workspace, filter);
+  int run(Services services) {
+    return AuditCommand.list(this, services, filter);
   }
 }

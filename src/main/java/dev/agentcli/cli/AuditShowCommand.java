@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.audit.ExecutionState;
@@ -31,12 +33,12 @@ final class AuditShowCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     List<AuditEvent> events = new ArrayList<>();
     AuditQuery query =
         new AuditQuery(
             0, Optional.empty(), Optional.of(executionId), Optional.empty(), Optional.empty());
-    workspace.existingAudit().ifPresent(log -> log.forEach(query, events::add));
+    services.existingAudit().ifPresent(log -> log.forEach(query, events::add));
     if (events.isEmpty()) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID,

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.audit.Anchor;
 import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditChain;
@@ -43,10 +44,10 @@ final class AuditVerifyCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     Map<Long, String> anchors = new LinkedHashMap<>();
     AnchorFile file =
-        anchorsFile == null ? workspace.anchors() : new AnchorFile(ctx.cwd().resolve(anchorsFile));
+        anchorsFile == null ? services.anchors() : new AnchorFile(ctx.cwd().resolve(anchorsFile));
     boolean anchored = anchorsFile != null || file.exists();
     if (anchored) {
       for (Anchor a : file.all()) {
@@ -60,14 +61,14 @@ final class AuditVerifyCommand extends BaseCommand {
       }
     }
     AuditChain.Verifier verifier = new AuditChain.Verifier(anchors, expectHead, false);
-    List<String> tampering = new java.util.ArrayList<>(workspace.existingSchemaTampering());
+    List<String> tampering = new java.util.ArrayList<>(services.existingSchemaTampering());
     if (tampering.isEmpty()) {
-      workspace.existingApprovals().ifPresent(a -> tampering.addAll(a.disagreements()));
+      services.existingApprovals().ifPresent(a -> tampering.addAll(a.disagreements()));
     }
     // On a terminal, a long trail shows how far the check is (every 10,000 events, on one line).
     boolean tty = global.text() && ReviewCommand.tty("/proc/self/fd/2");
     long[] seen = {0};
-    workspace
+    services
         .existingAudit()
         .ifPresent(
             log ->
@@ -85,7 +86,7 @@ final class AuditVerifyCommand extends BaseCommand {
       err().flush();
     }
     AuditChain.Check check =
-        workspace.existingAudit().isPresent()
+        services.existingAudit().isPresent()
             ? verifier.result()
             : new AuditChain.Check(true, 0, 0, null, null, null, 0, null);
     Map<String, Object> result = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Settings;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.profile.Phases;
@@ -45,20 +47,20 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
   void failed(AgentCliException e) {}
 
   /** Does the command's work and returns its exit status. */
-  abstract int run(Workspace workspace);
+  abstract int run(Services services);
 
   @Override
   public final Integer call() {
     Phases.mark("parse");
-    try (Workspace workspace = new Workspace(ctx, global)) {
+    try (Services services = new Services(ctx, new Settings(ctx, global.flags()))) {
       try {
         if (!sealed()) {
-          workspace.refuseOverrides();
+          services.refuseOverrides();
         }
-        return run(workspace);
+        return run(services);
       } catch (AgentCliException e) {
         if (e.code() == ErrorCode.CONFIG_OVERRIDE_REFUSED) {
-          workspace.auditRefusedOverride(spec.name(), e);
+          services.auditRefusedOverride(spec.name(), e);
         }
         throw e;
       }

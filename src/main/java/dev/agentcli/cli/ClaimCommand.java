@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ClaimResult;
 import dev.agentcli.approval.ExecutionId;
@@ -38,13 +40,13 @@ final class ClaimCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    Optional<ApprovalId> pinned = grant.pinned(workspace);
+  int run(Services services) {
+    Optional<ApprovalId> pinned = grant.pinned(services);
     ExecutionId execution =
         executionId != null ? ExecutionId.of(executionId) : ExecutionId.random(ctx.random());
-    TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
+    TaskArguments.Resolved resolved = target.resolve(services, ctx);
     ClaimResult claim =
-        workspace
+        services
             .approvals()
             .claim(resolved.task(), resolved.binding(), pinned, execution, Optional.empty());
     Map<String, Object> result = new LinkedHashMap<>();
@@ -52,10 +54,10 @@ final class ClaimCommand extends BaseCommand {
     if (claim instanceof ClaimResult.Refused refused) {
       throw target.withApproveHint(refused.refusal().exception());
     } else if (claim instanceof ClaimResult.Claimed claimed) {
-      workspace.rememberDigests();
+      services.rememberDigests();
       result.put("claimed", true);
       result.put("execution_id", execution.value());
-      result.put("approval", Views.grant(claimed.grant(), workspace.approvals().now()));
+      result.put("approval", Views.grant(claimed.grant(), services.approvals().now()));
       result.put("rejected", RefusalExplainer.rejections(claimed.rejected()));
     } else {
       result.put("claimed", false);

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import picocli.AutoComplete;
 
 final class CompletionCommand extends BaseCommand {
@@ -23,7 +24,7 @@ final class CompletionCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     if (!shell.equals("bash") && !shell.equals("zsh")) {
       throw BadOption.of("<shell>", shell, "it must be bash or zsh");
     }

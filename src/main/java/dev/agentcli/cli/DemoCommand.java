@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +53,7 @@ final class DemoCommand extends BaseCommand {
   private record Step(String explanation, int expected, String... args) {}
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     for (String ignored : java.util.List.of("--home", "--db", "--format", "--lock-timeout-ms")) {
       if (spec.commandLine().getParseResult().hasMatchedOption(ignored)) {
         throw BadOption.of(

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.request.Denial;
 import dev.agentcli.request.RequestService;
 import java.util.LinkedHashMap;
@@ -40,8 +42,8 @@ final class DenyCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    RequestService requests = workspace.requests();
+  int run(Services services) {
+    RequestService requests = services.requests();
     String id = requests.resolve(requestId);
     Denial d = requests.deny(id, by, reason, signingKey.find(ctx));
     Map<String, Object> result = new LinkedHashMap<>();

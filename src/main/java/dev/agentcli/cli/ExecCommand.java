@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ClaimAttempt;
@@ -82,11 +84,11 @@ final class ExecCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    Optional<ApprovalId> pinned = grant.pinned(workspace);
-    TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
+  int run(Services services) {
+    Optional<ApprovalId> pinned = grant.pinned(services);
+    TaskArguments.Resolved resolved = target.resolve(services, ctx);
     if (dryRun) {
-      return dryRun(workspace, resolved, pinned);
+      return dryRun(services, resolved, pinned);
     }
     if (resultFile != null && operatorMode()) {
       throw new AgentCliException(
@@ -107,7 +109,7 @@ final class ExecCommand extends BaseCommand {
     try {
       ran =
           Gated.run(
-              workspace,
+              services,
               resolved.task(),
               resolved.binding(),
               pinned,
@@ -121,7 +123,7 @@ final class ExecCommand extends BaseCommand {
     }
     ExecOutcome outcome = ran.outcome();
     RunResult run = outcome.result();
-    Map<String, Object> result = Gated.result(workspace, ran);
+    Map<String, Object> result = Gated.result(services, ran);
     writeResultFile(result, true);
     if (mode == TaskRunner.Mode.CAPTURE) {
       Output.json(out(), result);
@@ -142,7 +144,7 @@ final class ExecCommand extends BaseCommand {
 
   /**
    * Whether an operator configuration is in force (or a broken one: fail closed). Read again here,
-   * apart from the workspace, because a failure can end the command before the workspace does.
+   * apart from the services, because a failure can end the command before the services does.
    */
   private boolean operatorMode() {
     try {
@@ -207,14 +209,14 @@ final class ExecCommand extends BaseCommand {
   }
 
   private int dryRun(
-      Workspace workspace, TaskArguments.Resolved resolved, Optional<ApprovalId> pinned) {
+      Services services, TaskArguments.Resolved resolved, Optional<ApprovalId> pinned) {
     Policy policy = resolved.task().approval().policy();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("dry_run", true);
     result.put("policy", policy.id());
     result.put("approval_required", policy == Policy.MANUAL);
-    Optional<ApprovalService> approvals = workspace.existingApprovals();
+    Optional<ApprovalService> approvals = services.existingApprovals();
     Optional<ClaimAttempt> attempt =
         policy == Policy.MANUAL
             ? approvals.map(a -> a.peek(resolved.task(), resolved.binding(), pinned))

@@ -1,5 +1,7 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.RefusalExplainer;
@@ -45,7 +47,7 @@ final class Gated {
   record Ran(Task task, TaskBinding binding, ExecOutcome outcome, String requestId) {}
 
   static Ran run(
-      Workspace workspace,
+      Services services,
       Task task,
       TaskBinding binding,
       Optional<ApprovalId> pinned,
@@ -56,20 +58,20 @@ final class Gated {
       Optional<Ask> ask) {
     try {
       return new Ran(
-          task, binding, exec(workspace, task, binding, pinned, timeout, mode, out, err), null);
+          task, binding, exec(services, task, binding, pinned, timeout, mode, out, err), null);
     } catch (AgentCliException e) {
       if (e.code() != ErrorCode.APPROVAL_REQUIRED || ask.isEmpty() || pinned.isPresent()) {
         throw e;
       }
     }
     String requestId =
-        file(workspace, task, binding, ask.get().reason(), ask.get().requester())
+        file(services, task, binding, ask.get().reason(), ask.get().requester())
             .request()
             .requestId();
     ask.get().watcher().waiting(requestId);
     RequestService.State state;
     try {
-      state = workspace.waiting().until(requestId, ask.get().patience(), workspace::notifyExpiring);
+      state = services.waiting().until(requestId, ask.get().patience(), services::notifyExpiring);
     } finally {
       ask.get().watcher().decided();
     }
@@ -80,7 +82,7 @@ final class Gated {
     return new Ran(
         task,
         binding,
-        exec(workspace, task, binding, Optional.of(approved), timeout, mode, out, err),
+        exec(services, task, binding, Optional.of(approved), timeout, mode, out, err),
         requestId);
   }
 
@@ -94,7 +96,7 @@ final class Gated {
 
   /** Files (or joins) the request for {@code task} as it is bound here. */
   static RequestService.Filed file(
-      Workspace workspace, Task task, TaskBinding binding, String reason, Requester requester) {
+      Services services, Task task, TaskBinding binding, String reason, Requester requester) {
     Policy policy = task.approval().policy();
     if (policy != Policy.MANUAL) {
       throw new AgentCliException(
@@ -109,9 +111,9 @@ final class Gated {
                   : "it runs without approval"),
           Map.of("policy", policy.id()));
     }
-    workspace.refuseImpersonation(requester);
+    services.refuseImpersonation(requester);
     RequestService.Filed filed =
-        workspace
+        services
             .requests()
             .file(
                 Subject.of(task, binding),
@@ -119,13 +121,13 @@ final class Gated {
                 reason,
                 requester,
                 Duration.ofSeconds(task.approval().requestTimeoutS()));
-    workspace.rememberDigests();
-    workspace.notifyCommitted(); // people hear of the request now, not when the wait ends
+    services.rememberDigests();
+    services.notifyCommitted(); // people hear of the request now, not when the wait ends
     return filed;
   }
 
   /** What a run reports: the task, its outcome, the grant it used and what was passed over. */
-  static Map<String, Object> result(Workspace workspace, Ran ran) {
+  static Map<String, Object> result(Services services, Ran ran) {
     Map<String, Object> result = new LinkedHashMap<>();
     RunResult run = ran.outcome().result();
     result.put("ok", run.exitCode() == 0 && !run.timedOut() && !run.interrupted());
@@ -138,7 +140,7 @@ final class Gated {
     }
     Grant used = ran.outcome().approvalUsed();
     result.put(
-        "approval_used", used == null ? null : Views.grant(used, workspace.approvals().now()));
+        "approval_used", used == null ? null : Views.grant(used, services.approvals().now()));
     result.put("rejected", RefusalExplainer.rejections(ran.outcome().rejected()));
     result.put("result", Views.result(run));
     result.put("warnings", ran.outcome().warnings());
@@ -146,7 +148,7 @@ final class Gated {
   }
 
   private static ExecOutcome exec(
-      Workspace workspace,
+      Services services,
       Task task,
       TaskBinding binding,
       Optional<ApprovalId> pinned,
@@ -154,8 +156,8 @@ final class Gated {
       TaskRunner.Mode mode,
       OutputStream out,
       OutputStream err) {
-    ExecOutcome outcome = workspace.gatedExec().run(task, binding, pinned, timeout, mode, out, err);
-    workspace.rememberDigests();
+    ExecOutcome outcome = services.gatedExec().run(task, binding, pinned, timeout, mode, out, err);
+    services.rememberDigests();
     return outcome;
   }
 }

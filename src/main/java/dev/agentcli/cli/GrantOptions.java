@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Services;
 import dev.agentcli.approval.ApprovalId;
 import java.util.Optional;
 
@@ -16,7 +17,7 @@ final class GrantOptions implements Definition.Defined {
   }
 
   /** The grant --approval-id names (a unique prefix of 8 or more digits will do). */
-  Optional<ApprovalId> pinned(Workspace workspace) {
+  Optional<ApprovalId> pinned(Services services) {
     if (approvalId == null) {
       return Optional.empty();
     }
@@ -24,7 +25,7 @@ final class GrantOptions implements Definition.Defined {
       return Optional.of(new ApprovalId(approvalId));
     }
     return Optional.of(
-        workspace
+        services
             .existingApprovals()
             .orElseThrow(
                 () ->

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.codec.Json;
@@ -82,7 +84,7 @@ final class HookClaudeCodeCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     long start = System.nanoTime();
     Answer answer = new Answer(out());
     AtomicReference<String> waitingOn = new AtomicReference<>();
@@ -103,7 +105,7 @@ final class HookClaudeCodeCommand extends BaseCommand {
     watchdog.setDaemon(true);
     watchdog.start();
     try {
-      answer.give(decide(workspace, start, waitingOn));
+      answer.give(decide(services, start, waitingOn));
     } catch (AgentCliException e) {
       answer.give(
           HookAnswer.deny("agentcli refused the call (" + e.code().id() + "): " + e.getMessage()));
@@ -115,7 +117,7 @@ final class HookClaudeCodeCommand extends BaseCommand {
     return 0;
   }
 
-  private HookAnswer decide(Workspace workspace, long start, AtomicReference<String> waitingOn) {
+  private HookAnswer decide(Services services, long start, AtomicReference<String> waitingOn) {
     PreToolUse call;
     try {
       call = PreToolUse.parse(ctx.stdin().readNBytes(PreToolUse.MAX_BYTES + 1));
@@ -128,20 +130,20 @@ final class HookClaudeCodeCommand extends BaseCommand {
     }
     String command = bash.get();
     BashJudgement judgement =
-        BashJudgement.of(command, workspace.rules(), Path.of(call.cwd()), ctx.env());
+        BashJudgement.of(command, services.rules(), Path.of(call.cwd()), ctx.env());
     HookAnswer answer;
     if (judgement instanceof BashJudgement.Denied d) {
       answer = HookAnswer.deny(d.reason());
     } else if (judgement instanceof BashJudgement.Gated g) {
-      answer = gated(workspace, call, command, g, start, waitingOn);
+      answer = gated(services, call, command, g, start, waitingOn);
     } else {
       answer =
           HookAnswer.allow("allowed by agentcli rule \"" + judgement.ruling().rule() + "\"", null);
     }
     AuditEvent event =
-        HookEvents.judged(workspace.approvals().now(), call, command, judgement, answer);
+        HookEvents.judged(services.approvals().now(), call, command, judgement, answer);
     try {
-      workspace.audit().append(event);
+      services.audit().append(event);
     } catch (AgentCliException unrecorded) {
       if ("allow".equals(answer.decision())) {
         throw unrecorded; // nothing runs that the trail does not show
@@ -151,7 +153,7 @@ final class HookClaudeCodeCommand extends BaseCommand {
   }
 
   private HookAnswer gated(
-      Workspace workspace,
+      Services services,
       PreToolUse call,
       String command,
       BashJudgement.Gated gated,
@@ -159,11 +161,11 @@ final class HookClaudeCodeCommand extends BaseCommand {
       AtomicReference<String> waitingOn) {
     RunCommand.AdHocRun run =
         RunCommand.bind(
-            workspace, ctx, Path.of(call.cwd()), Optional.of(command), List.of(), shellProgram);
+            services, ctx, Path.of(call.cwd()), Optional.of(command), List.of(), shellProgram);
     Map<String, Object> rewritten = new LinkedHashMap<>(call.toolInput());
     rewritten.put("command", throughTheGate(command));
     Optional<Grant> usable =
-        workspace.approvals().peek(run.task(), run.binding(), Optional.empty()).claimed();
+        services.approvals().peek(run.task(), run.binding(), Optional.empty()).claimed();
     if (usable.isPresent()) {
       return HookAnswer.allow(
           "approved by "
@@ -175,17 +177,17 @@ final class HookClaudeCodeCommand extends BaseCommand {
     }
     RequestService.Filed filed =
         Gated.file(
-            workspace,
+            services,
             run.task(),
             run.binding(),
             call.description(),
-            Asking.as("claude-code:" + call.sessionId(), ctx));
+            Caller.as("claude-code:" + call.sessionId(), ctx));
     String id = filed.request().requestId();
     waitingOn.set(id);
     Duration left = deadline.minus(Duration.ofNanos(System.nanoTime() - start)).minus(MARGIN);
     RequestService.State state;
     try {
-      state = workspace.waiting().until(id, left.isNegative() ? Duration.ZERO : left);
+      state = services.waiting().until(id, left.isNegative() ? Duration.ZERO : left);
     } catch (AgentCliException e) {
       if (e.code() == ErrorCode.APPROVAL_TIMED_OUT) {
         return HookAnswer.deny(undecided(id));

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.hook.ClaudeSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class HookInstallCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     if (timeoutS < 15 || timeoutS > 3600) {
       throw BadOption.of("--timeout", timeoutS, "it must be between 15 and 3600 seconds");
     }
@@ -51,7 +52,7 @@ final class HookInstallCommand extends BaseCommand {
             + "s || exit 2";
     java.nio.file.Path file = target.file(ctx);
     boolean changed = ClaudeSettings.install(file, ClaudeSettings.entry(command, timeoutS));
-    java.util.Optional<java.nio.file.Path> starter = workspace.writeStarterRules();
+    java.util.Optional<java.nio.file.Path> starter = services.writeStarterRules();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("settings", file.toString());

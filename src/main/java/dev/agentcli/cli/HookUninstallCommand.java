@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.hook.ClaudeSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,7 @@ final class HookUninstallCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     java.nio.file.Path file = target.file(ctx);
     boolean removed = ClaudeSettings.uninstall(file);
     Map<String, Object> result = new LinkedHashMap<>();

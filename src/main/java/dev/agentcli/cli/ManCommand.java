@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ final class ManCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     CommandLine cli = HelpCommand.named(AgentCli.commandLine(ctx), names);
     out().print(page(cli.getCommandSpec()));
     out().flush();

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.mcp.McpServer;
@@ -48,9 +49,9 @@ final class McpCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     for (String m : manifests) {
-      workspace.manifests().load(m); // a manifest that cannot be read stops the server now
+      services.manifests().load(m); // a manifest that cannot be read stops the server now
     }
     McpServer server =
         new McpServer(

@@ -1,6 +1,10 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Settings;
+import dev.agentcli.app.Views;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.exec.TaskRunner;
@@ -21,7 +25,7 @@ import java.util.Set;
 
 /**
  * The tasks of some manifests as MCP tools, and a tool to look at a request. Each call has a
- * workspace of its own (its own database connection), and reads the manifest again: what runs is
+ * services of its own (its own database connection), and reads the manifest again: what runs is
  * what the manifest says at the time of the call, bound and gated as {@code exec} would.
  */
 final class McpTools implements Tools {
@@ -49,10 +53,10 @@ final class McpTools implements Tools {
   private record Offered(String manifest, Task task) {}
 
   /** The tools by name: a task's id when no other task has it, else workflow.task. */
-  private Map<String, Offered> catalog(Workspace workspace) {
+  private Map<String, Offered> catalog(Services services) {
     List<Offered> all = new ArrayList<>();
     for (String m : manifests) {
-      Manifest manifest = workspace.manifests().load(m);
+      Manifest manifest = services.manifests().load(m);
       manifest.tasks().forEach(t -> all.add(new Offered(m, t)));
     }
     Map<String, Integer> uses = new HashMap<>();
@@ -73,9 +77,9 @@ final class McpTools implements Tools {
 
   @Override
   public List<Map<String, Object>> list() {
-    try (Workspace workspace = new Workspace(ctx, global)) {
+    try (Services services = new Services(ctx, new Settings(ctx, global.flags()))) {
       List<Map<String, Object>> tools = new ArrayList<>();
-      catalog(workspace).forEach((name, o) -> tools.add(describe(name, o.task())));
+      catalog(services).forEach((name, o) -> tools.add(describe(name, o.task())));
       tools.add(statusTool());
       return tools;
     }
@@ -178,17 +182,17 @@ final class McpTools implements Tools {
 
   @Override
   public ToolResult call(String name, Map<String, Object> arguments) {
-    try (Workspace workspace = new Workspace(ctx, global)) {
+    try (Services services = new Services(ctx, new Settings(ctx, global.flags()))) {
       try {
-        workspace.refuseOverrides();
+        services.refuseOverrides();
         if (name.equals(STATUS_TOOL)) {
-          return status(workspace, arguments);
+          return status(services, arguments);
         }
-        Offered offered = catalog(workspace).get(name);
+        Offered offered = catalog(services).get(name);
         if (offered == null) {
           throw new UnknownTool("no tool named '" + name + "'");
         }
-        return run(workspace, offered, arguments);
+        return run(services, offered, arguments);
       } catch (AgentCliException e) {
         Map<String, Object> error = ErrorReport.json(e);
         Object request = e.details().get("request_id");
@@ -203,18 +207,18 @@ final class McpTools implements Tools {
     }
   }
 
-  private ToolResult status(Workspace workspace, Map<String, Object> arguments) {
+  private ToolResult status(Services services, Map<String, Object> arguments) {
     only(arguments, Set.of("request_id"));
     if (!(arguments.get("request_id") instanceof String id) || id.isBlank()) {
       throw new UnknownTool("request_id must be a request's id");
     }
-    var state = workspace.requests().state(workspace.requests().resolve(id));
+    var state = services.requests().state(services.requests().resolve(id));
     Map<String, Object> view = Views.request(state);
     return new ToolResult(
         "request " + state.request().requestId() + " is " + state.status().id(), view, false);
   }
 
-  private ToolResult run(Workspace workspace, Offered offered, Map<String, Object> arguments) {
+  private ToolResult run(Services services, Offered offered, Map<String, Object> arguments) {
     only(arguments, Set.of("reason", "wait_s"));
     Object reason = arguments.get("reason");
     if (reason != null && !(reason instanceof String)) {
@@ -230,13 +234,13 @@ final class McpTools implements Tools {
       }
       wait = Duration.ofSeconds(n.longValue());
     }
-    Manifest manifest = workspace.manifests().load(offered.manifest());
+    Manifest manifest = services.manifests().load(offered.manifest());
     Task task = manifest.task(Optional.of(offered.task().workflowId()), offered.task().id());
     TaskBinding binding =
-        TaskBinding.of(task, manifest.baseDir(), workspace.inheritedEnv(), workspace.fileDigests());
+        TaskBinding.of(task, manifest.baseDir(), services.inheritedEnv(), services.fileDigests());
     Gated.Ran ran =
         Gated.run(
-            workspace,
+            services,
             task,
             binding,
             Optional.empty(),
@@ -244,8 +248,8 @@ final class McpTools implements Tools {
             TaskRunner.Mode.CAPTURE,
             OutputStream.nullOutputStream(),
             OutputStream.nullOutputStream(),
-            Optional.of(new Gated.Ask((String) reason, Asking.as(requester, ctx), wait, id -> {})));
-    Map<String, Object> result = Gated.result(workspace, ran);
+            Optional.of(new Gated.Ask((String) reason, Caller.as(requester, ctx), wait, id -> {})));
+    Map<String, Object> result = Gated.result(services, ran);
     RunResult r = ran.outcome().result();
     String text =
         (r.timedOut() ? "timed out" : "exit " + r.exitCode())

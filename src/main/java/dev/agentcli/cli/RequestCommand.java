@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
 import dev.agentcli.request.Waiting;
@@ -29,14 +31,14 @@ final class RequestCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    TaskArguments.Resolved resolved = target.resolve(workspace, ctx);
-    RequestService.Filed filed = file(workspace, resolved, asking, ctx);
+  int run(Services services) {
+    TaskArguments.Resolved resolved = target.resolve(services, ctx);
+    RequestService.Filed filed = file(services, resolved, asking, ctx);
     String id = filed.request().requestId();
     RequestService.State state =
         asking.wait == null
-            ? workspace.requests().state(id)
-            : workspace.waiting().until(id, asking.wait);
+            ? services.requests().state(id)
+            : services.waiting().until(id, asking.wait);
     if (state.status().settled() && state.status() != RequestStatus.APPROVED) {
       throw Waiting.refusal(state);
     }
@@ -65,8 +67,8 @@ final class RequestCommand extends BaseCommand {
 
   /** Files (or joins) the request for the task as it is bound here. */
   static RequestService.Filed file(
-      Workspace workspace, TaskArguments.Resolved resolved, Asking asking, Context ctx) {
+      Services services, TaskArguments.Resolved resolved, Asking asking, Context ctx) {
     return Gated.file(
-        workspace, resolved.task(), resolved.binding(), asking.reason, asking.requester(ctx));
+        services, resolved.task(), resolved.binding(), asking.reason, asking.requester(ctx));
   }
 }

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.request.RequestService;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,8 +28,8 @@ final class RequestsCancelCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    RequestService requests = workspace.requests();
+  int run(Services services) {
+    RequestService requests = services.requests();
     RequestService.State state =
         requests.cancel(requests.resolve(requestId), asking.requester(ctx).principal());
     Map<String, Object> result = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.request.RequestStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,13 +33,13 @@ final class RequestsListCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     RequestStatus wanted = status == null ? null : parse(status);
     if (limit < 0) {
       throw BadOption.of("--limit", limit, "it must be 0 (all) or more");
     }
     List<Map<String, Object>> rows = new ArrayList<>();
-    workspace
+    services
         .existingRequests()
         .ifPresent(
             requests ->

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.request.RequestService;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,8 +27,8 @@ final class RequestsShowCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    RequestService requests = workspace.requests();
+  int run(Services services) {
+    RequestService requests = services.requests();
     RequestService.State state = requests.state(requests.resolve(requestId));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

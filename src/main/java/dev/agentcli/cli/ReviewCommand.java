@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -40,7 +41,7 @@ final class ReviewCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     if (!terminal()) {
       throw new AgentCliException(
           ErrorCode.TERMINAL_REQUIRED,
@@ -48,7 +49,7 @@ final class ReviewCommand extends BaseCommand {
               + " --status pending, then approve <request-id> or deny <request-id>",
           Map.of("hint", "agentcli requests list --status pending"));
     }
-    RequestService requests = workspace.requests();
+    RequestService requests = services.requests();
     PrintWriter out = out();
     BufferedReader in =
         new BufferedReader(new InputStreamReader(ctx.stdin(), StandardCharsets.UTF_8));
@@ -73,7 +74,7 @@ final class ReviewCommand extends BaseCommand {
           requests.approve(
               id,
               by,
-              workspace.approverOsUser(),
+              services.approverOsUser(),
               Optional.empty(),
               null,
               SignerChoice.SSH,

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -71,7 +73,7 @@ final class RunCommand extends BaseCommand {
   record AdHocRun(Ruling ruling, Task task, TaskBinding binding) {}
 
   static AdHocRun bind(
-      Workspace workspace,
+      Services services,
       Context ctx,
       java.nio.file.Path cwd,
       Optional<String> shellLine,
@@ -85,19 +87,19 @@ final class RunCommand extends BaseCommand {
                     ShellParser.parse(
                         l,
                         ShellParser.Dialect.of(
-                            TaskBinding.locate(shellProgram, cwd, workspace.inheritedEnv()))))
+                            TaskBinding.locate(shellProgram, cwd, services.inheritedEnv()))))
             .orElseGet(() -> AdHoc.line(argv));
-    Ruling ruling = workspace.rules().judge(line, cwd, workspace.inheritedEnv());
+    Ruling ruling = services.rules().judge(line, cwd, services.inheritedEnv());
     Task task =
         shellLine.isPresent()
             ? AdHoc.shell(shellProgram, shellLine.get(), cwd, ruling)
             : AdHoc.task(argv, cwd, ruling);
     return new AdHocRun(
-        ruling, task, TaskBinding.of(task, cwd, workspace.inheritedEnv(), workspace.fileDigests()));
+        ruling, task, TaskBinding.of(task, cwd, services.inheritedEnv(), services.fileDigests()));
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     if ((shellLine == null) == argv.isEmpty()) {
       throw new AgentCliException(
           ErrorCode.USAGE_ERROR,
@@ -107,7 +109,7 @@ final class RunCommand extends BaseCommand {
           Map.of("hint", "see: agentcli run --help"));
     }
     AdHocRun adHoc =
-        bind(workspace, ctx, ctx.cwd(), Optional.ofNullable(shellLine), argv, shellProgram);
+        bind(services, ctx, ctx.cwd(), Optional.ofNullable(shellLine), argv, shellProgram);
     if (dryRun) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("ok", true);
@@ -128,7 +130,7 @@ final class RunCommand extends BaseCommand {
     try {
       ran =
           Gated.run(
-              workspace,
+              services,
               adHoc.task(),
               adHoc.binding(),
               Optional.empty(),
@@ -140,7 +142,7 @@ final class RunCommand extends BaseCommand {
     } catch (AgentCliException e) {
       throw explained(e, adHoc.ruling());
     }
-    Map<String, Object> result = Gated.result(workspace, ran);
+    Map<String, Object> result = Gated.result(services, ran);
     result.put("ruling", ruling(adHoc.ruling()));
     if (mode == TaskRunner.Mode.CAPTURE) {
       Output.json(out(), result);

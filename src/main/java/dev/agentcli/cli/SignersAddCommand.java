@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.signing.AllowedSigners;
 import dev.agentcli.signing.SshPublicKey;
 import dev.agentcli.signing.TrustStore;
@@ -30,8 +31,8 @@ final class SignersAddCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    TrustStore trust = workspace.trustStore();
+  int run(Services services) {
+    TrustStore trust = services.trustStore();
     AllowedSigners.Entry entry = trust.add(principal, ctx.cwd().resolve(keyFile));
     SshPublicKey key = entry.key();
     Map<String, Object> result = new LinkedHashMap<>();

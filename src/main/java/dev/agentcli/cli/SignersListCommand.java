@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.signing.AllowedSigners;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,12 @@ final class SignersListCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     List<Map<String, Object>> signers =
-        workspace.allowedSigners().read().entries().stream().map(SignersListCommand::view).toList();
+        services.allowedSigners().read().entries().stream().map(SignersListCommand::view).toList();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
-    result.put("allowed_signers", workspace.allowedSigners().path().toString());
+    result.put("allowed_signers", services.allowedSigners().path().toString());
     result.put("count", signers.size());
     result.put("signers", signers);
     print(

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.signing.AllowedSigners;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +32,9 @@ final class SignersRemoveCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     List<AllowedSigners.Entry> removed =
-        workspace.trustStore().remove(principal, Optional.ofNullable(fingerprint));
+        services.trustStore().remove(principal, Optional.ofNullable(fingerprint));
     List<Map<String, Object>> views = removed.stream().map(SignersListCommand::view).toList();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

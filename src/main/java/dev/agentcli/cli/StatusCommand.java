@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
@@ -32,11 +33,11 @@ final class StatusCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     List<String> warnings = new ArrayList<>();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
-    Optional<OperatorConfig> config = workspace.config();
+    Optional<OperatorConfig> config = services.config();
     Map<String, Object> operator = new LinkedHashMap<>();
     operator.put("path", ctx.operatorConfig().toString());
     operator.put("in_force", config.isPresent());
@@ -50,7 +51,7 @@ final class StatusCommand extends BaseCommand {
     if (config.isPresent() && config.get().taskUser() != null) {
       // Checked as whoever runs status: an approver's status cannot act as the task user.
       try {
-        workspace.taskUser();
+        services.taskUser();
         operator.put("task_user_checked", true);
       } catch (AgentCliException e) {
         operator.put("task_user_checked", false);
@@ -59,7 +60,7 @@ final class StatusCommand extends BaseCommand {
     }
     result.put("operator_config", operator);
     if (config.isEmpty()) {
-      Path home = workspace.settings().home();
+      Path home = services.settings().home();
       result.put("home", home.toString());
       if (!Files.isDirectory(home)) {
         warnings.add("the home " + home + " does not exist (is --home or AGENTCLI_HOME right?)");
@@ -67,15 +68,15 @@ final class StatusCommand extends BaseCommand {
     }
 
     Map<String, Object> database = new LinkedHashMap<>();
-    Path dbPath = workspace.settings().dbPath();
-    boolean server = workspace.settings().server().isPresent();
+    Path dbPath = services.settings().dbPath();
+    boolean server = services.settings().server().isPresent();
     database.put("kind", server ? "postgresql" : "sqlite");
-    database.put("path", workspace.settings().storeName());
+    database.put("path", services.settings().storeName());
     // Opened only when it is there: the read commands' note on a missing database would say again
     // what the warning below says. A server is asked whether it holds agentcli's tables.
     Optional<AuditFeed> feed =
         server || Files.exists(dbPath, LinkOption.NOFOLLOW_LINKS)
-            ? workspace.existingFeed()
+            ? services.existingFeed()
             : Optional.empty();
     database.put("exists", server ? feed.isPresent() : Files.exists(dbPath));
     database.put("schema_version", null);
@@ -83,24 +84,24 @@ final class StatusCommand extends BaseCommand {
     if (feed.isPresent()) {
       database.put("schema_version", Database.SCHEMA_VERSION);
       database.put("last_event_id", feed.get().lastId());
-      List<String> tampering = workspace.existingSchemaTampering();
+      List<String> tampering = services.existingSchemaTampering();
       if (!tampering.isEmpty()) {
         warnings.add("the database schema was edited: " + tampering.get(0));
       }
     } else {
       warnings.add(
           "no database at "
-              + workspace.settings().storeName()
+              + services.settings().storeName()
               + ": nothing was ever recorded here (is this the right home?)");
     }
     result.put("database", database);
 
     Map<String, Object> trust = new LinkedHashMap<>();
-    Path signers = workspace.allowedSigners().path();
+    Path signers = services.allowedSigners().path();
     trust.put("path", signers.toString());
     trust.put("exists", Files.exists(signers));
     try {
-      AllowedSigners read = workspace.allowedSigners().read();
+      AllowedSigners read = services.allowedSigners().read();
       trust.put("keys", read.entries().size());
       if (read.entries().isEmpty()) {
         warnings.add("the trust store " + signers + " trusts no key: no signed grant verifies");
@@ -110,15 +111,15 @@ final class StatusCommand extends BaseCommand {
       warnings.add(unreadable.getMessage());
     }
     result.put("trust_store", trust);
-    result.put("manifests", workspace.settings().manifests().toString());
+    result.put("manifests", services.settings().manifests().toString());
     Map<String, Object> rules = new LinkedHashMap<>();
     try {
-      var r = workspace.rules();
+      var r = services.rules();
       rules.put(
           "source",
           config.isPresent()
               ? ctx.operatorConfig() + " (rules)"
-              : workspace.settings().rulesFile().toString());
+              : services.settings().rulesFile().toString());
       rules.put("rules", r.rules().size());
       rules.put("default", r.fallback().id());
     } catch (AgentCliException unreadable) {

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,8 +32,8 @@ final class StoreCopyCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    Workspace.Copied copied = workspace.copyStoreTo(to);
+  int run(Services services) {
+    Services.Copied copied = services.copyStoreTo(to);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("from", copied.from());

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Manifest;
@@ -35,12 +36,12 @@ final class TaskArguments implements Definition.Defined {
         .to(v -> workflow = v);
   }
 
-  Resolved resolve(Workspace workspace, Context ctx) {
-    Manifest m = workspace.manifests().load(manifest);
+  Resolved resolve(Services services, Context ctx) {
+    Manifest m = services.manifests().load(manifest);
     Task t = m.task(Optional.ofNullable(workflow), task);
     Phases.mark("manifest_read");
     TaskBinding binding =
-        TaskBinding.of(t, m.baseDir(), workspace.inheritedEnv(), workspace.fileDigests());
+        TaskBinding.of(t, m.baseDir(), services.inheritedEnv(), services.fileDigests());
     Phases.mark("task_bound");
     return new Resolved(m, t, binding);
   }

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.ManifestParser;
 import dev.agentcli.manifest.Policy;
@@ -28,8 +29,8 @@ final class ValidateCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
-    ManifestLoader.Source source = workspace.manifests().read(manifest);
+  int run(Services services) {
+    ManifestLoader.Source source = services.manifests().read(manifest);
     List<Problem> problems = ManifestParser.check(source.bytes());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", problems.isEmpty());

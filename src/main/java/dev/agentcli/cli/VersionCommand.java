@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
 
 final class VersionCommand extends BaseCommand {
   VersionCommand(Context ctx) {
@@ -13,7 +14,7 @@ final class VersionCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     String version = new AgentCli.Version().getVersion()[0];
     print(
         java.util.Map.of("ok", true, "version", version.replace("agentcli ", "")),

@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.app.Views;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.EventType;
@@ -46,7 +48,7 @@ final class WatchCommand extends BaseCommand {
   }
 
   @Override
-  int run(Workspace workspace) {
+  int run(Services services) {
     if (since != null && since < 0) {
       throw BadOption.of("--since", since, "it must be an event id, 0 or more");
     }
@@ -66,13 +68,13 @@ final class WatchCommand extends BaseCommand {
     long seen = Long.MIN_VALUE;
     long nextExpiryCheck = 0;
     while (true) {
-      Optional<AuditFeed> feed = workspace.existingFeed();
+      Optional<AuditFeed> feed = services.existingFeed();
       if (feed.isPresent()) {
         if (System.nanoTime() - nextExpiryCheck >= 0) {
-          if (recordExpiries(workspace) > 0) {
+          if (recordExpiries(services) > 0) {
             seen = Long.MIN_VALUE; // this connection's own writes do not change data_version
           }
-          workspace.notifyCommitted();
+          services.notifyCommitted();
           nextExpiryCheck = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         }
         if (last == null) {
@@ -131,9 +133,9 @@ final class WatchCommand extends BaseCommand {
         + (e.actor() == null ? "" : "  by " + e.actor());
   }
 
-  private static int recordExpiries(Workspace workspace) {
+  private static int recordExpiries(Services services) {
     try {
-      return workspace.existingRequests().map(r -> r.recordExpiries()).orElse(0);
+      return services.existingRequests().map(r -> r.recordExpiries()).orElse(0);
     } catch (AgentCliException notNow) {
       return 0; // busy, or a reader without write access: another records it
     }

@@ -1,7 +1,5 @@
-package dev.agentcli.cli;
+package dev.agentcli.app;
 
-import dev.agentcli.app.Context;
-import dev.agentcli.app.Settings;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Grant;
@@ -47,12 +45,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Wires one command's services to the database, trust store and manifests folder: the operator
+ * Wires one process's services to the database, trust store and manifests folder: the operator
  * configuration's when it exists (and then nothing of the caller's may point elsewhere), else the
  * global options'. The database is opened on first use, so commands that never need it never touch
  * it.
  */
-final class Workspace implements AutoCloseable {
+public final class Services implements AutoCloseable {
   private final Context ctx;
   private final Settings settings;
   private Database db;
@@ -60,28 +58,28 @@ final class Workspace implements AutoCloseable {
   private Optional<Notifications> notifications;
   private boolean toldNoDatabase;
 
-  Workspace(Context ctx, GlobalOptions options) {
+  public Services(Context ctx, Settings settings) {
     this.ctx = ctx;
-    this.settings = new Settings(ctx, options.flags());
+    this.settings = settings;
   }
 
   /** Where the state lives and what this process runs under. */
-  Settings settings() {
+  public Settings settings() {
     return settings;
   }
 
   /** The operator configuration, read once; {@code config_invalid} when it is not usable. */
-  Optional<OperatorConfig> config() {
+  public Optional<OperatorConfig> config() {
     return settings.operator();
   }
 
   /** See {@link Settings#refuseOverrides}. */
-  void refuseOverrides() {
+  public void refuseOverrides() {
     settings.refuseOverrides();
   }
 
   /** Records a refused override in the operator's audit trail (best effort: the refusal stands). */
-  void auditRefusedOverride(String command, AgentCliException refusal) {
+  public void auditRefusedOverride(String command, AgentCliException refusal) {
     try {
       audit().append(OperatorConfig.overrideRefused(ctx.clock().instant(), command, refusal));
     } catch (AgentCliException unrecorded) {
@@ -89,12 +87,12 @@ final class Workspace implements AutoCloseable {
     }
   }
 
-  ManifestLoader manifests() {
+  public ManifestLoader manifests() {
     return new ManifestLoader(ctx.cwd(), settings.manifests(), ctx.stdin(), config().isPresent());
   }
 
   /** See {@link Settings#inheritedEnv}. */
-  Map<String, String> inheritedEnv() {
+  public Map<String, String> inheritedEnv() {
     return settings.inheritedEnv();
   }
 
@@ -102,7 +100,7 @@ final class Workspace implements AutoCloseable {
    * The rules for commands no manifest declares: the operator's, else {@code <home>/rules.json};
    * without either, every such command needs a person.
    */
-  Rules rules() {
+  public Rules rules() {
     return config().map(OperatorConfig::rules).orElseGet(() -> Rules.read(settings.rulesFile()));
   }
 
@@ -111,7 +109,7 @@ final class Workspace implements AutoCloseable {
    * an operator's rules are the operator's); the file written, if one was. Created with its folder,
    * never replacing a file another process wrote meanwhile.
    */
-  Optional<Path> writeStarterRules() {
+  public Optional<Path> writeStarterRules() {
     Path file = settings.rulesFile();
     if (config().isPresent() || Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
@@ -131,12 +129,12 @@ final class Workspace implements AutoCloseable {
   }
 
   /** The anchors file (see {@link Settings#anchors}). */
-  AnchorFile anchors() {
+  public AnchorFile anchors() {
     return new AnchorFile(settings.anchors());
   }
 
   /** The services on the database, created if missing. */
-  ApprovalService approvals() {
+  public ApprovalService approvals() {
     return approvals(database());
   }
 
@@ -144,7 +142,7 @@ final class Workspace implements AutoCloseable {
    * The services on the database only if it exists: for commands that only read, so that a look at
    * an empty home creates nothing.
    */
-  Optional<ApprovalService> existingApprovals() {
+  public Optional<ApprovalService> existingApprovals() {
     return existingDatabase().map(this::approvals);
   }
 
@@ -152,7 +150,7 @@ final class Workspace implements AutoCloseable {
    * What the approver of {@code g} was shown (the command with its values): the request's, for a
    * grant that answers one; else what approve kept with it. Empty when nothing was kept.
    */
-  Optional<Map<String, Object>> shownFor(Grant g) {
+  public Optional<Map<String, Object>> shownFor(Grant g) {
     Optional<Database> d = openExisting();
     if (d.isEmpty()) {
       return Optional.empty();
@@ -164,16 +162,16 @@ final class Workspace implements AutoCloseable {
   }
 
   /** The audit trail as a feed of new events, only if the database exists. */
-  Optional<AuditFeed> existingFeed() {
+  public Optional<AuditFeed> existingFeed() {
     return existingDatabase().map(SqliteAuditLog::new);
   }
 
-  Optional<AuditLog> existingAudit() {
+  public Optional<AuditLog> existingAudit() {
     return existingDatabase().map(SqliteAuditLog::new);
   }
 
   /** How the existing database's schema differs from the migrations'; empty without one. */
-  List<String> existingSchemaTampering() {
+  public List<String> existingSchemaTampering() {
     return existingDatabase().map(Database::tampering).orElse(List.of());
   }
 
@@ -217,7 +215,7 @@ final class Workspace implements AutoCloseable {
   }
 
   /** Digests of the files a binding covers, remembered in the database when there is one. */
-  FileDigests fileDigests() {
+  public FileDigests fileDigests() {
     if (digests == null) {
       digests = openExisting().map(d -> new SqliteFileDigests(d, ctx.clock())).orElse(null);
     }
@@ -225,18 +223,18 @@ final class Workspace implements AutoCloseable {
   }
 
   /** Keeps the digests this command read for the next run: called once its own write succeeded. */
-  void rememberDigests() {
+  public void rememberDigests() {
     if (digests != null) {
       digests.remember();
     }
   }
 
   /** The audit trail, on the database created if missing. */
-  AuditLog audit() {
+  public AuditLog audit() {
     return new SqliteAuditLog(database());
   }
 
-  GatedExec gatedExec() {
+  public GatedExec gatedExec() {
     return new GatedExec(approvals(), audit(), new TaskRunner(taskUser()), ctx::random);
   }
 
@@ -244,7 +242,7 @@ final class Workspace implements AutoCloseable {
    * The user tasks run as, checked to be unable to change what the gate rests on; null when the
    * operator names none (or there is no operator configuration): agentcli's own user.
    */
-  TaskUser taskUser() {
+  public TaskUser taskUser() {
     OperatorConfig c = config().orElse(null);
     if (c == null || c.taskUser() == null) {
       return null;
@@ -262,11 +260,11 @@ final class Workspace implements AutoCloseable {
   }
 
   /** The trust store and its audit, on the database created if missing. */
-  TrustStore trustStore() {
+  public TrustStore trustStore() {
     return new TrustStore(allowedSigners(), audit(), ctx.clock(), GrantPayload.NAMESPACE);
   }
 
-  AllowedSignersFile allowedSigners() {
+  public AllowedSignersFile allowedSigners() {
     return new AllowedSignersFile(settings.allowedSigners());
   }
 
@@ -289,7 +287,7 @@ final class Workspace implements AutoCloseable {
   }
 
   /** Requests and their decisions, on the database created if missing. */
-  RequestService requests() {
+  public RequestService requests() {
     Database d = database();
     return new RequestService(
         new SqliteLedger(d),
@@ -312,17 +310,17 @@ final class Workspace implements AutoCloseable {
   }
 
   /** Co-signing grants whose task asks for a quorum, on the database created if missing. */
-  Cosigning cosigning() {
+  public Cosigning cosigning() {
     return cosigning(database());
   }
 
   /** Waiting for a request's decision. */
-  Waiting waiting() {
+  public Waiting waiting() {
     return new Waiting(requests(), new SqliteRequestStore(database()), ctx.clock());
   }
 
   /** Requests only if the database exists: for commands that only read. */
-  Optional<RequestService> existingRequests() {
+  public Optional<RequestService> existingRequests() {
     return existingDatabase().map(d -> requests());
   }
 
@@ -331,7 +329,7 @@ final class Workspace implements AutoCloseable {
    * caller chose ({@code --requester}, {@code AGENTCLI_REQUESTER}) is only a label, and may not
    * name a principal of the trust store, or an agent could ask in a person's name.
    */
-  void refuseImpersonation(Requester requester) {
+  public void refuseImpersonation(Requester requester) {
     if (config().isEmpty() || requester.principal().equals(requester.osUser())) {
       return;
     }
@@ -351,8 +349,8 @@ final class Workspace implements AutoCloseable {
    * The approver's OS user where OS users are kept apart (the operator's deployment), so that it is
    * compared with the requester's; empty in single-user mode, where both are the same.
    */
-  Optional<String> approverOsUser() {
-    return config().isPresent() ? Optional.of(Asking.osUser(ctx)) : Optional.empty();
+  public Optional<String> approverOsUser() {
+    return config().isPresent() ? Optional.of(Caller.osUser(ctx)) : Optional.empty();
   }
 
   private Database database() {
@@ -368,13 +366,13 @@ final class Workspace implements AutoCloseable {
   }
 
   /** What {@link #copyStoreTo} did: the stores' names and the rows copied per table. */
-  record Copied(String from, String to, Map<String, Long> rows) {}
+  public record Copied(String from, String to, Map<String, Long> rows) {}
 
   /**
    * Copies this store into the new store {@code target} (a SQLite file or a PostgreSQL URL, its
    * password from PGPASSWORD or the driver's files).
    */
-  Copied copyStoreTo(String target) {
+  public Copied copyStoreTo(String target) {
     Database from =
         openExisting()
             .orElseThrow(
@@ -411,12 +409,12 @@ final class Workspace implements AutoCloseable {
    * Sends the notifications of what this command committed so far (a request filed: before it
    * waits), and audits the deliveries that have ended.
    */
-  void notifyCommitted() {
+  public void notifyCommitted() {
     notify(false);
   }
 
   /** A reminder that a request's deadline is near. */
-  void notifyExpiring(RequestService.State state) {
+  public void notifyExpiring(RequestService.State state) {
     try {
       notifications().ifPresent(n -> n.sendExpiring(state));
     } catch (AgentCliException unusable) {
@@ -455,7 +453,7 @@ final class Workspace implements AutoCloseable {
 
   /** Who this process acts for, in every audit event it writes: the OS user, host and pid. */
   private Map<String, Object> caller() {
-    Requester me = Asking.as(null, ctx);
+    Requester me = Caller.as(null, ctx);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("os_user", me.osUser());
     m.put("host", me.host());

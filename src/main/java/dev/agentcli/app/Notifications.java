@@ -1,4 +1,4 @@
-package dev.agentcli.cli;
+package dev.agentcli.app;
 
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditFeed;
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * to decide (the request, the commands that approve or deny it), sent as they commit and audited as
  * they end. A command waits for them at most {@link Notifier#BOUND} when it ends.
  */
-final class Notifications {
+public final class Notifications {
   private final Notifier notifier;
   private final Clock clock;
 
@@ -30,12 +30,12 @@ final class Notifications {
     this.clock = clock;
   }
 
-  static Optional<Notifications> of(List<Target> targets, Clock clock) {
+  public static Optional<Notifications> of(List<Target> targets, Clock clock) {
     return targets.isEmpty() ? Optional.empty() : Optional.of(new Notifications(targets, clock));
   }
 
   /** Sends what a target wants of {@code appended}: those of the events the trail now holds. */
-  void sendCommitted(
+  public void sendCommitted(
       List<AuditEvent> appended, AuditFeed feed, Supplier<Optional<RequestService>> requests) {
     for (AuditEvent e : appended) {
       if (notifier.wants(e.eventType()) && committed(e, feed)) {
@@ -46,7 +46,7 @@ final class Notifications {
   }
 
   /** A reminder that a request's deadline is near (not an audit event: its delivery is). */
-  void sendExpiring(RequestService.State state) {
+  public void sendExpiring(RequestService.State state) {
     if (notifier.wants("request_expiring")) {
       notifier.send(
           "request_expiring", null, message("request_expiring", null, Optional.of(state)));
@@ -54,7 +54,7 @@ final class Notifications {
   }
 
   /** The audit events of the deliveries that have ended; with {@code last}, of all of them. */
-  List<AuditEvent> outcomes(boolean last) {
+  public List<AuditEvent> outcomes(boolean last) {
     List<AuditEvent> events = new ArrayList<>();
     for (Delivery d : last ? notifier.finish() : notifier.ended()) {
       events.add(NotifyEvents.delivery(clock.instant(), d));
@@ -84,7 +84,7 @@ final class Notifications {
     }
   }
 
-  static Map<String, Object> message(
+  public static Map<String, Object> message(
       String type, Map<String, Object> event, Optional<RequestService.State> request) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("event_type", type);

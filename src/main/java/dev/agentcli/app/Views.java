@@ -1,4 +1,4 @@
-package dev.agentcli.cli;
+package dev.agentcli.app;
 
 import static dev.agentcli.codec.Timestamps.format;
 
@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** The JSON shapes of results, with the Node tool's field names. */
-final class Views {
+public final class Views {
   private Views() {}
 
   /** Fields of a grant not shown as they are stored (the binding is shown parsed, on request). */
@@ -30,7 +30,7 @@ final class Views {
    * A grant's fields as {@link GrantFields} names them, with its status after its id and its
    * signature's columns as one object.
    */
-  static Map<String, Object> grant(Grant g, Instant now) {
+  public static Map<String, Object> grant(Grant g, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("approval_id", g.approvalId().value());
     m.put("status", g.status(now).id());
@@ -48,7 +48,7 @@ final class Views {
   }
 
   /** A grant as a person reads it in text: who, until when, how many uses, which key. */
-  static Map<String, Object> grantBrief(Grant g, Instant now) {
+  public static Map<String, Object> grantBrief(Grant g, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("approval_id", g.approvalId().value());
     m.put("status", g.status(now).id());
@@ -72,7 +72,7 @@ final class Views {
    * A grant's whole record: the summary, the signature with its signed payload and armored
    * signature, and the binding it approved, parsed.
    */
-  static Map<String, Object> grantWithBinding(Grant g, Instant now) {
+  public static Map<String, Object> grantWithBinding(Grant g, Instant now) {
     Map<String, Object> m = grant(g, now);
     if (g.signature() != null) {
       Map<String, Object> full = signature(g.signature());
@@ -85,7 +85,7 @@ final class Views {
   }
 
   /** The outcome of checking a grant's signature. */
-  static Map<String, Object> verdict(Grant g, Verdict v) {
+  public static Map<String, Object> verdict(Grant g, Verdict v) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("valid", v.valid());
     m.put("reason", v.reason());
@@ -104,7 +104,7 @@ final class Views {
   }
 
   /** What would run, with the raw arguments: shown to the approver, never stored. */
-  static Map<String, Object> command(Task task, TaskBinding binding) {
+  public static Map<String, Object> command(Task task, TaskBinding binding) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("workflow_id", task.workflowId());
     m.put("task_id", task.id());
@@ -120,7 +120,7 @@ final class Views {
   }
 
   /** A request as it stands: what will run, who asked and why, and what was decided. */
-  static Map<String, Object> request(RequestService.State s) {
+  public static Map<String, Object> request(RequestService.State s) {
     Request r = s.request();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("request_id", r.requestId());
@@ -160,7 +160,7 @@ final class Views {
     return m;
   }
 
-  static Map<String, Object> result(RunResult r) {
+  public static Map<String, Object> result(RunResult r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("exit_code", r.exitCode());
     m.put("timed_out", r.timedOut());
@@ -178,7 +178,7 @@ final class Views {
     return m;
   }
 
-  static Map<String, Object> event(AuditEvent e) {
+  public static Map<String, Object> event(AuditEvent e) {
     Map<String, Object> m = AuditChain.content(e);
     m.put("event_hash", e.eventHash());
     return m;
