@@ -147,11 +147,16 @@ public final class TaskRunner {
       }
       int exit = process.waitFor();
       String signal = signals.caught();
-      if (signal == null && !stopped.get() && (exit == 129 || exit == 130 || exit == 143)) {
+      boolean diedOfSignal = exit == 129 || exit == 130 || exit == 143;
+      if (signal == null && !stopped.get() && diedOfSignal) {
         signal = signals.awaitCaught(SIGNAL_SETTLE_MS);
       }
+      if (signal != null || diedOfSignal) {
+        // A signal that reached the group may have left children behind; so may one that
+        // reached only the task, or whose handler here has not run yet on a loaded machine.
+        stop.run();
+      }
       if (signal != null) {
-        stop.run(); // a signal that reached the group may have left children behind
         timedOut = false;
       }
       long durationMs = (System.nanoTime() - started) / 1_000_000;
