@@ -135,10 +135,11 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheApplicationLayerAndTheCliStartTheRunner() {
+  void onlyTheApplicationLayerAndTheAdaptersReachTheRunner() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.agentcli.exec..", "dev.agentcli.app..", "dev.agentcli.cli..")
+        .resideOutsideOfPackages(
+            "dev.agentcli.exec..", "dev.agentcli.app..", "dev.agentcli.cli..", "dev.agentcli.mcp..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.agentcli.exec..")
@@ -146,10 +147,10 @@ class ArchitectureTest {
   }
 
   @Test
-  void theApplicationLayerKnowsNoCommand() {
+  void neitherTheApplicationLayerNorTheAgentAdaptersKnowACommand() {
     noClasses()
         .that()
-        .resideInAPackage("dev.agentcli.app..")
+        .resideInAnyPackage("dev.agentcli.app..", "dev.agentcli.mcp..", "dev.agentcli.hook..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.agentcli.cli..")

@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
+import dev.agentcli.app.GatedRun;
 import dev.agentcli.request.Requester;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,10 +35,10 @@ final class Asking implements Definition.Defined {
   }
 
   /** How to ask when a run needs a person: only when --wait was given. */
-  Optional<Gated.Ask> ask(Context ctx, Gated.Watcher onWaiting) {
+  Optional<GatedRun.Ask> ask(Context ctx, GatedRun.Watcher onWaiting) {
     return wait == null
         ? Optional.empty()
-        : Optional.of(new Gated.Ask(reason, requester(ctx), wait, onWaiting));
+        : Optional.of(new GatedRun.Ask(reason, requester(ctx), wait, onWaiting));
   }
 
   /** Who is asking: the label, the OS user (the real one under sudo), the host, this process. */

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Settings;
 import dev.agentcli.error.AgentCliException;
@@ -94,8 +95,8 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
    * Tells a person what a waiting command waits for (in text mode), and on a terminal how long it
    * has waited, on one line rewritten every second until the decision.
    */
-  Gated.Watcher waitingWatcher() {
-    return new Gated.Watcher() {
+  GatedRun.Watcher waitingWatcher() {
+    return new GatedRun.Watcher() {
       private Thread ticker;
 
       @Override
@@ -159,5 +160,13 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
     } else {
       Output.json(out(), result);
     }
+  }
+
+  /** {@code --timeout <ms>} as a limit: a usage error unless positive. */
+  static java.util.Optional<java.time.Duration> timeout(Long ms) {
+    if (ms != null && ms <= 0) {
+      throw BadOption.of("--timeout", ms, "it must be a positive number of ms");
+    }
+    return java.util.Optional.ofNullable(ms).map(java.time.Duration::ofMillis);
   }
 }

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalId;
@@ -102,13 +103,13 @@ final class ExecCommand extends BaseCommand {
         passthrough
             ? TaskRunner.Mode.PASSTHROUGH
             : global.text() || quiet ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
-    Optional<Duration> timeout = Gated.timeout(timeoutMs);
+    Optional<Duration> timeout = timeout(timeoutMs);
     out().flush();
     err().flush();
-    Gated.Ran ran;
+    GatedRun.Ran ran;
     try {
       ran =
-          Gated.run(
+          GatedRun.run(
               services,
               resolved.task(),
               resolved.binding(),
@@ -123,7 +124,7 @@ final class ExecCommand extends BaseCommand {
     }
     ExecOutcome outcome = ran.outcome();
     RunResult run = outcome.result();
-    Map<String, Object> result = Gated.result(services, ran);
+    Map<String, Object> result = GatedRun.result(services, ran);
     writeResultFile(result, true);
     if (mode == TaskRunner.Mode.CAPTURE) {
       Output.json(out(), result);
@@ -139,7 +140,7 @@ final class ExecCommand extends BaseCommand {
   /** Whatever ended the command before or instead of a run, the result file says so. */
   @Override
   void failed(AgentCliException e) {
-    writeResultFile(ErrorReport.json(e), false);
+    writeResultFile(e.report(), false);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
+import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.audit.AuditEvent;
@@ -176,7 +177,7 @@ final class HookClaudeCodeCommand extends BaseCommand {
           rewritten);
     }
     RequestService.Filed filed =
-        Gated.file(
+        GatedRun.file(
             services,
             run.task(),
             run.binding(),

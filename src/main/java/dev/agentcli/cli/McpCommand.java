@@ -5,6 +5,7 @@ import dev.agentcli.app.Services;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.mcp.McpServer;
+import dev.agentcli.mcp.McpTools;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ final class McpCommand extends BaseCommand {
     }
     McpServer server =
         new McpServer(
-            new McpTools(ctx, global, manifests, wait, requester),
+            new McpTools(ctx, global.flags(), manifests, wait, requester),
             ctx.stdin(),
             out(),
             err(),

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Views;
 import dev.agentcli.request.RequestService;
@@ -68,7 +69,7 @@ final class RequestCommand extends BaseCommand {
   /** Files (or joins) the request for the task as it is bound here. */
   static RequestService.Filed file(
       Services services, TaskArguments.Resolved resolved, Asking asking, Context ctx) {
-    return Gated.file(
+    return GatedRun.file(
         services, resolved.task(), resolved.binding(), asking.reason, asking.requester(ctx));
   }
 }

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Views;
 import dev.agentcli.codec.Json;
@@ -123,13 +124,13 @@ final class RunCommand extends BaseCommand {
       return 0;
     }
     TaskRunner.Mode mode = global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
-    Optional<Duration> timeout = Gated.timeout(timeoutMs);
+    Optional<Duration> timeout = timeout(timeoutMs);
     out().flush();
     err().flush();
-    Gated.Ran ran;
+    GatedRun.Ran ran;
     try {
       ran =
-          Gated.run(
+          GatedRun.run(
               services,
               adHoc.task(),
               adHoc.binding(),
@@ -142,7 +143,7 @@ final class RunCommand extends BaseCommand {
     } catch (AgentCliException e) {
       throw explained(e, adHoc.ruling());
     }
-    Map<String, Object> result = Gated.result(services, ran);
+    Map<String, Object> result = GatedRun.result(services, ran);
     result.put("ruling", ruling(adHoc.ruling()));
     if (mode == TaskRunner.Mode.CAPTURE) {
       Output.json(out(), result);

@@ -33,4 +33,18 @@ public final class AgentCliException extends RuntimeException {
   public Map<String, Object> details() {
     return details;
   }
+
+  /** The error as agentcli reports it to machines: one JSON object (stderr, MCP, result files). */
+  public java.util.Map<String, Object> report() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("ok", false);
+    m.put("code", code().id());
+    m.put("error_type", code().errorType());
+    m.put("error", getMessage());
+    m.put("exit_status", code().exitStatus());
+    if (!details().isEmpty()) {
+      m.put("details", details());
+    }
+    return m;
+  }
 }

@@ -1,7 +1,5 @@
-package dev.agentcli.cli;
+package dev.agentcli.app;
 
-import dev.agentcli.app.Services;
-import dev.agentcli.app.Views;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.RefusalExplainer;
@@ -30,23 +28,23 @@ import java.util.Optional;
  * when none is usable and the caller is willing to wait, file (or join) a request, wait for the
  * decision and run only on an approval.
  */
-final class Gated {
-  private Gated() {}
+public final class GatedRun {
+  private GatedRun() {}
 
   /** How a caller asks when a run needs a person: why, as whom, how long it waits. */
-  record Ask(String reason, Requester requester, Duration patience, Watcher watcher) {}
+  public record Ask(String reason, Requester requester, Duration patience, Watcher watcher) {}
 
   /** Told when a run starts waiting for a person's decision, and when the wait ends. */
-  interface Watcher {
+  public interface Watcher {
     void waiting(String requestId);
 
     default void decided() {}
   }
 
   /** A run, and the request it waited for (null when it needed none). */
-  record Ran(Task task, TaskBinding binding, ExecOutcome outcome, String requestId) {}
+  public record Ran(Task task, TaskBinding binding, ExecOutcome outcome, String requestId) {}
 
-  static Ran run(
+  public static Ran run(
       Services services,
       Task task,
       TaskBinding binding,
@@ -86,16 +84,8 @@ final class Gated {
         requestId);
   }
 
-  /** {@code --timeout <ms>} as a limit: a usage error unless positive. */
-  static Optional<Duration> timeout(Long ms) {
-    if (ms != null && ms <= 0) {
-      throw BadOption.of("--timeout", ms, "it must be a positive number of ms");
-    }
-    return Optional.ofNullable(ms).map(Duration::ofMillis);
-  }
-
   /** Files (or joins) the request for {@code task} as it is bound here. */
-  static RequestService.Filed file(
+  public static RequestService.Filed file(
       Services services, Task task, TaskBinding binding, String reason, Requester requester) {
     Policy policy = task.approval().policy();
     if (policy != Policy.MANUAL) {
@@ -127,7 +117,7 @@ final class Gated {
   }
 
   /** What a run reports: the task, its outcome, the grant it used and what was passed over. */
-  static Map<String, Object> result(Services services, Ran ran) {
+  public static Map<String, Object> result(Services services, Ran ran) {
     Map<String, Object> result = new LinkedHashMap<>();
     RunResult run = ran.outcome().result();
     result.put("ok", run.exitCode() == 0 && !run.timedOut() && !run.interrupted());

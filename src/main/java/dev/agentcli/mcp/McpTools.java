@@ -1,7 +1,8 @@
-package dev.agentcli.cli;
+package dev.agentcli.mcp;
 
 import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
+import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Settings;
 import dev.agentcli.app.Views;
@@ -12,7 +13,6 @@ import dev.agentcli.manifest.Manifest;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
-import dev.agentcli.mcp.Tools;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,22 +28,22 @@ import java.util.Set;
  * services of its own (its own database connection), and reads the manifest again: what runs is
  * what the manifest says at the time of the call, bound and gated as {@code exec} would.
  */
-final class McpTools implements Tools {
+public final class McpTools implements Tools {
   static final String STATUS_TOOL = "agentcli_request_status";
   private final Context ctx;
-  private final GlobalOptions global;
+  private final Settings.Flags flags;
   private final List<String> manifests;
   private final Duration maxWait;
   private final String requester;
 
-  McpTools(
+  public McpTools(
       Context ctx,
-      GlobalOptions global,
+      Settings.Flags flags,
       List<String> manifests,
       Duration maxWait,
       String requester) {
     this.ctx = ctx;
-    this.global = global;
+    this.flags = flags;
     this.manifests = List.copyOf(manifests);
     this.maxWait = maxWait;
     this.requester = requester;
@@ -77,7 +77,7 @@ final class McpTools implements Tools {
 
   @Override
   public List<Map<String, Object>> list() {
-    try (Services services = new Services(ctx, new Settings(ctx, global.flags()))) {
+    try (Services services = new Services(ctx, new Settings(ctx, flags))) {
       List<Map<String, Object>> tools = new ArrayList<>();
       catalog(services).forEach((name, o) -> tools.add(describe(name, o.task())));
       tools.add(statusTool());
@@ -99,7 +99,7 @@ final class McpTools implements Tools {
     d.append(
         switch (policy) {
           case MANUAL ->
-              "Gated: every run needs a person's approval"
+              "GatedRun: every run needs a person's approval"
                   + (risk == null ? "" : " (risk: " + risk + ")")
                   + (task.approval().quorum() > 1
                       ? ", from " + task.approval().quorum() + " people"
@@ -182,7 +182,7 @@ final class McpTools implements Tools {
 
   @Override
   public ToolResult call(String name, Map<String, Object> arguments) {
-    try (Services services = new Services(ctx, new Settings(ctx, global.flags()))) {
+    try (Services services = new Services(ctx, new Settings(ctx, flags))) {
       try {
         services.refuseOverrides();
         if (name.equals(STATUS_TOOL)) {
@@ -194,7 +194,7 @@ final class McpTools implements Tools {
         }
         return run(services, offered, arguments);
       } catch (AgentCliException e) {
-        Map<String, Object> error = ErrorReport.json(e);
+        Map<String, Object> error = e.report();
         Object request = e.details().get("request_id");
         return new ToolResult(
             e.code().id()
@@ -238,8 +238,8 @@ final class McpTools implements Tools {
     Task task = manifest.task(Optional.of(offered.task().workflowId()), offered.task().id());
     TaskBinding binding =
         TaskBinding.of(task, manifest.baseDir(), services.inheritedEnv(), services.fileDigests());
-    Gated.Ran ran =
-        Gated.run(
+    GatedRun.Ran ran =
+        GatedRun.run(
             services,
             task,
             binding,
@@ -248,8 +248,9 @@ final class McpTools implements Tools {
             TaskRunner.Mode.CAPTURE,
             OutputStream.nullOutputStream(),
             OutputStream.nullOutputStream(),
-            Optional.of(new Gated.Ask((String) reason, Caller.as(requester, ctx), wait, id -> {})));
-    Map<String, Object> result = Gated.result(services, ran);
+            Optional.of(
+                new GatedRun.Ask((String) reason, Caller.as(requester, ctx), wait, id -> {})));
+    Map<String, Object> result = GatedRun.result(services, ran);
     RunResult r = ran.outcome().result();
     String text =
         (r.timedOut() ? "timed out" : "exit " + r.exitCode())
