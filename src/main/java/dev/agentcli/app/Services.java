@@ -56,6 +56,10 @@ public final class Services implements AutoCloseable {
   private Database db;
   private SqliteFileDigests digests;
   private Optional<Notifications> notifications;
+  // Each service is built once, on the one database connection, and held for the process.
+  private ApprovalService approvals;
+  private Cosigning cosigning;
+  private RequestService requests;
   private boolean toldNoDatabase;
 
   public Services(Context ctx, Settings settings) {
@@ -135,7 +139,18 @@ public final class Services implements AutoCloseable {
 
   /** The services on the database, created if missing. */
   public ApprovalService approvals() {
-    return approvals(database());
+    if (approvals == null) {
+      Database d = database();
+      approvals =
+          new ApprovalService(
+              new SqliteLedger(d),
+              ctx.clock(),
+              ctx::random,
+              new GrantCheck(verifier(), settings.unsignedPermitted()),
+              signer(),
+              anchors());
+    }
+    return approvals;
   }
 
   /**
@@ -143,7 +158,7 @@ public final class Services implements AutoCloseable {
    * an empty home creates nothing.
    */
   public Optional<ApprovalService> existingApprovals() {
-    return existingDatabase().map(this::approvals);
+    return existingDatabase().map(d -> approvals());
   }
 
   /**
@@ -268,16 +283,6 @@ public final class Services implements AutoCloseable {
     return new AllowedSignersFile(settings.allowedSigners());
   }
 
-  private ApprovalService approvals(Database database) {
-    return new ApprovalService(
-        new SqliteLedger(database),
-        ctx.clock(),
-        ctx::random,
-        new GrantCheck(verifier(), settings.unsignedPermitted()),
-        signer(),
-        anchors());
-  }
-
   private GrantVerifier verifier() {
     return new GrantVerifier(allowedSigners()::read);
   }
@@ -288,30 +293,34 @@ public final class Services implements AutoCloseable {
 
   /** Requests and their decisions, on the database created if missing. */
   public RequestService requests() {
-    Database d = database();
-    return new RequestService(
-        new SqliteLedger(d),
-        new SqliteRequestStore(d),
-        approvals(d),
-        cosigning(d),
-        verifier(),
-        signer(),
-        ctx.clock(),
-        ctx::random,
-        settings.selfApprovalExceptions());
-  }
-
-  private Cosigning cosigning(Database d) {
-    return new Cosigning(
-        new SqliteLedger(d),
-        new GrantCheck(verifier(), settings.unsignedPermitted()),
-        signer(),
-        ctx.clock());
+    if (requests == null) {
+      Database d = database();
+      requests =
+          new RequestService(
+              new SqliteLedger(d),
+              new SqliteRequestStore(d),
+              approvals(),
+              cosigning(),
+              verifier(),
+              signer(),
+              ctx.clock(),
+              ctx::random,
+              settings.selfApprovalExceptions());
+    }
+    return requests;
   }
 
   /** Co-signing grants whose task asks for a quorum, on the database created if missing. */
   public Cosigning cosigning() {
-    return cosigning(database());
+    if (cosigning == null) {
+      cosigning =
+          new Cosigning(
+              new SqliteLedger(database()),
+              new GrantCheck(verifier(), settings.unsignedPermitted()),
+              signer(),
+              ctx.clock());
+    }
+    return cosigning;
   }
 
   /** Waiting for a request's decision. */
