@@ -28,6 +28,7 @@ public final class Cli {
   public final Path db;
   private final Map<String, String> env = new HashMap<>();
   private final TestClock clock = TestClock.at(TestClock.T0);
+  private java.util.function.Consumer<java.time.Instant> whilePaused = t -> {};
   private String stdin = "";
   private Path operatorConfig;
 
@@ -84,13 +85,26 @@ public final class Cli {
             SecureRandom::new,
             operatorConfig,
             rawOut,
-            rawErr);
+            rawErr,
+            d -> {
+              clock.advance(d); // a waiting agent's time passes on the test's clock
+              whilePaused.accept(clock.instant());
+            });
     int status = AgentCli.execute(ctx, new PrintWriter(out), new PrintWriter(err), args);
     // A task's bytes streamed in text mode come first, then what agentcli printed.
     return new Result(
         status,
         rawOut.toString(StandardCharsets.UTF_8) + out,
         rawErr.toString(StandardCharsets.UTF_8) + err);
+  }
+
+  /**
+   * What happens each time a waiting agent pauses (after the clock moved on): a person deciding,
+   * say, at the moment the test chooses.
+   */
+  public Cli whilePaused(java.util.function.Consumer<java.time.Instant> action) {
+    this.whilePaused = action;
+    return this;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.agentcli.app;
 
+import dev.agentcli.request.Waiting;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ public final class Context {
   private final Path operatorConfig;
   private final OutputStream stdout;
   private final OutputStream stderr;
+  private final Waiting.Pause pause;
   private SecureRandom random;
 
   /**
@@ -50,6 +52,24 @@ public final class Context {
       Path operatorConfig,
       OutputStream stdout,
       OutputStream stderr) {
+    this(env, clock, cwd, stdin, randomSource, operatorConfig, stdout, stderr, Waiting.SLEEP);
+  }
+
+  /**
+   * As above, with how time passes while an agent waits for a person ({@link Waiting#SLEEP} for
+   * real; a test moves its clock instead).
+   */
+  public Context(
+      Map<String, String> env,
+      Clock clock,
+      Path cwd,
+      InputStream stdin,
+      Supplier<SecureRandom> randomSource,
+      Path operatorConfig,
+      OutputStream stdout,
+      OutputStream stderr,
+      Waiting.Pause pause) {
+    this.pause = pause;
     this.env = Map.copyOf(env);
     this.clock = clock;
     this.cwd = cwd;
@@ -108,11 +128,16 @@ public final class Context {
     return stderr;
   }
 
+  /** How time passes while an agent waits for a person's decision. */
+  public Waiting.Pause pause() {
+    return pause;
+  }
+
   /**
    * A context sealed off from the caller's set-up, for the demo: {@code newEnv}, no operator
    * configuration, and {@code output} for a task's streamed bytes.
    */
   public Context sealed(Map<String, String> newEnv, Path noConfig, OutputStream output) {
-    return new Context(newEnv, clock, cwd, stdin, this::random, noConfig, output, output);
+    return new Context(newEnv, clock, cwd, stdin, this::random, noConfig, output, output, pause);
   }
 }

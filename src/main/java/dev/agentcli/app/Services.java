@@ -325,7 +325,7 @@ public final class Services implements AutoCloseable {
 
   /** Waiting for a request's decision. */
   public Waiting waiting() {
-    return new Waiting(requests(), new SqliteRequestStore(database()), ctx.clock());
+    return new Waiting(requests(), new SqliteRequestStore(database()), ctx.clock(), ctx.pause());
   }
 
   /** Requests only if the database exists: for commands that only read. */

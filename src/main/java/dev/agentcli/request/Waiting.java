@@ -18,14 +18,28 @@ public final class Waiting {
    */
   static final Duration POLL = Duration.ofMillis(200);
 
+  /**
+   * How the waiting agent lets time pass between two looks: the real {@link #SLEEP}, or in a test a
+   * clock moved forward, so that deadline and expiry cases run in milliseconds.
+   */
+  @FunctionalInterface
+  public interface Pause {
+    void pause(Duration d) throws InterruptedException;
+  }
+
+  /** Time passing for real. */
+  public static final Pause SLEEP = d -> Thread.sleep(Math.max(1, d.toMillis()));
+
   private final RequestService requests;
   private final RequestStore store;
   private final Clock clock;
+  private final Pause pause;
 
-  public Waiting(RequestService requests, RequestStore store, Clock clock) {
+  public Waiting(RequestService requests, RequestStore store, Clock clock, Pause pause) {
     this.requests = requests;
     this.store = store;
     this.clock = clock;
+    this.pause = pause;
   }
 
   private Instant now() {
@@ -130,9 +144,9 @@ public final class Waiting {
         Map.of("request_id", id, "expires_at", Timestamps.format(s.request().expiresAt())));
   }
 
-  private static void sleep(Duration d) {
+  private void sleep(Duration d) {
     try {
-      Thread.sleep(Math.max(1, d.toMillis()));
+      pause.pause(d);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AgentCliException(ErrorCode.INTERNAL_ERROR, "interrupted while waiting");

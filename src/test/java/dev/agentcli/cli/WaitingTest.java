@@ -1,0 +1,104 @@
+package dev.agentcli.cli;
+
+import static dev.agentcli.CliAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentcli.Cli;
+import dev.agentcli.TestClock;
+import dev.agentcli.TestFiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An agent waiting for a person, in process: time passes on the test's clock (each pause of the
+ * waiting agent moves it), so deadline and expiry cases take milliseconds, not the seconds they
+ * stand for. (RequestIT keeps the real-time, separate-process cases on both stores.)
+ */
+@Timeout(60) // a waiting agent whose time stood still would loop: fail instead of hanging
+class WaitingTest {
+  @TempDir Path home;
+  @TempDir Path keys;
+  Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(home);
+  }
+
+  String manifest(String approval) {
+    return cli.manifest("m.json", Cli.oneTask(approval, "echo", "ran"));
+  }
+
+  long count(String eventType) {
+    return cli.count("SELECT count(*) FROM audit_events WHERE event_type = '" + eventType + "'");
+  }
+
+  @Test
+  void theAgentsOwnDeadlineEndsTheWaitUndecidedAndTheRequestStaysPending() {
+    String m = manifest("{\"policy\": \"manual\"}");
+    assertThat(cli.run("exec", m, "deploy", "--wait", "90s")).fails(75, "approval_timed_out");
+    Duration waited = Duration.between(TestClock.T0, cli.now());
+    assertTrue(
+        waited.compareTo(Duration.ofSeconds(90)) >= 0
+            && waited.compareTo(Duration.ofSeconds(91)) < 0,
+        "waited " + waited);
+    assertEquals(
+        1, cli.run("requests", "list", "--status", "pending").json().path("requests").size());
+    assertEquals(0, count("exec_started"));
+  }
+
+  @Test
+  void anUndecidedRequestExpiresAtItsDeadlineAsADenialAndTheExpiryIsRecorded() {
+    String m = manifest("{\"policy\": \"manual\", \"request_timeout_s\": 60}");
+    assertThat(cli.run("exec", m, "deploy", "--wait", "10m")).fails(77, "request_expired");
+    Duration waited = Duration.between(TestClock.T0, cli.now());
+    assertTrue(
+        waited.compareTo(Duration.ofSeconds(60)) >= 0
+            && waited.compareTo(Duration.ofSeconds(61)) < 0,
+        "the request's deadline ended the wait, not the agent's: " + waited);
+    assertEquals(1, count("request_expired"));
+    assertEquals(0, count("exec_started"));
+  }
+
+  @Test
+  void aDenialMadeWhileTheAgentWaitsRefusesItWithWhoAndWhy() throws Exception {
+    Path bob = TestFiles.ed25519(keys, "bob");
+    assertThat(cli.run("signers", "add", "bob@example.com", bob + ".pub")).succeeds();
+    String m = manifest("{\"policy\": \"manual\"}");
+    boolean[] denied = {false};
+    cli.whilePaused(
+        t -> {
+          if (!denied[0] && Duration.between(TestClock.T0, t).toSeconds() >= 30) {
+            denied[0] = true;
+            String id;
+            try {
+              id = cli.onlyPendingRequest();
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+            assertThat(
+                    cli.run(
+                        "deny",
+                        id,
+                        "--by",
+                        "bob@example.com",
+                        "--reason",
+                        "not on a Friday",
+                        "--signing-key",
+                        bob.toString()))
+                .succeeds();
+          }
+        });
+    assertThat(cli.run("exec", m, "deploy", "--wait", "10m"))
+        .fails(77, "approval_denied")
+        .errContains("bob@example.com")
+        .errContains("not on a Friday");
+    assertTrue(denied[0]);
+    assertEquals(0, count("exec_started"));
+  }
+}
