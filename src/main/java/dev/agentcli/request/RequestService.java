@@ -93,6 +93,17 @@ public final class RequestService {
           if (pending.isPresent()) {
             return new Filed(pending.get(), true);
           }
+          // A decision sticks: the same requester asking again for what a person denied, while
+          // that request runs, hears the denial (who and why) instead of asking people again.
+          Optional<State> denied =
+              requests
+                  .deniedFor(subject.workflowId(), subject.taskId(), subject.taskHash(), now)
+                  .filter(d -> d.requester().principal().equals(requester.principal()))
+                  .map(this::state)
+                  .filter(st -> st.status() == RequestStatus.DENIED);
+          if (denied.isPresent()) {
+            throw Waiting.refusal(denied.get());
+          }
           Request r =
               new Request(
                   ApprovalId.randomHex(random.get()),

@@ -18,6 +18,13 @@ public interface RequestStore {
    */
   Optional<Request> pendingFor(String workflowId, String taskId, String taskHash, Instant now);
 
+  /**
+   * The newest request of this binding that still runs ({@code expires_at} after {@code now}), was
+   * neither answered by a grant nor cancelled, and holds a denial (whether that denial counts is
+   * the caller's to check).
+   */
+  Optional<Request> deniedFor(String workflowId, String taskId, String taskHash, Instant now);
+
   Optional<Request> find(String requestId);
 
   /** The ids that start with {@code prefix}, at most {@code limit} of them. */

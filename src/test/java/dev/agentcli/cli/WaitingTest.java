@@ -101,4 +101,41 @@ class WaitingTest {
     assertTrue(denied[0]);
     assertEquals(0, count("exec_started"));
   }
+
+  /** Issue 27, finding 3: a retry after a denial filed a new request, and the agent never heard. */
+  @Test
+  void aDenialSticksForTheSameRequesterWhileItsRequestRuns() throws Exception {
+    Path bob = TestFiles.ed25519(keys, "bob");
+    assertThat(cli.run("signers", "add", "bob@example.com", bob + ".pub")).succeeds();
+    String m = manifest("{\"policy\": \"manual\", \"request_timeout_s\": 3600}");
+    assertThat(cli.run("exec", m, "deploy", "--wait", "90s")).fails(75, "approval_timed_out");
+    String id = cli.onlyPendingRequest();
+    assertThat(
+            cli.run(
+                "deny",
+                id,
+                "--by",
+                "bob@example.com",
+                "--reason",
+                "not on a Friday",
+                "--signing-key",
+                bob.toString()))
+        .succeeds();
+
+    // The same agent asks again, as the timeout's message told it to: it hears the denial.
+    assertThat(cli.run("exec", m, "deploy", "--wait", "90s"))
+        .fails(77, "approval_denied")
+        .errContains(id)
+        .errContains("not on a Friday");
+    assertEquals(1, cli.count("SELECT count(*) FROM requests"), "nobody was asked again");
+
+    // Another requester asks afresh; so does the same one once the denied request has run out.
+    assertThat(cli.run("exec", m, "deploy", "--wait", "1s", "--requester", "agent-2"))
+        .fails(75, "approval_timed_out");
+    assertEquals(2, cli.count("SELECT count(*) FROM requests"));
+    cli.advance(Duration.ofHours(1));
+    assertThat(cli.run("exec", m, "deploy", "--wait", "1s")).fails(75, "approval_timed_out");
+    assertEquals(3, cli.count("SELECT count(*) FROM requests"));
+    assertEquals(0, count("exec_started"));
+  }
 }
