@@ -1,7 +1,6 @@
 package dev.agentcli.notify;
 
 import dev.agentcli.codec.Json;
-import dev.agentcli.codec.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpClient;
@@ -211,7 +210,7 @@ public final class Notifier {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(k.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-    return Sha256.hex(mac.doFinal(body));
+    return java.util.HexFormat.of().formatHex(mac.doFinal(body)); // bare hex, no "sha256:"
   }
 
   private String command(Target t, byte[] body) throws IOException, InterruptedException {
