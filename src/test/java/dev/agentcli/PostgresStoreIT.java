@@ -176,8 +176,7 @@ class PostgresStoreIT {
   }
 
   @Test
-  void aServerThatCannotBeReachedIsARetryableErrorAndAWrongPasswordNamesNoSecret()
-      throws Exception {
+  void aServerThatCannotBeReachedIsRetryableAndAMissingOrWrongPasswordIsNot() throws Exception {
     String m = cli.manifest("m.json", Cli.oneTask(UNSIGNED_OK, "true"));
     int closed;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -189,8 +188,15 @@ class PostgresStoreIT {
         .fails(75, "database_unavailable");
     Cli wrong = new Cli(home).env("PGPASSWORD", "not-the-password");
     assertThat(wrong.run("exec", m, "deploy", "--db", url))
-        .fails(70, "database_error")
+        .fails(70, "database_auth_failed")
         .errLacks("not-the-password");
+    // No password anywhere: not "try again" (75), which no retry could make true (issue 27).
+    Cli none =
+        new Cli(home)
+            .env("PGPASSWORD", "")
+            .env("PGPASSFILE", home.resolve("no-such-pgpass").toString())
+            .env("HOME", home.toString());
+    assertThat(none.run("exec", m, "deploy", "--db", url)).fails(70, "database_auth_failed");
   }
 
   @Test

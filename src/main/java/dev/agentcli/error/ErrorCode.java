@@ -39,6 +39,7 @@ public enum ErrorCode {
   DATABASE_FULL("storage", 70),
   DATABASE_TAMPERED("integrity", 70),
   DATABASE_TLS_FAILED("storage", 70),
+  DATABASE_AUTH_FAILED("storage", 70),
   APPROVAL_LOCK_TIMEOUT("lock", 75),
   DATABASE_UNAVAILABLE("storage", 75),
   APPROVAL_TIMED_OUT("lock", 75),

@@ -111,6 +111,19 @@ final class PostgresConnections {
           details,
           e);
     }
+    if (state.startsWith("28") || state.equals("08004")) {
+      // A wrong password, none at all, or pg_hba.conf's refusal: no retry can help.
+      return new AgentCliException(
+          ErrorCode.DATABASE_AUTH_FAILED,
+          "the PostgreSQL server of "
+              + server
+              + " refused agentcli's login ("
+              + e.getMessage()
+              + "); give the password in PGPASSWORD, PGPASSFILE or ~/.pgpass (under an operator"
+              + " configuration: its database_password_file). A retry will not help",
+          details,
+          e);
+    }
     if (state.startsWith("08") || state.startsWith("57P") || state.equals("25P03")) {
       return new AgentCliException(
           ErrorCode.DATABASE_UNAVAILABLE,
