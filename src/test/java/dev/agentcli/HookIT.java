@@ -207,10 +207,12 @@ class HookIT {
     assertEquals("a corpus call", updated.path("description").asText());
     assertEquals(120000, updated.path("timeout").asInt());
     String rewritten = updated.path("command").asText();
-    assertTrue(rewritten.contains(" run --shell-program 'bash' --shell "), rewritten);
+    assertTrue(rewritten.contains(" run --passthrough --shell-program 'bash' --shell "), rewritten);
 
     Jvm.Done ran = bash(rewritten);
     assertEquals(0, ran.status(), ran.toString());
+    // The command's own output reaches the model, not agentcli's JSON envelope (issue 27).
+    assertTrue(!ran.out().contains("execution_id"), ran.toString());
     assertTrue(Files.exists(made));
     Files.delete(made);
     Jvm.Done again = bash(rewritten);

@@ -208,11 +208,14 @@ final class HookClaudeCodeCommand extends BaseCommand {
         rewritten);
   }
 
-  /** The command that claims the grant and runs exactly the approved line. */
+  /**
+   * The command that claims the grant and runs exactly the approved line, its own output on its own
+   * streams (the model reads what the command printed, not agentcli's envelope).
+   */
   private String throughTheGate(String command) {
     String launcher = ctx.env().getOrDefault("AGENTCLI_LAUNCHER", "agentcli");
     return quote(launcher)
-        + " run --shell-program "
+        + " run --passthrough --shell-program "
         + quote(shellProgram)
         + " --shell "
         + quote(command);

@@ -29,6 +29,8 @@ final class RunCommand extends BaseCommand {
   final Asking asking = new Asking();
   boolean dryRun;
   Long timeoutMs;
+  boolean passthrough;
+  boolean quiet;
 
   @Override
   void declare(Definition d) {
@@ -64,6 +66,17 @@ final class RunCommand extends BaseCommand {
         .label("<ms>")
         .text("Kill the command after this many ms.")
         .to(v -> timeoutMs = v);
+    d.flag("--passthrough")
+        .text(
+            "The command reads this stdin and writes to this stdout and stderr live, as if run"
+                + " directly; agentcli prints nothing but a refusal (one line on stderr). The result"
+                + " goes to the audit trail. What the Claude Code hook's rewrite uses.")
+        .to(v -> passthrough = v);
+    d.flag("-q", "--quiet")
+        .text(
+            "Nothing on stdout but the command's own output, streamed; no summary (the exit status"
+                + " is the command's, the result is in the audit trail).")
+        .to(v -> quiet = v);
   }
 
   RunCommand(Context ctx) {
@@ -123,7 +136,10 @@ final class RunCommand extends BaseCommand {
       print(result, out -> Output.text(out, result));
       return 0;
     }
-    TaskRunner.Mode mode = global.text() ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
+    TaskRunner.Mode mode =
+        passthrough
+            ? TaskRunner.Mode.PASSTHROUGH
+            : global.text() || quiet ? TaskRunner.Mode.STREAM : TaskRunner.Mode.CAPTURE;
     Optional<Duration> timeout = timeout(timeoutMs);
     out().flush();
     err().flush();
@@ -147,7 +163,7 @@ final class RunCommand extends BaseCommand {
     result.put("ruling", ruling(adHoc.ruling()));
     if (mode == TaskRunner.Mode.CAPTURE) {
       Output.json(out(), result);
-    } else {
+    } else if (mode == TaskRunner.Mode.STREAM && !quiet) {
       err()
           .println(
               "agentcli: "

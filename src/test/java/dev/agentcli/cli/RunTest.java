@@ -52,6 +52,16 @@ class RunTest {
   }
 
   @Test
+  void quietPrintsTheCommandsOwnOutputAndNothingElse() {
+    Cli.Result r = cli.run("run", "--quiet", "--", "echo", "hello");
+    assertThat(r).succeeds();
+    assertEquals("hello\n", r.out());
+    assertEquals("", r.err());
+    assertEquals(
+        1, cli.count("SELECT count(*) FROM audit_events WHERE event_type = 'exec_finished'"));
+  }
+
+  @Test
   void aDeniedCommandNeverRunsAndTheRefusalNamesTheRule() {
     Cli.Result r = cli.run("run", "--shell", "echo first; rm -rf " + home.resolve("x"));
     assertThat(r).fails(77, "approval_auto_rejected").errContains("nothing is deleted here");
