@@ -143,4 +143,60 @@ class ReviewIT {
     Jvm.Done d = Jvm.run(home, "review", "--by", "alice@example.com");
     assertThat(d).fails(2, "terminal_required").errContains("requests list");
   }
+
+  /** Issue 27: JSON was the default even for a person at a terminal. As gh does: text there. */
+  @Test
+  void aTerminalGetsTextAPipeGetsJsonAndTheVariableOrTheFlagDecidesOtherwise() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String agentcli =
+        "AGENTCLI_HOME='"
+            + home
+            + "' '"
+            + java
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' dev.agentcli.Main";
+    Path script = home.resolve("formats.sh");
+    Files.writeString(
+        script,
+        "#!/bin/sh\n"
+            + "echo '== terminal'; "
+            + agentcli
+            + " status\n"
+            + "echo '== pipe'; "
+            + agentcli
+            + " status | cat\n"
+            + "echo '== variable'; AGENTCLI_FORMAT=json "
+            + agentcli
+            + " status\n"
+            + "echo '== flag'; "
+            + agentcli
+            + " status --format json\n"
+            + "echo '== end'\n");
+    script.toFile().setExecutable(true);
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "200",
+        "-y",
+        "200",
+        "sh " + script + "; sleep 60");
+    String screen = screenWith("== end");
+    String terminal = between(screen, "== terminal", "== pipe");
+    assertTrue(!terminal.contains("{") && terminal.contains("home"), terminal);
+    for (String[] json : new String[][] {{"== pipe", "== variable"}, {"== variable", "== flag"}}) {
+      String part = between(screen, json[0], json[1]);
+      assertTrue(part.strip().startsWith("{") && part.contains("\"ok\""), json[0] + ":\n" + part);
+    }
+    String flag = between(screen, "== flag", "== end");
+    assertTrue(flag.strip().startsWith("{"), flag);
+  }
+
+  static String between(String text, String from, String to) {
+    int a = text.indexOf(from) + from.length();
+    return text.substring(a, text.indexOf(to, a));
+  }
 }

@@ -128,6 +128,20 @@ public final class Context {
     return stderr;
   }
 
+  /**
+   * Whether this process's file descriptor {@code fd} (0 stdin, 1 stdout, 2 stderr) is a terminal:
+   * on Linux, its {@code /proc/self/fd} link names a tty.
+   */
+  public boolean isTerminal(int fd) {
+    try {
+      String target =
+          java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** How time passes while an agent waits for a person's decision. */
   public Waiting.Pause pause() {
     return pause;

@@ -114,7 +114,7 @@ public final class AgentCli implements Runnable, Definition.Defined {
             details.put("did_you_mean", suggestions);
           }
           AgentCliException usage = new AgentCliException(ErrorCode.USAGE_ERROR, message, details);
-          ErrorReport.print(err, usage, wantsText(args));
+          ErrorReport.print(err, usage, wantsText(args, ctx));
           return ErrorCode.USAGE_ERROR.exitStatus();
         });
     return cli.execute(args);
@@ -136,10 +136,17 @@ public final class AgentCli implements Runnable, Definition.Defined {
     return new CommandLine(root).setExpandAtFiles(false);
   }
 
-  private static boolean wantsText(String[] args) {
-    int i = Arrays.asList(args).indexOf("--format");
-    return (i >= 0 && i + 1 < args.length && args[i + 1].equals("text"))
-        || Arrays.asList(args).contains("--format=text");
+  /** Whether a usage error is for a person: --format text, else as {@link GlobalOptions}. */
+  private static boolean wantsText(String[] args, Context ctx) {
+    List<String> a = Arrays.asList(args);
+    int i = a.indexOf("--format");
+    if (i >= 0 && i + 1 < args.length) {
+      return args[i + 1].equals("text");
+    }
+    if (a.contains("--format=text") || a.contains("--format=json")) {
+      return a.contains("--format=text");
+    }
+    return GlobalOptions.formatWithout(ctx) == GlobalOptions.Format.text;
   }
 
   /** The version from the jar's manifest (the pom's), or "dev" when run from classes. */

@@ -66,7 +66,7 @@ final class AuditVerifyCommand extends BaseCommand {
       services.existingApprovals().ifPresent(a -> tampering.addAll(a.disagreements()));
     }
     // On a terminal, a long trail shows how far the check is (every 10,000 events, on one line).
-    boolean tty = global.text() && ReviewCommand.tty("/proc/self/fd/2");
+    boolean tty = global.text() && ctx.isTerminal(2);
     long[] seen = {0};
     services
         .existingAudit()

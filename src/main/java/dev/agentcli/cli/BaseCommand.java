@@ -55,6 +55,7 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
     Phases.mark("parse");
     try (Services services = new Services(ctx, new Settings(ctx, global.flags()))) {
       try {
+        global.resolveFormat(ctx);
         if (!sealed()) {
           services.refuseOverrides();
         }
@@ -112,7 +113,7 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
                     + requestId
                     + ")");
         err().flush();
-        if (ReviewCommand.tty("/proc/self/fd/2")) {
+        if (ctx.isTerminal(2)) {
           long start = System.nanoTime();
           ticker =
               new Thread(

@@ -1,7 +1,11 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.Context;
 import dev.agentcli.app.Settings;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.TypeConversionException;
 
 /** Options every command takes: where the state lives, the output format, the lock timeout. */
@@ -14,7 +18,10 @@ public final class GlobalOptions implements Definition.Defined {
 
   Path home;
   String db;
-  Format format = Format.json;
+
+  /** --format's value; null until {@link #resolveFormat} when not given. */
+  Format format;
+
   Long lockTimeoutMs;
 
   @Override
@@ -35,8 +42,9 @@ public final class GlobalOptions implements Definition.Defined {
         .to(v -> db = v);
     d.option(Format.class, "--format")
         .label("<format>")
-        .defaultValue("json")
-        .text("Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        .text(
+            "Output format: ${COMPLETION-CANDIDATES} (default: $AGENTCLI_FORMAT, else text when"
+                + " stdout is a terminal and json when it is a pipe or a file).")
         .to(v -> format = v);
     d.option(Long.class, "--lock-timeout-ms")
         .converter(GlobalOptions::lockTimeoutMs)
@@ -49,6 +57,38 @@ public final class GlobalOptions implements Definition.Defined {
 
   boolean text() {
     return format == Format.text;
+  }
+
+  /**
+   * Decides the format when --format was not given, as gh does: $AGENTCLI_FORMAT, else text for a
+   * person at a terminal and JSON for a program reading a pipe.
+   *
+   * @throws AgentCliException {@code input_invalid} for an AGENTCLI_FORMAT that is neither (the
+   *     error is then reported as JSON)
+   */
+  void resolveFormat(Context ctx) {
+    if (format != null) {
+      return;
+    }
+    format = formatWithout(ctx);
+    String fromEnv = ctx.env().get("AGENTCLI_FORMAT");
+    if (fromEnv != null && !fromEnv.isEmpty() && !fromEnv.equals(format.name())) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "AGENTCLI_FORMAT must be json or text, not '" + fromEnv + "'",
+          Map.of("value", fromEnv));
+    }
+  }
+
+  /**
+   * The format without --format: $AGENTCLI_FORMAT's when valid, else by stdout (json if invalid).
+   */
+  static Format formatWithout(Context ctx) {
+    String fromEnv = ctx.env().get("AGENTCLI_FORMAT");
+    if (fromEnv != null && !fromEnv.isEmpty()) {
+      return fromEnv.equals("text") ? Format.text : Format.json;
+    }
+    return ctx.isTerminal(1) ? Format.text : Format.json;
   }
 
   /** What the options say about where the state lives; resolved by {@link Settings}. */

@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -118,17 +116,8 @@ final class ReviewCommand extends BaseCommand {
     }
   }
 
-  /** Whether stdin and stdout are terminals (Linux: their /proc/self/fd links name a tty). */
-  private static boolean terminal() {
-    return tty("/proc/self/fd/0") && tty("/proc/self/fd/1");
-  }
-
-  static boolean tty(String fd) {
-    try {
-      String target = Files.readSymbolicLink(Path.of(fd)).toString();
-      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+  /** Whether stdin and stdout are terminals. */
+  private boolean terminal() {
+    return ctx.isTerminal(0) && ctx.isTerminal(1);
   }
 }
