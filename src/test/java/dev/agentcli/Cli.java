@@ -31,11 +31,13 @@ public final class Cli {
   private java.util.function.Consumer<java.time.Instant> whilePaused = t -> {};
   private String stdin = "";
   private Path operatorConfig;
+  private Path cwd;
 
   public Cli(Path home) {
     this.home = home;
     this.db = home.resolve("state").resolve("agentcli.db");
     this.operatorConfig = home.resolve("no-operator-config.json");
+    this.cwd = home;
     env.put("AGENTCLI_HOME", home.toString());
     env.put("PATH", System.getenv("PATH"));
     env.put("HOME", home.toString());
@@ -80,7 +82,7 @@ public final class Cli {
         new Context(
             env,
             clock,
-            home,
+            cwd,
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             SecureRandom::new,
             operatorConfig,
@@ -96,6 +98,12 @@ public final class Cli {
         status,
         rawOut.toString(StandardCharsets.UTF_8) + out,
         rawErr.toString(StandardCharsets.UTF_8) + err);
+  }
+
+  /** Runs the next commands in {@code dir} (the home, unless said). */
+  public Cli in(Path dir) {
+    this.cwd = dir;
+    return this;
   }
 
   /**

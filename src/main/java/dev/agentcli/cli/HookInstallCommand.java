@@ -14,8 +14,9 @@ final class HookInstallCommand extends BaseCommand {
   @Override
   void declare(Definition d) {
     d.text(
-        "Add agentcli's PreToolUse hook for Bash to Claude Code's settings.json (the project's by"
-            + " default), keeping every other setting and hook; installing again replaces it.",
+        "Add agentcli's PreToolUse hook for Bash to Claude Code's settings (the project's"
+            + " .claude/settings.local.json at the top of its git work tree by default), keeping"
+            + " every other setting and hook; installing again replaces it.",
         "The hook runs with a timeout of --timeout seconds and answers deny on its own 10 seconds"
             + " before it; its command ends with || exit 2, so that a hook that cannot even start"
             + " blocks the call instead of letting it run.");
@@ -29,7 +30,7 @@ final class HookInstallCommand extends BaseCommand {
         .label("<path>")
         .text(
             "The agentcli command the hook runs (default: this launcher, $AGENTCLI_LAUNCHER, else"
-                + " agentcli on PATH).")
+                + " agentcli on PATH; with --shared, agentcli on PATH).")
         .to(v -> agentcli = v);
   }
 
@@ -42,8 +43,13 @@ final class HookInstallCommand extends BaseCommand {
     if (timeoutS < 15 || timeoutS > 3600) {
       throw BadOption.of("--timeout", timeoutS, "it must be between 15 and 3600 seconds");
     }
+    // A shared file never holds this machine's path: the launcher there is agentcli on PATH.
     String launcher =
-        agentcli != null ? agentcli : ctx.env().getOrDefault("AGENTCLI_LAUNCHER", "agentcli");
+        agentcli != null
+            ? agentcli
+            : target.shared()
+                ? "agentcli"
+                : ctx.env().getOrDefault("AGENTCLI_LAUNCHER", "agentcli");
     String command =
         HookClaudeCodeCommand.quote(launcher)
             + ClaudeSettings.MARK

@@ -14,6 +14,7 @@ final class HookTarget implements Definition.Defined {
   /** The settings file: at most one of them. */
   static final class Where {
     boolean project;
+    boolean shared;
     boolean user;
     Path settings;
   }
@@ -27,9 +28,15 @@ final class HookTarget implements Definition.Defined {
     d.exclusive("0..1");
     d.flag("--project")
         .text(
-            "The project's .claude/settings.json ($CLAUDE_PROJECT_DIR, else the working"
-                + " directory); the default.")
+            "The project's .claude/settings.local.json, this machine's own (Claude Code keeps it"
+                + " out of git); the project is $CLAUDE_PROJECT_DIR, else the git work tree the"
+                + " working directory is in, else the working directory. The default.")
         .to(v -> where.project = v);
+    d.flag("--shared")
+        .text(
+            "The project's .claude/settings.json, which a team commits: the hook then runs"
+                + " agentcli from PATH (or --agentcli), never a path of this machine.")
+        .to(v -> where.shared = v);
     d.flag("--user").text("The user's ~/.claude/settings.json.").to(v -> where.user = v);
     d.option(Path.class, "--settings")
         .label("<file>")
@@ -57,8 +64,32 @@ final class HookTarget implements Definition.Defined {
       }
       return Path.of(home, ".claude", "settings.json");
     }
+    return project(ctx)
+        .resolve(".claude")
+        .resolve(where.shared ? "settings.json" : "settings.local.json");
+  }
+
+  /** Whether the file is one a team shares (no path of this machine may go into it). */
+  boolean shared() {
+    return where.shared;
+  }
+
+  /**
+   * Where Claude Code looks for the project's settings: $CLAUDE_PROJECT_DIR, else the top of the
+   * git work tree the working directory is in (the folder holding {@code .git}, a folder or a
+   * worktree's file), else the working directory. A hook installed in a subfolder is never read.
+   */
+  static Path project(Context ctx) {
     String project = ctx.env().get("CLAUDE_PROJECT_DIR");
-    Path dir = project == null || project.isBlank() ? ctx.cwd() : Path.of(project);
-    return dir.resolve(".claude").resolve("settings.json");
+    if (project != null && !project.isBlank()) {
+      return Path.of(project);
+    }
+    for (Path dir = ctx.cwd().toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (java.nio.file.Files.exists(
+          dir.resolve(".git"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return dir;
+      }
+    }
+    return ctx.cwd();
   }
 }

@@ -66,13 +66,41 @@ class HookCommandTest {
   }
 
   @Test
-  void theProjectsSettingsAreTheDefault() {
+  void theProjectsLocalSettingsAreTheDefault() {
     Cli cli = new Cli(home).env("CLAUDE_PROJECT_DIR", home.resolve("p").toString());
     Cli.Result r = cli.run("hook", "install", "claude-code", "--timeout", "30");
     assertThat(r).succeeds();
     assertEquals(
-        home.resolve("p/.claude/settings.json").toString(), r.json().path("settings").asText());
+        home.resolve("p/.claude/settings.local.json").toString(),
+        r.json().path("settings").asText());
     assertTrue(r.json().path("command").asText().contains("--deadline 20s"));
+  }
+
+  /**
+   * Issue 27: run in a subfolder, install wrote .claude/settings.json there (where Claude Code does
+   * not look) with this machine's absolute path in it, in a file teams commit.
+   */
+  @Test
+  void fromASubfolderTheHookGoesToTheTopOfTheWorkTreeAndASharedFileHoldsNoPathOfThisMachine()
+      throws Exception {
+    Path repo = home.resolve("repo");
+    Path sub = Files.createDirectories(repo.resolve("src/main"));
+    Process git = new ProcessBuilder("git", "init", "-q", repo.toString()).start();
+    assertEquals(0, git.waitFor());
+    Cli cli = new Cli(home).in(sub).env("AGENTCLI_LAUNCHER", "/home/me/agentcli/bin/agentcli");
+
+    Cli.Result local = cli.run("hook", "install", "claude-code");
+    assertThat(local).succeeds();
+    assertEquals(
+        repo.resolve(".claude/settings.local.json").toString(),
+        local.json().path("settings").asText());
+    assertFalse(Files.exists(sub.resolve(".claude")));
+
+    Cli.Result shared = cli.run("hook", "install", "claude-code", "--shared");
+    assertThat(shared).succeeds();
+    String written = Files.readString(repo.resolve(".claude/settings.json"));
+    assertTrue(written.contains("\"'agentcli' hook claude-code"), written);
+    assertFalse(written.contains("/home/me"), written);
   }
 
   @Test
