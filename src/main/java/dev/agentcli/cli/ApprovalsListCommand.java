@@ -3,6 +3,7 @@ package dev.agentcli.cli;
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Views;
+import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
 import dev.agentcli.codec.Json;
@@ -61,6 +62,9 @@ final class ApprovalsListCommand extends BaseCommand {
     GrantQuery query =
         new GrantQuery(
             statusFilter(), Optional.ofNullable(workflow), Optional.ofNullable(task), limit);
+    // The store is opened before the first byte goes out: a store that cannot be reached fails
+    // with its error alone, not after a table's header or half a JSON document.
+    Optional<ApprovalService> existing = services.existingApprovals();
     PrintWriter out = out();
     int[] count = {0};
     if (global.text()) {
@@ -68,23 +72,20 @@ final class ApprovalsListCommand extends BaseCommand {
     } else {
       out.print("{\n  \"ok\" : true,\n  \"approvals\" : [");
     }
-    services
-        .existingApprovals()
-        .ifPresent(
-            approvals ->
-                approvals.forEach(
-                    query,
-                    g -> {
-                      Map<String, Object> view = Views.grant(g, approvals.now());
-                      if (global.text()) {
-                        row(out, COLUMNS.stream().map(c -> String.valueOf(view.get(c))).toList());
-                      } else {
-                        out.print(
-                            (count[0] == 0 ? " " : ", ")
-                                + Json.pretty(view).replace("\n", "\n    "));
-                      }
-                      count[0]++;
-                    }));
+    existing.ifPresent(
+        approvals ->
+            approvals.forEach(
+                query,
+                g -> {
+                  Map<String, Object> view = Views.grant(g, approvals.now());
+                  if (global.text()) {
+                    row(out, COLUMNS.stream().map(c -> String.valueOf(view.get(c))).toList());
+                  } else {
+                    out.print(
+                        (count[0] == 0 ? " " : ", ") + Json.pretty(view).replace("\n", "\n    "));
+                  }
+                  count[0]++;
+                }));
     if (!global.text()) {
       out.println(" ],\n  \"count\" : " + count[0] + "\n}");
     }

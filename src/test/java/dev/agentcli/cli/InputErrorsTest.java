@@ -50,6 +50,22 @@ class InputErrorsTest {
     assertTrue(r.err().contains("@" + secret), r.toString());
   }
 
+  /** Issue 27: with a store it could not reach, approvals list printed its header, then failed. */
+  @Test
+  void aStoreThatCannotBeReachedGivesItsErrorAloneNotAHalfPrintedList() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String url = "postgresql://agentcli@127.0.0.1:" + closed + "/x";
+    for (String format : new String[] {"text", "json"}) {
+      Cli.Result r = cli.run("approvals", "list", "--format", format, "--db", url);
+      assertEquals(75, r.status(), r.toString());
+      assertTrue(r.err().contains("database_unavailable"), r.err());
+      assertEquals("", r.out(), format);
+    }
+  }
+
   @Test
   void missingManifestExits66() {
     Cli.Result r = cli.run("exec", "nowhere.json", "deploy");
