@@ -6,6 +6,7 @@ import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Settings;
 import dev.agentcli.app.Views;
+import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.exec.TaskRunner;
@@ -13,6 +14,8 @@ import dev.agentcli.manifest.Manifest;
 import dev.agentcli.manifest.Policy;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.request.Request;
+import dev.agentcli.request.RequestService;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +102,7 @@ public final class McpTools implements Tools {
     d.append(
         switch (policy) {
           case MANUAL ->
-              "GatedRun: every run needs a person's approval"
+              "Gated: every run needs a person's approval"
                   + (risk == null ? "" : " (risk: " + risk + ")")
                   + (task.approval().quorum() > 1
                       ? ", from " + task.approval().quorum() + " people"
@@ -214,8 +217,53 @@ public final class McpTools implements Tools {
     }
     var state = services.requests().state(services.requests().resolve(id));
     Map<String, Object> view = Views.request(state);
-    return new ToolResult(
-        "request " + state.request().requestId() + " is " + state.status().id(), view, false);
+    return new ToolResult(statusText(state), view, false);
+  }
+
+  /** What the model reads of a request: its state, who asked and why, who decided and why. */
+  static String statusText(RequestService.State s) {
+    Request r = s.request();
+    String asked =
+        "asked by "
+            + r.requester().principal()
+            + (r.reason() == null || r.reason().isBlank() ? "" : " (\"" + r.reason() + "\")");
+    String id = r.requestId();
+    return switch (s.status()) {
+      case PENDING ->
+          "request "
+              + id
+              + " is pending, "
+              + asked
+              + ": "
+              + s.approvers().size()
+              + " of "
+              + s.quorum()
+              + " approvals"
+              + (s.approvers().isEmpty() ? "" : " (" + String.join(", ", s.approvers()) + ")")
+              + ", to be decided by "
+              + Timestamps.format(r.expiresAt());
+      case APPROVED ->
+          "request " + id + " is approved by " + String.join(", ", s.approvers()) + ", " + asked;
+      case DENIED ->
+          "request "
+              + id
+              + " was denied by "
+              + s.denials().get(0).decider()
+              + ": "
+              + s.denials().get(0).reason()
+              + " ("
+              + asked
+              + "). Nothing ran; do not retry it in another form";
+      case EXPIRED ->
+          "request "
+              + id
+              + " expired undecided at "
+              + Timestamps.format(r.expiresAt())
+              + ", which counts as denied ("
+              + asked
+              + ")";
+      case CANCELLED -> "request " + id + " was withdrawn by who asked (" + asked + ")";
+    };
   }
 
   private ToolResult run(Services services, Offered offered, Map<String, Object> arguments) {
