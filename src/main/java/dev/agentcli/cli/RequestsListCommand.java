@@ -62,7 +62,7 @@ final class RequestsListCommand extends BaseCommand {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("request_id", r.get("request_id"));
             row.put("status", r.get("status"));
-            row.put("task", r.get("workflow_id") + "/" + r.get("task_id"));
+            row.put("task", what(r));
             row.put("requester", ((Map<?, ?>) r.get("requester")).get("principal"));
             row.put("requested_at", r.get("requested_at"));
             row.put("reason", r.get("reason"));
@@ -74,6 +74,25 @@ final class RequestsListCommand extends BaseCommand {
               List.of("request_id", "status", "task", "requester", "requested_at", "reason"));
         });
     return 0;
+  }
+
+  /**
+   * What a request asks to run, as a person scans a list: a manifest's task by its name; a command
+   * no manifest declares (workflow {@code run}) by the command itself, not its generated id.
+   */
+  static Object what(Map<String, Object> request) {
+    if (!"run".equals(request.get("workflow_id"))
+        || !(request.get("command") instanceof Map<?, ?> command)
+        || !(command.get("args") instanceof List<?> args)) {
+      return request.get("workflow_id") + "/" + request.get("task_id");
+    }
+    if (args.size() == 2 && "-c".equals(args.get(0))) {
+      return String.valueOf(args.get(1)); // a shell line, as written
+    }
+    List<Object> words = new ArrayList<>();
+    words.add(command.get("program"));
+    words.addAll(args);
+    return words;
   }
 
   private static RequestStatus parse(String s) {

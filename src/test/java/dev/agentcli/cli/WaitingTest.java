@@ -138,4 +138,20 @@ class WaitingTest {
     assertEquals(3, cli.count("SELECT count(*) FROM requests"));
     assertEquals(0, count("exec_started"));
   }
+
+  /** Issue 27: an ad-hoc request was listed as run/cmd-<hex>, not as the command it asks for. */
+  @Test
+  void aRequestForACommandNoManifestDeclaresIsListedByTheCommand() throws Exception {
+    java.nio.file.Files.writeString(
+        home.resolve("rules.json"),
+        "{\"rules\": [{\"match\": \"git push *\", \"decision\": \"ask\"}]}");
+    assertThat(cli.run("run", "--wait", "1s", "--", "git", "push", "origin", "main"))
+        .fails(75, "approval_timed_out");
+    assertThat(cli.run("run", "--wait", "1s", "--shell", "git push origin 'a b'"))
+        .fails(75, "approval_timed_out");
+    String listed = cli.run("requests", "list", "--format", "text").out();
+    assertTrue(listed.contains("git push origin main"), listed);
+    assertTrue(listed.contains("git push origin 'a b'"), listed);
+    assertTrue(!listed.contains("run/cmd-"), listed);
+  }
 }
