@@ -20,6 +20,7 @@ import dev.agentcli.request.WhatRuns;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,6 +38,9 @@ public final class GatedRun {
   /** Told when a run starts waiting for a person's decision, and when the wait ends. */
   public interface Watcher {
     void waiting(String requestId);
+
+    /** The people who approved so far, of the {@code quorum} the task asks for. */
+    default void progress(List<String> approvers, int quorum) {}
 
     default void decided() {}
   }
@@ -69,7 +73,14 @@ public final class GatedRun {
     ask.get().watcher().waiting(requestId);
     RequestService.State state;
     try {
-      state = services.waiting().until(requestId, ask.get().patience(), services::notifyExpiring);
+      state =
+          services
+              .waiting()
+              .until(
+                  requestId,
+                  ask.get().patience(),
+                  services::notifyExpiring,
+                  s -> ask.get().watcher().progress(s.approvers(), s.quorum()));
     } finally {
       ask.get().watcher().decided();
     }

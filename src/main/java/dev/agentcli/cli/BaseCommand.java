@@ -8,6 +8,7 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.profile.Phases;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -97,12 +98,17 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
    * has waited, on one line rewritten every second until the decision.
    */
   GatedRun.Watcher waitingWatcher() {
+    // Progress goes to stderr: for a person (text), or to a terminal's stderr even in JSON mode.
+    boolean terminal = ctx.isTerminal(2);
+    boolean shown = global.text() || terminal;
     return new GatedRun.Watcher() {
       private Thread ticker;
+      private volatile String quorum = "";
+      private int approved = -1;
 
       @Override
       public void waiting(String requestId) {
-        if (!global.text()) {
+        if (!shown) {
           return;
         }
         err()
@@ -113,7 +119,7 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
                     + requestId
                     + ")");
         err().flush();
-        if (ctx.isTerminal(2)) {
+        if (terminal) {
           long start = System.nanoTime();
           ticker =
               new Thread(
@@ -125,7 +131,8 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
                             .print(
                                 "\ragentcli: waited "
                                     + (System.nanoTime() - start) / 1_000_000_000L
-                                    + " s");
+                                    + " s"
+                                    + quorum);
                         err().flush();
                       }
                     } catch (InterruptedException decided) {
@@ -136,6 +143,25 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
                   "waiting");
           ticker.setDaemon(true);
           ticker.start();
+        }
+      }
+
+      @Override
+      public void progress(List<String> approvers, int of) {
+        if (!shown || of < 2 || approvers.size() == approved) {
+          return;
+        }
+        approved = approvers.size();
+        quorum =
+            ", "
+                + approvers.size()
+                + " of "
+                + of
+                + " approvals"
+                + (approvers.isEmpty() ? "" : " (" + String.join(", ", approvers) + ")");
+        if (!terminal) {
+          err().println("agentcli: " + quorum.substring(2) + " so far");
+          err().flush();
         }
       }
 

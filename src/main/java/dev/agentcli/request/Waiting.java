@@ -62,16 +62,34 @@ public final class Waiting {
    */
   public RequestService.State until(
       String requestId, Duration wait, Consumer<RequestService.State> expiringSoon) {
+    return until(requestId, wait, expiringSoon, s -> {});
+  }
+
+  /**
+   * As {@link #until(String, Duration, Consumer)}, telling {@code looked} each state read while the
+   * request is still open (the first, and each after another connection changed the database): a
+   * quorum's progress, say.
+   */
+  public RequestService.State until(
+      String requestId,
+      Duration wait,
+      Consumer<RequestService.State> expiringSoon,
+      Consumer<RequestService.State> looked) {
     Instant until = now().plus(wait);
     boolean reminded = false;
     long seen = Long.MIN_VALUE;
     RequestService.State s = requests.state(requestId);
+    boolean fresh = true;
     while (true) {
       if (s.status().settled()) {
         if (s.status() == RequestStatus.EXPIRED) {
           recordExpiry();
         }
         return s;
+      }
+      if (fresh) {
+        looked.accept(s);
+        fresh = false;
       }
       Instant now = now();
       if (!reminded && !now.isBefore(reminderAt(s.request()))) {
@@ -96,6 +114,7 @@ public final class Waiting {
       if (changes != seen || !now().isBefore(s.request().expiresAt())) {
         seen = changes;
         s = requests.state(requestId);
+        fresh = true;
       }
     }
   }

@@ -154,4 +154,43 @@ class WaitingTest {
     assertTrue(listed.contains("git push origin 'a b'"), listed);
     assertTrue(!listed.contains("run/cmd-"), listed);
   }
+
+  /** Issue 27: the waiting agent was not told of a quorum's progress ("1 of 2"). */
+  @Test
+  void theWaitingAgentIsToldOfEachApprovalOfAQuorum() throws Exception {
+    Path alice = TestFiles.ed25519(keys, "alice");
+    Path bob = TestFiles.ed25519(keys, "bob");
+    assertThat(cli.run("signers", "add", "alice@example.com", alice + ".pub")).succeeds();
+    assertThat(cli.run("signers", "add", "bob@example.com", bob + ".pub")).succeeds();
+    String m = manifest("{\"policy\": \"manual\", \"quorum\": 2}");
+    int[] approvals = {0};
+    cli.whilePaused(
+        t -> {
+          long s = Duration.between(TestClock.T0, t).toSeconds();
+          if (approvals[0] < 2 && s >= 30 * (approvals[0] + 1)) {
+            String[] who =
+                approvals[0] == 0
+                    ? new String[] {"alice", alice + ""}
+                    : new String[] {"bob", bob + ""};
+            approvals[0]++;
+            try {
+              assertThat(
+                      cli.run(
+                          "approve",
+                          cli.onlyPendingRequest(),
+                          "--by",
+                          who[0] + "@example.com",
+                          "--signing-key",
+                          who[1]))
+                  .succeeds();
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+          }
+        });
+    Cli.Result ran = cli.run("exec", m, "deploy", "--wait", "10m", "--format", "text");
+    assertThat(ran).exits(0);
+    assertTrue(ran.err().contains("1 of 2 approvals (alice@example.com) so far"), ran.err());
+    assertEquals(1, count("exec_started"));
+  }
 }
