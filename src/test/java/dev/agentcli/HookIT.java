@@ -148,7 +148,7 @@ class HookIT {
   }
 
   static boolean waits(JsonNode c) {
-    return c.path("reason").asText().equals("No decision yet");
+    return c.path("reason").asText().equals("needs the user's approval");
   }
 
   @Test

@@ -34,6 +34,11 @@ public final class Notifications {
     return targets.isEmpty() ? Optional.empty() : Optional.of(new Notifications(targets, clock));
   }
 
+  /** Whether some target is told of events of {@code type}. */
+  public boolean tells(dev.agentcli.audit.EventType type) {
+    return notifier.wants(type.id());
+  }
+
   /** Sends what a target wants of {@code appended}: those of the events the trail now holds. */
   public void sendCommitted(
       List<AuditEvent> appended, AuditFeed feed, Supplier<Optional<RequestService>> requests) {

@@ -415,6 +415,18 @@ public final class Services implements AutoCloseable {
   }
 
   /**
+   * Whether a filed request reaches anyone by itself: a notification target told of {@code
+   * approval_requested}. A notification configuration that cannot be read counts as none.
+   */
+  public boolean requestsReachSomeone() {
+    try {
+      return notifications().map(n -> n.tells(EventType.APPROVAL_REQUESTED)).orElse(false);
+    } catch (AgentCliException unusable) {
+      return false;
+    }
+  }
+
+  /**
    * Sends the notifications of what this command committed so far (a request filed: before it
    * waits), and audits the deliveries that have ended.
    */

@@ -31,6 +31,9 @@ final class HookClaudeCodeCommand extends BaseCommand {
   /** The time the hook keeps for its own answer after it stops waiting. */
   private static final Duration MARGIN = Duration.ofSeconds(2);
 
+  /** How long the hook waits on a request nobody is told of (a person may be watching). */
+  static final Duration UNANNOUNCED_WAIT = Duration.ofSeconds(3);
+
   Duration deadline;
   String shellProgram;
 
@@ -43,8 +46,10 @@ final class HookClaudeCodeCommand extends BaseCommand {
             + " holds one that needs approval, and no decision by --deadline are all a deny.",
         "A command the rules allow is allowed; one they deny is denied with the reason. One that"
             + " asks is filed as a request (or joins the pending one) and the hook waits for the"
-            + " decision until its deadline; on an approval it allows the call rewritten to run"
-            + " through agentcli run, which consumes the grant and runs exactly what was approved.");
+            + " decision until its deadline when a notification tells someone of it, else for 3 s"
+            + " and then denies with what the user must run to approve it; on an approval it allows"
+            + " the call rewritten to run through agentcli run, which consumes the grant and runs"
+            + " exactly what was approved.");
     d.option(Duration.class, "--deadline")
         .label("<duration>")
         .defaultValue("50s")
@@ -186,12 +191,18 @@ final class HookClaudeCodeCommand extends BaseCommand {
     String id = filed.request().requestId();
     waitingOn.set(id);
     Duration left = deadline.minus(Duration.ofNanos(System.nanoTime() - start)).minus(MARGIN);
+    // Nobody is told of the request (no notification target wants it): no silent stall until the
+    // deadline. A few seconds for a person already watching, then the user hears what to do.
+    boolean reached = services.requestsReachSomeone();
+    if (!reached && left.compareTo(UNANNOUNCED_WAIT) > 0) {
+      left = UNANNOUNCED_WAIT;
+    }
     RequestService.State state;
     try {
       state = services.waiting().until(id, left.isNegative() ? Duration.ZERO : left);
     } catch (AgentCliException e) {
       if (e.code() == ErrorCode.APPROVAL_TIMED_OUT) {
-        return HookAnswer.deny(undecided(id));
+        return HookAnswer.deny(reached ? undecided(id) : unannounced(id, call.description()));
       }
       throw e;
     }
@@ -224,6 +235,21 @@ final class HookClaudeCodeCommand extends BaseCommand {
   /** {@code s} as one word a POSIX shell reads back exactly: single-quoted. */
   static String quote(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  /** The answer when nobody was told of the request: words for the user, through the model. */
+  private static String unannounced(String requestId, String description) {
+    return "This command needs the user's approval"
+        + (description == null || description.isBlank() ? "" : " (" + description + ")")
+        + ", and no notification is set up to tell anyone. Tell the user: \"run `agentcli requests"
+        + " show "
+        + requestId
+        + "` in a terminal to see exactly what would run, then `agentcli approve "
+        + requestId
+        + " --by <you>` (or `agentcli deny "
+        + requestId
+        + " --by <you> --reason '...'`)\", and retry the same command once they have approved it."
+        + " Nothing ran.";
   }
 
   private String undecided(String requestId) {

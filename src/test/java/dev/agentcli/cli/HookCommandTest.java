@@ -112,4 +112,41 @@ class HookCommandTest {
         .fails(2, "usage_error");
     assertThat(cli.run("hook")).fails(2, "usage_error");
   }
+
+  /**
+   * Issue 27, finding 1: with nobody told of a request, every gated Bash call was held until the
+   * hook's deadline (50 s) and then denied with nothing for the user to act on.
+   */
+  @Test
+  void aRequestNobodyIsToldOfIsAnsweredInSecondsWithWhatTheUserMustDo() throws Exception {
+    Cli cli = new Cli(home);
+    Files.writeString(
+        home.resolve("rules.json"),
+        "{\"rules\": [{\"match\": \"git push *\", \"decision\": \"ask\"}]}");
+    String event =
+        "{\"session_id\": \"s1\", \"transcript_path\": \"/tmp/t.jsonl\", \"cwd\": \""
+            + home
+            + "\", \"hook_event_name\": \"PreToolUse\", \"tool_name\": \"Bash\","
+            + " \"tool_input\": {\"command\": \"git push origin main\", \"description\":"
+            + " \"Push the release branch\"}}";
+    JsonNode first = cli.stdin(event).run("hook", "claude-code", "--deadline", "50s").json();
+    String reason = first.path("hookSpecificOutput").path("permissionDecisionReason").asText();
+    assertEquals("deny", first.path("hookSpecificOutput").path("permissionDecision").asText());
+    String id = cli.onlyPendingRequest();
+    assertTrue(reason.contains("needs the user's approval (Push the release branch)"), reason);
+    assertTrue(reason.contains("agentcli approve " + id + " --by <you>"), reason);
+    java.time.Duration waited = java.time.Duration.between(dev.agentcli.TestClock.T0, cli.now());
+    assertTrue(waited.compareTo(java.time.Duration.ofSeconds(3)) <= 0, "held " + waited);
+
+    // Someone is told of requests: the hook waits for the decision up to its deadline.
+    Files.writeString(
+        home.resolve("notify.json"),
+        "[{\"command\": [\"/bin/true\"], \"events\": [\"approval_requested\"]}]");
+    JsonNode second = cli.stdin(event).run("hook", "claude-code", "--deadline", "50s").json();
+    String later = second.path("hookSpecificOutput").path("permissionDecisionReason").asText();
+    assertTrue(later.startsWith("No decision yet on request " + id), later);
+    assertTrue(
+        java.time.Duration.between(dev.agentcli.TestClock.T0, cli.now()).toSeconds() >= 40,
+        "waited until near its deadline");
+  }
 }
