@@ -1,8 +1,10 @@
 package dev.agentcli.app;
 
 import dev.agentcli.request.Waiting;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -134,10 +136,9 @@ public final class Context {
    */
   public boolean isTerminal(int fd) {
     try {
-      String target =
-          java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }

@@ -2,6 +2,7 @@ package dev.agentcli.app;
 
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditFeed;
+import dev.agentcli.audit.EventType;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.notify.Delivery;
 import dev.agentcli.notify.Notifier;
@@ -35,7 +36,7 @@ public final class Notifications {
   }
 
   /** Whether some target is told of events of {@code type}. */
-  public boolean tells(dev.agentcli.audit.EventType type) {
+  public boolean tells(EventType type) {
     return notifier.wants(type.id());
   }
 

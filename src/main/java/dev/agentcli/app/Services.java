@@ -8,6 +8,7 @@ import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.audit.AnchorFile;
+import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.audit.EventType;
@@ -36,8 +37,13 @@ import dev.agentcli.store.SqliteFileDigests;
 import dev.agentcli.store.SqliteLedger;
 import dev.agentcli.store.SqliteRequestStore;
 import dev.agentcli.store.StoreCopy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,16 +121,16 @@ public final class Services implements AutoCloseable {
    */
   public Optional<Path> writeStarterRules() {
     Path file = settings.rulesFile();
-    if (config().isPresent() || Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (config().isPresent() || Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, Rules.starterText(), java.nio.file.StandardOpenOption.CREATE_NEW);
+      Files.writeString(file, Rules.starterText(), StandardOpenOption.CREATE_NEW);
       return Optional.of(file);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       return Optional.empty();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID,
           "the starter rules cannot be written to " + file + ": " + e.getMessage(),
@@ -204,9 +210,9 @@ public final class Services implements AutoCloseable {
                 ("agentcli: note: no database at "
                         + settings.storeName()
                         + ": nothing was recorded here yet (agentcli status shows what is used)\n")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.UTF_8));
         ctx.stderr().flush();
-      } catch (java.io.IOException ignored) {
+      } catch (IOException ignored) {
         // stderr is gone
       }
     }
@@ -447,7 +453,7 @@ public final class Services implements AutoCloseable {
     if (db == null) {
       return;
     }
-    List<dev.agentcli.audit.AuditEvent> appended = db.takeAppended();
+    List<AuditEvent> appended = db.takeAppended();
     Optional<Notifications> n;
     try {
       n = notifications();
@@ -461,7 +467,7 @@ public final class Services implements AutoCloseable {
       return;
     }
     n.get().sendCommitted(appended, new SqliteAuditLog(db), this::existingRequests);
-    List<dev.agentcli.audit.AuditEvent> outcomes = n.get().outcomes(last);
+    List<AuditEvent> outcomes = n.get().outcomes(last);
     if (!outcomes.isEmpty()) {
       try {
         new SqliteLedger(db).atomic(() -> outcomes.forEach(new SqliteAuditLog(db)::append));
@@ -492,9 +498,9 @@ public final class Services implements AutoCloseable {
         ctx.stderr()
             .write(
                 ("agentcli: warning: no notifications sent: " + notifyBroken.getMessage() + "\n")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.UTF_8));
         ctx.stderr().flush();
-      } catch (java.io.IOException ignored) {
+      } catch (IOException ignored) {
         // stderr is gone too
       }
     } finally {

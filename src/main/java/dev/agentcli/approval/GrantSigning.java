@@ -2,7 +2,9 @@ package dev.agentcli.approval;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.signing.AllowedSigners;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,9 +49,9 @@ final class GrantSigning {
     if (verdict.valid()) {
       return new Signed(signed);
     }
-    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    Map<String, Object> details = new LinkedHashMap<>();
     details.put("key_fingerprint", fingerprint);
-    if (verdict.reason().endsWith(dev.agentcli.signing.AllowedSigners.NOT_TRUSTED)) {
+    if (verdict.reason().endsWith(AllowedSigners.NOT_TRUSTED)) {
       // Nobody trusts the key yet; a key trusted as someone else is not widened by a hint.
       details.put(
           "hint",

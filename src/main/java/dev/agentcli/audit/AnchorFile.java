@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,8 +124,7 @@ public final class AnchorFile {
    * margin} of that time; else the newest anchor taken before {@code grantedAt - margin}. Either
    * was recorded before the grant's approval event, outside the database.
    */
-  public Optional<Anchor> startFor(
-      String approvalId, Instant grantedAt, java.time.Duration margin) {
+  public Optional<Anchor> startFor(String approvalId, Instant grantedAt, Duration margin) {
     Instant from = grantedAt.minus(margin);
     Instant to = grantedAt.plus(margin);
     if (!exists()) {

@@ -1,5 +1,6 @@
 package dev.agentcli.audit;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -19,7 +20,7 @@ public interface AuditLog {
    * The latest event's id and hash (with {@code at} as the time): what to anchor elsewhere. Empty
    * when nothing is chained yet.
    */
-  Optional<Anchor> head(java.time.Instant at);
+  Optional<Anchor> head(Instant at);
 
   /**
    * Refuses ({@code database_tampered}) unless the trail still holds {@code anchor}'s event with

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** What an audit event records: the trail's whole vocabulary, stored as {@link #id()}. */
 public enum EventType {
@@ -55,7 +56,7 @@ public enum EventType {
       Arrays.stream(values())
           .filter(t -> t != NOTIFICATION_SENT && t != NOTIFICATION_FAILED)
           .map(EventType::id)
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+          .collect(Collectors.toUnmodifiableSet());
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

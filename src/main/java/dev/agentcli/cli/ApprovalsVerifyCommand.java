@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 final class ApprovalsVerifyCommand extends BaseCommand {
   /** One grant, or --all: exactly one of them. */
@@ -51,7 +52,7 @@ final class ApprovalsVerifyCommand extends BaseCommand {
             : Optional.of(ApprovalsShowCommand.existing(services, which.id));
     if (existing.isPresent()) {
       ApprovalService approvals = existing.get();
-      java.util.function.Consumer<Grant> check =
+      Consumer<Grant> check =
           g -> {
             Verdict verdict = approvals.verify(g);
             Map<String, Object> row = new LinkedHashMap<>();

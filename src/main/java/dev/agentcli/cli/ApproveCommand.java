@@ -9,6 +9,7 @@ import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.approval.Subject;
+import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.request.RequestService;
@@ -178,7 +179,7 @@ final class ApproveCommand extends BaseCommand {
                     + " approvals; grant "
                     + grant.approvalId()
                     + ", good until "
-                    + dev.agentcli.codec.Timestamps.format(grant.expiresAt())));
+                    + Timestamps.format(grant.expiresAt())));
     return 0;
   }
 

@@ -9,6 +9,7 @@ import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ final class AuditVerifyCommand extends BaseCommand {
       }
     }
     AuditChain.Verifier verifier = new AuditChain.Verifier(anchors, expectHead, false);
-    List<String> tampering = new java.util.ArrayList<>(services.existingSchemaTampering());
+    List<String> tampering = new ArrayList<>(services.existingSchemaTampering());
     if (tampering.isEmpty()) {
       services.existingApprovals().ifPresent(a -> tampering.addAll(a.disagreements()));
     }

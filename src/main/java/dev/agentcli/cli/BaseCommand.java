@@ -8,8 +8,10 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.profile.Phases;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
@@ -190,10 +192,10 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
   }
 
   /** {@code --timeout <ms>} as a limit: a usage error unless positive. */
-  static java.util.Optional<java.time.Duration> timeout(Long ms) {
+  static Optional<Duration> timeout(Long ms) {
     if (ms != null && ms <= 0) {
       throw BadOption.of("--timeout", ms, "it must be a positive number of ms");
     }
-    return java.util.Optional.ofNullable(ms).map(java.time.Duration::ofMillis);
+    return Optional.ofNullable(ms).map(Duration::ofMillis);
   }
 }

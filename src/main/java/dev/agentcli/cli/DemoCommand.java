@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 final class DemoCommand extends BaseCommand {
   private static final String MANIFEST =
@@ -54,7 +56,7 @@ final class DemoCommand extends BaseCommand {
 
   @Override
   int run(Services services) {
-    for (String ignored : java.util.List.of("--home", "--db", "--format", "--lock-timeout-ms")) {
+    for (String ignored : List.of("--home", "--db", "--format", "--lock-timeout-ms")) {
       if (spec.commandLine().getParseResult().hasMatchedOption(ignored)) {
         throw BadOption.of(
             ignored,
@@ -235,8 +237,8 @@ final class DemoCommand extends BaseCommand {
   }
 
   private static void deleteTree(Path root) {
-    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder())
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder())
           .forEach(
               p -> {
                 try {

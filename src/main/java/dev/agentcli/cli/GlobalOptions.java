@@ -5,7 +5,10 @@ import dev.agentcli.app.Settings;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.TypeConversionException;
 
 /** Options every command takes: where the state lives, the output format, the lock timeout. */
@@ -120,8 +123,8 @@ public final class GlobalOptions implements Definition.Defined {
   }
 
   /** The global options that take a value. */
-  private static final java.util.Set<String> WITH_VALUE =
-      java.util.Set.of("--home", "--db", "--format", "--lock-timeout-ms");
+  private static final Set<String> WITH_VALUE =
+      Set.of("--home", "--db", "--format", "--lock-timeout-ms");
 
   /**
    * {@code args} with the global options written before the command moved after it (before a {@code
@@ -129,7 +132,7 @@ public final class GlobalOptions implements Definition.Defined {
    * git's {@code git -C dir log} does.
    */
   static String[] afterTheCommand(String[] args) {
-    java.util.List<String> globals = new java.util.ArrayList<>();
+    List<String> globals = new ArrayList<>();
     int i = 0;
     while (i < args.length) {
       String a = args[i];
@@ -146,8 +149,7 @@ public final class GlobalOptions implements Definition.Defined {
     if (globals.isEmpty() || i == args.length) {
       return args;
     }
-    java.util.List<String> rest =
-        new java.util.ArrayList<>(java.util.List.of(args).subList(i, args.length));
+    List<String> rest = new ArrayList<>(List.of(args).subList(i, args.length));
     int end = rest.indexOf("--");
     rest.addAll(end < 0 ? rest.size() : end, globals);
     return rest.toArray(String[]::new);

@@ -2,6 +2,9 @@ package dev.agentcli.cli;
 
 import dev.agentcli.app.Services;
 import dev.agentcli.approval.ApprovalId;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import java.util.Map;
 import java.util.Optional;
 
 /** Which grant a claim may take, shared by claim and exec. */
@@ -29,10 +32,10 @@ final class GrantOptions implements Definition.Defined {
             .existingApprovals()
             .orElseThrow(
                 () ->
-                    new dev.agentcli.error.AgentCliException(
-                        dev.agentcli.error.ErrorCode.APPROVAL_NOT_FOUND,
+                    new AgentCliException(
+                        ErrorCode.APPROVAL_NOT_FOUND,
                         "no approval with id " + approvalId + " (there is no database yet)",
-                        java.util.Map.of("approval_id", approvalId)))
+                        Map.of("approval_id", approvalId)))
             .resolve(approvalId));
   }
 }

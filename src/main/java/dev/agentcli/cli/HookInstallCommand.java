@@ -3,8 +3,10 @@ package dev.agentcli.cli;
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
 import dev.agentcli.hook.ClaudeSettings;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 final class HookInstallCommand extends BaseCommand {
   final HookTarget target = new HookTarget();
@@ -56,9 +58,9 @@ final class HookInstallCommand extends BaseCommand {
             + " --deadline "
             + (timeoutS - 10)
             + "s || exit 2";
-    java.nio.file.Path file = target.file(ctx);
+    Path file = target.file(ctx);
     boolean changed = ClaudeSettings.install(file, ClaudeSettings.entry(command, timeoutS));
-    java.util.Optional<java.nio.file.Path> starter = services.writeStarterRules();
+    Optional<Path> starter = services.writeStarterRules();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("settings", file.toString());

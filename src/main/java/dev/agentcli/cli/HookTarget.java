@@ -3,6 +3,8 @@ package dev.agentcli.cli;
 import dev.agentcli.app.Context;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -85,8 +87,7 @@ final class HookTarget implements Definition.Defined {
       return Path.of(project);
     }
     for (Path dir = ctx.cwd().toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (java.nio.file.Files.exists(
-          dir.resolve(".git"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
         return dir;
       }
     }

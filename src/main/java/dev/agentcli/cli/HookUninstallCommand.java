@@ -3,6 +3,7 @@ package dev.agentcli.cli;
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
 import dev.agentcli.hook.ClaudeSettings;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ final class HookUninstallCommand extends BaseCommand {
 
   @Override
   int run(Services services) {
-    java.nio.file.Path file = target.file(ctx);
+    Path file = target.file(ctx);
     boolean removed = ClaudeSettings.uninstall(file);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

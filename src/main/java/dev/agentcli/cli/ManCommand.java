@@ -5,6 +5,7 @@ import dev.agentcli.app.Services;
 import dev.agentcli.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine;
@@ -42,7 +43,7 @@ final class ManCommand extends BaseCommand {
 
   static String page(CommandSpec spec) {
     String version = new AgentCli.Version().getVersion()[0];
-    String title = spec.qualifiedName("-").toUpperCase(java.util.Locale.ROOT);
+    String title = spec.qualifiedName("-").toUpperCase(Locale.ROOT);
     StringBuilder t = new StringBuilder();
     t.append(".TH \"")
         .append(title)

@@ -3,6 +3,7 @@ package dev.agentcli.cli;
 import dev.agentcli.codec.Json;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Prints results: pretty JSON for machines, aligned text for people. */
@@ -56,7 +57,7 @@ final class Output {
     }
     StringBuilder header = new StringBuilder();
     for (int i = 0; i < columns.size(); i++) {
-      header.append(pad(columns.get(i).toUpperCase(java.util.Locale.ROOT), widths[i])).append("  ");
+      header.append(pad(columns.get(i).toUpperCase(Locale.ROOT), widths[i])).append("  ");
     }
     out.println(header.toString().stripTrailing());
     for (Map<String, Object> row : rows) {

@@ -15,6 +15,7 @@ import dev.agentcli.rules.Decision;
 import dev.agentcli.rules.Ruling;
 import dev.agentcli.rules.ShellLine;
 import dev.agentcli.rules.ShellParser;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ final class RunCommand extends BaseCommand {
   static AdHocRun bind(
       Services services,
       Context ctx,
-      java.nio.file.Path cwd,
+      Path cwd,
       Optional<String> shellLine,
       List<String> argv,
       String shellProgram) {

@@ -1,8 +1,11 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -45,10 +48,10 @@ final class SigningKey implements Definition.Defined {
   /** A key file the caller named must be there: a missing file is theirs to fix, not a refusal. */
   private static Path existing(Path key, String namedBy) {
     if (!Files.isRegularFile(key)) {
-      throw new dev.agentcli.error.AgentCliException(
-          dev.agentcli.error.ErrorCode.SIGNING_KEY_NOT_FOUND,
+      throw new AgentCliException(
+          ErrorCode.SIGNING_KEY_NOT_FOUND,
           "no SSH key file " + key + " (named by " + namedBy + ")",
-          java.util.Map.of("signing_key", key.toString()));
+          Map.of("signing_key", key.toString()));
     }
     return key;
   }

@@ -4,6 +4,7 @@ import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.config.OperatorConfig;
+import dev.agentcli.config.StrictModes;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.signing.AllowedSigners;
 import dev.agentcli.store.Database;
@@ -43,10 +44,7 @@ final class StatusCommand extends BaseCommand {
     operator.put("in_force", config.isPresent());
     // Every file and folder it rests on passed the StrictModes check (else nothing gets here).
     config.ifPresent(
-        c ->
-            operator.put(
-                "checked",
-                dev.agentcli.config.StrictModes.check(c).stream().map(Path::toString).toList()));
+        c -> operator.put("checked", StrictModes.check(c).stream().map(Path::toString).toList()));
     config.ifPresent(c -> operator.put("task_user", c.taskUser()));
     if (config.isPresent() && config.get().taskUser() != null) {
       // Checked as whoever runs status: an approver's status cannot act as the task user.

@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
+import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.ManifestParser;
 import dev.agentcli.manifest.Policy;
@@ -64,6 +65,6 @@ final class ValidateCommand extends BaseCommand {
           }
           problems.forEach(p -> out.println(source.name() + ": " + p));
         });
-    return problems.isEmpty() ? 0 : dev.agentcli.error.ErrorCode.MANIFEST_INVALID.exitStatus();
+    return problems.isEmpty() ? 0 : ErrorCode.MANIFEST_INVALID.exitStatus();
   }
 }

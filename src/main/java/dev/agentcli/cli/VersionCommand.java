@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
+import java.util.Map;
 
 final class VersionCommand extends BaseCommand {
   VersionCommand(Context ctx) {
@@ -17,7 +18,7 @@ final class VersionCommand extends BaseCommand {
   int run(Services services) {
     String version = new AgentCli.Version().getVersion()[0];
     print(
-        java.util.Map.of("ok", true, "version", version.replace("agentcli ", "")),
+        Map.of("ok", true, "version", version.replace("agentcli ", "")),
         out -> out.println(version));
     return 0;
   }

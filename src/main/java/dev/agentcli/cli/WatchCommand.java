@@ -11,6 +11,7 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -59,8 +60,7 @@ final class WatchCommand extends BaseCommand {
             "--type",
             t,
             "it must be an event type: "
-                + String.join(
-                    ", ", java.util.Arrays.stream(EventType.values()).map(EventType::id).toList()));
+                + String.join(", ", Arrays.stream(EventType.values()).map(EventType::id).toList()));
       }
       wanted.add(t);
     }

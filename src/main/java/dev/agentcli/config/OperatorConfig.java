@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The operator's configuration (by default {@code /etc/agentcli/config.json}): when it exists, it
@@ -81,8 +83,7 @@ public record OperatorConfig(
           "task_user");
 
   /** A user name that cannot be read as an option or a path: never root. */
-  private static final java.util.regex.Pattern USER_NAME =
-      java.util.regex.Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
+  private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
 
   public OperatorConfig {
     taskEnv = Map.copyOf(taskEnv);
@@ -199,7 +200,7 @@ public record OperatorConfig(
     if (node == null) {
       return Set.of();
     }
-    if (!(node instanceof java.util.List<?> list)
+    if (!(node instanceof List<?> list)
         || !list.stream().allMatch(p -> p instanceof String s && !s.isBlank())) {
       throw invalid(file, "self_approval_exceptions must be an array of principals");
     }
@@ -224,7 +225,7 @@ public record OperatorConfig(
     if (!(node instanceof Map<?, ?> vars)) {
       throw invalid(file, "task_env must be an object of strings");
     }
-    Map<String, String> env = new java.util.TreeMap<>();
+    Map<String, String> env = new TreeMap<>();
     for (Map.Entry<?, ?> e : vars.entrySet()) {
       String name = String.valueOf(e.getKey());
       if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")

@@ -35,8 +35,8 @@ public final class AgentCliException extends RuntimeException {
   }
 
   /** The error as agentcli reports it to machines: one JSON object (stderr, MCP, result files). */
-  public java.util.Map<String, Object> report() {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  public Map<String, Object> report() {
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("ok", false);
     m.put("code", code().id());
     m.put("error_type", code().errorType());

@@ -1,5 +1,7 @@
 package dev.agentcli.error;
 
+import java.util.Locale;
+
 /**
  * Every failure agentcli reports: a stable {@code lower_snake} id that never changes once shipped,
  * the kind of failure, and the exit status it owns.
@@ -72,7 +74,7 @@ public enum ErrorCode {
 
   /** The stable id printed as {@code code}. */
   public String id() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /** The broad kind printed as {@code error_type}: usage, input, gate, lock, storage, exec... */

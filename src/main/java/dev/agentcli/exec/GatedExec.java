@@ -18,8 +18,10 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -92,7 +94,7 @@ public final class GatedExec {
               approvalId,
               executionId,
               e.code().id(),
-              java.util.Collections.singletonMap("message", e.getMessage())));
+              Collections.singletonMap("message", e.getMessage())));
       throw e;
     }
     Map<String, Object> details = new LinkedHashMap<>();
@@ -100,7 +102,7 @@ public final class GatedExec {
     details.put("timed_out", result.timedOut());
     details.put("signal", result.signal());
     details.put("duration_ms", result.durationMs());
-    details.put("output", mode.name().toLowerCase(java.util.Locale.ROOT));
+    details.put("output", mode.name().toLowerCase(Locale.ROOT));
     details.put("stdout_bytes", result.stdout().bytes());
     details.put("stderr_bytes", result.stderr().bytes());
     details.put("stdout_sha256", result.stdout().sha256());

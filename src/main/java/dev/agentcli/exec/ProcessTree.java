@@ -1,10 +1,12 @@
 package dev.agentcli.exec;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +104,7 @@ final class ProcessTree {
    * SIGTERM ({@code kill} false) or SIGKILL to {@code processes}: directly, or as the task user
    * when the task runs as one (agentcli's user may not signal them).
    */
-  private void signal(java.util.Collection<ProcessHandle> processes, boolean kill) {
+  private void signal(Collection<ProcessHandle> processes, boolean kill) {
     if (user == null) {
       processes.forEach(kill ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
     } else {
@@ -138,11 +140,11 @@ final class ProcessTree {
     long self = ProcessHandle.current().pid();
     String[] mine = statFields(self);
     List<ProcessHandle> found = new ArrayList<>();
-    java.io.File[] procs = new java.io.File("/proc").listFiles();
+    File[] procs = new File("/proc").listFiles();
     if (mine == null || started < 0 || procs == null) {
       return found;
     }
-    for (java.io.File dir : procs) {
+    for (File dir : procs) {
       String name = dir.getName();
       if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
         continue;

@@ -2,6 +2,7 @@ package dev.agentcli.exec;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,9 +93,9 @@ public record TaskUser(String name) {
   private String helper(List<String> argv) {
     List<String> all = new ArrayList<>(List.of(SUDO, "-n", "-u", name, "--", ENV, "-i"));
     all.addAll(argv);
-    ProcessBuilder builder = new ProcessBuilder(all).directory(new java.io.File("/"));
+    ProcessBuilder builder = new ProcessBuilder(all).directory(new File("/"));
     builder.environment().clear();
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.redirectErrorStream(true); // what sudo says when it refuses, with what ran
     try {
       Process p = builder.start();

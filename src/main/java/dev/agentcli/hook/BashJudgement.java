@@ -6,7 +6,10 @@ import dev.agentcli.rules.Rules;
 import dev.agentcli.rules.Ruling;
 import dev.agentcli.rules.ShellLine;
 import dev.agentcli.rules.ShellParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the rules make of a Bash tool call before anyone is asked: allowed, denied (with the reason
@@ -29,8 +32,7 @@ public sealed interface BashJudgement {
    * @param cwd where the line runs, and {@code env} its environment: an allow of git commands holds
    *     only while no git configuration there runs a program
    */
-  static BashJudgement of(
-      String command, Rules rules, java.nio.file.Path cwd, java.util.Map<String, String> env) {
+  static BashJudgement of(String command, Rules rules, Path cwd, Map<String, String> env) {
     ShellLine line;
     try {
       line = ShellParser.parse(command);
@@ -43,7 +45,7 @@ public sealed interface BashJudgement {
       Ruling r = rules.judge(line);
       return new Denied(r, "the command runs nothing");
     }
-    List<Ruling> rulings = new java.util.ArrayList<>(rules.rulings(line));
+    List<Ruling> rulings = new ArrayList<>(rules.rulings(line));
     if (rulings.stream().allMatch(r -> r.decision() == Decision.ALLOW)) {
       rules.gitConfig(line, cwd, env).ifPresent(rulings::add);
     }

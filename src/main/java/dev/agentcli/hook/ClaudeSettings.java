@@ -4,6 +4,7 @@ import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -145,7 +146,7 @@ public final class ClaudeSettings {
     } catch (IOException e) {
       throw invalid(file + " cannot be read: " + e.getMessage());
     }
-    if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+    if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
       return new LinkedHashMap<>();
     }
     try {

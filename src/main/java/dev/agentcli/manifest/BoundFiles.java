@@ -3,6 +3,7 @@ package dev.agentcli.manifest;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ final class BoundFiles {
                 }
                 found.add(p.toString());
               });
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new AgentCliException(
           ErrorCode.CWD_NOT_FOUND,
           "cannot read the files of bind_files pattern '" + pattern + "': " + e.getMessage(),

@@ -7,13 +7,16 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -61,7 +64,7 @@ public final class ManifestParser {
   private static final Set<String> APPROVAL_KEYS = approvalKeys();
 
   private static Set<String> approvalKeys() {
-    Set<String> keys = new java.util.HashSet<>(ApprovalRules.FIELDS);
+    Set<String> keys = new HashSet<>(ApprovalRules.FIELDS);
     keys.add("required");
     keys.add("request_timeout_s");
     return Set.copyOf(keys);
@@ -443,7 +446,7 @@ public final class ManifestParser {
         String hint =
             allowed.stream()
                 .filter(a -> Spelling.distance(a, key) <= Math.max(2, a.length() / 3))
-                .min(java.util.Comparator.comparingInt(a -> Spelling.distance(a, key)))
+                .min(Comparator.comparingInt(a -> Spelling.distance(a, key)))
                 .map(a -> ": did you mean \"" + a + "\"?")
                 .orElse(": it is not a key agentcli knows here (known: " + sorted(allowed) + ")");
         problems.add(new Problem(path + "." + key, "unknown key" + hint));
@@ -452,7 +455,7 @@ public final class ManifestParser {
   }
 
   private static String sorted(Set<String> keys) {
-    return String.join(", ", new java.util.TreeSet<>(keys));
+    return String.join(", ", new TreeSet<>(keys));
   }
 
   private Long positive(Object node, String path, long max) {
@@ -492,7 +495,7 @@ public final class ManifestParser {
 
   private boolean fitsExec(String value, String path) {
     if (value.length() * 3L > MAX_ARG_BYTES
-        && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= MAX_ARG_BYTES) {
+        && value.getBytes(StandardCharsets.UTF_8).length >= MAX_ARG_BYTES) {
       problems.add(new Problem(path, "is longer than the OS accepts for one argument (128 KiB)"));
       return false;
     }

@@ -1,14 +1,19 @@
 package dev.agentcli.mcp;
 
 import dev.agentcli.codec.Json;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,18 +54,18 @@ public final class McpServer {
   public static final int BUSY = -32000;
 
   private final ExecutorService calls =
-      new java.util.concurrent.ThreadPoolExecutor(
+      new ThreadPoolExecutor(
           WORKERS,
           WORKERS,
           30,
           TimeUnit.SECONDS,
-          new java.util.concurrent.ArrayBlockingQueue<>(WAITING),
+          new ArrayBlockingQueue<>(WAITING),
           r -> {
             Thread t = new Thread(r, "mcp-call");
             t.setDaemon(true);
             return t;
           },
-          new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+          new ThreadPoolExecutor.AbortPolicy());
 
   public McpServer(
       Tools tools,
@@ -70,7 +75,7 @@ public final class McpServer {
       String version,
       String instructions) {
     this.tools = tools;
-    this.in = new java.io.BufferedInputStream(in);
+    this.in = new BufferedInputStream(in);
     this.out = out;
     this.log = log;
     this.version = version;
@@ -132,7 +137,7 @@ public final class McpServer {
       case "tools/call" -> {
         try {
           calls.execute(() -> send(call(id, params)));
-        } catch (java.util.concurrent.RejectedExecutionException busy) {
+        } catch (RejectedExecutionException busy) {
           send(
               error(
                   id,
@@ -223,7 +228,7 @@ public final class McpServer {
     byte[] bytes = line.toByteArray();
     int n = bytes.length;
     if (n > 0 && bytes[n - 1] == '\r') {
-      return java.util.Arrays.copyOf(bytes, n - 1);
+      return Arrays.copyOf(bytes, n - 1);
     }
     return bytes;
   }

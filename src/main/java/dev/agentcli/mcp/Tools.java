@@ -1,5 +1,6 @@
 package dev.agentcli.mcp;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ public interface Tools {
   /** A tool's answer: text for the model, the same as data, and whether it failed. */
   record ToolResult(String text, Map<String, Object> structured, boolean isError) {
     public Map<String, Object> json() {
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      Map<String, Object> m = new LinkedHashMap<>();
       m.put("content", List.of(Map.of("type", "text", "text", text)));
       if (structured != null) {
         m.put("structuredContent", structured);

@@ -11,12 +11,16 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -58,8 +62,8 @@ public final class Notifier {
       Target target,
       String type,
       Long eventId,
-      java.util.concurrent.atomic.AtomicInteger attempts,
-      java.util.concurrent.atomic.AtomicReference<String> last) {}
+      AtomicInteger attempts,
+      AtomicReference<String> last) {}
 
   public Notifier(List<Target> targets) {
     this.targets = List.copyOf(targets);
@@ -75,8 +79,8 @@ public final class Notifier {
     byte[] body = Json.compact(message).getBytes(StandardCharsets.UTF_8);
     for (Target t : targets) {
       if (t.events().contains(type)) {
-        var attempts = new java.util.concurrent.atomic.AtomicInteger();
-        var last = new java.util.concurrent.atomic.AtomicReference<>("not tried");
+        var attempts = new AtomicInteger();
+        var last = new AtomicReference<>("not tried");
         sent.add(
             new Pending(
                 pool.submit(() -> deliver(t, type, eventId, body, attempts, last)),
@@ -112,7 +116,7 @@ public final class Notifier {
     for (Pending p : sent) {
       try {
         all.add(p.future().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
-      } catch (java.util.concurrent.TimeoutException late) {
+      } catch (TimeoutException late) {
         p.future().cancel(true);
         all.add(
             new Delivery(
@@ -148,8 +152,8 @@ public final class Notifier {
       String type,
       Long eventId,
       byte[] body,
-      java.util.concurrent.atomic.AtomicInteger tries,
-      java.util.concurrent.atomic.AtomicReference<String> last) {
+      AtomicInteger tries,
+      AtomicReference<String> last) {
     long until = System.nanoTime() + HORIZON.toNanos();
     Duration pause = Duration.ofMillis(250);
     int attempts = 0;
@@ -210,7 +214,7 @@ public final class Notifier {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(k.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-    return java.util.HexFormat.of().formatHex(mac.doFinal(body)); // bare hex, no "sha256:"
+    return HexFormat.of().formatHex(mac.doFinal(body)); // bare hex, no "sha256:"
   }
 
   private String command(Target t, byte[] body) throws IOException, InterruptedException {

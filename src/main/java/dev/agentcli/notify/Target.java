@@ -1,8 +1,12 @@
 package dev.agentcli.notify;
 
+import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,15 +53,15 @@ public record Target(URI webhook, Path secretFile, List<String> command, Set<Str
   public static List<Target> read(Path file, Set<String> knownEvents) {
     byte[] bytes;
     try {
-      bytes = java.nio.file.Files.readAllBytes(file);
-    } catch (java.nio.file.NoSuchFileException e) {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
       return List.of();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw invalid(file.toString(), "it cannot be read: " + e.getMessage());
     }
     try {
-      return parse(dev.agentcli.codec.Json.parse(bytes), file.toString(), knownEvents);
-    } catch (java.io.IOException e) {
+      return parse(Json.parse(bytes), file.toString(), knownEvents);
+    } catch (IOException e) {
       throw invalid(file.toString(), "it is not valid JSON: " + e.getMessage());
     }
   }

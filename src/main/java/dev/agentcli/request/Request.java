@@ -2,6 +2,8 @@ package dev.agentcli.request;
 
 import dev.agentcli.approval.Subject;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,6 +27,6 @@ public record Request(
     Instant cancelledAt) {
 
   public Request {
-    command = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(command));
+    command = Collections.unmodifiableMap(new LinkedHashMap<>(command));
   }
 }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -208,7 +209,7 @@ public final class RequestService {
   }
 
   /** Every request as it stands, newest first. */
-  public void forEach(java.util.function.Consumer<State> sink) {
+  public void forEach(Consumer<State> sink) {
     requests.forEach(0, r -> sink.accept(state(r)));
   }
 

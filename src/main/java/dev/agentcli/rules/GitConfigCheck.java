@@ -1,5 +1,6 @@
 package dev.agentcli.rules;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -119,10 +120,10 @@ public final class GitConfigCheck {
         .filter(h -> !h.isEmpty())
         .map(folder::resolve)
         .map(Path::toFile)
-        .map(java.io.File::listFiles)
+        .map(File::listFiles)
         .ifPresent(
             hooks -> {
-              for (java.io.File h : hooks) {
+              for (File h : hooks) {
                 if (h.isFile() && h.canExecute() && !h.getName().endsWith(".sample")) {
                   running.add("hook " + h.getName());
                 }

@@ -2,6 +2,8 @@ package dev.agentcli.rules;
 
 import dev.agentcli.manifest.ApprovalRules;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -22,8 +24,7 @@ public record Rule(String match, Decision decision, String reason, ApprovalRules
   }
 
   /** Each rule's words, split once. */
-  private static final java.util.Map<String, List<String>> PATTERNS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, List<String>> PATTERNS = new ConcurrentHashMap<>();
 
   /** Whether this rule applies to {@code command}: surely for allow, possibly for ask and deny. */
   public boolean matches(ShellLine.SimpleCommand command) {
@@ -109,8 +110,7 @@ public record Rule(String match, Decision decision, String reason, ApprovalRules
   }
 
   /** Each pattern word's regular expression, compiled once: a long line is judged many times. */
-  private static final java.util.Map<String, Pattern> GLOBS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
 
   static boolean glob(String pattern, String text) {
     if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {

@@ -6,13 +6,16 @@ import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.ApprovalRules;
 import dev.agentcli.manifest.ManifestParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,7 +56,7 @@ public record Rules(
    * alone. A command is compared only with the rules that can name it.
    */
   private static Map<String, List<Rule>> index(List<Rule> rules) {
-    Map<String, List<Rule>> index = new java.util.HashMap<>();
+    Map<String, List<Rule>> index = new HashMap<>();
     index.put("", rules.stream().filter(r -> wild(r.pattern().get(0))).toList());
     for (Rule r : rules) {
       String program = r.pattern().get(0);
@@ -88,7 +91,7 @@ public record Rules(
    */
   public static String starterText() {
     try (var in = Rules.class.getResourceAsStream(STARTER)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException | NullPointerException e) {
       throw new IllegalStateException("the starter rules are missing from the build", e);
     }
@@ -97,8 +100,7 @@ public record Rules(
   /** The starter rules (see {@link #starterText}). */
   public static Rules starter() {
     try {
-      return of(
-          Json.parse(starterText().getBytes(java.nio.charset.StandardCharsets.UTF_8)), STARTER);
+      return of(Json.parse(starterText().getBytes(StandardCharsets.UTF_8)), STARTER);
     } catch (IOException e) {
       throw new IllegalStateException("the starter rules are not JSON", e);
     }
@@ -187,7 +189,7 @@ public record Rules(
    * repeats one) is judged once.
    */
   public List<Ruling> rulings(ShellLine line) {
-    Map<ShellLine.SimpleCommand, Ruling> judged = new java.util.HashMap<>();
+    Map<ShellLine.SimpleCommand, Ruling> judged = new HashMap<>();
     return line.commands().stream().map(c -> judged.computeIfAbsent(c, this::judge)).toList();
   }
 
@@ -196,14 +198,13 @@ public record Rules(
    * except that an allow of git commands holds only while no git configuration they read runs a
    * program ({@link GitConfigCheck}); otherwise a person decides.
    */
-  public Ruling judge(ShellLine line, java.nio.file.Path cwd, Map<String, String> env) {
+  public Ruling judge(ShellLine line, Path cwd, Map<String, String> env) {
     Ruling ruling = judge(line);
     return ruling.decision() == Decision.ALLOW ? gitConfig(line, cwd, env).orElse(ruling) : ruling;
   }
 
   /** The ask that git's configuration calls for, if it names a program git would run. */
-  public java.util.Optional<Ruling> gitConfig(
-      ShellLine line, java.nio.file.Path cwd, Map<String, String> env) {
+  public Optional<Ruling> gitConfig(ShellLine line, Path cwd, Map<String, String> env) {
     return GitConfigCheck.refusal(line, cwd, env)
         .map(why -> new Ruling(Decision.ASK, "git configuration", "git", why, defaultApproval));
   }

@@ -2,6 +2,7 @@ package dev.agentcli.rules;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class ShellParser {
      * The reading of the shell at {@code program} (a real path, so {@code sh} is what it links to);
      * a shell the reader does not follow is {@code command_unparsable}.
      */
-    public static Dialect of(java.nio.file.Path program) {
+    public static Dialect of(Path program) {
       String name = program.getFileName().toString();
       return switch (name) {
         case "bash" -> BASH;

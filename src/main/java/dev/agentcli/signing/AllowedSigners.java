@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -173,7 +174,7 @@ public final class AllowedSigners {
     Map<String, String> options = new LinkedHashMap<>();
     for (String option : splitOutsideQuotes(token, ',')) {
       int eq = option.indexOf('=');
-      String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
+      String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
       String value = eq < 0 ? "" : unquote(option.substring(eq + 1));
       switch (name) {
         case "cert-authority":

@@ -3,12 +3,14 @@ package dev.agentcli.signing;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,12 +75,12 @@ public final class SshKeygenSigner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failure("interrupted while signing", key);
-    } catch (java.util.concurrent.ExecutionException | SshWire.MalformedException e) {
+    } catch (ExecutionException | SshWire.MalformedException e) {
       throw failure("unreadable signature from ssh-keygen: " + e.getMessage(), key);
     }
   }
 
-  private static byte[] readAll(java.io.InputStream in) {
+  private static byte[] readAll(InputStream in) {
     try (in) {
       return in.readAllBytes();
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.agentcli.store;
 
+import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.profile.Phases;
@@ -13,13 +14,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 
@@ -42,19 +47,18 @@ public final class Database implements AutoCloseable {
 
   private final Path file;
   private final PostgresUrl server;
-  private final javax.sql.DataSource serverSource;
+  private final DataSource serverSource;
   private final Duration lockTimeout;
   private final Connection connection;
-  private java.sql.PreparedStatement dataVersion;
-  private final java.util.List<dev.agentcli.audit.AuditEvent> appended =
-      new java.util.ArrayList<>();
+  private PreparedStatement dataVersion;
+  private final List<AuditEvent> appended = new ArrayList<>();
   private int transactionDepth;
   private List<String> tampering = List.of();
 
   private Database(
       Path file,
       PostgresUrl server,
-      javax.sql.DataSource serverSource,
+      DataSource serverSource,
       Duration lockTimeout,
       Connection connection) {
     this.file = file;
@@ -136,7 +140,7 @@ public final class Database implements AutoCloseable {
   }
 
   static Database ofPostgres(
-      PostgresUrl server, javax.sql.DataSource source, Duration lockTimeout, Connection c) {
+      PostgresUrl server, DataSource source, Duration lockTimeout, Connection c) {
     return new Database(null, server, source, lockTimeout, c);
   }
 
@@ -238,7 +242,7 @@ public final class Database implements AutoCloseable {
                         ? "PRAGMA data_version"
                         : "SELECT coalesce(max(id), 0) FROM audit_events");
           }
-          try (java.sql.ResultSet rs = dataVersion.executeQuery()) {
+          try (ResultSet rs = dataVersion.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0L;
           }
         });
@@ -266,7 +270,7 @@ public final class Database implements AutoCloseable {
   List<String> idsStartingWith(String table, String column, String prefix, int limit) {
     return read(
         c -> {
-          try (java.sql.PreparedStatement ps =
+          try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT "
                       + column
@@ -282,8 +286,8 @@ public final class Database implements AutoCloseable {
             ps.setString(1, prefix);
             ps.setString(2, prefix + "g"); // every id with the prefix sorts below prefix + 'g'
             ps.setInt(3, limit);
-            List<String> ids = new java.util.ArrayList<>();
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 ids.add(rs.getString(1));
               }
@@ -294,7 +298,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** Notes an event this connection appended (its transaction may still roll back). */
-  void appended(dev.agentcli.audit.AuditEvent event) {
+  void appended(AuditEvent event) {
     synchronized (appended) {
       appended.add(event);
     }
@@ -304,9 +308,9 @@ public final class Database implements AutoCloseable {
    * The events this connection appended since the last call, as chained: committed or not (a caller
    * compares them with what the trail holds).
    */
-  public java.util.List<dev.agentcli.audit.AuditEvent> takeAppended() {
+  public List<AuditEvent> takeAppended() {
     synchronized (appended) {
-      java.util.List<dev.agentcli.audit.AuditEvent> taken = java.util.List.copyOf(appended);
+      List<AuditEvent> taken = List.copyOf(appended);
       appended.clear();
       return taken;
     }
@@ -519,7 +523,7 @@ public final class Database implements AutoCloseable {
       try (FileChannel channel =
               FileChannel.open(
                   lockFile,
-                  java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                  Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                   PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file)));
           FileLock lock = channel.lock()) {
         int version = userVersion();

@@ -1,5 +1,6 @@
 package dev.agentcli.store;
 
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +27,8 @@ public record PostgresUrl(String host, int port, String database, String user, S
           "postgres(?:ql)?://(?:([^:@/?#]+)@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+)(?::([0-9]{1,5}))?"
               + "/([A-Za-z0-9_.-]+)(?:\\?sslmode=([a-z-]+))?");
 
-  private static final java.util.Set<String> SSL_MODES =
-      java.util.Set.of("disable", "require", "verify-ca", "verify-full");
+  private static final Set<String> SSL_MODES =
+      Set.of("disable", "require", "verify-ca", "verify-full");
 
   /** Whether {@code value} names a PostgreSQL store (well formed or not). */
   public static boolean isOne(String value) {

@@ -9,6 +9,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class StoreCopy {
               + " ("
               + String.join(", ", columns)
               + ") VALUES ("
-              + String.join(", ", java.util.Collections.nCopies(n, "?"))
+              + String.join(", ", Collections.nCopies(n, "?"))
               + ")";
       try (PreparedStatement p = target.prepareStatement(insert)) {
         while (rs.next()) {
