@@ -1,38 +1,20 @@
 package dev.agentcli.cli;
 
-import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
-import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
-import dev.agentcli.approval.Grant;
-import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import dev.agentcli.hook.BashJudgement;
+import dev.agentcli.hook.ClaudeCodeHook;
 import dev.agentcli.hook.HookAnswer;
-import dev.agentcli.hook.HookEvents;
 import dev.agentcli.hook.PreToolUse;
-import dev.agentcli.request.RequestService;
-import dev.agentcli.request.RequestStatus;
-import dev.agentcli.request.Waiting;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 final class HookClaudeCodeCommand extends BaseCommand {
-  /** The time the hook keeps for its own answer after it stops waiting. */
-  private static final Duration MARGIN = Duration.ofSeconds(2);
-
-  /** How long the hook waits on a request nobody is told of (a person may be watching). */
-  static final Duration UNANNOUNCED_WAIT = Duration.ofSeconds(3);
 
   Duration deadline;
   String shellProgram;
@@ -102,7 +84,8 @@ final class HookClaudeCodeCommand extends BaseCommand {
               } catch (InterruptedException answered) {
                 return;
               }
-              if (answer.give(HookAnswer.deny(undecided(waitingOn.get())))) {
+              if (answer.give(
+                  HookAnswer.deny(ClaudeCodeHook.undecided(waitingOn.get(), deadline)))) {
                 // The main work may be stuck (a lock, a slow disk): the answer is out, stop here.
                 Runtime.getRuntime().halt(0);
               }
@@ -111,7 +94,9 @@ final class HookClaudeCodeCommand extends BaseCommand {
     watchdog.setDaemon(true);
     watchdog.start();
     try {
-      answer.give(decide(services, start, waitingOn));
+      answer.give(
+          new ClaudeCodeHook(services, ctx, deadline, shellProgram, start, waitingOn)
+              .decide(readEvent()));
     } catch (AgentCliException e) {
       answer.give(
           HookAnswer.deny("agentcli refused the call (" + e.code().id() + "): " + e.getMessage()));
@@ -123,150 +108,11 @@ final class HookClaudeCodeCommand extends BaseCommand {
     return 0;
   }
 
-  private HookAnswer decide(Services services, long start, AtomicReference<String> waitingOn) {
-    PreToolUse call;
+  private PreToolUse readEvent() {
     try {
-      call = PreToolUse.parse(ctx.stdin().readNBytes(PreToolUse.MAX_BYTES + 1));
+      return PreToolUse.parse(ctx.stdin().readNBytes(PreToolUse.MAX_BYTES + 1));
     } catch (IOException e) {
       throw new AgentCliException(ErrorCode.INPUT_INVALID, "cannot read the event: " + e);
     }
-    Optional<String> bash = call.bashCommand();
-    if (bash.isEmpty()) {
-      return HookAnswer.none();
-    }
-    String command = bash.get();
-    BashJudgement judgement =
-        BashJudgement.of(command, services.rules(), Path.of(call.cwd()), ctx.env());
-    HookAnswer answer;
-    if (judgement instanceof BashJudgement.Denied d) {
-      answer = HookAnswer.deny(d.reason());
-    } else if (judgement instanceof BashJudgement.Gated g) {
-      answer = gated(services, call, command, g, start, waitingOn);
-    } else {
-      answer =
-          HookAnswer.allow("allowed by agentcli rule \"" + judgement.ruling().rule() + "\"", null);
-    }
-    AuditEvent event =
-        HookEvents.judged(services.approvals().now(), call, command, judgement, answer);
-    try {
-      services.audit().append(event);
-    } catch (AgentCliException unrecorded) {
-      if ("allow".equals(answer.decision())) {
-        throw unrecorded; // nothing runs that the trail does not show
-      }
-    }
-    return answer;
-  }
-
-  private HookAnswer gated(
-      Services services,
-      PreToolUse call,
-      String command,
-      BashJudgement.Gated gated,
-      long start,
-      AtomicReference<String> waitingOn) {
-    RunCommand.AdHocRun run =
-        RunCommand.bind(
-            services, ctx, Path.of(call.cwd()), Optional.of(command), List.of(), shellProgram);
-    Map<String, Object> rewritten = new LinkedHashMap<>(call.toolInput());
-    rewritten.put("command", throughTheGate(command));
-    Optional<Grant> usable =
-        services.approvals().peek(run.task(), run.binding(), Optional.empty()).claimed();
-    if (usable.isPresent()) {
-      return HookAnswer.allow(
-          "approved by "
-              + usable.get().approver()
-              + " (grant "
-              + usable.get().approvalId()
-              + "); it runs through agentcli run, which uses the grant",
-          rewritten);
-    }
-    RequestService.Filed filed =
-        GatedRun.file(
-            services,
-            run.task(),
-            run.binding(),
-            call.description(),
-            Caller.as("claude-code:" + call.sessionId(), ctx));
-    String id = filed.request().requestId();
-    waitingOn.set(id);
-    Duration left = deadline.minus(Duration.ofNanos(System.nanoTime() - start)).minus(MARGIN);
-    // Nobody is told of the request (no notification target wants it): no silent stall until the
-    // deadline. A few seconds for a person already watching, then the user hears what to do.
-    boolean reached = services.requestsReachSomeone();
-    if (!reached && left.compareTo(UNANNOUNCED_WAIT) > 0) {
-      left = UNANNOUNCED_WAIT;
-    }
-    RequestService.State state;
-    try {
-      state = services.waiting().until(id, left.isNegative() ? Duration.ZERO : left);
-    } catch (AgentCliException e) {
-      if (e.code() == ErrorCode.APPROVAL_TIMED_OUT) {
-        return HookAnswer.deny(reached ? undecided(id) : unannounced(id, call.description()));
-      }
-      throw e;
-    }
-    if (state.status() != RequestStatus.APPROVED) {
-      return HookAnswer.deny(
-          Waiting.refusal(state).getMessage() + ". Nothing ran; do not retry it in another form.");
-    }
-    return HookAnswer.allow(
-        "approved by "
-            + String.join(", ", state.approvers())
-            + " (request "
-            + id
-            + "); it runs through agentcli run, which uses the grant",
-        rewritten);
-  }
-
-  /**
-   * The command that claims the grant and runs exactly the approved line, its own output on its own
-   * streams (the model reads what the command printed, not agentcli's envelope).
-   */
-  private String throughTheGate(String command) {
-    String launcher = ctx.env().getOrDefault("AGENTCLI_LAUNCHER", "agentcli");
-    return quote(launcher)
-        + " run --passthrough --shell-program "
-        + quote(shellProgram)
-        + " --shell "
-        + quote(command);
-  }
-
-  /** {@code s} as one word a POSIX shell reads back exactly: single-quoted. */
-  static String quote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
-  }
-
-  /** The answer when nobody was told of the request: words for the user, through the model. */
-  private static String unannounced(String requestId, String description) {
-    return "This command needs the user's approval"
-        + (description == null || description.isBlank() ? "" : " (" + description + ")")
-        + ", and no notification is set up to tell anyone. Tell the user: \"run `agentcli requests"
-        + " show "
-        + requestId
-        + "` in a terminal to see exactly what would run, then `agentcli approve "
-        + requestId
-        + " --by <you>` (or `agentcli deny "
-        + requestId
-        + " --by <you> --reason '...'`)\", and retry the same command once they have approved it."
-        + " Nothing ran.";
-  }
-
-  private String undecided(String requestId) {
-    if (requestId == null) {
-      return "agentcli could not judge this call within "
-          + deadline.toSeconds()
-          + "s, so it is denied; nothing ran.";
-    }
-    return "No decision yet on request "
-        + requestId
-        + " (a person sees it with `agentcli requests show "
-        + requestId
-        + "` and decides with `agentcli approve "
-        + requestId
-        + "` or `agentcli deny "
-        + requestId
-        + "`); nothing ran. Run the same command again later: it runs once approved, and until"
-        + " then a retry waits on the same request.";
   }
 }

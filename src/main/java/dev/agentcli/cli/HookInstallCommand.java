@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
+import dev.agentcli.hook.ClaudeCodeHook;
 import dev.agentcli.hook.ClaudeSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ final class HookInstallCommand extends BaseCommand {
                 ? "agentcli"
                 : ctx.env().getOrDefault("AGENTCLI_LAUNCHER", "agentcli");
     String command =
-        HookClaudeCodeCommand.quote(launcher)
+        ClaudeCodeHook.quote(launcher)
             + ClaudeSettings.MARK
             + " --deadline "
             + (timeoutS - 10)

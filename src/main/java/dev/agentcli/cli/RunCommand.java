@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.AdHocRun;
 import dev.agentcli.app.Context;
 import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
@@ -8,14 +9,8 @@ import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.TaskRunner;
-import dev.agentcli.manifest.Task;
-import dev.agentcli.manifest.TaskBinding;
-import dev.agentcli.rules.AdHoc;
 import dev.agentcli.rules.Decision;
 import dev.agentcli.rules.Ruling;
-import dev.agentcli.rules.ShellLine;
-import dev.agentcli.rules.ShellParser;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,35 +79,6 @@ final class RunCommand extends BaseCommand {
     super(ctx);
   }
 
-  /** The ad-hoc task a command line makes, as the rules judge it, bound on this machine. */
-  record AdHocRun(Ruling ruling, Task task, TaskBinding binding) {}
-
-  static AdHocRun bind(
-      Services services,
-      Context ctx,
-      Path cwd,
-      Optional<String> shellLine,
-      List<String> argv,
-      String shellProgram) {
-    // A line is read as the shell that runs it reads it (sh is dash on Debian).
-    ShellLine line =
-        shellLine
-            .map(
-                l ->
-                    ShellParser.parse(
-                        l,
-                        ShellParser.Dialect.of(
-                            TaskBinding.locate(shellProgram, cwd, services.inheritedEnv()))))
-            .orElseGet(() -> AdHoc.line(argv));
-    Ruling ruling = services.rules().judge(line, cwd, services.inheritedEnv());
-    Task task =
-        shellLine.isPresent()
-            ? AdHoc.shell(shellProgram, shellLine.get(), cwd, ruling)
-            : AdHoc.task(argv, cwd, ruling);
-    return new AdHocRun(
-        ruling, task, TaskBinding.of(task, cwd, services.inheritedEnv(), services.fileDigests()));
-  }
-
   @Override
   int run(Services services) {
     if ((shellLine == null) == argv.isEmpty()) {
@@ -124,7 +90,7 @@ final class RunCommand extends BaseCommand {
           Map.of("hint", "see: agentcli run --help"));
     }
     AdHocRun adHoc =
-        bind(services, ctx, ctx.cwd(), Optional.ofNullable(shellLine), argv, shellProgram);
+        AdHocRun.bind(services, ctx.cwd(), Optional.ofNullable(shellLine), argv, shellProgram);
     if (dryRun) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("ok", true);
