@@ -62,28 +62,21 @@ public final class SqliteRequestStore implements RequestStore {
   @Override
   public Optional<Request> pendingFor(
       String workflowId, String taskId, String taskHash, Instant now) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT * FROM requests r WHERE workflow_id = ? AND task_id = ? AND task_hash = ?"
-                      + " AND expires_at > ? AND cancelled_at IS NULL"
-                      + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"
-                      + " AND NOT EXISTS (SELECT 1 FROM decisions d"
-                      + " WHERE d.request_id = r.request_id)"
-                      + " ORDER BY requested_at LIMIT 1")) {
-            ps.setString(1, workflowId);
-            ps.setString(2, taskId);
-            ps.setString(3, taskHash);
-            ps.setString(4, Timestamps.format(now));
-            return one(ps);
-          }
-        });
+    return openFor(workflowId, taskId, taskHash, now, false);
   }
 
   @Override
   public Optional<Request> deniedFor(
       String workflowId, String taskId, String taskHash, Instant now) {
+    return openFor(workflowId, taskId, taskHash, now, true);
+  }
+
+  /**
+   * A request of this binding still running (not expired, cancelled or answered by a grant): the
+   * oldest without any decision, or the newest with one ({@code denied}).
+   */
+  private Optional<Request> openFor(
+      String workflowId, String taskId, String taskHash, Instant now, boolean denied) {
     return db.read(
         c -> {
           try (PreparedStatement ps =
@@ -91,8 +84,10 @@ public final class SqliteRequestStore implements RequestStore {
                   "SELECT * FROM requests r WHERE workflow_id = ? AND task_id = ? AND task_hash = ?"
                       + " AND expires_at > ? AND cancelled_at IS NULL"
                       + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"
-                      + " AND EXISTS (SELECT 1 FROM decisions d WHERE d.request_id = r.request_id)"
-                      + " ORDER BY requested_at DESC LIMIT 1")) {
+                      + (denied ? " AND EXISTS" : " AND NOT EXISTS")
+                      + " (SELECT 1 FROM decisions d WHERE d.request_id = r.request_id)"
+                      + (denied ? " ORDER BY requested_at DESC" : " ORDER BY requested_at")
+                      + " LIMIT 1")) {
             ps.setString(1, workflowId);
             ps.setString(2, taskId);
             ps.setString(3, taskHash);
