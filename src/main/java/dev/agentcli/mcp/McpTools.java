@@ -16,6 +16,7 @@ import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.request.Request;
 import dev.agentcli.request.RequestService;
+import dev.agentcli.request.Waiting;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -244,25 +245,13 @@ public final class McpTools implements Tools {
               + Timestamps.format(r.expiresAt());
       case APPROVED ->
           "request " + id + " is approved by " + String.join(", ", s.approvers()) + ", " + asked;
+      // Settled and not approved: what a waiting agent hears, and who asked.
       case DENIED ->
-          "request "
-              + id
-              + " was denied by "
-              + s.denials().get(0).decider()
-              + ": "
-              + s.denials().get(0).reason()
+          Waiting.refusal(s).getMessage()
               + " ("
               + asked
               + "). Nothing ran; do not retry it in another form";
-      case EXPIRED ->
-          "request "
-              + id
-              + " expired undecided at "
-              + Timestamps.format(r.expiresAt())
-              + ", which counts as denied ("
-              + asked
-              + ")";
-      case CANCELLED -> "request " + id + " was withdrawn by who asked (" + asked + ")";
+      case EXPIRED, CANCELLED -> Waiting.refusal(s).getMessage() + " (" + asked + ")";
     };
   }
 
