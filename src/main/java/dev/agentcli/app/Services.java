@@ -66,6 +66,7 @@ public final class Services implements AutoCloseable {
   private ApprovalService approvals;
   private Cosigning cosigning;
   private RequestService requests;
+  private GatedExec gatedExec;
   private boolean toldNoDatabase;
 
   public Services(Context ctx, Settings settings) {
@@ -255,8 +256,12 @@ public final class Services implements AutoCloseable {
     return new SqliteAuditLog(database());
   }
 
+  /** The gated run, built (and its task user checked) once for the process. */
   public GatedExec gatedExec() {
-    return new GatedExec(approvals(), audit(), new TaskRunner(taskUser()), ctx::random);
+    if (gatedExec == null) {
+      gatedExec = new GatedExec(approvals(), audit(), new TaskRunner(taskUser()), ctx::random);
+    }
+    return gatedExec;
   }
 
   /**
