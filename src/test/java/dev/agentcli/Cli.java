@@ -106,6 +106,11 @@ public final class Cli {
     return this;
   }
 
+  /** {@code by} denies request {@code id} for {@code reason}, signing with {@code key}. */
+  public Result deny(String id, String by, String reason, Path key) {
+    return run("deny", id, "--by", by, "--reason", reason, "--signing-key", key.toString());
+  }
+
   /**
    * What happens each time a waiting agent pauses (after the clock moved on): a person deciding,
    * say, at the moment the test chooses.

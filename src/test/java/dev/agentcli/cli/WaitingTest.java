@@ -81,17 +81,7 @@ class WaitingTest {
             } catch (InterruptedException e) {
               throw new AssertionError(e);
             }
-            assertThat(
-                    cli.run(
-                        "deny",
-                        id,
-                        "--by",
-                        "bob@example.com",
-                        "--reason",
-                        "not on a Friday",
-                        "--signing-key",
-                        bob.toString()))
-                .succeeds();
+            assertThat(cli.deny(id, "bob@example.com", "not on a Friday", bob)).succeeds();
           }
         });
     assertThat(cli.run("exec", m, "deploy", "--wait", "10m"))
@@ -110,17 +100,7 @@ class WaitingTest {
     String m = manifest("{\"policy\": \"manual\", \"request_timeout_s\": 3600}");
     assertThat(cli.run("exec", m, "deploy", "--wait", "90s")).fails(75, "approval_timed_out");
     String id = cli.onlyPendingRequest();
-    assertThat(
-            cli.run(
-                "deny",
-                id,
-                "--by",
-                "bob@example.com",
-                "--reason",
-                "not on a Friday",
-                "--signing-key",
-                bob.toString()))
-        .succeeds();
+    assertThat(cli.deny(id, "bob@example.com", "not on a Friday", bob)).succeeds();
 
     // The same agent asks again, as the timeout's message told it to: it hears the denial.
     assertThat(cli.run("exec", m, "deploy", "--wait", "90s"))

@@ -58,17 +58,7 @@ class McpToolsTest {
 
     Path bob = TestFiles.ed25519(keys, "bob");
     assertThat(cli.run("signers", "add", "bob@example.com", bob + ".pub")).succeeds();
-    assertThat(
-            cli.run(
-                "deny",
-                id,
-                "--by",
-                "bob@example.com",
-                "--reason",
-                "not on a Friday",
-                "--signing-key",
-                bob.toString()))
-        .succeeds();
+    assertThat(cli.deny(id, "bob@example.com", "not on a Friday", bob)).succeeds();
     Tools.ToolResult denied = tools(cli).call(McpTools.STATUS_TOOL, Map.of("request_id", id));
     assertTrue(
         denied.text().contains("was denied by bob@example.com: not on a Friday"), denied.text());
