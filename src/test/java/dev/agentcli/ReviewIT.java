@@ -144,7 +144,11 @@ class ReviewIT {
     assertThat(d).fails(2, "terminal_required").errContains("requests list");
   }
 
-  /** Issue 27: JSON was the default even for a person at a terminal. As gh does: text there. */
+  /**
+   * Issue 27: JSON was the default even for a person at a terminal. As gh does: text there. Only
+   * stdout is looked at: status's warnings go to stderr, straight to the terminal, and could land
+   * before the piped JSON on the screen.
+   */
   @Test
   void aTerminalGetsTextAPipeGetsJsonAndTheVariableOrTheFlagDecidesOtherwise() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -162,16 +166,16 @@ class ReviewIT {
         "#!/bin/sh\n"
             + "echo '== terminal'; "
             + agentcli
-            + " status\n"
+            + " status 2>/dev/null\n"
             + "echo '== pipe'; "
             + agentcli
-            + " status | cat\n"
+            + " status 2>/dev/null | cat\n"
             + "echo '== variable'; AGENTCLI_FORMAT=json "
             + agentcli
-            + " status\n"
+            + " status 2>/dev/null\n"
             + "echo '== flag'; "
             + agentcli
-            + " status --format json\n"
+            + " status --format json 2>/dev/null\n"
             + "echo '== end'\n");
     script.toFile().setExecutable(true);
     tmux(
