@@ -74,7 +74,8 @@ class McpIT {
             """);
     List<String> command = new ArrayList<>(List.of("node", "client.mjs"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.agentcli.Main"));
+    command.addAll(Jvm.agentcliClassPath());
+    command.add("dev.agentcli.Main");
     command.addAll(List.of("mcp", manifest));
     ProcessBuilder pb = new ProcessBuilder(command).directory(CLIENT.toFile());
     pb.environment().put("AGENTCLI_HOME", home.toString());

@@ -91,7 +91,12 @@ class RunnerIT {
     List<String> cmd = new ArrayList<>(Started.DEFAULT_SIGNALS);
     cmd.addAll(List.of(java, "-XX:TieredStopAtLevel=1", Started.noOperatorConfig(home)));
     cmd.addAll(flags);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.agentcli.Main"));
+    // The class-data archive is this JVM's: another JDK would print that it cannot read it.
+    boolean thisJava =
+        java.equals(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(
+        thisJava ? Jvm.agentcliClassPath() : List.of("-cp", System.getProperty("java.class.path")));
+    cmd.add("dev.agentcli.Main");
     cmd.addAll(List.of(args));
     return withCliEnvironment(new ProcessBuilder(cmd));
   }
