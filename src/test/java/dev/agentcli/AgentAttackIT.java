@@ -10,7 +10,7 @@ import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.codec.Timestamps;
 import dev.agentcli.store.Database;
-import dev.agentcli.store.SqliteApprovalStore;
+import dev.agentcli.store.JdbcApprovalStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -457,7 +457,7 @@ class AgentAttackIT {
 
   Grant grant(String id) {
     try (Database db = Database.open(cli.db, Duration.ofSeconds(5))) {
-      return new SqliteApprovalStore(db).find(new ApprovalId(id)).orElseThrow();
+      return new JdbcApprovalStore(db).find(new ApprovalId(id)).orElseThrow();
     }
   }
 
@@ -484,7 +484,7 @@ class AgentAttackIT {
     Grant g = TestGrants.with(template, forged);
     g = TestGrants.signed(g, key);
     try (Database db = Database.open(cli.db, Duration.ofSeconds(5))) {
-      new SqliteApprovalStore(db).insert(g);
+      new JdbcApprovalStore(db).insert(g);
     }
     return g.approvalId().value();
   }

@@ -5,8 +5,8 @@ import dev.agentcli.audit.EventType;
 import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Sha256;
 import dev.agentcli.store.Database;
+import dev.agentcli.store.JdbcAuditLog;
 import dev.agentcli.store.PostgresUrl;
-import dev.agentcli.store.SqliteAuditLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -100,7 +100,7 @@ public final class TestStore {
             ? Database.open(file, wait)
             : Database.open(PostgresUrl.parse(url, "root"), PostgresServer.PASSWORD, wait);
     try {
-      SqliteAuditLog log = new SqliteAuditLog(db);
+      JdbcAuditLog log = new JdbcAuditLog(db);
       db.inTransaction(
           c -> {
             for (int i = 0; i < n; i++) {

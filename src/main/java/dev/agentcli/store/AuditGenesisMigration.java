@@ -78,7 +78,7 @@ final class AuditGenesisMigration implements JavaMigration {
                 "SELECT count(*) FROM audit_events WHERE event_hash IS NULL AND prev_hash IS NULL")) {
       unchained = rs.next() ? rs.getLong(1) : 0;
     }
-    SqliteAuditLog.append(
+    JdbcAuditLog.append(
         c,
         AuditEvent.builder(EventType.AUDIT_GENESIS, Instant.now().truncatedTo(ChronoUnit.MILLIS))
             .detail("schema_version", schemaVersion)

@@ -4,15 +4,9 @@ import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.profile.Phases;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,31 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import javax.sql.DataSource;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
 
 /**
- * The one place that opens a store: a SQLite file (the default) with the pragmas every caller
- * relies on (WAL, {@code synchronous=FULL}, {@code busy_timeout}, foreign keys), or a shared
- * PostgreSQL database; migrations run only when the schema is behind, and {@link #inTransaction}
- * for atomic work, which on both takes the one write lock before anything is read.
+ * The one place that opens a store, a SQLite file (the default, {@link SqliteDialect}) or a shared
+ * PostgreSQL database ({@link PostgresDialect}): migrations run only when the schema is behind, and
+ * {@link #inTransaction} for atomic work, which on both takes the one write lock before anything is
+ * read.
  */
 public final class Database implements AutoCloseable {
   /** The schema this build knows: the version the last migration records. */
   public static final int SCHEMA_VERSION = 7;
 
-  /**
-   * The PostgreSQL advisory lock every write transaction takes first, as SQLite's BEGIN IMMEDIATE
-   * takes the file's write lock: writers follow one another, so the audit chain stays one chain and
-   * a claim reads nothing another writer could change before it commits.
-   */
-  public static final long WRITER_LOCK = 0x6167656e74636c69L; // "agentcli"
+  /** The PostgreSQL advisory lock every write transaction takes first (tests hold it). */
+  public static final long WRITER_LOCK = PostgresDialect.WRITER_LOCK;
 
-  private final Path file;
-  private final PostgresUrl server;
-  private final DataSource serverSource;
+  private final Dialect dialect;
   private final Duration lockTimeout;
   private final Connection connection;
   private PreparedStatement dataVersion;
@@ -55,15 +39,8 @@ public final class Database implements AutoCloseable {
   private int transactionDepth;
   private List<String> tampering = List.of();
 
-  private Database(
-      Path file,
-      PostgresUrl server,
-      DataSource serverSource,
-      Duration lockTimeout,
-      Connection connection) {
-    this.file = file;
-    this.server = server;
-    this.serverSource = serverSource;
+  Database(Dialect dialect, Duration lockTimeout, Connection connection) {
+    this.dialect = dialect;
     this.lockTimeout = lockTimeout;
     this.connection = connection;
   }
@@ -82,9 +59,7 @@ public final class Database implements AutoCloseable {
    */
   public static Database open(Path file, Duration lockTimeout) {
     Phases.mark("before_database");
-    refuseUnsafe(file);
-    createIfMissing(file);
-    return migrated(connect(file, lockTimeout));
+    return migrated(SqliteDialect.connect(file, lockTimeout));
   }
 
   /** {@code db} brought to {@link #SCHEMA_VERSION} and checked; closed if that fails. */
@@ -118,16 +93,16 @@ public final class Database implements AutoCloseable {
    *     PGPASSFILE or ~/.pgpass
    */
   public static Database open(PostgresUrl server, String password, Duration lockTimeout) {
-    return migrated(PostgresConnections.connect(server, password, lockTimeout));
+    return migrated(PostgresDialect.connect(server, password, lockTimeout));
   }
 
   /** As {@link #openIfExists(Path, Duration)}: empty while the server holds no agentcli tables. */
   public static Optional<Database> openIfExists(
       PostgresUrl server, String password, Duration lockTimeout) {
-    Database db = PostgresConnections.connect(server, password, lockTimeout);
+    Database db = PostgresDialect.connect(server, password, lockTimeout);
     boolean empty;
     try {
-      empty = db.read(c -> PostgresConnections.schemaVersion(c)) == 0;
+      empty = db.read(db.dialect::schemaVersion) == 0;
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -139,24 +114,24 @@ public final class Database implements AutoCloseable {
     return Optional.of(migrated(db));
   }
 
-  static Database ofPostgres(
-      PostgresUrl server, DataSource source, Duration lockTimeout, Connection c) {
-    return new Database(null, server, source, lockTimeout, c);
-  }
-
   /** The SQLite file; null for a PostgreSQL store. */
   public Path file() {
-    return file;
+    return dialect instanceof SqliteDialect sqlite ? sqlite.file() : null;
   }
 
   /** Whether this is a shared PostgreSQL store. */
   public boolean isPostgres() {
-    return server != null;
+    return dialect instanceof PostgresDialect;
   }
 
   /** The store as messages name it: the SQLite file, or the PostgreSQL URL (it holds no secret). */
   public String name() {
-    return server != null ? server.toString() : file.toString();
+    return dialect.name();
+  }
+
+  /** What differs in this store's SQL. */
+  Dialect dialect() {
+    return dialect;
   }
 
   /**
@@ -195,14 +170,7 @@ public final class Database implements AutoCloseable {
       }
     }
     try (Statement s = connection.createStatement()) {
-      if (server == null) {
-        s.execute("BEGIN IMMEDIATE");
-      } else {
-        s.execute("BEGIN");
-        // 0 would mean no limit in PostgreSQL: the shortest wait it knows instead.
-        s.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
-        s.execute("SELECT pg_advisory_xact_lock(" + WRITER_LOCK + ")");
-      }
+      dialect.begin(s, lockTimeout);
     } catch (SQLException e) {
       rollbackQuietly();
       throw translate(e);
@@ -227,20 +195,15 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * A number that changes whenever another connection commits to the database ({@code PRAGMA
-   * data_version}; on PostgreSQL the newest audit event's id, since every write appends one): what
-   * a waiting agent or a watcher polls, to read again only when something happened. Prepared once:
-   * they ask several times a second.
+   * A number that changes whenever another connection commits to the database: what a waiting agent
+   * or a watcher polls, to read again only when something happened. Prepared once: they ask several
+   * times a second.
    */
   public long dataVersion() {
     return read(
         c -> {
           if (dataVersion == null) {
-            dataVersion =
-                c.prepareStatement(
-                    server == null
-                        ? "PRAGMA data_version"
-                        : "SELECT coalesce(max(id), 0) FROM audit_events");
+            dataVersion = c.prepareStatement(dialect.dataVersionSql());
           }
           try (ResultSet rs = dataVersion.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0L;
@@ -338,36 +301,7 @@ public final class Database implements AutoCloseable {
   }
 
   AgentCliException translate(SQLException e) {
-    if (server != null) {
-      return PostgresConnections.translate(server, e);
-    }
-    int base = e.getErrorCode() & 0xff;
-    if (base == SQLiteErrorCode.SQLITE_BUSY.code || base == SQLiteErrorCode.SQLITE_LOCKED.code) {
-      return new AgentCliException(
-          ErrorCode.APPROVAL_LOCK_TIMEOUT,
-          "the database " + file + " is locked by another writer; try again",
-          Map.of("database", file.toString(), "sqlite_code", e.getErrorCode()),
-          e);
-    }
-    if (base == SQLiteErrorCode.SQLITE_FULL.code) {
-      return new AgentCliException(
-          ErrorCode.DATABASE_FULL,
-          "the disk holding " + file + " is full; nothing was written",
-          Map.of("database", file.toString()),
-          e);
-    }
-    if (base == SQLiteErrorCode.SQLITE_NOTADB.code || base == SQLiteErrorCode.SQLITE_CORRUPT.code) {
-      return new AgentCliException(
-          ErrorCode.DATABASE_ERROR,
-          file + " is not a usable agentcli database: " + e.getMessage(),
-          Map.of("database", file.toString()),
-          e);
-    }
-    return new AgentCliException(
-        ErrorCode.DATABASE_ERROR,
-        "database error on " + file + ": " + e.getMessage(),
-        Map.of("database", file.toString(), "sqlite_code", e.getErrorCode()),
-        e);
+    return dialect.translate(e);
   }
 
   private void rollbackQuietly() {
@@ -379,194 +313,39 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static void refuseUnsafe(Path file) {
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir != null && Files.isSymbolicLink(dir)) {
-      throw unsafe(dir, "the state folder is a symbolic link");
-    }
-    if (Files.isSymbolicLink(file)) {
-      throw unsafe(file, "the database path is a symbolic link");
-    }
-    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-        && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      throw unsafe(file, "the database path is not a regular file");
-    }
-    // Anyone who can write the folder (unless it is sticky, like /tmp) or the file can swap or
-    // edit the database.
-    for (Path p : new Path[] {dir, file}) {
-      if (p != null && worldWritable(p)) {
-        throw unsafe(p, "it is writable by every user (chmod o-w to fix)");
-      }
-    }
-  }
-
-  private static boolean worldWritable(Path p) {
-    try {
-      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        return false;
-      }
-      int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-      boolean sticky = (mode & 01000) != 0;
-      return (mode & 0002) != 0 && !(sticky && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static AgentCliException unsafe(Path path, String why) {
-    return new AgentCliException(
-        ErrorCode.UNSAFE_PATH,
-        why + ": " + path + "; refusing to use it",
-        Map.of("path", path.toString()));
-  }
-
-  private static void createIfMissing(Path file) {
-    Path dir = file.toAbsolutePath().getParent();
-    try {
-      if (!Files.exists(dir)) {
-        Files.createDirectories(
-            dir,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        try {
-          // An empty file is a valid empty database; creating it here sets 0600 before SQLite
-          // writes a byte, and SQLite gives its -wal and -shm files the same mode.
-          Files.createFile(
-              file,
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException raced) {
-          // Another process created it first: fine.
-        }
-      }
-    } catch (IOException e) {
-      throw new AgentCliException(
-          ErrorCode.DATABASE_ERROR,
-          "cannot create the database " + file + ": " + e,
-          Map.of("database", file.toString()),
-          e);
-    }
-  }
-
-  private static Database connect(Path file, Duration lockTimeout) {
-    SQLiteConfig config = new SQLiteConfig();
-    Phases.mark("sqlite_config");
-    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.enforceForeignKeys(true);
-    try {
-      Connection c = config.createConnection("jdbc:sqlite:" + file);
-      Phases.mark("sqlite_connected");
-      return new Database(file, null, null, lockTimeout, c);
-    } catch (SQLException e) {
-      throw new Database(file, null, null, lockTimeout, null).translate(e);
-    }
-  }
-
-  private int userVersion() throws SQLException {
-    if (server != null) {
-      return PostgresConnections.schemaVersion(connection);
-    }
-    try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-      return rs.next() ? rs.getInt(1) : 0;
-    }
-  }
-
   private void migrateIfBehind() {
     try {
-      int version = userVersion();
-      if (version == SCHEMA_VERSION) {
-        tampering =
-            server == null
-                ? SchemaCheck.differences(connection, SCHEMA_VERSION)
-                : SchemaCheck.differencesPostgres(connection, SCHEMA_VERSION);
-        return;
-      }
+      int version = dialect.schemaVersion(connection);
       if (version > SCHEMA_VERSION) {
-        throw newer(version);
+        throw newer(name(), version);
       }
+      tampering =
+          version == SCHEMA_VERSION
+              ? dialect.differences(connection, SCHEMA_VERSION)
+              : dialect.migrate(connection);
     } catch (SQLException e) {
       throw translate(e);
     }
-    if (server != null) {
-      // Flyway locks PostgreSQL's history table itself: concurrent first runs take turns there.
-      Migrations.migrate(serverSource);
-      try {
-        if (userVersion() != SCHEMA_VERSION) {
-          throw new AgentCliException(
-              ErrorCode.DATABASE_ERROR,
-              "migrating " + name() + " did not reach schema version " + SCHEMA_VERSION);
-        }
-        tampering = SchemaCheck.differencesPostgres(connection, SCHEMA_VERSION);
-      } catch (SQLException e) {
-        throw translate(e);
-      }
-      return;
-    }
-    // A process holds a file lock once: threads of one process (the MCP server's calls) take turns.
-    synchronized (Database.class) {
-      migrateUnderLock();
-    }
   }
 
-  /**
-   * Concurrent first runs would race to create the tables: one process migrates at a time. The
-   * kernel releases this lock when its holder exits, however it exits: it is never stale. The lock
-   * file gets the database's own mode, so that every user who may write the database (a group, in
-   * the privilege-separated deployment) can take it.
-   */
-  @SuppressWarnings("try") // the lock is held for the block, not referenced in it
-  private void migrateUnderLock() {
-    try {
-      Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
-      try (FileChannel channel =
-              FileChannel.open(
-                  lockFile,
-                  Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                  PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file)));
-          FileLock lock = channel.lock()) {
-        int version = userVersion();
-        if (version > SCHEMA_VERSION) {
-          throw newer(version);
-        }
-        // A database edited at an older version is not migrated: its migrations would run the
-        // planted triggers.
-        tampering = SchemaCheck.differences(connection, version);
-        if (!tampering.isEmpty()) {
-          return;
-        }
-        if (version < SCHEMA_VERSION) {
-          try (Statement s = connection.createStatement()) {
-            // WAL is a property of the file and cannot be set inside a migration's transaction.
-            s.execute("PRAGMA journal_mode=WAL");
-          }
-          Migrations.migrate(file);
-          if (userVersion() != SCHEMA_VERSION) {
-            throw new AgentCliException(
-                ErrorCode.DATABASE_ERROR,
-                "migrating " + file + " did not reach schema version " + SCHEMA_VERSION);
-          }
-        }
-        tampering = SchemaCheck.differences(connection, SCHEMA_VERSION);
-      }
-    } catch (SQLException e) {
-      throw translate(e);
-    } catch (IOException e) {
-      throw new AgentCliException(
-          ErrorCode.DATABASE_ERROR, "cannot lock " + file + " for migration: " + e, Map.of(), e);
-    }
-  }
-
-  private AgentCliException newer(int version) {
+  static AgentCliException newer(String name, int version) {
     return new AgentCliException(
         ErrorCode.DATABASE_NEWER_THAN_BUILD,
-        name()
+        name
             + " has schema version "
             + version
             + ", newer than this agentcli knows ("
             + SCHEMA_VERSION
             + "); upgrade agentcli rather than downgrade the database",
-        Map.of("database", name(), "schema_version", version, "known_version", SCHEMA_VERSION));
+        Map.of("database", name, "schema_version", version, "known_version", SCHEMA_VERSION));
+  }
+
+  /** Throws unless {@code version}, read after migrating, is {@link #SCHEMA_VERSION}. */
+  static void requireMigrated(String name, int version) {
+    if (version != SCHEMA_VERSION) {
+      throw new AgentCliException(
+          ErrorCode.DATABASE_ERROR,
+          "migrating " + name + " did not reach schema version " + SCHEMA_VERSION);
+    }
   }
 }

@@ -13,13 +13,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the claim reads, in its own transaction, before it consumes a grant that looks pending:
- * decisions are final whatever the state columns say. Every comparison matches the value both as
- * TEXT and as a BLOB of the same bytes, so a value stored with another type cannot hide.
+ * decisions are final whatever the state columns say. Every id comparison is the dialect's {@link
+ * Dialect#idMatches}: on SQLite it matches TEXT and a BLOB of the same bytes, so a value stored
+ * with another type cannot hide.
  */
 final class DecisionHistory {
   /**
@@ -76,7 +79,7 @@ final class DecisionHistory {
       ps.setLong(1, anchor.id());
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
-          AuditEvent e = SqliteAuditLog.event(rs);
+          AuditEvent e = JdbcAuditLog.event(rs);
           hash = AuditChain.hash(e).equals(e.eventHash()) ? e.eventHash() : "(edited)";
         }
       }
@@ -96,18 +99,16 @@ final class DecisionHistory {
   }
 
   /** What records that {@code g} was used or revoked, if anything does. */
-  static Optional<String> decided(Connection c, Grant g) throws SQLException {
+  static Optional<String> decided(Connection c, Dialect dialect, Grant g) throws SQLException {
     String id = g.approvalId().value();
-    long rows =
-        scalar(
-            c, "SELECT count(*) FROM consumptions WHERE approval_id IN (?1, CAST(?1 AS BLOB))", id);
+    long rows = scalar(c, dialect, "SELECT count(*) FROM consumptions WHERE approval_id {id}", id);
     if (rows >= g.uses()) {
       return Optional.of(
           g.uses() == 1
               ? "a consumptions row records its use"
               : "consumptions rows record all " + g.uses() + " of its uses");
     }
-    if (exists(c, "SELECT 1 FROM revocations WHERE approval_id IN (?1, CAST(?1 AS BLOB))", id)) {
+    if (exists(c, dialect, "SELECT 1 FROM revocations WHERE approval_id {id}", id)) {
       return Optional.of("a revocations row records its revocation");
     }
     // Each use is one execution in the trail; a trail that records more uses than the
@@ -115,14 +116,15 @@ final class DecisionHistory {
     long trailUses =
         scalar(
             c,
-            "SELECT count(DISTINCT execution_id) FROM audit_events WHERE approval_id IN (?1,"
-                + " CAST(?1 AS BLOB)) AND "
+            dialect,
+            "SELECT count(DISTINCT execution_id) FROM audit_events WHERE approval_id {id} AND "
                 + USES,
             id);
     boolean revoked =
         exists(
             c,
-            "SELECT 1 FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS BLOB)) AND event_type"
+            dialect,
+            "SELECT 1 FROM audit_events WHERE approval_id {id} AND event_type"
                 + " = "
                 + literal(EventType.GRANT_REVOKED),
             id);
@@ -132,7 +134,8 @@ final class DecisionHistory {
     try (PreparedStatement ps =
         prepare(
             c,
-            "SELECT id, event_type FROM audit_events WHERE approval_id IN (?1, CAST(?1 AS BLOB))"
+            dialect,
+            "SELECT id, event_type FROM audit_events WHERE approval_id {id}"
                 + " AND "
                 + FINAL
                 + " ORDER BY id LIMIT 1")) {
@@ -168,7 +171,12 @@ final class DecisionHistory {
    * of the database cannot move; its length is what happened since the grant was approved.
    */
   static Optional<String> trailSince(Connection c, Optional<Anchor> from) throws SQLException {
-    long head = scalar(c, "SELECT coalesce(max(id), 0) FROM audit_events");
+    long head;
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT coalesce(max(id), 0) FROM audit_events");
+        ResultSet rs = ps.executeQuery()) {
+      head = rs.next() ? rs.getLong(1) : 0;
+    }
     long start = from.map(Anchor::id).orElse(1L);
     AuditChain.Verifier verifier =
         from.map(a -> new AuditChain.Verifier(Map.of(a.id(), a.hash()), null, true))
@@ -177,7 +185,7 @@ final class DecisionHistory {
         c.prepareStatement("SELECT * FROM audit_events WHERE id >= ? ORDER BY id")) {
       ps.setLong(1, start);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next() && verifier.accept(SqliteAuditLog.event(rs))) {
+        while (rs.next() && verifier.accept(JdbcAuditLog.event(rs))) {
           // keep going
         }
       }
@@ -195,8 +203,9 @@ final class DecisionHistory {
         : Optional.of("the audit trail since it was approved is broken (" + check.reason() + ")");
   }
 
-  private static boolean exists(Connection c, String sql, String id) throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql)) {
+  private static boolean exists(Connection c, Dialect dialect, String sql, String id)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, dialect, sql)) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
@@ -204,20 +213,15 @@ final class DecisionHistory {
     }
   }
 
-  /**
-   * {@code sql}, whose id terms match an id stored as TEXT or as a BLOB of the same bytes (a row
-   * planted with another type must not hide a use from SQLite's comparisons); PostgreSQL's columns
-   * hold their declared type only, so there the term is a plain comparison.
-   */
-  private static PreparedStatement prepare(Connection c, String sql) throws SQLException {
-    return c.prepareStatement(
-        c instanceof org.postgresql.PGConnection
-            ? sql.replace("IN (?1, CAST(?1 AS BLOB))", "= ?")
-            : sql);
+  /** {@code sql} with each {@code {id}} the dialect's term for matching an id to {@code ?1}. */
+  private static PreparedStatement prepare(Connection c, Dialect dialect, String sql)
+      throws SQLException {
+    return c.prepareStatement(sql.replace("{id}", dialect.idMatches()));
   }
 
-  private static long scalar(Connection c, String sql, String... params) throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql)) {
+  private static long scalar(Connection c, Dialect dialect, String sql, String... params)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, dialect, sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
       }
@@ -225,5 +229,69 @@ final class DecisionHistory {
         return rs.next() ? rs.getLong(1) : 0;
       }
     }
+  }
+
+  private static final String CLAIM_OK =
+      literal(EventType.GRANT_CLAIM) + " AND e.outcome = " + literal(Outcome.OK.id());
+  private static final String REVOKED = literal(EventType.GRANT_REVOKED);
+
+  /** Each check names one way the state tables can disagree with the trail. */
+  private static final String[][] DISAGREEMENTS = {
+    {
+      "the trail records its claim, but no consumptions row or consumed_at does",
+      "SELECT e.approval_id FROM audit_events e WHERE e.event_type = "
+          + CLAIM_OK
+          + " AND (NOT EXISTS (SELECT 1 FROM consumptions c"
+          + " WHERE c.approval_id = e.approval_id) OR NOT EXISTS (SELECT 1 FROM grants g"
+          + " WHERE g.approval_id = e.approval_id AND (g.consumed_at IS NOT NULL"
+          // A grant good for several runs is consumed only with its last use.
+          + " OR coalesce(g.max_uses, 1) > (SELECT count(*) FROM consumptions c"
+          + " WHERE c.approval_id = g.approval_id))))"
+    },
+    {
+      "the trail records its revocation, but no revocations row or revoked_at does",
+      "SELECT e.approval_id FROM audit_events e WHERE e.event_type = "
+          + REVOKED
+          + " AND (NOT EXISTS (SELECT 1 FROM revocations r WHERE r.approval_id = e.approval_id)"
+          + " OR NOT EXISTS (SELECT 1 FROM grants g WHERE g.approval_id = e.approval_id"
+          + " AND g.revoked_at IS NOT NULL))"
+    },
+    {
+      "it is recorded as consumed, but the trail records no claim of it",
+      "SELECT g.approval_id FROM grants g WHERE (g.consumed_at IS NOT NULL OR EXISTS"
+          + " (SELECT 1 FROM consumptions c WHERE c.approval_id = g.approval_id)) AND NOT EXISTS"
+          + " (SELECT 1 FROM audit_events e WHERE e.approval_id = g.approval_id"
+          + " AND e.event_type = "
+          + CLAIM_OK
+          + ")"
+    },
+    {
+      "it is recorded as revoked, but the trail records no revocation of it",
+      "SELECT g.approval_id FROM grants g WHERE (g.revoked_at IS NOT NULL OR EXISTS"
+          + " (SELECT 1 FROM revocations r WHERE r.approval_id = g.approval_id)) AND NOT EXISTS"
+          + " (SELECT 1 FROM audit_events e WHERE e.approval_id = g.approval_id"
+          + " AND e.event_type = "
+          + REVOKED
+          + ")"
+    }
+  };
+
+  /** The grants whose state rows and trail disagree, each with how: at most {@code limit}. */
+  static List<String> disagreements(Connection c, int limit) throws SQLException {
+    List<String> found = new ArrayList<>();
+    for (String[] check : DISAGREEMENTS) {
+      try (PreparedStatement ps = c.prepareStatement(check[1] + " LIMIT ?")) {
+        ps.setInt(1, limit - found.size());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            found.add("grant " + JdbcAuditLog.text(rs, "approval_id") + ": " + check[0]);
+          }
+        }
+      }
+      if (found.size() >= limit) {
+        break;
+      }
+    }
+    return found;
   }
 }

@@ -18,7 +18,7 @@ import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.signing.AllowedSigners;
 import dev.agentcli.store.Database;
-import dev.agentcli.store.SqliteLedger;
+import dev.agentcli.store.JdbcLedger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -46,7 +46,7 @@ class ApprovalServiceTest {
   @TempDir Path dir;
   final TestClock clock = TestClock.at(T0);
   Database db;
-  SqliteLedger ledger;
+  JdbcLedger ledger;
   ApprovalService service;
   Task task;
   TaskBinding binding;
@@ -54,7 +54,7 @@ class ApprovalServiceTest {
   @BeforeEach
   void open() {
     db = Database.open(dir.resolve("agentcli.db"), Duration.ofSeconds(5));
-    ledger = new SqliteLedger(db);
+    ledger = new JdbcLedger(db);
     service = service(clock);
     task =
         TestManifest.task("deploy")

@@ -4,7 +4,7 @@ import dev.agentcli.audit.AuditChain;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditQuery;
 import dev.agentcli.store.Database;
-import dev.agentcli.store.SqliteAuditLog;
+import dev.agentcli.store.JdbcAuditLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +23,7 @@ public final class AuditBench {
     int events = Integer.parseInt(args.length > 1 ? args[1] : "100000");
     Path file = Files.createTempDirectory("agentcli-audit-bench").resolve("agentcli.db");
     try (Database db = Database.open(file, Duration.ofSeconds(30))) {
-      SqliteAuditLog log = new SqliteAuditLog(db);
+      JdbcAuditLog log = new JdbcAuditLog(db);
       AuditEvent event =
           AuditEvent.builder(dev.agentcli.audit.EventType.EXEC_FINISHED, Instant.now())
               .task("wf", "task", "sha256:" + "ab".repeat(32))

@@ -6,8 +6,8 @@ import dev.agentcli.approval.ClaimRequest;
 import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.store.Database;
-import dev.agentcli.store.SqliteApprovalStore;
-import dev.agentcli.store.SqliteLedger;
+import dev.agentcli.store.JdbcApprovalStore;
+import dev.agentcli.store.JdbcLedger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -53,7 +53,7 @@ public final class ClaimThroughput {
     Path file = dir.resolve("agentcli.db");
     Instant now = Instant.now();
     try (Database db = Database.open(file, Duration.ofSeconds(30))) {
-      SqliteApprovalStore store = new SqliteApprovalStore(db);
+      JdbcApprovalStore store = new JdbcApprovalStore(db);
       SecureRandom random = new SecureRandom();
       for (int i = 0; i < threads * perThread; i++) {
         store.insert(
@@ -72,7 +72,7 @@ public final class ClaimThroughput {
           new Thread(
               () -> {
                 try (Database db = Database.open(file, Duration.ofSeconds(30))) {
-                  SqliteLedger ledger = new SqliteLedger(db);
+                  JdbcLedger ledger = new JdbcLedger(db);
                   for (int i = first; i < threads * perThread; i += threads) {
                     ClaimRequest request =
                         new ClaimRequest(

@@ -53,7 +53,7 @@ class GrantStatusAgreementTest {
     // The view reads the real clock, so the cases are set against it.
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     try (Database db = Database.open(dir.resolve("agentcli.db"), Duration.ofSeconds(5))) {
-      SqliteApprovalStore store = new SqliteApprovalStore(db);
+      JdbcApprovalStore store = new JdbcApprovalStore(db);
       Map<String, Grant> grants = new LinkedHashMap<>();
       for (Case c : CASES) {
         Grant g =

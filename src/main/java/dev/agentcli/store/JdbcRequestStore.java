@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Requests and their denials in SQLite, beside the grants they lead to. */
-public final class SqliteRequestStore implements RequestStore {
+/** Requests and their denials, beside the grants they lead to, in either dialect. */
+public final class JdbcRequestStore implements RequestStore {
   private final Database db;
 
-  public SqliteRequestStore(Database db) {
+  public JdbcRequestStore(Database db) {
     this.db = db;
   }
 
@@ -112,7 +112,7 @@ public final class SqliteRequestStore implements RequestStore {
                       + " ORDER BY expires_at LIMIT ?")) {
             ps.setString(1, Timestamps.format(now));
             ps.setInt(2, limit);
-            return rows(ps, SqliteRequestStore::request);
+            return rows(ps, JdbcRequestStore::request);
           }
         });
   }
@@ -159,7 +159,7 @@ public final class SqliteRequestStore implements RequestStore {
                       + " JOIN requests r ON r.request_id = d.request_id"
                       + " WHERE d.request_id = ? AND d.decision = 'deny' ORDER BY d.id")) {
             ps.setString(1, requestId);
-            return rows(ps, SqliteRequestStore::denial);
+            return rows(ps, JdbcRequestStore::denial);
           }
         });
   }
@@ -278,6 +278,6 @@ public final class SqliteRequestStore implements RequestStore {
         rs.getString("reason"),
         Timestamps.parse(rs.getString("decided_at")),
         rs.getString("request_task_hash"),
-        SqliteApprovalStore.signature(rs));
+        GrantRows.signature(rs));
   }
 }

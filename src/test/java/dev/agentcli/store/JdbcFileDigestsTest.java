@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Remembered file digests on a real SQLite file: used while the file is unchanged, never after. */
-class SqliteFileDigestsTest {
+class JdbcFileDigestsTest {
   @TempDir Path dir;
 
   Clock later() {
@@ -37,7 +37,7 @@ class SqliteFileDigestsTest {
   void aSettledFileIsRememberedAndAnEditIsSeenThroughTheChangeTime() throws Exception {
     Path f = Files.writeString(dir.resolve("tool"), "version one");
     try (Database db = Database.open(dir.resolve("a.db"), Duration.ofSeconds(5))) {
-      SqliteFileDigests digests = new SqliteFileDigests(db, later());
+      JdbcFileDigests digests = new JdbcFileDigests(db, later());
       assertEquals(Sha256.of("version one"), digests.of(f));
       assertEquals(0, rows(db), "nothing is written before remember()");
       digests.remember();
@@ -50,12 +50,12 @@ class SqliteFileDigestsTest {
               return s.executeUpdate("UPDATE file_digests SET sha256 = '" + marker + "'");
             }
           });
-      assertEquals(marker, new SqliteFileDigests(db, later()).of(f));
+      assertEquals(marker, new JdbcFileDigests(db, later()).of(f));
       // Same size, and the modification time set back: only the change time tells.
       var mtime = Files.getLastModifiedTime(f);
       Files.writeString(f, "version two");
       Files.setLastModifiedTime(f, mtime);
-      assertEquals(Sha256.of("version two"), new SqliteFileDigests(db, later()).of(f));
+      assertEquals(Sha256.of("version two"), new JdbcFileDigests(db, later()).of(f));
     }
   }
 
@@ -63,7 +63,7 @@ class SqliteFileDigestsTest {
   void aFileChangedMomentsAgoIsNeverRemembered() throws Exception {
     Path f = Files.writeString(dir.resolve("fresh"), "just written");
     try (Database db = Database.open(dir.resolve("a.db"), Duration.ofSeconds(5))) {
-      SqliteFileDigests digests = new SqliteFileDigests(db, Clock.systemUTC());
+      JdbcFileDigests digests = new JdbcFileDigests(db, Clock.systemUTC());
       assertEquals(Sha256.of("just written"), digests.of(f));
       digests.remember();
       assertEquals(0, rows(db));
@@ -73,7 +73,7 @@ class SqliteFileDigestsTest {
   @Test
   void aMissingFileHasNoDigest() {
     try (Database db = Database.open(dir.resolve("a.db"), Duration.ofSeconds(5))) {
-      assertNull(new SqliteFileDigests(db, later()).of(dir.resolve("nothing")));
+      assertNull(new JdbcFileDigests(db, later()).of(dir.resolve("nothing")));
     }
   }
 }

@@ -8,21 +8,16 @@ import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantFields;
 import dev.agentcli.approval.GrantQuery;
-import dev.agentcli.approval.GrantStatus;
 import dev.agentcli.audit.Anchor;
-import dev.agentcli.audit.EventType;
-import dev.agentcli.audit.Outcome;
 import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,65 +27,11 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** Grants, consumptions and revocations in SQLite. */
-public final class SqliteApprovalStore implements ApprovalStore {
-  /** A grant's columns, with its latest use's execution, its uses taken and its revocation. */
-  private static final String COLUMNS =
-      "g.*, c.execution_id, r.revoked_by, r.reason AS revoke_reason,"
-          + " (SELECT count(*) FROM consumptions u WHERE u.approval_id = g.approval_id)"
-          + " AS uses_taken";
-
-  private static final String JOINS =
-      " LEFT JOIN consumptions c ON c.approval_id = g.approval_id AND c.use ="
-          + " (SELECT max(m.use) FROM consumptions m WHERE m.approval_id = g.approval_id)"
-          + " LEFT JOIN revocations r ON r.approval_id = g.approval_id";
-
-  private static final String SELECT_GRANT = "SELECT " + COLUMNS + " FROM grants g" + JOINS;
-
-  /**
-   * A grant's status at the time given as the parameter, in SQL: the twin of {@link Grant#status},
-   * and of the {@code grant_status} view (at the current time). GrantStatusAgreementTest holds the
-   * three, and the claim's test of liveness, to one table of cases.
-   */
-  static final String STATUS_AT =
-      "CASE WHEN g.revoked_at IS NOT NULL THEN '"
-          + GrantStatus.REVOKED.id()
-          + "' WHEN g.consumed_at IS NOT NULL THEN '"
-          + GrantStatus.CONSUMED.id()
-          + "' WHEN g.expires_at <= ? THEN '"
-          + GrantStatus.EXPIRED.id()
-          + "' ELSE '"
-          + GrantStatus.PENDING.id()
-          + "' END";
-
-  /** Every grant with its status against a given now. */
-  private static final String WITH_STATUS =
-      "SELECT * FROM (SELECT "
-          + COLUMNS
-          + ", "
-          + STATUS_AT
-          + " AS status FROM grants g"
-          + JOINS
-          + ") AS with_status"
-          + " WHERE 1 = 1";
-
-  /**
-   * The live grants of one binding: status pending (written as the grants_claimable partial index's
-   * terms) and dated at most CLOCK_SKEW ahead.
-   *
-   * <p>Pinned to the grants_claimable partial index: flat cost however long the history. (Without
-   * statistics the planner would pick grants_by_task for the granted_at term and walk the whole
-   * history of the task; INDEXED BY also turns any future mismatch into an error, not a slow scan.)
-   * PostgreSQL, which keeps statistics and has no INDEXED BY, picks the index itself.
-   */
-  private static final String CLAIMABLE_WHERE =
-      " WHERE g.workflow_id = ? AND g.task_id = ? AND g.task_hash = ?"
-          + " AND g.consumed_at IS NULL AND g.revoked_at IS NULL AND g.expires_at > ?"
-          + " AND g.granted_at <= ?";
-
+/** Grants, consumptions and revocations, in either dialect ({@link Dialect} says what differs). */
+public final class JdbcApprovalStore implements ApprovalStore {
   private final Database db;
 
-  public SqliteApprovalStore(Database db) {
+  public JdbcApprovalStore(Database db) {
     this.db = db;
   }
 
@@ -98,7 +39,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
   public void insert(Grant g) {
     Map<String, Object> columns = GrantFields.all(g);
     // Columns of other tables: a new grant has neither use nor revocation.
-    JOINED.forEach(columns::remove);
+    GrantRows.JOINED.forEach(columns::remove);
     String sql =
         "INSERT INTO grants ("
             + String.join(", ", columns.keySet())
@@ -123,7 +64,8 @@ public final class SqliteApprovalStore implements ApprovalStore {
     return db.read(
         c -> {
           PreparedStatement ps =
-              c.prepareStatement(claimableSql(request.pinned().isPresent(), db.isPostgres()));
+              c.prepareStatement(
+                  GrantRows.claimableSql(request.pinned().isPresent(), db.dialect()));
           ps.setString(1, request.workflowId());
           ps.setString(2, request.taskId());
           ps.setString(3, request.taskHash());
@@ -150,7 +92,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
                   if (!rs.next()) {
                     return false;
                   }
-                  action.accept(grant(rs));
+                  action.accept(GrantRows.grant(rs));
                   return true;
                 });
           }
@@ -168,7 +110,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   @Override
   public Optional<String> recordedUse(Grant g) {
-    return db.read(c -> DecisionHistory.decided(c, g));
+    return db.read(c -> DecisionHistory.decided(c, db.dialect(), g));
   }
 
   @Override
@@ -211,20 +153,6 @@ public final class SqliteApprovalStore implements ApprovalStore {
       }
       return ps.executeUpdate();
     }
-  }
-
-  /**
-   * The live grants of one task binding, oldest first (in the order written, on SQLite; by id among
-   * grants of the same millisecond, on PostgreSQL, which keeps no such order), or only the pinned
-   * one.
-   */
-  static String claimableSql(boolean pinned, boolean postgres) {
-    return (postgres
-            ? SELECT_GRANT
-            : SELECT_GRANT.replace("FROM grants g", "FROM grants g INDEXED BY grants_claimable"))
-        + CLAIMABLE_WHERE
-        + (pinned ? " AND g.approval_id = ?" : "")
-        + (postgres ? " ORDER BY g.granted_at, g.approval_id" : " ORDER BY g.granted_at, g.rowid");
   }
 
   @Override
@@ -284,25 +212,12 @@ public final class SqliteApprovalStore implements ApprovalStore {
                         id,
                         rs.getString("cosigner"),
                         Timestamps.parse(rs.getString("signed_at")),
-                        signature(rs)));
+                        GrantRows.signature(rs)));
               }
             }
             return found;
           }
         });
-  }
-
-  /** The signature columns of a row (grants, co-signatures, decisions); null when unsigned. */
-  static Grant.Signature signature(ResultSet rs) throws SQLException {
-    String method = rs.getString("signature_method");
-    return method == null
-        ? null
-        : new Grant.Signature(
-            method,
-            rs.getString("signature_key_fingerprint"),
-            rs.getString("signature_namespace"),
-            rs.getString("signed_payload"),
-            rs.getString("signature"));
   }
 
   @Override
@@ -331,7 +246,8 @@ public final class SqliteApprovalStore implements ApprovalStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  SELECT_GRANT + " WHERE g.request_id = ? ORDER BY g.granted_at LIMIT 1")) {
+                  GrantRows.SELECT_GRANT
+                      + " WHERE g.request_id = ? ORDER BY g.granted_at LIMIT 1")) {
             ps.setString(1, requestId);
             return one(ps);
           }
@@ -344,7 +260,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  SELECT_GRANT
+                  GrantRows.SELECT_GRANT
                       + " WHERE g.workflow_id = ? AND g.task_id = ? ORDER BY g.granted_at DESC LIMIT ?")) {
             ps.setString(1, workflowId);
             ps.setString(2, taskId);
@@ -352,7 +268,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
             List<Grant> grants = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                grants.add(grant(rs));
+                grants.add(GrantRows.grant(rs));
               }
             }
             return grants;
@@ -361,7 +277,8 @@ public final class SqliteApprovalStore implements ApprovalStore {
   }
 
   private static Optional<Grant> find(Connection c, String id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SELECT_GRANT + " WHERE g.approval_id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(GrantRows.SELECT_GRANT + " WHERE g.approval_id = ?")) {
       ps.setString(1, id);
       return one(ps);
     }
@@ -369,7 +286,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   @Override
   public void forEach(GrantQuery query, Instant now, Consumer<Grant> sink) {
-    StringBuilder sql = new StringBuilder(WITH_STATUS);
+    StringBuilder sql = new StringBuilder(GrantRows.WITH_STATUS);
     List<String> params = new ArrayList<>();
     params.add(Timestamps.format(now));
     query.status().ifPresent(s -> filter(sql, params, "status", s.id()));
@@ -385,7 +302,7 @@ public final class SqliteApprovalStore implements ApprovalStore {
             ps.setInt(params.size() + 1, query.limit() > 0 ? query.limit() : Integer.MAX_VALUE);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                sink.accept(grant(rs));
+                sink.accept(GrantRows.grant(rs));
               }
             }
             return null;
@@ -418,89 +335,12 @@ public final class SqliteApprovalStore implements ApprovalStore {
 
   private static Optional<Grant> one(PreparedStatement ps) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
+      return rs.next() ? Optional.of(GrantRows.grant(rs)) : Optional.empty();
     }
   }
-
-  /** The fields of {@link GrantFields#all} that {@link #SELECT_GRANT} reads from other tables. */
-  private static final List<String> JOINED =
-      List.of("execution_id", "revoked_by", "revoke_reason", "uses_taken");
-
-  private static Grant grant(ResultSet rs) throws SQLException {
-    Map<String, Object> row = new HashMap<>();
-    ResultSetMetaData meta = rs.getMetaData();
-    for (int i = 1; i <= meta.getColumnCount(); i++) {
-      row.put(meta.getColumnLabel(i), rs.getObject(i));
-    }
-    return GrantFields.of(row::get);
-  }
-
-  private static final String CLAIM_OK =
-      DecisionHistory.literal(EventType.GRANT_CLAIM)
-          + " AND e.outcome = "
-          + DecisionHistory.literal(Outcome.OK.id());
-  private static final String REVOKED = DecisionHistory.literal(EventType.GRANT_REVOKED);
-
-  /** Each check names one way the state tables can disagree with the trail. */
-  private static final String[][] DISAGREEMENTS = {
-    {
-      "the trail records its claim, but no consumptions row or consumed_at does",
-      "SELECT e.approval_id FROM audit_events e WHERE e.event_type = "
-          + CLAIM_OK
-          + " AND (NOT EXISTS (SELECT 1 FROM consumptions c"
-          + " WHERE c.approval_id = e.approval_id) OR NOT EXISTS (SELECT 1 FROM grants g"
-          + " WHERE g.approval_id = e.approval_id AND (g.consumed_at IS NOT NULL"
-          // A grant good for several runs is consumed only with its last use.
-          + " OR coalesce(g.max_uses, 1) > (SELECT count(*) FROM consumptions c"
-          + " WHERE c.approval_id = g.approval_id))))"
-    },
-    {
-      "the trail records its revocation, but no revocations row or revoked_at does",
-      "SELECT e.approval_id FROM audit_events e WHERE e.event_type = "
-          + REVOKED
-          + " AND (NOT EXISTS (SELECT 1 FROM revocations r WHERE r.approval_id = e.approval_id)"
-          + " OR NOT EXISTS (SELECT 1 FROM grants g WHERE g.approval_id = e.approval_id"
-          + " AND g.revoked_at IS NOT NULL))"
-    },
-    {
-      "it is recorded as consumed, but the trail records no claim of it",
-      "SELECT g.approval_id FROM grants g WHERE (g.consumed_at IS NOT NULL OR EXISTS"
-          + " (SELECT 1 FROM consumptions c WHERE c.approval_id = g.approval_id)) AND NOT EXISTS"
-          + " (SELECT 1 FROM audit_events e WHERE e.approval_id = g.approval_id"
-          + " AND e.event_type = "
-          + CLAIM_OK
-          + ")"
-    },
-    {
-      "it is recorded as revoked, but the trail records no revocation of it",
-      "SELECT g.approval_id FROM grants g WHERE (g.revoked_at IS NOT NULL OR EXISTS"
-          + " (SELECT 1 FROM revocations r WHERE r.approval_id = g.approval_id)) AND NOT EXISTS"
-          + " (SELECT 1 FROM audit_events e WHERE e.approval_id = g.approval_id"
-          + " AND e.event_type = "
-          + REVOKED
-          + ")"
-    }
-  };
 
   @Override
   public List<String> disagreements(int limit) {
-    return db.read(
-        c -> {
-          List<String> found = new ArrayList<>();
-          for (String[] check : DISAGREEMENTS) {
-            try (PreparedStatement ps = c.prepareStatement(check[1] + " LIMIT ?")) {
-              ps.setInt(1, limit - found.size());
-              try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  found.add("grant " + SqliteAuditLog.text(rs, "approval_id") + ": " + check[0]);
-                }
-              }
-            }
-            if (found.size() >= limit) {
-              break;
-            }
-          }
-          return found;
-        });
+    return db.read(c -> DecisionHistory.disagreements(c, limit));
   }
 }

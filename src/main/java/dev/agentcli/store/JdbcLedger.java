@@ -5,16 +5,16 @@ import dev.agentcli.approval.Ledger;
 import dev.agentcli.audit.AuditLog;
 import java.util.function.Supplier;
 
-/** The grants and the audit trail of one SQLite database, sharing its transactions. */
-public final class SqliteLedger implements Ledger {
+/** The grants and the audit trail of one database, sharing its transactions. */
+public final class JdbcLedger implements Ledger {
   private final Database db;
-  private final SqliteApprovalStore grants;
-  private final SqliteAuditLog audit;
+  private final JdbcApprovalStore grants;
+  private final JdbcAuditLog audit;
 
-  public SqliteLedger(Database db) {
+  public JdbcLedger(Database db) {
     this.db = db;
-    this.grants = new SqliteApprovalStore(db);
-    this.audit = new SqliteAuditLog(db);
+    this.grants = new JdbcApprovalStore(db);
+    this.audit = new JdbcAuditLog(db);
   }
 
   @Override

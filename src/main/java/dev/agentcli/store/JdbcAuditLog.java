@@ -21,10 +21,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /** The audit trail in the {@code audit_events} table, each row chained to the one before. */
-public final class SqliteAuditLog implements AuditLog, AuditFeed {
+public final class JdbcAuditLog implements AuditLog, AuditFeed {
   private final Database db;
 
-  public SqliteAuditLog(Database db) {
+  public JdbcAuditLog(Database db) {
     this.db = db;
   }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * written only by {@link #remember()}, once the command's own write succeeded, so that a refused
  * command leaves the database as it was.
  */
-public final class SqliteFileDigests implements FileDigests {
+public final class JdbcFileDigests implements FileDigests {
   static final Duration SETTLED = Duration.ofSeconds(2);
 
   private final Database db;
@@ -32,7 +32,7 @@ public final class SqliteFileDigests implements FileDigests {
 
   private record Pending(Identity identity, String digest) {}
 
-  public SqliteFileDigests(Database db, Clock clock) {
+  public JdbcFileDigests(Database db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }

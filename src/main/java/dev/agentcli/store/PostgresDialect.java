@@ -8,12 +8,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** Connections to a PostgreSQL store, and what its errors mean to agentcli's callers. */
-final class PostgresConnections {
-  private PostgresConnections() {}
+/**
+ * A shared PostgreSQL database: connections with a bound on every wait, a write transaction that
+ * takes one advisory lock first (as SQLite's BEGIN IMMEDIATE takes the file's), Flyway's locked
+ * migrations, and what the server's errors mean to agentcli's callers.
+ */
+record PostgresDialect(PostgresUrl server, DataSource source) implements Dialect {
+  /**
+   * The advisory lock every write transaction takes first: writers follow one another, so the audit
+   * chain stays one chain and a claim reads nothing another writer could change before it commits.
+   */
+  static final long WRITER_LOCK = 0x6167656e74636c69L; // "agentcli"
 
   /** How long the server keeps a transaction whose client went quiet (agentcli's take ms). */
   static final int IDLE_IN_TRANSACTION_MS = 15_000;
@@ -21,17 +31,67 @@ final class PostgresConnections {
   /** Seconds to reach the server before {@code database_unavailable}. */
   private static final int CONNECT_TIMEOUT_S = 10;
 
+  /** Connects to {@code server}; not yet migrated. */
   static Database connect(PostgresUrl server, String password, Duration lockTimeout) {
     Phases.mark("before_database");
-    PGSimpleDataSource source = dataSource(server, password, lockTimeout);
+    PostgresDialect dialect =
+        new PostgresDialect(server, dataSource(server, password, lockTimeout));
     Phases.mark("postgres_driver");
     try {
-      Connection c = source.getConnection();
+      Connection c = dialect.source.getConnection();
       Phases.mark("postgres_connected");
-      return Database.ofPostgres(server, source, lockTimeout, c);
+      return new Database(dialect, lockTimeout, c);
     } catch (SQLException e) {
-      throw translate(server, e);
+      throw dialect.translate(e);
     }
+  }
+
+  @Override
+  public String name() {
+    return server.toString();
+  }
+
+  @Override
+  public void begin(Statement s, Duration lockTimeout) throws SQLException {
+    s.execute("BEGIN");
+    // 0 would mean no limit in PostgreSQL: the shortest wait it knows instead.
+    s.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
+    s.execute("SELECT pg_advisory_xact_lock(" + WRITER_LOCK + ")");
+  }
+
+  /** The newest audit event's id: every write appends one. */
+  @Override
+  public String dataVersionSql() {
+    return "SELECT coalesce(max(id), 0) FROM audit_events";
+  }
+
+  @Override
+  public List<String> differences(Connection c, int version) throws SQLException {
+    return SchemaCheck.differencesPostgres(c, version);
+  }
+
+  /** Flyway locks PostgreSQL's history table itself: concurrent first runs take turns there. */
+  @Override
+  public List<String> migrate(Connection c) throws SQLException {
+    Migrations.migrate(source);
+    Database.requireMigrated(name(), schemaVersion(c));
+    return differences(c, Database.SCHEMA_VERSION);
+  }
+
+  @Override
+  public String claimableGrants() {
+    return "grants g";
+  }
+
+  @Override
+  public String claimTieBreak() {
+    return "g.approval_id";
+  }
+
+  /** A column holds its declared type only: a plain comparison. */
+  @Override
+  public String idMatches() {
+    return "= ?";
   }
 
   /**
@@ -64,8 +124,8 @@ final class PostgresConnections {
     return source;
   }
 
-  /** The version marker's value; 0 when agentcli's tables are not there yet. */
-  static int schemaVersion(Connection c) throws SQLException {
+  @Override
+  public int schemaVersion(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       // Asked apart: a query that names a missing table fails even where it would not read it.
       try (ResultSet rs = s.executeQuery("SELECT to_regclass('agentcli_schema') IS NOT NULL")) {
@@ -86,7 +146,8 @@ final class PostgresConnections {
    * a half-done claim (a claim whose commit was cut off is either consumed, and a retry finds no
    * grant, or not, and a retry claims it).
    */
-  static AgentCliException translate(PostgresUrl server, SQLException e) {
+  @Override
+  public AgentCliException translate(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     Map<String, Object> details = Map.of("database", server.toString(), "sqlstate", state);
     if (state.equals("55P03") || state.equals("40001") || state.equals("40P01")) {

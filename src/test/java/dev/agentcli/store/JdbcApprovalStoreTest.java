@@ -28,21 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
  * The SQLite adapter of the approval store, on a real database file: what it selects, records and
  * refuses. (The claim's decisions are the service's: ApprovalServiceTest.)
  */
-class SqliteApprovalStoreTest {
+class JdbcApprovalStoreTest {
   static final Instant T0 = dev.agentcli.TestClock.T0;
   static final String HASH = TestGrants.HASH;
   static final ExecutionId EXEC = new ExecutionId("exec-1");
 
   @TempDir Path dir;
   Database db;
-  SqliteLedger ledger;
-  SqliteApprovalStore store;
+  JdbcLedger ledger;
+  JdbcApprovalStore store;
 
   @BeforeEach
   void open() {
     db = Database.open(dir.resolve("agentcli.db"), Duration.ofSeconds(5));
-    ledger = new SqliteLedger(db);
-    store = (SqliteApprovalStore) ledger.grants();
+    ledger = new JdbcLedger(db);
+    store = (JdbcApprovalStore) ledger.grants();
   }
 
   @AfterEach
@@ -133,7 +133,7 @@ class SqliteApprovalStoreTest {
                     c.createStatement()
                         .executeQuery(
                             "EXPLAIN QUERY PLAN "
-                                + SqliteApprovalStore.claimableSql(pinned, false)
+                                + GrantRows.claimableSql(pinned, db.dialect())
                                     .replace("?", "'x'"))) {
                   while (rs.next()) {
                     sb.append(rs.getString("detail")).append('\n');
