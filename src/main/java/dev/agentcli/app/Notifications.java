@@ -9,6 +9,9 @@ import dev.agentcli.notify.Notifier;
 import dev.agentcli.notify.NotifyEvents;
 import dev.agentcli.notify.Target;
 import dev.agentcli.request.RequestService;
+import dev.agentcli.store.Database;
+import dev.agentcli.store.JdbcAuditLog;
+import dev.agentcli.store.JdbcLedger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,8 +43,30 @@ public final class Notifications {
     return notifier.wants(type.id());
   }
 
-  /** Sends what a target wants of {@code appended}: those of the events the trail now holds. */
-  public void sendCommitted(
+  /**
+   * Sends what a target wants of {@code appended}, the events this command wrote to {@code db}
+   * (those of them the trail now holds: committed), and audits the deliveries that have ended; with
+   * {@code last}, waits for all of them first (at most {@link Notifier#BOUND}).
+   */
+  public void afterCommit(
+      Database db,
+      List<AuditEvent> appended,
+      boolean last,
+      Supplier<Optional<RequestService>> requests) {
+    JdbcAuditLog audit = new JdbcAuditLog(db);
+    sendCommitted(appended, audit, requests);
+    List<AuditEvent> outcomes = outcomes(last);
+    if (!outcomes.isEmpty()) {
+      try {
+        new JdbcLedger(db).atomic(() -> outcomes.forEach(audit::append));
+      } catch (AgentCliException unrecorded) {
+        // The deliveries happened (or not) either way; the trail misses their outcome.
+      }
+      db.takeAppended(); // the outcomes themselves are never notified
+    }
+  }
+
+  private void sendCommitted(
       List<AuditEvent> appended, AuditFeed feed, Supplier<Optional<RequestService>> requests) {
     for (AuditEvent e : appended) {
       if (notifier.wants(e.eventType()) && committed(e, feed)) {
@@ -60,7 +85,7 @@ public final class Notifications {
   }
 
   /** The audit events of the deliveries that have ended; with {@code last}, of all of them. */
-  public List<AuditEvent> outcomes(boolean last) {
+  private List<AuditEvent> outcomes(boolean last) {
     List<AuditEvent> events = new ArrayList<>();
     for (Delivery d : last ? notifier.finish() : notifier.ended()) {
       events.add(NotifyEvents.delivery(clock.instant(), d));

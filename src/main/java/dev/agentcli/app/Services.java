@@ -30,22 +30,11 @@ import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.TrustStore;
 import dev.agentcli.store.Database;
-import dev.agentcli.store.PostgresUrl;
-import dev.agentcli.store.SqliteApprovalStore;
-import dev.agentcli.store.SqliteAuditLog;
-import dev.agentcli.store.SqliteFileDigests;
-import dev.agentcli.store.SqliteLedger;
-import dev.agentcli.store.SqliteRequestStore;
-import dev.agentcli.store.StoreCopy;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import dev.agentcli.store.JdbcAuditLog;
+import dev.agentcli.store.JdbcLedger;
+import dev.agentcli.store.JdbcRequestStore;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,19 +48,18 @@ import java.util.Optional;
 public final class Services implements AutoCloseable {
   private final Context ctx;
   private final Settings settings;
-  private Database db;
-  private SqliteFileDigests digests;
+  private final Stores stores;
   private Optional<Notifications> notifications;
   // Each service is built once, on the one database connection, and held for the process.
   private ApprovalService approvals;
   private Cosigning cosigning;
   private RequestService requests;
   private GatedExec gatedExec;
-  private boolean toldNoDatabase;
 
   public Services(Context ctx, Settings settings) {
     this.ctx = ctx;
     this.settings = settings;
+    this.stores = new Stores(ctx, settings);
   }
 
   /** Where the state lives and what this process runs under. */
@@ -116,27 +104,11 @@ public final class Services implements AutoCloseable {
   }
 
   /**
-   * Writes the starter rules to {@link #rulesFile} when no rules exist there (in single-user mode:
-   * an operator's rules are the operator's); the file written, if one was. Created with its folder,
-   * never replacing a file another process wrote meanwhile.
+   * Writes the starter rules to {@link Settings#rulesFile} when no rules exist there, in
+   * single-user mode (an operator's rules are the operator's); the file written, if one was.
    */
   public Optional<Path> writeStarterRules() {
-    Path file = settings.rulesFile();
-    if (config().isPresent() || Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, Rules.starterText(), StandardOpenOption.CREATE_NEW);
-      return Optional.of(file);
-    } catch (FileAlreadyExistsException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new AgentCliException(
-          ErrorCode.INPUT_INVALID,
-          "the starter rules cannot be written to " + file + ": " + e.getMessage(),
-          Map.of("rules", file.toString()));
-    }
+    return config().isPresent() ? Optional.empty() : Rules.writeStarter(settings.rulesFile());
   }
 
   /** The anchors file (see {@link Settings#anchors}). */
@@ -150,7 +122,7 @@ public final class Services implements AutoCloseable {
       Database d = database();
       approvals =
           new ApprovalService(
-              new SqliteLedger(d),
+              new JdbcLedger(d),
               ctx.clock(),
               ctx::random,
               new GrantCheck(verifier(), settings.unsignedPermitted()),
@@ -173,23 +145,16 @@ public final class Services implements AutoCloseable {
    * grant that answers one; else what approve kept with it. Empty when nothing was kept.
    */
   public Optional<Map<String, Object>> shownFor(Grant g) {
-    Optional<Database> d = openExisting();
-    if (d.isEmpty()) {
-      return Optional.empty();
-    }
-    if (g.requestId() != null) {
-      return new SqliteRequestStore(d.get()).find(g.requestId()).map(r -> r.command());
-    }
-    return new SqliteApprovalStore(d.get()).shown(g.approvalId());
+    return stores.shownFor(g);
   }
 
   /** The audit trail as a feed of new events, only if the database exists. */
   public Optional<AuditFeed> existingFeed() {
-    return existingDatabase().map(SqliteAuditLog::new);
+    return existingDatabase().map(JdbcAuditLog::new);
   }
 
   public Optional<AuditLog> existingAudit() {
-    return existingDatabase().map(SqliteAuditLog::new);
+    return existingDatabase().map(JdbcAuditLog::new);
   }
 
   /** How the existing database's schema differs from the migrations'; empty without one. */
@@ -197,63 +162,19 @@ public final class Services implements AutoCloseable {
     return existingDatabase().map(Database::tampering).orElse(List.of());
   }
 
-  /**
-   * The database only if it exists, for a command that only reads; when it does not, the caller
-   * hears so on stderr (once): a mistyped home looks like an empty store otherwise.
-   */
-  private Optional<Database> existingDatabase() {
-    Optional<Database> d = openExisting();
-    if (d.isEmpty() && !toldNoDatabase) {
-      toldNoDatabase = true;
-      try {
-        ctx.stderr()
-            .write(
-                ("agentcli: note: no database at "
-                        + settings.storeName()
-                        + ": nothing was recorded here yet (agentcli status shows what is used)\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        ctx.stderr().flush();
-      } catch (IOException ignored) {
-        // stderr is gone
-      }
-    }
-    return d;
-  }
-
-  private Optional<Database> openExisting() {
-    if (db == null) {
-      Optional<PostgresUrl> server = settings.server();
-      db =
-          (server.isPresent()
-                  ? Database.openIfExists(
-                      server.get(), settings.serverPassword(), settings.lockTimeout())
-                  : Database.openIfExists(settings.dbPath(), settings.lockTimeout()))
-              .orElse(null);
-      if (db != null) {
-        db.actingAs(caller());
-      }
-    }
-    return Optional.ofNullable(db);
-  }
-
   /** Digests of the files a binding covers, remembered in the database when there is one. */
   public FileDigests fileDigests() {
-    if (digests == null) {
-      digests = openExisting().map(d -> new SqliteFileDigests(d, ctx.clock())).orElse(null);
-    }
-    return digests == null ? FileDigests.DIRECT : digests;
+    return stores.fileDigests();
   }
 
   /** Keeps the digests this command read for the next run: called once its own write succeeded. */
   public void rememberDigests() {
-    if (digests != null) {
-      digests.remember();
-    }
+    stores.rememberDigests();
   }
 
   /** The audit trail, on the database created if missing. */
   public AuditLog audit() {
-    return new SqliteAuditLog(database());
+    return new JdbcAuditLog(database());
   }
 
   /** The gated run, built (and its task user checked) once for the process. */
@@ -308,8 +229,8 @@ public final class Services implements AutoCloseable {
       Database d = database();
       requests =
           new RequestService(
-              new SqliteLedger(d),
-              new SqliteRequestStore(d),
+              new JdbcLedger(d),
+              new JdbcRequestStore(d),
               approvals(),
               cosigning(),
               verifier(),
@@ -326,7 +247,7 @@ public final class Services implements AutoCloseable {
     if (cosigning == null) {
       cosigning =
           new Cosigning(
-              new SqliteLedger(database()),
+              new JdbcLedger(database()),
               new GrantCheck(verifier(), settings.unsignedPermitted()),
               signer(),
               ctx.clock());
@@ -336,7 +257,7 @@ public final class Services implements AutoCloseable {
 
   /** Waiting for a request's decision. */
   public Waiting waiting() {
-    return new Waiting(requests(), new SqliteRequestStore(database()), ctx.clock(), ctx.pause());
+    return new Waiting(requests(), new JdbcRequestStore(database()), ctx.clock(), ctx.pause());
   }
 
   /** Requests only if the database exists: for commands that only read. */
@@ -374,15 +295,11 @@ public final class Services implements AutoCloseable {
   }
 
   private Database database() {
-    if (db == null) {
-      Optional<PostgresUrl> server = settings.server();
-      db =
-          server.isPresent()
-              ? Database.open(server.get(), settings.serverPassword(), settings.lockTimeout())
-              : Database.open(settings.dbPath(), settings.lockTimeout());
-      db.actingAs(caller());
-    }
-    return db;
+    return stores.database();
+  }
+
+  private Optional<Database> existingDatabase() {
+    return stores.existing();
   }
 
   /** What {@link #copyStoreTo} did: the stores' names and the rows copied per table. */
@@ -393,23 +310,7 @@ public final class Services implements AutoCloseable {
    * password from PGPASSWORD or the driver's files).
    */
   public Copied copyStoreTo(String target) {
-    Database from =
-        openExisting()
-            .orElseThrow(
-                () ->
-                    new AgentCliException(
-                        ErrorCode.INPUT_INVALID,
-                        "there is no store at " + settings.storeName() + " to copy",
-                        Map.of("database", settings.storeName())));
-    try (Database to =
-        PostgresUrl.isOne(target)
-            ? Database.open(
-                PostgresUrl.parse(target, System.getProperty("user.name")),
-                settings.passwordFromEnv(),
-                settings.lockTimeout())
-            : Database.open(ctx.cwd().resolve(target), settings.lockTimeout())) {
-      return new Copied(from.name(), to.name(), StoreCopy.copy(from, to));
-    }
+    return stores.copyTo(target);
   }
 
   /** Where notifications go: the operator's targets, else {@code <home>/notify.json}'s. */
@@ -455,6 +356,7 @@ public final class Services implements AutoCloseable {
   }
 
   private void notify(boolean last) {
+    Database db = stores.ifOpen().orElse(null);
     if (db == null) {
       return;
     }
@@ -468,29 +370,7 @@ public final class Services implements AutoCloseable {
       }
       return;
     }
-    if (n.isEmpty()) {
-      return;
-    }
-    n.get().sendCommitted(appended, new SqliteAuditLog(db), this::existingRequests);
-    List<AuditEvent> outcomes = n.get().outcomes(last);
-    if (!outcomes.isEmpty()) {
-      try {
-        new SqliteLedger(db).atomic(() -> outcomes.forEach(new SqliteAuditLog(db)::append));
-      } catch (AgentCliException unrecorded) {
-        // The deliveries happened (or not) either way; the trail misses their outcome.
-      }
-      db.takeAppended(); // the outcomes themselves are never notified
-    }
-  }
-
-  /** Who this process acts for, in every audit event it writes: the OS user, host and pid. */
-  private Map<String, Object> caller() {
-    Requester me = Caller.as(null, ctx);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("os_user", me.osUser());
-    m.put("host", me.host());
-    m.put("pid", me.pid());
-    return m;
+    n.ifPresent(x -> x.afterCommit(db, appended, last, this::existingRequests));
   }
 
   @Override
@@ -499,19 +379,9 @@ public final class Services implements AutoCloseable {
       notify(true);
     } catch (AgentCliException notifyBroken) {
       // What happened stands; nobody was told of it, and the caller hears why.
-      try {
-        ctx.stderr()
-            .write(
-                ("agentcli: warning: no notifications sent: " + notifyBroken.getMessage() + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        ctx.stderr().flush();
-      } catch (IOException ignored) {
-        // stderr is gone too
-      }
+      stores.say("agentcli: warning: no notifications sent: " + notifyBroken.getMessage() + "\n");
     } finally {
-      if (db != null) {
-        db.close();
-      }
+      stores.close();
     }
   }
 }

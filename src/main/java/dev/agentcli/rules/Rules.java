@@ -7,9 +7,12 @@ import dev.agentcli.manifest.ApprovalRules;
 import dev.agentcli.manifest.ManifestParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -94,6 +97,28 @@ public record Rules(
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException | NullPointerException e) {
       throw new IllegalStateException("the starter rules are missing from the build", e);
+    }
+  }
+
+  /**
+   * Writes the starter rules to {@code file} when nothing is there; the file, if it was written.
+   * Created with its folder, never replacing a file another process wrote meanwhile.
+   */
+  public static Optional<Path> writeStarter(Path file) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, starterText(), StandardOpenOption.CREATE_NEW);
+      return Optional.of(file);
+    } catch (FileAlreadyExistsException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "the starter rules cannot be written to " + file + ": " + e.getMessage(),
+          Map.of("rules", file.toString()));
     }
   }
 
