@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sqlite.SQLiteJDBCLoader;
 
 /**
  * Issue 9: the gate tried as a hostile agent running as the same user would, through the CLI on
@@ -487,5 +488,33 @@ class AgentAttackIT {
       new JdbcApprovalStore(db).insert(g);
     }
     return g.approvalId().value();
+  }
+
+  /**
+   * sqlite-jdbc deletes stale copies of its native library from /tmp when it loads, and logs a
+   * failure through java.util.logging when the shipped jar has no SLF4J: anyone who can write /tmp
+   * (the agent) planted a folder under such a name, and every agentcli run then wrote a stack trace
+   * on stderr, where an agent reads one line of JSON.
+   */
+  @Test
+  void aFolderPlantedInTmpDoesNotGarbleTheErrorAnAgentReads() throws Exception {
+    Path planted =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "sqlite-"
+                + SQLiteJDBCLoader.getVersion()
+                + "-agentcli-test-"
+                + ProcessHandle.current().pid()
+                + "-libsqlitejdbc.so");
+    Files.createDirectories(planted.resolve("not-empty"));
+    try {
+      String m = cli.manifest("m.json", Cli.oneTask(OPTIONAL, "true"));
+      Jvm.Done d = Jvm.run(home, "exec", m, "deploy");
+      assertThat(d).fails(77, "approval_required");
+      assertEquals(1, d.err().lines().count(), "one line of JSON on stderr: " + d.err());
+    } finally {
+      Files.delete(planted.resolve("not-empty"));
+      Files.delete(planted);
+    }
   }
 }

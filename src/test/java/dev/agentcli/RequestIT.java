@@ -222,7 +222,18 @@ class RequestIT {
     assertEquals(n, ids.size(), "every agent filed its request");
     Collections.shuffle(ids, new Random(7));
     for (String id : ids) {
-      assertThat(decide("approve", id, "--by", "alice@example.com", "--signer", "none")).succeeds();
+      // The person's approvals contend with the agents' claims for the write lock, as patiently.
+      assertThat(
+              decide(
+                  "approve",
+                  id,
+                  "--by",
+                  "alice@example.com",
+                  "--signer",
+                  "none",
+                  "--lock-timeout-ms",
+                  "120000"))
+          .succeeds();
     }
     for (int i = 0; i < n; i++) {
       Jvm.Done d = Jvm.await(agents.get(i));

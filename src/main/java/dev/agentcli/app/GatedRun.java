@@ -2,11 +2,13 @@ package dev.agentcli.app;
 
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.Refusal;
 import dev.agentcli.approval.RefusalExplainer;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.ExecOutcome;
+import dev.agentcli.exec.GatedExec;
 import dev.agentcli.exec.RunResult;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.Policy;
@@ -27,7 +29,8 @@ import java.util.Optional;
 /**
  * The one path by which exec, run and the agent adapters run a task: claim a grant and run, or,
  * when none is usable and the caller is willing to wait, file (or join) a request, wait for the
- * decision and run only on an approval.
+ * decision and run only on an approval. What it came to is an {@link Outcome}, which each adapter
+ * maps once: nothing is thrown to steer it.
  */
 public final class GatedRun {
   private GatedRun() {}
@@ -45,10 +48,25 @@ public final class GatedRun {
     default void decided() {}
   }
 
-  /** A run, and the request it waited for (null when it needed none). */
-  public record Ran(Task task, TaskBinding binding, ExecOutcome outcome, String requestId) {}
+  /** What a gated run came to. */
+  public sealed interface Outcome permits Ran, NotRun {}
 
-  public static Ran run(
+  /** The task ran, after a person approved {@code requestId} (null when it needed no request). */
+  public record Ran(Task task, TaskBinding binding, ExecOutcome outcome, String requestId)
+      implements Outcome {}
+
+  /** Nothing ran: the refusal says why, with a stable code. */
+  public sealed interface NotRun extends Outcome permits Refused, Undecided {
+    Refusal refusal();
+  }
+
+  /** The gate refused, or a person denied the request, or it expired or was withdrawn. */
+  public record Refused(Refusal refusal) implements NotRun {}
+
+  /** The caller's patience ended before anyone decided {@code requestId}, which stays pending. */
+  public record Undecided(String requestId, Refusal refusal) implements NotRun {}
+
+  public static Outcome run(
       Services services,
       Task task,
       TaskBinding binding,
@@ -58,13 +76,13 @@ public final class GatedRun {
       OutputStream out,
       OutputStream err,
       Optional<Ask> ask) {
-    try {
-      return new Ran(
-          task, binding, exec(services, task, binding, pinned, timeout, mode, out, err), null);
-    } catch (AgentCliException e) {
-      if (e.code() != ErrorCode.APPROVAL_REQUIRED || ask.isEmpty() || pinned.isPresent()) {
-        throw e;
-      }
+    GatedExec.Result first = exec(services, task, binding, pinned, timeout, mode, out, err);
+    if (first instanceof ExecOutcome ran) {
+      return new Ran(task, binding, ran, null);
+    }
+    Refusal refusal = ((GatedExec.NotRun) first).refusal();
+    if (refusal.code() != ErrorCode.APPROVAL_REQUIRED || ask.isEmpty() || pinned.isPresent()) {
+      return new Refused(refusal);
     }
     String requestId =
         file(services, task, binding, ask.get().reason(), ask.get().requester())
@@ -76,7 +94,7 @@ public final class GatedRun {
       state =
           services
               .waiting()
-              .until(
+              .await(
                   requestId,
                   ask.get().patience(),
                   services::notifyExpiring,
@@ -84,15 +102,18 @@ public final class GatedRun {
     } finally {
       ask.get().watcher().decided();
     }
+    if (!state.status().settled()) {
+      return new Undecided(requestId, Waiting.undecided(state, ask.get().patience()));
+    }
     if (state.status() != RequestStatus.APPROVED) {
-      throw Waiting.refusal(state);
+      return new Refused(Waiting.refusal(state));
     }
     ApprovalId approved = state.grant().get().approvalId();
-    return new Ran(
-        task,
-        binding,
-        exec(services, task, binding, Optional.of(approved), timeout, mode, out, err),
-        requestId);
+    GatedExec.Result second =
+        exec(services, task, binding, Optional.of(approved), timeout, mode, out, err);
+    return second instanceof ExecOutcome ran
+        ? new Ran(task, binding, ran, requestId)
+        : new Refused(((GatedExec.NotRun) second).refusal());
   }
 
   /** Files (or joins) the request for {@code task} as it is bound here. */
@@ -148,7 +169,7 @@ public final class GatedRun {
     return result;
   }
 
-  private static ExecOutcome exec(
+  private static GatedExec.Result exec(
       Services services,
       Task task,
       TaskBinding binding,
@@ -157,8 +178,11 @@ public final class GatedRun {
       TaskRunner.Mode mode,
       OutputStream out,
       OutputStream err) {
-    ExecOutcome outcome = services.gatedExec().run(task, binding, pinned, timeout, mode, out, err);
-    services.rememberDigests();
-    return outcome;
+    GatedExec.Result result =
+        services.gatedExec().run(task, binding, pinned, timeout, mode, out, err);
+    if (result instanceof ExecOutcome) {
+      services.rememberDigests(); // a refused command leaves the database as it was
+    }
+    return result;
   }
 }

@@ -106,22 +106,21 @@ final class ExecCommand extends BaseCommand {
     Optional<Duration> timeout = timeout(timeoutMs);
     out().flush();
     err().flush();
-    GatedRun.Ran ran;
-    try {
-      ran =
-          GatedRun.run(
-              services,
-              resolved.task(),
-              resolved.binding(),
-              pinned,
-              timeout,
-              mode,
-              ctx.stdout(),
-              ctx.stderr(),
-              asking.ask(ctx, waitingWatcher()));
-    } catch (AgentCliException e) {
-      throw target.withApproveHint(e);
+    GatedRun.Outcome gated =
+        GatedRun.run(
+            services,
+            resolved.task(),
+            resolved.binding(),
+            pinned,
+            timeout,
+            mode,
+            ctx.stdout(),
+            ctx.stderr(),
+            asking.ask(ctx, waitingWatcher()));
+    if (gated instanceof GatedRun.NotRun notRun) {
+      throw target.withApproveHint(notRun.refusal().exception());
     }
+    GatedRun.Ran ran = (GatedRun.Ran) gated;
     ExecOutcome outcome = ran.outcome();
     RunResult run = outcome.result();
     Map<String, Object> result = GatedRun.result(services, ran);

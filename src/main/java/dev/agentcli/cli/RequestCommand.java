@@ -41,7 +41,7 @@ final class RequestCommand extends BaseCommand {
             ? services.requests().state(id)
             : services.waiting().until(id, asking.wait);
     if (state.status().settled() && state.status() != RequestStatus.APPROVED) {
-      throw Waiting.refusal(state);
+      throw Waiting.refusal(state).exception();
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

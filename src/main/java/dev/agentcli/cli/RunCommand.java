@@ -5,6 +5,7 @@ import dev.agentcli.app.Context;
 import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Views;
+import dev.agentcli.approval.Refusal;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -110,22 +111,21 @@ final class RunCommand extends BaseCommand {
     Optional<Duration> timeout = timeout(timeoutMs);
     out().flush();
     err().flush();
-    GatedRun.Ran ran;
-    try {
-      ran =
-          GatedRun.run(
-              services,
-              adHoc.task(),
-              adHoc.binding(),
-              Optional.empty(),
-              timeout,
-              mode,
-              ctx.stdout(),
-              ctx.stderr(),
-              asking.ask(ctx, waitingWatcher()));
-    } catch (AgentCliException e) {
-      throw explained(e, adHoc.ruling());
+    GatedRun.Outcome gated =
+        GatedRun.run(
+            services,
+            adHoc.task(),
+            adHoc.binding(),
+            Optional.empty(),
+            timeout,
+            mode,
+            ctx.stdout(),
+            ctx.stderr(),
+            asking.ask(ctx, waitingWatcher()));
+    if (gated instanceof GatedRun.NotRun notRun) {
+      throw explained(notRun.refusal(), adHoc.ruling());
     }
+    GatedRun.Ran ran = (GatedRun.Ran) gated;
     Map<String, Object> result = GatedRun.result(services, ran);
     result.put("ruling", ruling(adHoc.ruling()));
     if (mode == TaskRunner.Mode.CAPTURE) {
@@ -155,10 +155,10 @@ final class RunCommand extends BaseCommand {
   }
 
   /** A refusal with the rule that decided it, and how to ask when a person can allow it. */
-  private AgentCliException explained(AgentCliException e, Ruling ruling) {
+  private AgentCliException explained(Refusal e, Ruling ruling) {
     Map<String, Object> details = new LinkedHashMap<>(e.details());
     details.put("ruling", ruling(ruling));
-    String message = e.getMessage();
+    String message = e.message();
     if (ruling.decision() == Decision.DENY) {
       message =
           "the command rules deny "
@@ -172,6 +172,6 @@ final class RunCommand extends BaseCommand {
           "hint",
           "ask a person and wait: agentcli run --wait 15m --reason '<why>' ... (same command)");
     }
-    return new AgentCliException(e.code(), message, details, e);
+    return new AgentCliException(e.code(), message, details);
   }
 }

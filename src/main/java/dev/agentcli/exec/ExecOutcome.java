@@ -16,7 +16,8 @@ public record ExecOutcome(
     Grant approvalUsed,
     List<ClaimAttempt.Rejection> rejected,
     RunResult result,
-    List<String> warnings) {
+    List<String> warnings)
+    implements GatedExec.Result {
   public ExecOutcome {
     rejected = List.copyOf(rejected);
     warnings = List.copyOf(warnings);

@@ -7,6 +7,7 @@ import dev.agentcli.approval.ClaimResult;
 import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.GateEvents;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.Refusal;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.error.AgentCliException;
@@ -33,6 +34,12 @@ import java.util.function.Supplier;
  * and nothing after the claim is reported as retryable.
  */
 public final class GatedExec {
+  /** What a gated exec came to: the task ran, or the gate refused before anything ran. */
+  public sealed interface Result permits ExecOutcome, NotRun {}
+
+  /** The gate's refusal: nothing ran, no grant was used. */
+  public record NotRun(Refusal refusal) implements Result {}
+
   private final ApprovalService approvals;
   private final AuditLog audit;
   private final TaskRunner runner;
@@ -52,9 +59,9 @@ public final class GatedExec {
    * @param timeout a limit shorter than the bound {@code runtime.timeout_ms}; empty for that one
    * @param mode how the task's output is handled; {@code out} and {@code err} receive it in {@link
    *     TaskRunner.Mode#STREAM}
-   * @throws AgentCliException with the gate's code when it refuses, before anything ran
+   * @return the run, or the gate's refusal
    */
-  public ExecOutcome run(
+  public Result run(
       Task task,
       TaskBinding binding,
       Optional<ApprovalId> pinned,
@@ -72,7 +79,7 @@ public final class GatedExec {
     ClaimResult claim = approvals.claim(task, binding, pinned, executionId, Optional.of(started));
     Phases.mark("claimed");
     if (claim instanceof ClaimResult.Refused refused) {
-      throw refused.refusal().exception();
+      return new NotRun(refused.refusal());
     }
     Grant grant = claim instanceof ClaimResult.Claimed c ? c.grant() : null;
     String approvalId = grant == null ? null : grant.approvalId().value();

@@ -8,7 +8,6 @@ import dev.agentcli.app.Services;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
 import dev.agentcli.request.Waiting;
@@ -122,19 +121,15 @@ public final class ClaudeCodeHook {
     if (!reached && left.compareTo(UNANNOUNCED_WAIT) > 0) {
       left = UNANNOUNCED_WAIT;
     }
-    RequestService.State state;
-    try {
-      state = services.waiting().until(id, left.isNegative() ? Duration.ZERO : left);
-    } catch (AgentCliException e) {
-      if (e.code() == ErrorCode.APPROVAL_TIMED_OUT) {
-        return HookAnswer.deny(
-            reached ? undecided(id, deadline) : unannounced(id, call.description()));
-      }
-      throw e;
+    RequestService.State state =
+        services.waiting().await(id, left.isNegative() ? Duration.ZERO : left, s -> {}, s -> {});
+    if (!state.status().settled()) {
+      return HookAnswer.deny(
+          reached ? undecided(id, deadline) : unannounced(id, call.description()));
     }
     if (state.status() != RequestStatus.APPROVED) {
       return HookAnswer.deny(
-          Waiting.refusal(state).getMessage() + ". Nothing ran; do not retry it in another form.");
+          Waiting.refusal(state).message() + ". Nothing ran; do not retry it in another form.");
     }
     return HookAnswer.allow(
         "approved by "

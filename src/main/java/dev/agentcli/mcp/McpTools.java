@@ -198,17 +198,21 @@ public final class McpTools implements Tools {
         }
         return run(services, offered, arguments);
       } catch (AgentCliException e) {
-        Map<String, Object> error = e.report();
-        Object request = e.details().get("request_id");
-        return new ToolResult(
-            e.code().id()
-                + ": "
-                + e.getMessage()
-                + (request == null ? "" : " (request_id " + request + ")"),
-            error,
-            true);
+        return error(e);
       }
     }
+  }
+
+  /** A call that ended without a run: the code, the message and the request it concerns. */
+  private static ToolResult error(AgentCliException e) {
+    Object request = e.details().get("request_id");
+    return new ToolResult(
+        e.code().id()
+            + ": "
+            + e.getMessage()
+            + (request == null ? "" : " (request_id " + request + ")"),
+        e.report(),
+        true);
   }
 
   private ToolResult status(Services services, Map<String, Object> arguments) {
@@ -247,11 +251,11 @@ public final class McpTools implements Tools {
           "request " + id + " is approved by " + String.join(", ", s.approvers()) + ", " + asked;
       // Settled and not approved: what a waiting agent hears, and who asked.
       case DENIED ->
-          Waiting.refusal(s).getMessage()
+          Waiting.refusal(s).message()
               + " ("
               + asked
               + "). Nothing ran; do not retry it in another form";
-      case EXPIRED, CANCELLED -> Waiting.refusal(s).getMessage() + " (" + asked + ")";
+      case EXPIRED, CANCELLED -> Waiting.refusal(s).message() + " (" + asked + ")";
     };
   }
 
@@ -275,7 +279,7 @@ public final class McpTools implements Tools {
     Task task = manifest.task(Optional.of(offered.task().workflowId()), offered.task().id());
     TaskBinding binding =
         TaskBinding.of(task, manifest.baseDir(), services.inheritedEnv(), services.fileDigests());
-    GatedRun.Ran ran =
+    GatedRun.Outcome gated =
         GatedRun.run(
             services,
             task,
@@ -287,6 +291,10 @@ public final class McpTools implements Tools {
             OutputStream.nullOutputStream(),
             Optional.of(
                 new GatedRun.Ask((String) reason, Caller.as(requester, ctx), wait, id -> {})));
+    if (gated instanceof GatedRun.NotRun notRun) {
+      return error(notRun.refusal().exception());
+    }
+    GatedRun.Ran ran = (GatedRun.Ran) gated;
     Map<String, Object> result = GatedRun.result(services, ran);
     RunResult r = ran.outcome().result();
     String text =

@@ -76,7 +76,8 @@ public final class RequestService {
   public record Filed(Request request, boolean joined) {}
 
   /**
-   * Files a request for {@code subject}, or joins the pending one of the same binding.
+   * Files a request for {@code subject}, or joins the pending one of the same binding, or the one a
+   * person denied this requester while it would still be open (its state says so).
    *
    * @param deadline how long people have to decide
    */
@@ -95,15 +96,15 @@ public final class RequestService {
             return new Filed(pending.get(), true);
           }
           // A decision sticks: the same requester asking again for what a person denied, while
-          // that request runs, hears the denial (who and why) instead of asking people again.
-          Optional<State> denied =
+          // that request runs, joins the denied request, and so hears the denial (who and why)
+          // instead of asking people again.
+          Optional<Request> denied =
               requests
                   .deniedFor(subject.workflowId(), subject.taskId(), subject.taskHash(), now)
                   .filter(d -> d.requester().principal().equals(requester.principal()))
-                  .map(this::state)
-                  .filter(st -> st.status() == RequestStatus.DENIED);
+                  .filter(d -> state(d).status() == RequestStatus.DENIED);
           if (denied.isPresent()) {
-            throw Waiting.refusal(denied.get());
+            return new Filed(denied.get(), true);
           }
           Request r =
               new Request(

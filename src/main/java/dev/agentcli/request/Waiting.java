@@ -1,5 +1,6 @@
 package dev.agentcli.request;
 
+import dev.agentcli.approval.Refusal;
 import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -53,24 +54,21 @@ public final class Waiting {
    * @throws AgentCliException {@code approval_timed_out} when {@code wait} ends first
    */
   public RequestService.State until(String requestId, Duration wait) {
-    return until(requestId, wait, s -> {});
+    RequestService.State s = await(requestId, wait, x -> {}, x -> {});
+    if (!s.status().settled()) {
+      throw undecided(s, wait).exception();
+    }
+    return s;
   }
 
   /**
-   * As {@link #until(String, Duration)}, telling {@code expiringSoon} once when the request's
-   * deadline is near: within a fifth of its time to decide, and at most {@link #REMINDER} before.
+   * Waits as {@link #until(String, Duration)} does and returns the request as it then stands:
+   * settled, or still pending when {@code wait} ended first. Tells {@code expiringSoon} once when
+   * the request's deadline is near (within a fifth of its time to decide, at most {@link #REMINDER}
+   * before), and {@code looked} each state read while the request is still open (the first, and
+   * each after another connection changed the database): a quorum's progress, say.
    */
-  public RequestService.State until(
-      String requestId, Duration wait, Consumer<RequestService.State> expiringSoon) {
-    return until(requestId, wait, expiringSoon, s -> {});
-  }
-
-  /**
-   * As {@link #until(String, Duration, Consumer)}, telling {@code looked} each state read while the
-   * request is still open (the first, and each after another connection changed the database): a
-   * quorum's progress, say.
-   */
-  public RequestService.State until(
+  public RequestService.State await(
       String requestId,
       Duration wait,
       Consumer<RequestService.State> expiringSoon,
@@ -97,17 +95,7 @@ public final class Waiting {
         expiringSoon.accept(s);
       }
       if (!now.isBefore(until)) {
-        throw new AgentCliException(
-            ErrorCode.APPROVAL_TIMED_OUT,
-            "request "
-                + requestId
-                + " is still undecided after "
-                + wait.toSeconds()
-                + "s; nothing ran (it stays pending until "
-                + Timestamps.format(s.request().expiresAt())
-                + ": wait again, or ask a person to decide it)",
-            Map.of(
-                "request_id", requestId, "expires_at", Timestamps.format(s.request().expiresAt())));
+        return s;
       }
       sleep(Duration.between(now, until).compareTo(POLL) < 0 ? Duration.between(now, until) : POLL);
       long changes = store.changes();
@@ -137,23 +125,38 @@ public final class Waiting {
     }
   }
 
+  /** The refusal a request still undecided after the agent waited {@code wait} gives it. */
+  public static Refusal undecided(RequestService.State s, Duration wait) {
+    String id = s.request().requestId();
+    return new Refusal(
+        ErrorCode.APPROVAL_TIMED_OUT,
+        "request "
+            + id
+            + " is still undecided after "
+            + wait.toSeconds()
+            + "s; nothing ran (it stays pending until "
+            + Timestamps.format(s.request().expiresAt())
+            + ": wait again, or ask a person to decide it)",
+        Map.of("request_id", id, "expires_at", Timestamps.format(s.request().expiresAt())));
+  }
+
   /** The refusal a settled request that is not approved gives a waiting agent. */
-  public static AgentCliException refusal(RequestService.State s) {
+  public static Refusal refusal(RequestService.State s) {
     String id = s.request().requestId();
     if (s.status() == RequestStatus.DENIED) {
       Denial d = s.denials().get(0);
-      return new AgentCliException(
+      return new Refusal(
           ErrorCode.APPROVAL_DENIED,
           "request " + id + " was denied by " + d.decider() + ": " + d.reason(),
           Map.of("request_id", id, "denied_by", d.decider(), "reason", d.reason()));
     }
     if (s.status() == RequestStatus.CANCELLED) {
-      return new AgentCliException(
+      return new Refusal(
           ErrorCode.REQUEST_CANCELLED,
           "request " + id + " was withdrawn by who asked; nothing ran",
           Map.of("request_id", id));
     }
-    return new AgentCliException(
+    return new Refusal(
         ErrorCode.REQUEST_EXPIRED,
         "request "
             + id

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 
@@ -29,6 +31,21 @@ import org.sqlite.SQLiteErrorCode;
  * keys); a write transaction is {@code BEGIN IMMEDIATE}, which takes the file's write lock first.
  */
 record SqliteDialect(Path file) implements Dialect {
+  /**
+   * sqlite-jdbc logs through java.util.logging where SLF4J is absent (the shipped jar): a library
+   * it failed to delete in /tmp, say, which anyone can plant. Its diagnostics are not agentcli's
+   * output, and a stack trace on stderr would break the one line of JSON an agent reads there: off.
+   * Set when this class initializes, before any connection loads the library; held here because
+   * java.util.logging keeps only weak references to its loggers.
+   */
+  @SuppressWarnings("unused")
+  private static final Logger SQLITE_LOG = quiet(Logger.getLogger("org.sqlite"));
+
+  private static Logger quiet(Logger logger) {
+    logger.setLevel(Level.OFF);
+    return logger;
+  }
+
   /**
    * Opens {@code file}, creating it (0600, in a 0700 folder) when missing; not yet migrated.
    *
