@@ -270,8 +270,8 @@ class RunnerIT {
   /**
    * Issue 24, finding 7: Ctrl-C to the group right after a task started orphaned its background job
    * (which ignores SIGINT, as a non-interactive shell's do) before the tree watch had seen it,
-   * about one time in three; it survived. Ten runs here; {@code -Dagentcli.test.ctrlc-runs=50} for
-   * the issue's fifty.
+   * about one time in three; it survived. Ten runs here; {@code -Dagentcli.test.full=true} for the
+   * issue's fifty.
    */
   @Test
   void ctrlCRightAfterTheStartLeavesNoBackgroundJobRunning() throws Exception {
@@ -279,7 +279,7 @@ class RunnerIT {
     String m = shTask("bg", "sleep 297 & echo $! > " + child + "; wait");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<Long> survived = new ArrayList<>();
-    int runs = Integer.getInteger("agentcli.test.ctrlc-runs", 10);
+    int runs = Scale.of(10, 50);
     for (int run = 0; run < runs; run++) {
       Files.deleteIfExists(child);
       List<String> cmd = new ArrayList<>(List.of("setsid"));
@@ -480,10 +480,12 @@ class RunnerIT {
     }
   }
 
-  // The soak: 200 short gated tasks with mixed outputs, timeouts and signals.
+  // The soak: short gated tasks (60; 200 with -Dagentcli.test.full=true) with mixed outputs,
+  // timeouts and signals.
 
   @Test
-  void twoHundredMixedRunsLeaveNoProcessAndOneStartAndOneEndPerConsumedGrant() throws Exception {
+  void mixedRunsLeaveNoProcessAndOneStartAndOneEndPerConsumedGrant() throws Exception {
+    int runs = Scale.of(60, 200); // the issue's two hundred with -Dagentcli.test.full=true
     // Every process of every task carries the token in its environment (/proc/<pid>/environ).
     String token = "agentcli-soak-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     String approval = "{\"policy\": \"manual\", \"signature\": \"optional\"}";
@@ -513,7 +515,7 @@ class RunnerIT {
     }
     java.util.Random random = new java.util.Random(11);
     List<Process> signalled = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < runs; i++) {
       String kind = i % 20 == 19 ? "signalled" : kinds.get(random.nextInt(kinds.size() - 1));
       String m = manifests.get(kind);
       cli.approveUnsigned(m, "deploy");
@@ -562,7 +564,7 @@ class RunnerIT {
                 + "  AND e.event_type IN ('exec_finished', 'exec_interrupted'))"
                 + " FROM consumptions c");
     List<String> rows = counts.out().lines().toList();
-    assertEquals(200, rows.size(), counts.toString());
+    assertEquals(runs, rows.size(), counts.toString());
     for (String row : rows) {
       assertTrue(row.endsWith("|1|1"), "one start and one end per consumed grant: " + row);
     }
