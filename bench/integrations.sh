@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What an agent waits for at each integration, with `java -version` measured in the same run as
 # the baseline (the machine is shared and noisy: only same-run ratios count):
-#   - the Claude Code hook's answer for a command the rules allow (a JVM per tool call),
+#   - the Claude Code hook's answer for a command the rules allow: a JVM per tool call, and over
+#     HTTP from a running `agentcli serve` (500 curl calls on loopback: median and p99; the
+#     server's resident memory after 10,000 calls),
 #   - `agentcli run` of an allowed command,
 #   - the MCP server: start-up to the initialize answer, and the per-call latency of tools/call on
 #     an ungated task (one long-lived server), measured by a small Python client.
@@ -14,13 +16,13 @@ bench_setup
 home="$(mktemp -d)"; trap 'rm -rf "$home"' EXIT
 export AGENTCLI_HOME="$home"
 cat >"$home/rules.json" <<'JSON'
-{"rules": [{"match": "git status", "decision": "allow"}, {"match": "true", "decision": "allow"}]}
+{"rules": [{"match": "ls *", "decision": "allow"}, {"match": "true", "decision": "allow"}]}
 JSON
 cat >"$home/m.json" <<'JSON'
 {"version": "0.2", "workflows": [{"id": "bench", "tasks": [
   {"id": "noop", "description": "does nothing", "shell": {"program": "true"}}]}]}
 JSON
-payload='{"session_id":"bench","transcript_path":"/tmp/t","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status","description":"bench"},"tool_use_id":"t"}'
+payload='{"session_id":"bench","transcript_path":"/tmp/t","cwd":"/tmp","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls -la","description":"bench"},"tool_use_id":"t"}'
 "$cli" run -- true >/dev/null # creates the database
 
 declare -A t
@@ -56,9 +58,33 @@ print(round(statistics.median(starts)), round(statistics.median(calls), 1))
 PY
 )
 read -r mcp_start mcp_call <<<"$mcp"
+
+"$cli" serve --port 0 --format json >"$home/serve.out" 2>/dev/null &
+server=$!
+for _ in $(seq 300); do grep -q '"url"' "$home/serve.out" 2>/dev/null && break; sleep 0.1; done
+url="$(sed -n 's/.*"url" : "\(.*\)".*/\1/p' "$home/serve.out")/v1/hooks/claude-code"
+auth="Authorization: Bearer $(cat "$home/serve.token")"
+post() { curl -s -o /dev/null -w '%{time_total}\n' -H "$auth" --data-binary "$payload" "$url"; }
+for _ in $(seq 50); do post >/dev/null; done # the JIT warms up
+read -r http_med http_p99 < <(for _ in $(seq 500); do post; done \
+  | awk '{print $1 * 1000}' | sort -n | awk '{a[NR]=$1} END {printf "%.1f %.1f\n", a[int((NR+1)/2)], a[int(NR*0.99)]}')
+python3 - "$url" "$auth" "$payload" <<'PY'
+import http.client, sys, urllib.parse
+u = urllib.parse.urlparse(sys.argv[1]); name, value = sys.argv[2].split(": ", 1)
+for _ in range(10000):
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    c.request("POST", u.path, body=sys.argv[3], headers={name: value})
+    assert b'"allow"' in c.getresponse().read()
+    c.close()
+PY
+rss_mib=$(( $(ps -o rss= -p "$server") / 1024 ))
+kill "$server"; wait "$server" 2>/dev/null || true
 machine; echo "runs: $runs (medians, ms)"
 printf '%-58s %7s\n' "baseline: java -version" "$j"
 printf '%-58s %7s  %5.2fx\n' "hook claude-code, an allowed command (answer)" "$h" "$(bc -l <<<"$h/$j")"
+printf '%-58s %7s  %5.2fx\n' "serve: the same answer over HTTP, median of 500 (curl)" "$http_med" "$(bc -l <<<"$http_med/$j")"
+printf '%-58s %7s\n' "serve: p99 of the 500" "$http_p99"
+printf '%-58s %7s\n' "serve: resident memory after 10,000 more calls (MiB)" "$rss_mib"
 printf '%-58s %7s  %5.2fx\n' "run -- true (allowed by a rule, runs, audited)" "$r" "$(bc -l <<<"$r/$j")"
 printf '%-58s %7s  %5.2fx\n' "mcp: start to the initialize answer" "$mcp_start" "$(bc -l <<<"$mcp_start/$j")"
 printf '%-58s %7s  %5.2fx\n' "mcp: one tools/call of an ungated task (server running)" "$mcp_call" "$(bc -l <<<"$mcp_call/$j")"

@@ -150,7 +150,11 @@ class ArchitectureTest {
   void neitherTheApplicationLayerNorTheAgentAdaptersKnowACommand() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.agentcli.app..", "dev.agentcli.mcp..", "dev.agentcli.hook..")
+        .resideInAnyPackage(
+            "dev.agentcli.app..",
+            "dev.agentcli.mcp..",
+            "dev.agentcli.hook..",
+            "dev.agentcli.serve..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.agentcli.cli..")
@@ -164,7 +168,7 @@ class ArchitectureTest {
         .resideInAnyPackage("dev.agentcli.approval..", "dev.agentcli.exec..")
         .should()
         .dependOnClassesThat()
-        .haveSimpleNameStartingWith("Sqlite")
+        .haveSimpleNameStartingWith("Jdbc")
         .check(CLASSES);
   }
 

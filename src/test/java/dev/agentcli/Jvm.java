@@ -96,11 +96,14 @@ public final class Jvm {
       try {
         Path archive = archiveFor(Path.of(jar));
         if (archive != null) {
-          // A stale or broken archive only costs speed: the JVM runs without it, silently (the
+          // A stale or broken archive only costs speed: the JVM runs without it, silently; any
+          // other warning of the JVM goes to stderr, never into the JSON on stdout (the
           // launcher's flags).
           return List.of(
               "-Xshare:auto",
               "-XX:SharedArchiveFile=" + archive,
+              "-Xlog:disable",
+              "-Xlog:all=warning:stderr",
               "-Xlog:cds*=off:stderr",
               "-cp",
               jar);

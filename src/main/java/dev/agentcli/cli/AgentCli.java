@@ -29,6 +29,7 @@ public final class AgentCli implements Runnable, Definition.Defined {
     COMMANDS.put("review", ReviewCommand::new);
     COMMANDS.put("hook", HookCommand::new);
     COMMANDS.put("mcp", McpCommand::new);
+    COMMANDS.put("serve", ServeCommand::new);
     COMMANDS.put("approvals", ApprovalsCommand::new);
     COMMANDS.put("audit", AuditCommand::new);
     COMMANDS.put("watch", WatchCommand::new);

@@ -4,6 +4,7 @@ import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
 import dev.agentcli.hook.ClaudeCodeHook;
 import dev.agentcli.hook.ClaudeSettings;
+import dev.agentcli.serve.Running;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ final class HookInstallCommand extends BaseCommand {
   final HookTarget target = new HookTarget();
   long timeoutS;
   String agentcli;
+  boolean commandHook;
 
   @Override
   void declare(Definition d) {
@@ -20,9 +22,13 @@ final class HookInstallCommand extends BaseCommand {
         "Add agentcli's PreToolUse hook for Bash to Claude Code's settings (the project's"
             + " .claude/settings.local.json at the top of its git work tree by default), keeping"
             + " every other setting and hook; installing again replaces it.",
-        "The hook runs with a timeout of --timeout seconds and answers deny on its own 10 seconds"
-            + " before it; its command ends with || exit 2, so that a hook that cannot even start"
-            + " blocks the call instead of letting it run.");
+        "With agentcli serve running for this home (and not --shared or --command) it installs the"
+            + " http hook: a POST to the server with its token, answered in milliseconds, and"
+            + " \"onFailure\": \"block\", so that a server that is down blocks the call; the file"
+            + " is then readable by its owner only. Else the command hook: it runs with a timeout of"
+            + " --timeout seconds and answers deny on its own 10 seconds before it; its command ends"
+            + " with || exit 2, so that a hook that cannot even start blocks the call instead of"
+            + " letting it run.");
     target.define(d);
     d.option(Long.class, "--timeout")
         .label("<seconds>")
@@ -35,6 +41,9 @@ final class HookInstallCommand extends BaseCommand {
             "The agentcli command the hook runs (default: this launcher, $AGENTCLI_LAUNCHER, else"
                 + " agentcli on PATH; with --shared, agentcli on PATH).")
         .to(v -> agentcli = v);
+    d.flag("--command")
+        .text("Install the command hook even when agentcli serve is running.")
+        .to(v -> commandHook = v);
   }
 
   HookInstallCommand(Context ctx) {
@@ -59,14 +68,29 @@ final class HookInstallCommand extends BaseCommand {
             + " --deadline "
             + (timeoutS - 10)
             + "s || exit 2";
+    // The server's token never goes into a file a team shares.
+    Optional<Running> server =
+        commandHook || target.shared()
+            ? Optional.empty()
+            : Running.read(Running.file(services.settings().home()));
+    Optional<String> token = server.flatMap(Running::answeringToken);
     Path file = target.file(ctx);
-    boolean changed = ClaudeSettings.install(file, ClaudeSettings.entry(command, timeoutS));
+    boolean changed =
+        token.isPresent()
+            ? ClaudeSettings.install(
+                file, ClaudeSettings.httpEntry(server.get().url(), token.get(), timeoutS), true)
+            : ClaudeSettings.install(file, ClaudeSettings.entry(command, timeoutS), false);
     Optional<Path> starter = services.writeStarterRules();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
     result.put("settings", file.toString());
     result.put("changed", changed);
-    result.put("command", command);
+    result.put("type", token.isPresent() ? "http" : "command");
+    if (token.isPresent()) {
+      result.put("url", server.get().url() + ClaudeSettings.HTTP_PATH);
+    } else {
+      result.put("command", command);
+    }
     result.put("timeout_s", timeoutS);
     starter.ifPresent(rules -> result.put("starter_rules", rules.toString()));
     print(
@@ -77,7 +101,9 @@ final class HookInstallCommand extends BaseCommand {
                   + " the agentcli hook in "
                   + file
                   + ": "
-                  + command);
+                  + (token.isPresent()
+                      ? "http to agentcli serve at " + server.get().url()
+                      : command));
           starter.ifPresent(
               rules ->
                   out.println(

@@ -24,6 +24,9 @@ public final class ClaudeSettings {
   /** What every command agentcli installs contains, and nothing else does. */
   public static final String MARK = " hook claude-code";
 
+  /** The path agentcli serve answers the hook on; an http entry with it is agentcli's. */
+  public static final String HTTP_PATH = "/v1/hooks/claude-code";
+
   private ClaudeSettings() {}
 
   /** The hook entry that runs {@code command} with {@code timeoutS} (Claude Code's own limit). */
@@ -39,13 +42,35 @@ public final class ClaudeSettings {
   }
 
   /** Installs {@code entry} into {@code file}; true when the file changed. */
-  public static boolean install(Path file, Map<String, Object> entry) {
+  /**
+   * The entry of the http hook, answered by {@code agentcli serve} at {@code url} with {@code
+   * token}: a call it cannot make, that times out or gets no answer is blocked ({@code "onFailure":
+   * "block"}), never let through.
+   */
+  public static Map<String, Object> httpEntry(String url, String token, long timeoutS) {
+    Map<String, Object> hook = new LinkedHashMap<>();
+    hook.put("type", "http");
+    hook.put("url", url + HTTP_PATH);
+    hook.put("headers", Map.of("Authorization", "Bearer " + token));
+    hook.put("timeout", timeoutS);
+    hook.put("onFailure", "block");
+    Map<String, Object> group = new LinkedHashMap<>();
+    group.put("matcher", "Bash");
+    group.put("hooks", List.of(hook));
+    return group;
+  }
+
+  /**
+   * Puts {@code entry} in place of agentcli's hook in {@code file}. With {@code secret} (the entry
+   * holds the server's token), the file is made readable by its owner only.
+   */
+  public static boolean install(Path file, Map<String, Object> entry, boolean secret) {
     Map<String, Object> settings = read(file);
     Map<String, Object> before = copy(settings);
     List<Object> groups = preToolUse(settings, true);
     remove(groups);
     groups.add(entry);
-    return write(file, before, settings);
+    return write(file, before, settings, secret);
   }
 
   /** Removes agentcli's hook from {@code file}; true when there was one. */
@@ -64,7 +89,7 @@ public final class ClaudeSettings {
     if (hooks.isEmpty()) {
       settings.remove("hooks");
     }
-    return write(file, before, settings);
+    return write(file, before, settings, false);
   }
 
   /** Whether {@code file} has agentcli's hook. */
@@ -105,7 +130,11 @@ public final class ClaudeSettings {
   }
 
   private static boolean isOurs(Object hook) {
-    return hook instanceof Map<?, ?> h && h.get("command") instanceof String c && c.contains(MARK);
+    return hook instanceof Map<?, ?> h
+        && (h.get("command") instanceof String c && c.contains(MARK)
+            || "http".equals(h.get("type"))
+                && h.get("url") instanceof String u
+                && u.endsWith(HTTP_PATH));
   }
 
   @SuppressWarnings("unchecked")
@@ -166,7 +195,7 @@ public final class ClaudeSettings {
 
   /** Writes {@code settings} next to {@code file} and renames it into place, when it changed. */
   private static boolean write(
-      Path file, Map<String, Object> before, Map<String, Object> settings) {
+      Path file, Map<String, Object> before, Map<String, Object> settings, boolean secret) {
     if (Json.compact(before).equals(Json.compact(settings)) && Files.exists(file)) {
       return false;
     }
@@ -175,9 +204,9 @@ public final class ClaudeSettings {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, ".settings-", ".json.tmp");
       Files.writeString(tmp, Json.pretty(settings) + "\n");
-      if (Files.exists(file)) {
+      if (Files.exists(file) && !secret) {
         Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
-      }
+      } // else the temporary file's own mode: 0600
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return true;
     } catch (IOException e) {

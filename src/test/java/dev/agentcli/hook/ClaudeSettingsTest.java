@@ -37,7 +37,7 @@ class ClaudeSettingsTest {
     Path file = dir.resolve(".claude/settings.json");
     Files.createDirectories(file.getParent());
     Files.writeString(file, OTHERS);
-    assertTrue(ClaudeSettings.install(file, entry()));
+    assertTrue(ClaudeSettings.install(file, entry(), false));
     Map<String, Object> after = Json.parseObject(Files.readString(file));
     assertEquals("opus", after.get("model"));
     assertEquals(Json.parseObject(OTHERS).get("permissions"), after.get("permissions"));
@@ -46,7 +46,7 @@ class ClaudeSettingsTest {
     assertEquals(Json.compact(entry()), Json.compact(pre.get(1)));
     assertTrue(ClaudeSettings.installed(file));
 
-    assertFalse(ClaudeSettings.install(file, entry()), "a second install changes nothing");
+    assertFalse(ClaudeSettings.install(file, entry(), false), "a second install changes nothing");
     assertTrue(ClaudeSettings.uninstall(file));
     assertEquals(Json.parseObject(OTHERS), Json.parseObject(Files.readString(file)));
     assertFalse(ClaudeSettings.uninstall(file));
@@ -55,7 +55,7 @@ class ClaudeSettingsTest {
   @Test
   void installCreatesTheFileAndUninstallLeavesNoEmptyHooksBehind() throws Exception {
     Path file = dir.resolve("new/settings.json");
-    assertTrue(ClaudeSettings.install(file, entry()));
+    assertTrue(ClaudeSettings.install(file, entry(), false));
     assertTrue(ClaudeSettings.installed(file));
     assertTrue(ClaudeSettings.uninstall(file));
     assertEquals(Map.of(), Json.parseObject(Files.readString(file)));
@@ -66,7 +66,7 @@ class ClaudeSettingsTest {
     Path file = dir.resolve("settings.json");
     for (String broken : List.of("{\"hooks\": [", "[1, 2]", "{\"hooks\": []}")) {
       Files.writeString(file, broken);
-      assertThrows(AgentCliException.class, () -> ClaudeSettings.install(file, entry()));
+      assertThrows(AgentCliException.class, () -> ClaudeSettings.install(file, entry(), false));
       assertEquals(broken, Files.readString(file));
     }
   }

@@ -1,0 +1,136 @@
+package dev.agentcli.cli;
+
+import dev.agentcli.app.Context;
+import dev.agentcli.app.Services;
+import dev.agentcli.error.AgentCliException;
+import dev.agentcli.error.ErrorCode;
+import dev.agentcli.serve.HookServer;
+import dev.agentcli.serve.Running;
+import dev.agentcli.serve.TokenFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+final class ServeCommand extends BaseCommand {
+  int port;
+  String tokenFile;
+  Duration deadline;
+  String shellProgram;
+  int concurrent;
+
+  @Override
+  void declare(Definition d) {
+    d.text(
+        "A resident agentcli that answers the Claude Code hook over HTTP on loopback, in"
+            + " milliseconds instead of a JVM per tool call: POST "
+            + HookServer.HOOK_PATH
+            + " takes the PreToolUse event and answers as agentcli hook claude-code does; GET "
+            + HookServer.HEALTH_PATH
+            + " says it is up.",
+        "Every request needs the header Authorization: Bearer <token>, the token from --token-file"
+            + " (made, 0600, when missing), and a Host of 127.0.0.1, localhost or [::1] with the"
+            + " port. It fails closed: an event it cannot read, an error, no decision by --deadline"
+            + " and more than --concurrent calls at once are each a deny. It runs until SIGTERM or"
+            + " Ctrl-C, recorded in serve.json in the home folder meanwhile; hook install"
+            + " claude-code then writes the settings that use it.");
+    d.option(Integer.class, "--port")
+        .label("<port>")
+        .defaultValue("47650")
+        .text("The loopback TCP port (default ${DEFAULT-VALUE}; 0 for any free one).")
+        .to(v -> port = v);
+    d.option(String.class, "--token-file")
+        .label("<file>")
+        .text("The bearer token's file (default: serve.token in the home folder).")
+        .to(v -> tokenFile = v);
+    d.option(Duration.class, "--deadline")
+        .label("<duration>")
+        .defaultValue("50s")
+        .converter(new DurationConverter())
+        .text(
+            "Answer deny on its own this long after a call arrived (default ${DEFAULT-VALUE});"
+                + " keep it below the hook's timeout in settings.json.")
+        .to(v -> deadline = v);
+    d.option(String.class, "--shell-program")
+        .label("<program>")
+        .defaultValue("bash")
+        .text("The shell an approved command runs with (default ${DEFAULT-VALUE}).")
+        .to(v -> shellProgram = v);
+    d.option(Integer.class, "--concurrent")
+        .label("<n>")
+        .defaultValue("8")
+        .text(
+            "How many calls are decided at once; more are denied as busy (default ${DEFAULT-VALUE}).")
+        .to(v -> concurrent = v);
+  }
+
+  ServeCommand(Context ctx) {
+    super(ctx);
+  }
+
+  @Override
+  int run(Services services) {
+    if (port < 0 || port > 65535) {
+      throw BadOption.of("--port", port, "it must be a TCP port, 0 to 65535");
+    }
+    if (concurrent < 1 || concurrent > 256) {
+      throw BadOption.of("--concurrent", concurrent, "it must be from 1 to 256");
+    }
+    Path token =
+        tokenFile == null
+            ? services.settings().home().resolve("serve.token")
+            : ctx.cwd().resolve(tokenFile);
+    HookServer server;
+    try {
+      server =
+          new HookServer(
+              ctx,
+              global.flags(),
+              new HookServer.Config(
+                  port, TokenFile.readOrCreate(token), deadline, shellProgram, concurrent));
+    } catch (IOException e) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(),
+          Map.of("port", port));
+    }
+    server.start();
+    Running running =
+        new Running("http://127.0.0.1:" + server.port(), ProcessHandle.current().pid(), token);
+    Path record = Running.file(services.settings().home());
+    try {
+      running.write(record);
+    } catch (IOException e) {
+      server.close();
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "cannot record the server in " + record + ": " + e.getMessage(),
+          Map.of("path", record.toString()));
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  running.forget(record);
+                  stopped.countDown();
+                },
+                "agentcli-serve-stop"));
+    Map<String, Object> started = new LinkedHashMap<>();
+    started.put("ok", true);
+    started.put("url", running.url());
+    started.put("hook_url", running.url() + HookServer.HOOK_PATH);
+    started.put("token_file", token.toString());
+    started.put("pid", ProcessHandle.current().pid());
+    print(started, out -> Output.text(out, started));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.agentcli.serve;
+
+import dev.agentcli.codec.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The running server of a home, as {@code serve.json} there records it (its URL, its pid and its
+ * token's file), so that {@code hook install} can point Claude Code at it once it answers.
+ *
+ * @param url {@code http://127.0.0.1:<port>}
+ */
+public record Running(String url, long pid, Path tokenFile) {
+  /** The record of {@code home}'s server. */
+  public static Path file(Path home) {
+    return home.resolve("serve.json");
+  }
+
+  /** Records this server in {@code file} (0600, replaced whole). */
+  public void write(Path file) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("url", url);
+    m.put("pid", pid);
+    m.put("token_file", tokenFile.toString());
+    Path tmp =
+        Files.createTempFile(
+            file.toAbsolutePath().getParent(),
+            ".serve-",
+            ".json.tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, Json.pretty(m) + "\n");
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Removes {@code file} if it still records this server (another may have started since). */
+  public void forget(Path file) {
+    if (read(file).filter(this::equals).isPresent()) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException gone) {
+        // nothing to forget
+      }
+    }
+  }
+
+  /** The server {@code file} records, if it can be read. */
+  public static Optional<Running> read(Path file) {
+    try {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty();
+      }
+      Map<String, Object> m = Json.parseObject(Files.readString(file));
+      if (m.get("url") instanceof String u
+          && u.startsWith("http://127.0.0.1:")
+          && m.get("pid") instanceof Number p
+          && m.get("token_file") instanceof String t) {
+        return Optional.of(new Running(u, p.longValue(), Path.of(t)));
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // as if there were none
+    }
+    return Optional.empty();
+  }
+
+  /** The token, if this server answers its health check with it within a second or two. */
+  public Optional<String> answeringToken() {
+    try {
+      String token = TokenFile.read(tokenFile);
+      HttpResponse<String> r =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(2))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url + HookServer.HEALTH_PATH))
+                      .timeout(Duration.ofSeconds(2))
+                      .header("Authorization", "Bearer " + token)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200
+              && Json.parseObject(r.body()).get("pid") instanceof Number p
+              && p.longValue() == pid
+          ? Optional.of(token)
+          : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+}

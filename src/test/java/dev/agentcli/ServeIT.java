@@ -1,0 +1,205 @@
+package dev.agentcli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code agentcli serve} in its own JVM, asked by curl as Claude Code's http hook would ask it: the
+ * same answers as the command hook, nothing for a caller without the token or naming another host,
+ * a deny for whatever it cannot read, and a clean stop on SIGTERM.
+ */
+class ServeIT {
+  @TempDir Path home;
+  @TempDir Path work;
+  Process server;
+  String url;
+  String token;
+
+  @BeforeEach
+  void start() throws Exception {
+    Files.writeString(home.resolve("rules.json"), ClaudeCodeEvents.RULES);
+    server = Jvm.start(home, "dev.agentcli.Main", "serve", "--port", "0", "--format", "json");
+    StringBuilder json = new StringBuilder();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; !json.toString().endsWith("}\n") && (line = out.readLine()) != null; ) {
+      json.append(line).append('\n');
+    }
+    JsonNode started = ClaudeCodeEvents.JSON.readTree(json.toString());
+    url = started.path("url").asText();
+    Path tokenFile = Path.of(started.path("token_file").asText());
+    assertEquals(home.resolve("serve.token"), tokenFile);
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+    token = Files.readString(tokenFile).strip();
+  }
+
+  @AfterEach
+  void stop() {
+    server.destroyForcibly();
+  }
+
+  /** curl's status line and body for {@code path}, with {@code headers}, posting {@code body}. */
+  Jvm.Done curl(String path, byte[] body, String... headers) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("curl", "-sS", "-o", "-", "-w", "\n%{http_code}", "--max-time", "60"));
+    for (String h : headers) {
+      cmd.addAll(List.of("-H", h));
+    }
+    if (body != null) {
+      cmd.addAll(List.of("--data-binary", "@-"));
+    }
+    cmd.add(url + path);
+    return SigningIT.sh(Map.of(), body == null ? new byte[0] : body, cmd.toArray(String[]::new));
+  }
+
+  static int status(Jvm.Done d) {
+    String out = d.out().strip();
+    return Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1));
+  }
+
+  static JsonNode body(Jvm.Done d) throws Exception {
+    String out = d.out().strip();
+    return ClaudeCodeEvents.JSON.readTree(out.substring(0, out.lastIndexOf('\n')));
+  }
+
+  JsonNode hook(byte[] event) throws Exception {
+    Jvm.Done d = curl("/v1/hooks/claude-code", event, "Authorization: Bearer " + token);
+    assertEquals(200, status(d), d.toString());
+    return body(d);
+  }
+
+  static String decision(JsonNode answer) {
+    return answer.path("hookSpecificOutput").path("permissionDecision").asText("none");
+  }
+
+  @Test
+  void onlyACallerWithTheTokenOnALoopbackNameIsAnswered() throws Exception {
+    assertEquals(401, status(curl("/v1/health", null)));
+    assertEquals(401, status(curl("/v1/health", null, "Authorization: Bearer " + "x".repeat(64))));
+    Jvm.Done health = curl("/v1/health", null, "Authorization: Bearer " + token);
+    assertEquals(200, status(health), health.toString());
+    assertEquals(server.pid(), body(health).path("pid").asLong());
+    // A web page's request to a name of its own that resolves to 127.0.0.1 (DNS rebinding).
+    Jvm.Done rebound =
+        curl("/v1/health", null, "Authorization: Bearer " + token, "Host: attacker.example");
+    assertEquals(421, status(rebound), rebound.toString());
+    byte[] ls = ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, "ls -la"));
+    assertEquals(401, status(curl("/v1/hooks/claude-code", ls)));
+    assertFalse(Files.exists(home.resolve("state/agentcli.db")), "nothing was judged");
+  }
+
+  @Test
+  void itAnswersAsTheCommandHookDoesAndFailsClosed() throws Exception {
+    JsonNode allowed =
+        hook(ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, "ls -la")));
+    assertEquals("allow", decision(allowed), allowed.toString());
+    JsonNode denied =
+        hook(ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, "rm -rf /")));
+    assertEquals("deny", decision(denied));
+    assertTrue(denied.toString().contains("nothing is deleted with rm -rf"), denied.toString());
+    assertEquals("deny", decision(hook("not json".getBytes(StandardCharsets.UTF_8))));
+    byte[] huge = new byte[2 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    assertEquals("deny", decision(hook(huge)));
+    // Nobody is told of a request: the user hears what to run, within seconds.
+    JsonNode asked =
+        hook(
+            ClaudeCodeEvents.JSON.writeValueAsBytes(
+                ClaudeCodeEvents.event(work, "git push origin main")));
+    assertEquals("deny", decision(asked));
+    assertTrue(asked.toString().contains("agentcli approve "), asked.toString());
+    Cli cli = new Cli(home);
+    assertEquals(1, cli.count("SELECT count(*) FROM requests"));
+    assertEquals(
+        3, cli.count("SELECT count(*) FROM audit_events WHERE event_type = 'command_judged'"));
+  }
+
+  @Test
+  void sigtermStopsItAndItsPortCloses() throws Exception {
+    int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "it stops");
+    assertEquals(143, server.exitValue());
+    boolean refused = false;
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      assertFalse(s.isConnected(), "nothing listens any more");
+    } catch (ConnectException e) {
+      refused = true;
+    }
+    assertTrue(refused);
+  }
+
+  @Test
+  void hookInstallPointsClaudeCodeAtTheRunningServerAndTheCommandHookOnceItStopped()
+      throws Exception {
+    Path settings = work.resolve(".claude/settings.local.json");
+    Jvm.Done installed =
+        Jvm.run(home, "hook", "install", "claude-code", "--settings", settings.toString());
+    assertEquals(0, installed.status(), installed.toString());
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(settings)));
+    JsonNode hook =
+        ClaudeCodeEvents.JSON
+            .readTree(settings.toFile())
+            .path("hooks")
+            .path("PreToolUse")
+            .get(0)
+            .path("hooks")
+            .get(0);
+    assertEquals("http", hook.path("type").asText(), hook.toString());
+    assertEquals("block", hook.path("onFailure").asText());
+    assertEquals(url + "/v1/hooks/claude-code", hook.path("url").asText());
+    // As Claude Code calls it: the URL and the headers the settings give.
+    Jvm.Done asked =
+        SigningIT.sh(
+            Map.of(),
+            ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, "ls -la")),
+            "curl",
+            "-sS",
+            "--data-binary",
+            "@-",
+            "-H",
+            "Authorization: " + hook.path("headers").path("Authorization").asText(),
+            hook.path("url").asText());
+    assertEquals("allow", decision(ClaudeCodeEvents.JSON.readTree(asked.out())), asked.toString());
+
+    new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+    assertFalse(Files.exists(home.resolve("serve.json")), "a stopped server is forgotten");
+    Jvm.run(home, "hook", "install", "claude-code", "--settings", settings.toString());
+    hook =
+        ClaudeCodeEvents.JSON
+            .readTree(settings.toFile())
+            .path("hooks")
+            .path("PreToolUse")
+            .get(0)
+            .path("hooks")
+            .get(0);
+    assertEquals("command", hook.path("type").asText(), hook.toString());
+    assertEquals(
+        1,
+        ClaudeCodeEvents.JSON.readTree(settings.toFile()).path("hooks").path("PreToolUse").size(),
+        "the http hook was replaced, not kept beside");
+  }
+}
