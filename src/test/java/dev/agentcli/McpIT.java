@@ -36,7 +36,7 @@ class McpIT {
   @BeforeAll
   static void installTheClient() throws Exception {
     Files.createDirectories(CLIENT);
-    for (String f : List.of("package.json", "package-lock.json", "client.mjs")) {
+    for (String f : List.of("package.json", "package-lock.json", "client.mjs", "ahead.mjs")) {
       Files.copy(
           Path.of("src/test/mcp-client", f),
           CLIENT.resolve(f),
@@ -150,6 +150,44 @@ class McpIT {
     assertTrue(denied.path("content").get(0).path("text").asText().contains("not today"));
 
     assertEquals(-32602, steps.get("unknown").path("error").path("code").asInt());
+  }
+
+  /**
+   * Issue 27: a person approved in a terminal (their PATH, their LANG); the MCP host passes the
+   * server only the SDK's default variables. The task's binding is the same for both: it runs.
+   */
+  @Test
+  void anApprovalMadeAheadInATerminalMatchesAClientWithItsOwnEnvironment() throws Exception {
+    Cli person =
+        new Cli(home)
+            .env("LANG", "de_DE.UTF-8")
+            .env("PATH", "/opt/person/bin:" + System.getenv("PATH"))
+            .env("LC_ALL", "de_DE.UTF-8");
+    String manifest =
+        person.manifest(
+            "m.json",
+            """
+            {"version": "0.2", "workflows": [{"id": "w", "tasks": [
+              {"id": "deploy", "description": "Deploy", "shell": {"program": "echo", "args": ["deployed"]},
+               "approval": {"policy": "manual", "signature": "optional"}}
+            ]}]}
+            """);
+    person.at(Instant.now()).approveUnsigned(manifest, "deploy");
+    List<String> command = new ArrayList<>(List.of("node", "ahead.mjs", "deploy"));
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(Started.noOperatorConfig(home));
+    command.addAll(Jvm.agentcliClassPath());
+    command.addAll(List.of("dev.agentcli.Main", "mcp", manifest, "--home", home.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(CLIENT.toFile());
+    pb.environment().put("LANG", "C.UTF-8");
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Jvm.Done d = Jvm.await(pb.start());
+    assertEquals(0, d.status(), d.toString());
+    JsonNode result = JSON.readTree(d.out());
+    assertEquals(false, result.path("isError").asBoolean(), result.toString());
+    assertEquals(
+        "deployed\n", result.path("structuredContent").path("result").path("stdout").asText());
+    assertEquals(0, person.count("SELECT count(*) FROM requests"), "nobody was asked again");
   }
 
   static String waitForAnotherPending(Cli cli, String first) throws InterruptedException {

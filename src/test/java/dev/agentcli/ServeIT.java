@@ -183,10 +183,18 @@ class ServeIT {
             "Authorization: " + hook.path("headers").path("Authorization").asText(),
             hook.path("url").asText());
     assertEquals("allow", decision(ClaudeCodeEvents.JSON.readTree(asked.out())), asked.toString());
+    Jvm.Done status =
+        Jvm.run(home, "hook", "status", "claude-code", "--settings", settings.toString());
+    assertEquals("http", ClaudeCodeEvents.JSON.readTree(status.out()).path("type").asText());
+    assertTrue(
+        ClaudeCodeEvents.JSON.readTree(status.out()).path("answers").asBoolean(), status.out());
 
     new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
     assertTrue(server.waitFor(30, TimeUnit.SECONDS));
     assertFalse(Files.exists(home.resolve("serve.json")), "a stopped server is forgotten");
+    status = Jvm.run(home, "hook", "status", "claude-code", "--settings", settings.toString());
+    assertFalse(
+        ClaudeCodeEvents.JSON.readTree(status.out()).path("answers").asBoolean(), status.out());
     Jvm.run(home, "hook", "install", "claude-code", "--settings", settings.toString());
     hook =
         ClaudeCodeEvents.JSON

@@ -90,6 +90,11 @@ public final class Services implements AutoCloseable {
     return new ManifestLoader(ctx.cwd(), settings.manifests(), ctx.stdin(), config().isPresent());
   }
 
+  /** See {@link Settings#taskEnv}. */
+  public Map<String, String> taskEnv() {
+    return settings.taskEnv();
+  }
+
   /** See {@link Settings#inheritedEnv}. */
   public Map<String, String> inheritedEnv() {
     return settings.inheritedEnv();

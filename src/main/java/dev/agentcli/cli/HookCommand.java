@@ -15,5 +15,6 @@ final class HookCommand extends GroupCommand {
     d.subcommand("claude-code", new HookClaudeCodeCommand(ctx));
     d.subcommand("install", new HookInstallCommand(ctx));
     d.subcommand("uninstall", new HookUninstallCommand(ctx));
+    d.subcommand("status", new HookStatusCommand(ctx));
   }
 }

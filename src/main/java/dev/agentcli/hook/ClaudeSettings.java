@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Adds agentcli's PreToolUse hook to a Claude Code {@code settings.json}, or takes it out, leaving
@@ -93,6 +94,24 @@ public final class ClaudeSettings {
   }
 
   /** Whether {@code file} has agentcli's hook. */
+  /** agentcli's hook in {@code file} (its {@code type}, {@code command} or {@code url}...). */
+  public static Optional<Map<?, ?>> ours(Path file) {
+    List<Object> groups = preToolUse(read(file), false);
+    if (groups == null) {
+      return Optional.empty();
+    }
+    for (Object group : groups) {
+      if (group instanceof Map<?, ?> g && g.get("hooks") instanceof List<?> hs) {
+        for (Object hook : hs) {
+          if (isOurs(hook)) {
+            return Optional.of((Map<?, ?>) hook);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   public static boolean installed(Path file) {
     List<Object> groups = preToolUse(read(file), false);
     return groups != null && groups.stream().anyMatch(ClaudeSettings::ours);

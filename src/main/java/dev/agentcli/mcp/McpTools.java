@@ -278,7 +278,7 @@ public final class McpTools implements Tools {
     Manifest manifest = services.manifests().load(offered.manifest());
     Task task = manifest.task(Optional.of(offered.task().workflowId()), offered.task().id());
     TaskBinding binding =
-        TaskBinding.of(task, manifest.baseDir(), services.inheritedEnv(), services.fileDigests());
+        TaskBinding.of(task, manifest.baseDir(), services.taskEnv(), services.fileDigests());
     GatedRun.Outcome gated =
         GatedRun.run(
             services,

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentcli.Cli;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -416,7 +417,7 @@ class GateTest {
   }
 
   @Test
-  void changingWhatWouldRunInvalidatesTheGrantButEditingOtherThingsDoesNot() {
+  void changingWhatWouldRunInvalidatesTheGrantButEditingOtherThingsDoesNot() throws Exception {
     String approving =
         "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"release\", \"tasks\": ["
             + "{\"id\": \"deploy\", \"description\": \"%s\", \"shell\": {\"program\": \"echo\", \"args\": [\"%s\"],"
@@ -434,10 +435,16 @@ class GateTest {
     assertEquals("approval_required", cli.run("exec", manifest, "deploy").code());
     cli.manifest("d.json", String.format(approving, "v1", "prod", "green", "true"));
     assertEquals("approval_required", cli.run("exec", manifest, "deploy").code());
-    cli.env("LANG", "de_DE.UTF-8");
     cli.manifest("d.json", String.format(approving, "v1", "prod", "blue", "true"));
+    // The caller's environment is not the task's (issue 27): another LANG or PATH binds the
+    // same task; the home's task environment is part of what was approved.
+    cli.env("LANG", "de_DE.UTF-8").env("PATH", "/opt/elsewhere/bin:" + System.getenv("PATH"));
+    assertTrue(
+        cli.run("exec", manifest, "deploy", "--dry-run").json().path("would_run").asBoolean());
+    Path taskEnv = home.resolve("task_env.json");
+    Files.writeString(taskEnv, "{\"PATH\": \"/usr/bin:/bin\", \"LANG\": \"de_DE.UTF-8\"}");
     assertEquals("approval_required", cli.run("exec", manifest, "deploy").code());
-    cli.env("LANG", "C.UTF-8");
+    Files.delete(taskEnv);
     assertEquals(0, cli.run("exec", manifest, "deploy").status());
   }
 

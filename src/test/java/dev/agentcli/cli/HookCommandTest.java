@@ -149,4 +149,30 @@ class HookCommandTest {
         java.time.Duration.between(dev.agentcli.TestClock.T0, cli.now()).toSeconds() >= 40,
         "waited until near its deadline");
   }
+
+  @Test
+  void statusSaysWhichHookIsThereAndWhetherItAnswers() throws Exception {
+    Cli cli = new Cli(home);
+    Path settings = home.resolve("project/.claude/settings.local.json");
+    String file = settings.toString();
+    JsonNode none = cli.run("hook", "status", "claude-code", "--settings", file).json();
+    assertEquals("none", none.path("type").asText());
+    assertFalse(none.has("answers"));
+    Path missing = home.resolve("no such dir/agentcli");
+    assertThat(
+            cli.run(
+                "hook", "install", "claude-code", "--settings", file, "--agentcli", missing + ""))
+        .succeeds();
+    JsonNode broken = cli.run("hook", "status", "claude-code", "--settings", file).json();
+    assertEquals("command", broken.path("type").asText());
+    assertFalse(broken.path("answers").asBoolean(), broken.toString());
+    Path fake = home.resolve("it's agentcli");
+    Files.writeString(fake, "#!/bin/sh\n[ \"$1\" = version ] && echo 'agentcli 0.1.0'\n");
+    fake.toFile().setExecutable(true);
+    assertThat(
+            cli.run("hook", "install", "claude-code", "--settings", file, "--agentcli", fake + ""))
+        .succeeds();
+    JsonNode ok = cli.run("hook", "status", "claude-code", "--settings", file).json();
+    assertTrue(ok.path("answers").asBoolean(), ok.toString());
+  }
 }
