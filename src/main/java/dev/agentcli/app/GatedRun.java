@@ -42,6 +42,9 @@ public final class GatedRun {
   public interface Watcher {
     void waiting(String requestId);
 
+    /** Told, before {@link #waiting}, that the last request for the same expired undecided. */
+    default void askedAgain(String notice) {}
+
     /** The people who approved so far, of the {@code quorum} the task asks for. */
     default void progress(List<String> approvers, int quorum) {}
 
@@ -84,10 +87,12 @@ public final class GatedRun {
     if (refusal.code() != ErrorCode.APPROVAL_REQUIRED || ask.isEmpty() || pinned.isPresent()) {
       return new Refused(refusal);
     }
-    String requestId =
-        file(services, task, binding, ask.get().reason(), ask.get().requester())
-            .request()
-            .requestId();
+    RequestService.Filed filed =
+        file(services, task, binding, ask.get().reason(), ask.get().requester());
+    String requestId = filed.request().requestId();
+    if (filed.expired().isPresent()) {
+      ask.get().watcher().askedAgain(filed.expiredNotice());
+    }
     ask.get().watcher().waiting(requestId);
     RequestService.State state;
     try {
@@ -103,10 +108,11 @@ public final class GatedRun {
       ask.get().watcher().decided();
     }
     if (!state.status().settled()) {
-      return new Undecided(requestId, Waiting.undecided(state, ask.get().patience()));
+      return new Undecided(
+          requestId, withNotice(Waiting.undecided(state, ask.get().patience()), filed));
     }
     if (state.status() != RequestStatus.APPROVED) {
-      return new Refused(Waiting.refusal(state));
+      return new Refused(withNotice(Waiting.refusal(state), filed));
     }
     ApprovalId approved = state.grant().get().approvalId();
     GatedExec.Result second =
@@ -114,6 +120,17 @@ public final class GatedRun {
     return second instanceof ExecOutcome ran
         ? new Ran(task, binding, ran, requestId)
         : new Refused(((GatedExec.NotRun) second).refusal());
+  }
+
+  /** {@code refusal}, saying also that the last request for the same expired, if it did. */
+  private static Refusal withNotice(Refusal refusal, RequestService.Filed filed) {
+    if (filed.expired().isEmpty()) {
+      return refusal;
+    }
+    Map<String, Object> details = new LinkedHashMap<>(refusal.details());
+    details.put("expired_request_id", filed.expired().get().requestId());
+    return new Refusal(
+        refusal.code(), refusal.message() + " (" + filed.expiredNotice() + ")", details);
   }
 
   /** Files (or joins) the request for {@code task} as it is bound here. */

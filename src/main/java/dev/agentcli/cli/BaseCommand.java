@@ -109,6 +109,14 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
       private int approved = -1;
 
       @Override
+      public void askedAgain(String notice) {
+        if (shown) {
+          err().println("agentcli: " + notice);
+          err().flush();
+        }
+      }
+
+      @Override
       public void waiting(String requestId) {
         if (!shown) {
           return;

@@ -113,6 +113,7 @@ public final class ClaudeCodeHook {
             call.description(),
             Caller.as("claude-code:" + call.sessionId(), ctx));
     String id = filed.request().requestId();
+    String again = filed.expired().isPresent() ? " (" + filed.expiredNotice() + ")" : "";
     waitingOn.set(id);
     Duration left = deadline.minus(Duration.ofNanos(System.nanoTime() - start)).minus(MARGIN);
     // Nobody is told of the request (no notification target wants it): no silent stall until the
@@ -125,7 +126,7 @@ public final class ClaudeCodeHook {
         services.waiting().await(id, left.isNegative() ? Duration.ZERO : left, s -> {}, s -> {});
     if (!state.status().settled()) {
       return HookAnswer.deny(
-          reached ? undecided(id, deadline) : unannounced(id, call.description()));
+          (reached ? undecided(id, deadline) : unannounced(id, call.description())) + again);
     }
     if (state.status() != RequestStatus.APPROVED) {
       return HookAnswer.deny(

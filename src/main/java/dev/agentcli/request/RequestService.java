@@ -72,8 +72,28 @@ public final class RequestService {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** A request filed, or the pending one of the same binding joined. */
-  public record Filed(Request request, boolean joined) {}
+  /**
+   * A request filed, or the pending one of the same binding joined.
+   *
+   * @param expired when the request was filed anew: the last one this requester asked for the same
+   *     binding, if it expired undecided (the agent hears so, instead of a new id out of nowhere)
+   */
+  public record Filed(Request request, boolean joined, Optional<Request> expired) {
+    /** What to tell the agent of the request that expired before this one; empty if none. */
+    public String expiredNotice() {
+      return expired
+          .map(
+              r ->
+                  "request "
+                      + r.requestId()
+                      + " for the same expired undecided at "
+                      + Timestamps.format(r.expiresAt())
+                      + ", so "
+                      + request.requestId()
+                      + " asks anew")
+          .orElse("");
+    }
+  }
 
   /**
    * Files a request for {@code subject}, or joins the pending one of the same binding, or the one a
@@ -93,7 +113,7 @@ public final class RequestService {
           Optional<Request> pending =
               requests.pendingFor(subject.workflowId(), subject.taskId(), subject.taskHash(), now);
           if (pending.isPresent()) {
-            return new Filed(pending.get(), true);
+            return new Filed(pending.get(), true, Optional.empty());
           }
           // A decision sticks: the same requester asking again for what a person denied, while
           // that request runs, joins the denied request, and so hears the denial (who and why)
@@ -104,8 +124,12 @@ public final class RequestService {
                   .filter(d -> d.requester().principal().equals(requester.principal()))
                   .filter(d -> state(d).status() == RequestStatus.DENIED);
           if (denied.isPresent()) {
-            return new Filed(denied.get(), true);
+            return new Filed(denied.get(), true, Optional.empty());
           }
+          Optional<Request> expired =
+              requests
+                  .expiredFor(subject.workflowId(), subject.taskId(), subject.taskHash(), now)
+                  .filter(e -> e.requester().principal().equals(requester.principal()));
           Request r =
               new Request(
                   ApprovalId.randomHex(random.get()),
@@ -118,7 +142,7 @@ public final class RequestService {
                   null);
           requests.insert(r);
           ledger.audit().append(RequestEvents.requested(r));
-          return new Filed(r, false);
+          return new Filed(r, false, expired);
         });
   }
 

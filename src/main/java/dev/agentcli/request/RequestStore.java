@@ -25,6 +25,12 @@ public interface RequestStore {
    */
   Optional<Request> deniedFor(String workflowId, String taskId, String taskHash, Instant now);
 
+  /**
+   * The newest request of this binding that expired undecided by {@code now}: no decision, no
+   * grant, not cancelled. An agent asking again after it hears that its last request expired.
+   */
+  Optional<Request> expiredFor(String workflowId, String taskId, String taskHash, Instant now);
+
   Optional<Request> find(String requestId);
 
   /** The ids that start with {@code prefix}, at most {@code limit} of them. */

@@ -98,6 +98,28 @@ public final class JdbcRequestStore implements RequestStore {
   }
 
   @Override
+  public Optional<Request> expiredFor(
+      String workflowId, String taskId, String taskHash, Instant now) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT * FROM requests r WHERE workflow_id = ? AND task_id = ? AND task_hash = ?"
+                      + " AND expires_at <= ? AND cancelled_at IS NULL"
+                      + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"
+                      + " AND NOT EXISTS (SELECT 1 FROM decisions d"
+                      + " WHERE d.request_id = r.request_id)"
+                      + " ORDER BY expires_at DESC LIMIT 1")) {
+            ps.setString(1, workflowId);
+            ps.setString(2, taskId);
+            ps.setString(3, taskHash);
+            ps.setString(4, Timestamps.format(now));
+            return one(ps);
+          }
+        });
+  }
+
+  @Override
   public List<Request> expiredUnrecorded(Instant now, int limit) {
     return db.read(
         c -> {

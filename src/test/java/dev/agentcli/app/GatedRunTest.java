@@ -4,6 +4,7 @@ import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentcli.Cli;
@@ -146,5 +147,27 @@ class GatedRunTest {
     assertEquals("alice@example.com", ran.outcome().approvalUsed().approver());
     assertEquals(ran.requestId(), ran.outcome().approvalUsed().requestId());
     assertEquals("ran\n", Files.readString(marker));
+  }
+
+  @Test
+  void askingAgainAfterTheRequestExpiredSaysSoAndAsksAnew() {
+    GatedRun.Undecided first =
+        assertInstanceOf(GatedRun.Undecided.class, run(Optional.of(Duration.ofMinutes(1))));
+    person.advance(Duration.ofHours(2)); // past the request's time to decide
+    GatedRun.Undecided second =
+        assertInstanceOf(GatedRun.Undecided.class, run(Optional.of(Duration.ofMinutes(1))));
+    assertNotEquals(first.requestId(), second.requestId());
+    assertTrue(
+        second
+            .refusal()
+            .message()
+            .contains("request " + first.requestId() + " for the same expired undecided at"),
+        second.toString());
+    assertEquals(first.requestId(), second.refusal().details().get("expired_request_id"));
+    GatedRun.Undecided third =
+        assertInstanceOf(GatedRun.Undecided.class, run(Optional.of(Duration.ofMinutes(1))));
+    assertEquals(second.requestId(), third.requestId(), "the pending one is joined");
+    assertFalse(third.refusal().details().containsKey("expired_request_id"), third.toString());
+    assertFalse(Files.exists(marker));
   }
 }
