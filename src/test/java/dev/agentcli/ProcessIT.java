@@ -96,7 +96,16 @@ class ProcessIT {
         .asText()
         .lines()
         .forEach(l -> names.add(l.substring(0, l.indexOf('='))));
-    assertEquals(new TreeSet<>(List.of("HOME", "LANG", "LC_ALL", "PATH", "STAGE")), names);
+    // Nothing of the caller's environment reaches a manifest task, LC_ALL and TERM included: its
+    // PATH, HOME and LANG are the fixed task environment's (issue 27).
+    assertEquals(new TreeSet<>(List.of("HOME", "LANG", "PATH", "STAGE")), names);
+    assertTrue(
+        r.json()
+            .path("result")
+            .path("stdout")
+            .asText()
+            .contains("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"),
+        r.toString());
   }
 
   @Test
