@@ -42,4 +42,45 @@ class HookCorpusTest {
     }
     assertEquals(List.of(), wrong);
   }
+
+  /** Issue 27: rules may hand an ask to Claude Code's own prompt, audited as such. */
+  @Test
+  void onAskClaudeCodeHandsTheDecisionToClaudeCodesPrompt() throws Exception {
+    Files.writeString(
+        home.resolve("rules.json"),
+        ClaudeCodeEvents.RULES.replaceFirst("\\{", "{\"on_ask\": \"claude-code\", "));
+    Cli cli = new Cli(home);
+    JsonNode asked =
+        ClaudeCodeEvents.answer(
+            cli.stdin(json(ClaudeCodeEvents.event(work, "git push origin main")))
+                .run("hook", "claude-code"));
+    assertEquals(
+        "ask", asked.path("hookSpecificOutput").path("permissionDecision").asText(), asked + "");
+    assertEquals(0, cli.count("SELECT count(*) FROM requests"), "no request: Claude Code asks");
+    assertEquals(
+        1,
+        cli.count(
+            "SELECT count(*) FROM audit_events WHERE event_type = 'command_judged'"
+                + " AND details LIKE '%\"decision\":\"ask\"%'"));
+    JsonNode allowed =
+        ClaudeCodeEvents.answer(
+            cli.stdin(json(ClaudeCodeEvents.event(work, "ls -la"))).run("hook", "claude-code"));
+    assertEquals("allow", allowed.path("hookSpecificOutput").path("permissionDecision").asText());
+    JsonNode denied =
+        ClaudeCodeEvents.answer(
+            cli.stdin(json(ClaudeCodeEvents.event(work, "rm -rf /"))).run("hook", "claude-code"));
+    assertEquals("deny", denied.path("hookSpecificOutput").path("permissionDecision").asText());
+
+    Files.writeString(home.resolve("rules.json"), "{\"on_ask\": \"whoever\", \"rules\": []}");
+    JsonNode broken =
+        ClaudeCodeEvents.answer(
+            cli.stdin(json(ClaudeCodeEvents.event(work, "git push origin main")))
+                .run("hook", "claude-code"));
+    assertEquals("deny", broken.path("hookSpecificOutput").path("permissionDecision").asText());
+    assertTrue(broken.toString().contains("on_ask must be"), broken.toString());
+  }
+
+  static String json(Object event) throws Exception {
+    return ClaudeCodeEvents.JSON.writeValueAsString(event);
+  }
 }

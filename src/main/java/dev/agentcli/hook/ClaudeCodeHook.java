@@ -11,6 +11,7 @@ import dev.agentcli.error.AgentCliException;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
 import dev.agentcli.request.Waiting;
+import dev.agentcli.rules.Rules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -66,11 +67,19 @@ public final class ClaudeCodeHook {
       return HookAnswer.none();
     }
     String command = bash.get();
-    BashJudgement judgement =
-        BashJudgement.of(command, services.rules(), Path.of(call.cwd()), ctx.env());
+    Rules rules = services.rules();
+    BashJudgement judgement = BashJudgement.of(command, rules, Path.of(call.cwd()), ctx.env());
     HookAnswer answer;
     if (judgement instanceof BashJudgement.Denied d) {
       answer = HookAnswer.deny(d.reason());
+    } else if (judgement instanceof BashJudgement.Gated && rules.askClaudeCode()) {
+      // The rules hand the decision to Claude Code's own prompt ("on_ask": "claude-code"): no
+      // request, no grant; the hand-off is audited, and what the person answers there is not.
+      answer =
+          HookAnswer.ask(
+              "agentcli's rules ask a person for this command (rule \""
+                  + judgement.ruling().rule()
+                  + "\"); they hand the decision to you here");
     } else if (judgement instanceof BashJudgement.Gated g) {
       answer = gated(call, command);
     } else {

@@ -14,6 +14,11 @@ public record HookAnswer(String decision, String reason, Map<String, Object> upd
     return new HookAnswer("allow", reason, updatedInput);
   }
 
+  /** Claude Code's own prompt decides; {@code reason} is shown to the user there. */
+  public static HookAnswer ask(String reason) {
+    return new HookAnswer("ask", reason, null);
+  }
+
   public static HookAnswer deny(String reason) {
     return new HookAnswer("deny", reason, null);
   }

@@ -32,9 +32,10 @@ public record Rules(
     Decision fallback,
     ApprovalRules defaultApproval,
     List<Rule> rules,
-    Map<String, List<Rule>> byProgram) {
+    Map<String, List<Rule>> byProgram,
+    boolean askClaudeCode) {
 
-  private static final Set<String> KEYS = Set.of("default", "approval", "rules");
+  private static final Set<String> KEYS = Set.of("default", "approval", "rules", "on_ask");
   private static final Set<String> RULE_KEYS = Set.of("match", "decision", "reason", "approval");
 
   /** No rules file: every command needs a person. */
@@ -50,7 +51,7 @@ public record Rules(
   }
 
   public Rules(Decision fallback, ApprovalRules defaultApproval, List<Rule> rules) {
-    this(fallback, defaultApproval, rules, index(rules));
+    this(fallback, defaultApproval, rules, index(rules), false);
   }
 
   /**
@@ -198,7 +199,14 @@ public record Rules(
                   ? approval(r.get("approval"), source, path + ".approval")
                   : defaultApproval));
     }
-    return new Rules(fallback, defaultApproval, rules);
+    Object onAsk = m.containsKey("on_ask") ? m.get("on_ask") : "request";
+    if (!"request".equals(onAsk) && !"claude-code".equals(onAsk)) {
+      throw invalid(
+          source,
+          "on_ask must be \"request\" (a person decides through agentcli) or \"claude-code\" (the"
+              + " Claude Code hook hands the decision to Claude Code's own prompt)");
+    }
+    return new Rules(fallback, defaultApproval, rules, index(rules), "claude-code".equals(onAsk));
   }
 
   /** The ruling on a whole line: the strictest of its commands'. */
