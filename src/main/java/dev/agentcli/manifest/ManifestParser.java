@@ -6,17 +6,13 @@ import dev.agentcli.codec.Sha256;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -25,14 +21,10 @@ import java.util.regex.Pattern;
  * {@code approval} block is an error (a misspelled {@code "aproval"} must not leave a task
  * ungated); the Node tool's other task blocks are accepted by name and ignored.
  */
-public final class ManifestParser {
+public final class ManifestParser extends Checks {
   private static final Set<String> VERSIONS = Set.of("0.1", "0.2");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final long MAX_TIMEOUT_S = 30L * 24 * 3600;
-
-  /** Linux refuses a single argument or environment string longer than this (MAX_ARG_STRLEN). */
-  private static final int MAX_ARG_BYTES = 128 * 1024;
 
   /** A task's keys: the gate's own, and the Node tool's blocks that the gate does not need. */
   private static final Set<String> TASK_KEYS =
@@ -61,16 +53,6 @@ public final class ManifestParser {
   private static final Set<String> SHELL_KEYS =
       Set.of("program", "args", "cwd", "env", "stdin", "bind_files", "secret_env");
 
-  private static final Set<String> APPROVAL_KEYS = approvalKeys();
-
-  private static Set<String> approvalKeys() {
-    Set<String> keys = new HashSet<>(ApprovalRules.FIELDS);
-    keys.add("required");
-    keys.add("request_timeout_s");
-    return Set.copyOf(keys);
-  }
-
-  private final List<Problem> problems = new ArrayList<>();
   private Task.Origin origin;
 
   private ManifestParser() {}
@@ -108,7 +90,7 @@ public final class ManifestParser {
         && (block.containsKey("policy") || block.containsKey("required"))) {
       parser.problems.add(new Problem(path, "has no policy: the rule's decision is its policy"));
     }
-    ApprovalRules rules = parser.approval(node == null ? Map.of() : node, path);
+    ApprovalRules rules = ApprovalBlock.read(parser, node == null ? Map.of() : node, path);
     if (!parser.problems.isEmpty()) {
       throw invalid(source, parser.problems);
     }
@@ -199,11 +181,6 @@ public final class ManifestParser {
       }
     }
     return new Parsed(version, tasks);
-  }
-
-  /** A value as it would appear in JSON, for messages. */
-  private static String show(Object value) {
-    return value instanceof String s ? Json.compact(s) : Json.compact(value);
   }
 
   private String id(Map<?, ?> owner, String path) {
@@ -314,7 +291,7 @@ public final class ManifestParser {
     if (task.get("runtime") instanceof Map<?, ?> runtime && runtime.containsKey("timeout_ms")) {
       timeoutMs = positive(runtime.get("timeout_ms"), path + ".runtime.timeout_ms", Long.MAX_VALUE);
     }
-    ApprovalRules approval = approval(task.get("approval"), path + ".approval");
+    ApprovalRules approval = ApprovalBlock.read(this, task.get("approval"), path + ".approval");
     if (problems.size() > before || workflowId == null || taskId == null) {
       return null;
     }
@@ -334,179 +311,5 @@ public final class ManifestParser {
         task.get("description") instanceof String d
             ? d
             : task.get("name") instanceof String n ? n : null);
-  }
-
-  private ApprovalRules approval(Object node, String path) {
-    if (node == null) {
-      return new ApprovalRules(
-          Policy.NONE,
-          List.of(),
-          ApprovalRules.DEFAULT_TIMEOUT_S,
-          null,
-          false,
-          ApprovalRules.DEFAULT_REQUEST_TIMEOUT_S,
-          1,
-          1);
-    }
-    if (!(node instanceof Map<?, ?> block)) {
-      problems.add(new Problem(path, "must be an object"));
-      return null;
-    }
-    known(block, APPROVAL_KEYS, path);
-    // Fail closed: an approval block is a gate unless it says otherwise in so many words.
-    Policy policy = Policy.MANUAL;
-    Object policyNode = block.get("policy");
-    Object required = block.get("required");
-    if (required != null && !(required instanceof Boolean)) {
-      problems.add(new Problem(path + ".required", "must be true or false, not " + show(required)));
-    }
-    if (policyNode != null) {
-      policy = policyNode instanceof String text ? Policy.parse(text).orElse(null) : null;
-      if (policy == null) {
-        problems.add(
-            new Problem(
-                path + ".policy",
-                "must be \"manual\", \"auto-approve\" or \"auto-reject\", not "
-                    + show(policyNode)));
-      } else if (Boolean.FALSE.equals(required) && policy == Policy.MANUAL) {
-        problems.add(
-            new Problem(path + ".required", "is false, but the policy is \"manual\": say one"));
-      }
-    } else if (Boolean.FALSE.equals(required)) {
-      policy = Policy.NONE;
-    }
-    List<ApproverScope> scopes = new ArrayList<>();
-    Object scopeNode = block.get("approver_scope");
-    if (scopeNode != null) {
-      List<?> items = scopeNode instanceof List<?> list ? list : List.of(scopeNode);
-      for (int i = 0; i < items.size(); i++) {
-        Object item = items.get(i);
-        String itemPath =
-            scopeNode instanceof List<?>
-                ? path + ".approver_scope[" + i + "]"
-                : path + ".approver_scope";
-        ApproverScope scope =
-            item instanceof String text ? ApproverScope.parse(text).orElse(null) : null;
-        if (scope == null) {
-          problems.add(
-              new Problem(
-                  itemPath,
-                  "must be a principal, principal:<p>, user:<p>, exact:<p> or domain:<domain>, not "
-                      + show(item)));
-        } else {
-          scopes.add(scope);
-        }
-      }
-    }
-    long timeoutS = ApprovalRules.DEFAULT_TIMEOUT_S;
-    if (block.containsKey("timeout_s")) {
-      Long t = positive(block.get("timeout_s"), path + ".timeout_s", MAX_TIMEOUT_S);
-      timeoutS = t == null ? timeoutS : t;
-    }
-    long requestTimeoutS = ApprovalRules.DEFAULT_REQUEST_TIMEOUT_S;
-    if (block.containsKey("request_timeout_s")) {
-      Long t = positive(block.get("request_timeout_s"), path + ".request_timeout_s", MAX_TIMEOUT_S);
-      requestTimeoutS = t == null ? requestTimeoutS : t;
-    }
-    int quorum = 1;
-    if (block.containsKey("quorum")) {
-      Long q = positive(block.get("quorum"), path + ".quorum", ApprovalRules.MAX_QUORUM);
-      quorum = q == null ? quorum : q.intValue();
-    }
-    int maxUses = 1;
-    if (block.containsKey("max_uses")) {
-      Long u = positive(block.get("max_uses"), path + ".max_uses", ApprovalRules.MAX_USES);
-      maxUses = u == null ? maxUses : u.intValue();
-    }
-    String risk = text(block, "risk_level", path, false);
-    String signature = text(block, "signature", path, false);
-    if (signature != null && !signature.equals("required") && !signature.equals("optional")) {
-      problems.add(
-          new Problem(
-              path + ".signature", "must be \"required\" or \"optional\", not " + show(signature)));
-    }
-    return policy == null
-        ? null
-        : new ApprovalRules(
-            policy,
-            scopes,
-            timeoutS,
-            risk,
-            "optional".equals(signature),
-            requestTimeoutS,
-            quorum,
-            maxUses);
-  }
-
-  /** Every key of {@code owner} must be one of {@code allowed}; a near miss gets a hint. */
-  private void known(Map<?, ?> owner, Set<String> allowed, String path) {
-    for (Object k : owner.keySet()) {
-      String key = String.valueOf(k);
-      if (!allowed.contains(key)) {
-        String hint =
-            allowed.stream()
-                .filter(a -> Spelling.distance(a, key) <= Math.max(2, a.length() / 3))
-                .min(Comparator.comparingInt(a -> Spelling.distance(a, key)))
-                .map(a -> ": did you mean \"" + a + "\"?")
-                .orElse(": it is not a key agentcli knows here (known: " + sorted(allowed) + ")");
-        problems.add(new Problem(path + "." + key, "unknown key" + hint));
-      }
-    }
-  }
-
-  private static String sorted(Set<String> keys) {
-    return String.join(", ", new TreeSet<>(keys));
-  }
-
-  private Long positive(Object node, String path, long max) {
-    boolean whole = node instanceof Integer || node instanceof Long || node instanceof BigInteger;
-    int sign =
-        !whole
-            ? 0
-            : node instanceof BigInteger big
-                ? big.signum()
-                : Long.signum(((Number) node).longValue());
-    if (sign <= 0) {
-      problems.add(new Problem(path, "must be a positive whole number, not " + show(node)));
-      return null;
-    }
-    if (node instanceof BigInteger || ((Number) node).longValue() > max) {
-      problems.add(new Problem(path, "must be at most " + max + ", not " + show(node)));
-      return null;
-    }
-    return ((Number) node).longValue();
-  }
-
-  private String text(Map<?, ?> owner, String field, String ownerPath, boolean required) {
-    Object node = owner.get(field);
-    String path = ownerPath + "." + field;
-    if (node == null) {
-      if (required) {
-        problems.add(new Problem(path, "required"));
-      }
-      return null;
-    }
-    if (!(node instanceof String text)) {
-      problems.add(new Problem(path, "must be a string, not " + show(node)));
-      return null;
-    }
-    return noNul(text, path) ? text : null;
-  }
-
-  private boolean fitsExec(String value, String path) {
-    if (value.length() * 3L > MAX_ARG_BYTES
-        && value.getBytes(StandardCharsets.UTF_8).length >= MAX_ARG_BYTES) {
-      problems.add(new Problem(path, "is longer than the OS accepts for one argument (128 KiB)"));
-      return false;
-    }
-    return true;
-  }
-
-  private boolean noNul(String value, String path) {
-    if (value.indexOf('\0') >= 0) {
-      problems.add(new Problem(path, "must not contain a NUL character"));
-      return false;
-    }
-    return true;
   }
 }
