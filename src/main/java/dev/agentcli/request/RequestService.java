@@ -2,13 +2,11 @@ package dev.agentcli.request;
 
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
-import dev.agentcli.approval.ApproveRequest;
 import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.approval.Ledger;
-import dev.agentcli.approval.Principal;
 import dev.agentcli.approval.ShortId;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.approval.Subject;
@@ -42,10 +40,10 @@ public final class RequestService {
   private final ApprovalService approvals;
   private final Cosigning cosigning;
   private final GrantVerifier verifier;
-  private final GrantSigner signer;
   private final Clock clock;
   private final Supplier<SecureRandom> random;
   private final Set<String> selfApprovers;
+  private final Decisions decisions;
 
   public RequestService(
       Ledger ledger,
@@ -62,10 +60,11 @@ public final class RequestService {
     this.approvals = approvals;
     this.cosigning = cosigning;
     this.verifier = verifier;
-    this.signer = signer;
     this.clock = clock;
     this.random = random;
     this.selfApprovers = Set.copyOf(selfApprovers);
+    this.decisions =
+        new Decisions(this, ledger, requests, approvals, cosigning, verifier, signer, clock);
   }
 
   private Instant now() {
@@ -261,7 +260,7 @@ public final class RequestService {
    */
   public State cancel(String requestId, String principal) {
     State s = state(requestId);
-    requirePending(s);
+    Decisions.requirePending(s);
     if (!s.request().requester().principal().equals(principal)) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID,
@@ -275,7 +274,7 @@ public final class RequestService {
     ledger.atomic(
         () -> {
           State current = state(requestId);
-          requirePending(current);
+          Decisions.requirePending(current);
           requests.cancel(requestId, now());
           ledger.audit().append(RequestEvents.cancelled(current.request(), now()));
           current
@@ -331,134 +330,17 @@ public final class RequestService {
       SignerChoice signerChoice,
       Optional<Path> key,
       int uses) {
-    Principal.of(approver, "--by");
-    State s = state(requestId);
-    requirePending(s);
-    refuseSelfApproval(s.request(), approver, approverOsUser);
-    refuseIfEdited(s.request());
-    if (s.grant().isPresent()) {
-      // A quorum: the first approver wrote the grant; each further one co-signs it.
-      cosigning.cosign(s.grant().get().approvalId(), approver, key);
-      return s.grant().get();
-    }
-    ApprovalService.Approval approval =
-        approvals.prepare(
-            new ApproveRequest(
-                s.request().subject(),
-                approver,
-                reason,
-                ttl,
-                signerChoice,
-                key,
-                Optional.of(requestId),
-                uses));
-    // Decided while the signature was made? Then this approval does not count.
-    ledger.atomic(
-        () -> {
-          State now = state(requestId);
-          requirePending(now);
-          if (now.grant().isPresent()) {
-            throw new AgentCliException(
-                ErrorCode.REQUEST_NOT_PENDING,
-                "request "
-                    + requestId
-                    + " was approved by someone else meanwhile; approve it again to add yours",
-                Map.of("request_id", requestId, "status", "awaiting more approvals"));
-          }
-          approvals.record(approval, Map.of());
-        });
-    return approval.grant();
+    return decisions.approve(
+        requestId, approver, approverOsUser, ttl, reason, signerChoice, key, uses);
+  }
+
+  /** Whether {@code approver} may approve what they asked: the operator's exceptions. */
+  boolean selfApproves(String approver) {
+    return selfApprovers.contains(approver);
   }
 
   /** Denies a pending request with a signed denial; one denial that counts settles it. */
   public Denial deny(String requestId, String decider, String reason, Optional<Path> key) {
-    Principal.of(decider, "--by");
-    if (reason == null || reason.isBlank()) {
-      throw new AgentCliException(ErrorCode.INPUT_INVALID, "--reason is required to deny");
-    }
-    State s = state(requestId);
-    requirePending(s);
-    Subject subject = s.request().subject();
-    if (!subject.rules().admits(decider)) {
-      throw new AgentCliException(
-          ErrorCode.APPROVAL_SCOPE_MISMATCH,
-          "'"
-              + decider
-              + "' may not decide task "
-              + subject.qualifiedId()
-              + " (approver_scope "
-              + subject.rules().scopeText()
-              + ")",
-          Map.of("decider", decider, "approver_scope", subject.rules().scopeText()));
-    }
-    Instant now = now();
-    Denial unsigned = new Denial(requestId, decider, reason, now, subject.taskHash(), null);
-    Denial signed = unsigned.withSignature(signer.signature(unsigned.payload(), key));
-    Verdict v = verifier.verifySigned(signed.signature(), signed.payload(), decider, now);
-    if (!v.valid()) {
-      throw new AgentCliException(
-          ErrorCode.APPROVAL_SIGNATURE_INVALID,
-          "the denial would not count, nothing was written: " + v.reason(),
-          Map.of("key_fingerprint", String.valueOf(v.keyFingerprint())));
-    }
-    ledger.atomic(
-        () -> {
-          State current = state(requestId);
-          requirePending(current);
-          requests.insert(signed);
-          ledger.audit().append(RequestEvents.denied(s.request(), signed));
-          // A request half approved (a quorum not yet met): its grant dies with the veto, so
-          // that no later co-signature can revive it.
-          current
-              .grant()
-              .ifPresent(
-                  g -> approvals.revoke(g.approvalId(), decider, "request denied: " + reason));
-        });
-    return signed;
-  }
-
-  /** A request whose shown command is not what it binds was edited: nobody may approve it. */
-  private static void refuseIfEdited(Request r) {
-    Optional<String> field = WhatRuns.mismatch(r.command(), r.subject().bindingJson());
-    if (field.isPresent()) {
-      throw new AgentCliException(
-          ErrorCode.APPROVAL_TAMPERED,
-          "request "
-              + r.requestId()
-              + " shows another "
-              + field.get()
-              + " than it binds: the database was edited, so it cannot be approved",
-          Map.of("request_id", r.requestId(), "field", field.get()));
-    }
-  }
-
-  private static void requirePending(State s) {
-    if (s.status() != RequestStatus.PENDING) {
-      throw new AgentCliException(
-          ErrorCode.REQUEST_NOT_PENDING,
-          "request " + s.request().requestId() + " is " + s.status().id() + ", not pending",
-          Map.of("request_id", s.request().requestId(), "status", s.status().id()));
-    }
-  }
-
-  private void refuseSelfApproval(Request r, String approver, Optional<String> approverOsUser) {
-    // Where OS users are kept apart they say who asked (a label is the caller's to choose);
-    // elsewhere the principal does.
-    boolean same =
-        approverOsUser
-            .map(r.requester().osUser()::equals)
-            .orElseGet(() -> approver.equals(r.requester().principal()));
-    if (same && !selfApprovers.contains(approver)) {
-      throw new AgentCliException(
-          ErrorCode.SELF_APPROVAL_REFUSED,
-          "request "
-              + r.requestId()
-              + " was made by "
-              + r.requester().principal()
-              + " (OS user "
-              + r.requester().osUser()
-              + "): who asks may not approve",
-          Map.of("request_id", r.requestId(), "requester", r.requester().principal()));
-    }
+    return decisions.deny(requestId, decider, reason, key);
   }
 }
