@@ -1,10 +1,13 @@
 package dev.agentcli;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +118,7 @@ public final class Jvm {
     }
 
     /** The archive for this jar (named by its size and time: a rebuilt jar gets a new one). */
+    @SuppressWarnings("try") // the lock is held for the block, not referenced in it
     private static Path archiveFor(Path jar) throws IOException, InterruptedException {
       Path dir = jar.resolveSibling("it-cds");
       Files.createDirectories(dir);
@@ -127,13 +131,22 @@ public final class Jvm {
                   + "-"
                   + Runtime.version().feature()
                   + ".jsa");
-      if (Files.size(jar) > 0 && Files.exists(archive)) {
-        return archive;
+      // The test JVMs of one build start together: one of them makes the archive, the others
+      // wait for it (the kernel drops the lock if its holder dies).
+      try (FileChannel lock =
+              FileChannel.open(
+                  dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = lock.lock()) {
+        return Files.exists(archive) ? archive : build(jar, archive);
       }
+    }
+
+    private static Path build(Path jar, Path archive) throws IOException, InterruptedException {
+      Path dir = archive.getParent();
       Path home = Files.createTempDirectory("agentcli-cds");
       Files.writeString(
           home.resolve("warm.json"),
-          "{\"version\": 1, \"namespaces\": [{\"name\": \"warm\", \"tasks\": [{\"id\":"
+          "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"warm\", \"tasks\": [{\"id\":"
               + " \"t\", \"shell\": {\"program\": \"true\"}, \"approval\": {\"policy\":"
               + " \"manual\", \"signature\": \"optional\"}}]}]}");
       String manifest = home.resolve("warm.json").toString();
