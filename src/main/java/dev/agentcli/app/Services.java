@@ -8,10 +8,8 @@ import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.audit.AnchorFile;
-import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.AuditLog;
-import dev.agentcli.audit.EventType;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.config.StrictModes;
 import dev.agentcli.error.AgentCliException;
@@ -21,7 +19,6 @@ import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.exec.TaskUser;
 import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
-import dev.agentcli.notify.Target;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.Requester;
 import dev.agentcli.request.Waiting;
@@ -49,7 +46,7 @@ public final class Services implements AutoCloseable {
   private final Context ctx;
   private final Settings settings;
   private final Stores stores;
-  private Optional<Notifications> notifications;
+  private final Notifying notifying;
   // Each service is built once, on the one database connection, and held for the process.
   private ApprovalService approvals;
   private Cosigning cosigning;
@@ -60,6 +57,7 @@ public final class Services implements AutoCloseable {
     this.ctx = ctx;
     this.settings = settings;
     this.stores = new Stores(ctx, settings);
+    this.notifying = new Notifying(ctx, settings, stores, this::existingRequests);
   }
 
   /** Where the state lives and what this process runs under. */
@@ -318,29 +316,12 @@ public final class Services implements AutoCloseable {
     return stores.copyTo(target);
   }
 
-  /** Where notifications go: the operator's targets, else {@code <home>/notify.json}'s. */
-  private Optional<Notifications> notifications() {
-    if (notifications == null) {
-      notifications =
-          Notifications.of(
-              config()
-                  .map(OperatorConfig::notifications)
-                  .orElseGet(() -> Target.read(settings.notifyFile(), EventType.NOTIFIABLE)),
-              ctx.clock());
-    }
-    return notifications;
-  }
-
   /**
    * Whether a filed request reaches anyone by itself: a notification target told of {@code
    * approval_requested}. A notification configuration that cannot be read counts as none.
    */
   public boolean requestsReachSomeone() {
-    try {
-      return notifications().map(n -> n.tells(EventType.APPROVAL_REQUESTED)).orElse(false);
-    } catch (AgentCliException unusable) {
-      return false;
-    }
+    return notifying.reachSomeone();
   }
 
   /**
@@ -348,40 +329,18 @@ public final class Services implements AutoCloseable {
    * waits), and audits the deliveries that have ended.
    */
   public void notifyCommitted() {
-    notify(false);
+    notifying.committed(false);
   }
 
   /** A reminder that a request's deadline is near. */
   public void notifyExpiring(RequestService.State state) {
-    try {
-      notifications().ifPresent(n -> n.sendExpiring(state));
-    } catch (AgentCliException unusable) {
-      // reported when the command ends
-    }
-  }
-
-  private void notify(boolean last) {
-    Database db = stores.ifOpen().orElse(null);
-    if (db == null) {
-      return;
-    }
-    List<AuditEvent> appended = db.takeAppended();
-    Optional<Notifications> n;
-    try {
-      n = notifications();
-    } catch (AgentCliException unusable) {
-      if (last) {
-        throw unusable; // reported once, when the command ends
-      }
-      return;
-    }
-    n.ifPresent(x -> x.afterCommit(db, appended, last, this::existingRequests));
+    notifying.expiring(state);
   }
 
   @Override
   public void close() {
     try {
-      notify(true);
+      notifying.committed(true);
     } catch (AgentCliException notifyBroken) {
       // What happened stands; nobody was told of it, and the caller hears why.
       stores.say("agentcli: warning: no notifications sent: " + notifyBroken.getMessage() + "\n");
