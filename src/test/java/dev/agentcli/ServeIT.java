@@ -159,14 +159,7 @@ class ServeIT {
     assertEquals(0, installed.status(), installed.toString());
     assertEquals(
         "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(settings)));
-    JsonNode hook =
-        ClaudeCodeEvents.JSON
-            .readTree(settings.toFile())
-            .path("hooks")
-            .path("PreToolUse")
-            .get(0)
-            .path("hooks")
-            .get(0);
+    JsonNode hook = firstHook(settings);
     assertEquals("http", hook.path("type").asText(), hook.toString());
     assertEquals("block", hook.path("onFailure").asText());
     assertEquals(url + "/v1/hooks/claude-code", hook.path("url").asText());
@@ -196,18 +189,22 @@ class ServeIT {
     assertFalse(
         ClaudeCodeEvents.JSON.readTree(status.out()).path("answers").asBoolean(), status.out());
     Jvm.run(home, "hook", "install", "claude-code", "--settings", settings.toString());
-    hook =
-        ClaudeCodeEvents.JSON
-            .readTree(settings.toFile())
-            .path("hooks")
-            .path("PreToolUse")
-            .get(0)
-            .path("hooks")
-            .get(0);
+    hook = firstHook(settings);
     assertEquals("command", hook.path("type").asText(), hook.toString());
     assertEquals(
         1,
         ClaudeCodeEvents.JSON.readTree(settings.toFile()).path("hooks").path("PreToolUse").size(),
         "the http hook was replaced, not kept beside");
+  }
+
+  /** The first PreToolUse hook in the Claude Code settings {@code file}. */
+  static JsonNode firstHook(Path file) throws Exception {
+    return ClaudeCodeEvents.JSON
+        .readTree(file.toFile())
+        .path("hooks")
+        .path("PreToolUse")
+        .get(0)
+        .path("hooks")
+        .get(0);
   }
 }

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 final class HookClaudeCodeCommand extends BaseCommand {
 
@@ -32,20 +33,30 @@ final class HookClaudeCodeCommand extends BaseCommand {
             + " and then denies with what the user must run to approve it; on an approval it allows"
             + " the call rewritten to run through agentcli run, which consumes the grant and runs"
             + " exactly what was approved.");
+    hookOptions(d, "starting", v -> deadline = v, v -> shellProgram = v);
+  }
+
+  /**
+   * The options every way of answering the hook takes (this command, agentcli serve): its deadline,
+   * counted from {@code from}, and the shell an approved command runs with.
+   */
+  static void hookOptions(
+      Definition d, String from, Consumer<Duration> deadline, Consumer<String> shellProgram) {
     d.option(Duration.class, "--deadline")
         .label("<duration>")
         .defaultValue("50s")
         .converter(new DurationConverter())
         .text(
-            "Answer deny on its own this long after starting (default ${DEFAULT-VALUE}); keep it"
-                + " below the hook's timeout in settings.json, since a hook Claude Code times out"
-                + " lets the tool run.")
-        .to(v -> deadline = v);
+            "Answer deny on its own this long after "
+                + from
+                + " (default ${DEFAULT-VALUE}); keep it below the hook's timeout in"
+                + " settings.json, since a hook Claude Code times out lets the tool run.")
+        .to(deadline);
     d.option(String.class, "--shell-program")
         .label("<program>")
         .defaultValue("bash")
         .text("The shell an approved command runs with (default ${DEFAULT-VALUE}).")
-        .to(v -> shellProgram = v);
+        .to(shellProgram);
   }
 
   HookClaudeCodeCommand(Context ctx) {

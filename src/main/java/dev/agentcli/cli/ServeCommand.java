@@ -45,19 +45,8 @@ final class ServeCommand extends BaseCommand {
         .label("<file>")
         .text("The bearer token's file (default: serve.token in the home folder).")
         .to(v -> tokenFile = v);
-    d.option(Duration.class, "--deadline")
-        .label("<duration>")
-        .defaultValue("50s")
-        .converter(new DurationConverter())
-        .text(
-            "Answer deny on its own this long after a call arrived (default ${DEFAULT-VALUE});"
-                + " keep it below the hook's timeout in settings.json.")
-        .to(v -> deadline = v);
-    d.option(String.class, "--shell-program")
-        .label("<program>")
-        .defaultValue("bash")
-        .text("The shell an approved command runs with (default ${DEFAULT-VALUE}).")
-        .to(v -> shellProgram = v);
+    HookClaudeCodeCommand.hookOptions(
+        d, "a call arrived", v -> deadline = v, v -> shellProgram = v);
     d.option(Integer.class, "--concurrent")
         .label("<n>")
         .defaultValue("8")

@@ -59,14 +59,7 @@ final class Decisions {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /**
-   * Approves a pending request: a grant of the request's own binding (never one recomputed in the
-   * approver's environment), signed by the approver, who may not be the requester.
-   *
-   * @param approverOsUser the approver's OS user, where OS users are kept apart (the operator's
-   *     deployment): it may not be the requester's either (unless the operator names the approver
-   *     in {@code self_approval_exceptions})
-   */
+  /** See {@link RequestService#approve}. */
   Grant approve(
       String requestId,
       String approver,
@@ -115,7 +108,7 @@ final class Decisions {
     return approval.grant();
   }
 
-  /** Denies a pending request with a signed denial; one denial that counts settles it. */
+  /** See {@link RequestService#deny}. */
   Denial deny(String requestId, String decider, String reason, Optional<Path> key) {
     Principal.of(decider, "--by");
     if (reason == null || reason.isBlank()) {

@@ -77,39 +77,54 @@ public final class JdbcRequestStore implements RequestStore {
    */
   private Optional<Request> openFor(
       String workflowId, String taskId, String taskHash, Instant now, boolean denied) {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT * FROM requests r WHERE workflow_id = ? AND task_id = ? AND task_hash = ?"
-                      + " AND expires_at > ? AND cancelled_at IS NULL"
-                      + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"
-                      + (denied ? " AND EXISTS" : " AND NOT EXISTS")
-                      + " (SELECT 1 FROM decisions d WHERE d.request_id = r.request_id)"
-                      + (denied ? " ORDER BY requested_at DESC" : " ORDER BY requested_at")
-                      + " LIMIT 1")) {
-            ps.setString(1, workflowId);
-            ps.setString(2, taskId);
-            ps.setString(3, taskHash);
-            ps.setString(4, Timestamps.format(now));
-            return one(ps);
-          }
-        });
+    return oneFor(
+        workflowId,
+        taskId,
+        taskHash,
+        now,
+        "expires_at > ?"
+            + (denied ? " AND EXISTS" : " AND NOT EXISTS")
+            + " (SELECT 1 FROM decisions d WHERE d.request_id = r.request_id)",
+        denied ? "requested_at DESC" : "requested_at");
   }
 
   @Override
   public Optional<Request> expiredFor(
       String workflowId, String taskId, String taskHash, Instant now) {
+    return oneFor(
+        workflowId,
+        taskId,
+        taskHash,
+        now,
+        "expires_at <= ? AND NOT EXISTS"
+            + " (SELECT 1 FROM decisions d WHERE d.request_id = r.request_id)",
+        "expires_at DESC");
+  }
+
+  /**
+   * The first request of this binding, by {@code order}, that is not cancelled nor answered by a
+   * grant and meets {@code condition}, whose one parameter is {@code now}. Both are this class's
+   * constants, never input.
+   */
+  private Optional<Request> oneFor(
+      String workflowId,
+      String taskId,
+      String taskHash,
+      Instant now,
+      String condition,
+      String order) {
     return db.read(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT * FROM requests r WHERE workflow_id = ? AND task_id = ? AND task_hash = ?"
-                      + " AND expires_at <= ? AND cancelled_at IS NULL"
+                      + " AND cancelled_at IS NULL"
                       + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"
-                      + " AND NOT EXISTS (SELECT 1 FROM decisions d"
-                      + " WHERE d.request_id = r.request_id)"
-                      + " ORDER BY expires_at DESC LIMIT 1")) {
+                      + " AND "
+                      + condition
+                      + " ORDER BY "
+                      + order
+                      + " LIMIT 1")) {
             ps.setString(1, workflowId);
             ps.setString(2, taskId);
             ps.setString(3, taskHash);
