@@ -3,13 +3,9 @@ package dev.agentcli.cli;
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
 import dev.agentcli.hook.ClaudeSettings;
+import dev.agentcli.serve.Running;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -68,30 +64,13 @@ final class HookStatusCommand extends BaseCommand {
 
   /** Whether agentcli serve answers its health check with the hook's own header. */
   private static boolean healthy(Map<?, ?> hook) {
-    if (!(hook.get("url") instanceof String url)
-        || !(hook.get("headers") instanceof Map<?, ?> headers)
-        || !(headers.get("Authorization") instanceof String auth)) {
-      return false;
-    }
-    try {
-      HttpResponse<Void> r =
-          HttpClient.newBuilder()
-              .connectTimeout(Duration.ofSeconds(2))
-              .build()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(url.replace(ClaudeSettings.HTTP_PATH, "") + "/v1/health"))
-                      .timeout(Duration.ofSeconds(5))
-                      .header("Authorization", auth)
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (IOException | IllegalArgumentException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return hook.get("url") instanceof String url
+        && hook.get("headers") instanceof Map<?, ?> headers
+        && headers.get("Authorization") instanceof String auth
+        && url.endsWith(ClaudeSettings.HTTP_PATH)
+        && Running.healthPid(
+                url.substring(0, url.length() - ClaudeSettings.HTTP_PATH.length()), auth)
+            .isPresent();
   }
 
   /** Whether the command hook's agentcli starts and says its version. */

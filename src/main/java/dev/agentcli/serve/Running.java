@@ -78,6 +78,19 @@ public record Running(String url, long pid, Path tokenFile) {
   public Optional<String> answeringToken() {
     try {
       String token = TokenFile.read(tokenFile);
+      return healthPid(url, "Bearer " + token).filter(p -> p == pid).map(p -> token);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The pid of the agentcli serve at {@code url} (its base, {@code http://127.0.0.1:<port>}) if it
+   * answers its health check with the header {@code Authorization: <authorization>} within a second
+   * or two; empty if it does not.
+   */
+  public static Optional<Long> healthPid(String url, String authorization) {
+    try {
       HttpResponse<String> r =
           HttpClient.newBuilder()
               .connectTimeout(Duration.ofSeconds(2))
@@ -85,13 +98,11 @@ public record Running(String url, long pid, Path tokenFile) {
               .send(
                   HttpRequest.newBuilder(URI.create(url + HookServer.HEALTH_PATH))
                       .timeout(Duration.ofSeconds(2))
-                      .header("Authorization", "Bearer " + token)
+                      .header("Authorization", authorization)
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200
-              && Json.parseObject(r.body()).get("pid") instanceof Number p
-              && p.longValue() == pid
-          ? Optional.of(token)
+      return r.statusCode() == 200 && Json.parseObject(r.body()).get("pid") instanceof Number p
+          ? Optional.of(p.longValue())
           : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
