@@ -170,6 +170,7 @@ class ConcurrencyIT {
 
   @Test
   void manyProcessesCreatingABrandNewDatabaseAllSucceed() throws Exception {
+    TestStore.brandNew(home);
     List<Jvm.Done> done =
         race(12, "approve", manifest, "deploy", "--by", "ops", "--signer", "none");
     for (Jvm.Done d : done) {

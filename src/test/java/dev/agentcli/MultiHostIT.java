@@ -54,7 +54,7 @@ class MultiHostIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    String url = PostgresServer.get().newDatabase();
+    String url = PostgresServer.get().newEmptyDatabase();
     hosts = network.hosts();
     for (SimulatedHosts.Host h : hosts) {
       Path home = Files.createDirectory(dir.resolve(h.name()));

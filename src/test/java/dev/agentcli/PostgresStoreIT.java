@@ -31,7 +31,7 @@ class PostgresStoreIT {
   @BeforeEach
   void setUp() {
     server = PostgresServer.get();
-    url = server.newDatabase();
+    url = server.newEmptyDatabase();
     cli = new Cli(home).env("PGPASSWORD", PostgresServer.PASSWORD);
   }
 

@@ -35,7 +35,7 @@ class StoreCopyIT {
     JsonNode grants = cli.run("approvals", "list", "--limit", "0").json();
     String head = cli.run("audit", "head").json().path("head").asText();
 
-    String url = PostgresServer.get().newDatabase();
+    String url = PostgresServer.get().newEmptyDatabase();
     Cli.Result copied = cli.run("store", "copy", "--to", url);
     assertThat(copied).succeeds();
     assertEquals(3, copied.json().path("rows").path("grants").asInt(), copied.toString());

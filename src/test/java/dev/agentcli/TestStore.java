@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,6 +50,15 @@ public final class TestStore {
             new TestStore(
                 h.resolve("state/agentcli.db"),
                 POSTGRES ? PostgresServer.get().newDatabase() : null));
+  }
+
+  /**
+   * The store of {@code home} as one that agentcli has never used: on the PostgreSQL run a database
+   * without agentcli's schema ({@link #of} gives one holding it, empty), for the tests of first
+   * use.
+   */
+  public static TestStore brandNew(Path home) {
+    return POSTGRES ? use(home, PostgresServer.get().newEmptyDatabase()) : of(home);
   }
 
   /** Makes {@code url} (a test server's database) the store of {@code home}, on either run. */
@@ -157,15 +168,21 @@ public final class TestStore {
             c.createStatement()
                 .executeQuery(
                     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
+      List<String> names = new ArrayList<>();
       while (tables.next()) {
-        String table = tables.getString(1);
-        all.append(table)
-            .append(
-                text(
+        names.add(tables.getString(1));
+      }
+      // One connection for every table: each new one costs a SCRAM exchange.
+      for (String table : names) {
+        try (ResultSet rows =
+            c.createStatement()
+                .executeQuery(
                     "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "
                         + table
-                        + " t"))
-            .append('\n');
+                        + " t")) {
+          rows.next();
+          all.append(table).append(rows.getString(1)).append('\n');
+        }
       }
     }
     return Sha256.of(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

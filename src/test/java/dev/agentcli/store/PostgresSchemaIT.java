@@ -27,7 +27,7 @@ class PostgresSchemaIT {
 
   @Test
   void theShippedSchemaIsWhatTheMigrationsCreate() throws Exception {
-    String url = PostgresServer.get().newDatabase();
+    String url = PostgresServer.get().newEmptyDatabase();
     fresh(url).close();
     try (Connection c = PostgresServer.connect(url)) {
       String dump = SchemaCheck.dumpPostgres(c);
@@ -51,7 +51,7 @@ class PostgresSchemaIT {
 
   @Test
   void aPlantedTriggerIsNamedAndEveryWriteIsRefused() throws Exception {
-    String url = PostgresServer.get().newDatabase();
+    String url = PostgresServer.get().newEmptyDatabase();
     fresh(url).close();
     try (Connection c = PostgresServer.connect(url);
         Statement s = c.createStatement()) {
