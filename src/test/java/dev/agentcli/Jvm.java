@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Starts agentcli (or a test helper) in a separate JVM, as a user or a script would. */
 public final class Jvm {
@@ -142,8 +144,21 @@ public final class Jvm {
     }
 
     private static Path build(Path jar, Path archive) throws IOException, InterruptedException {
-      Path dir = archive.getParent();
       Path home = Files.createTempDirectory("agentcli-cds");
+      try {
+        return train(jar, archive, home);
+      } finally {
+        try (Stream<Path> made = Files.walk(home)) {
+          for (Path f : made.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(f);
+          }
+        }
+      }
+    }
+
+    private static Path train(Path jar, Path archive, Path home)
+        throws IOException, InterruptedException {
+      Path dir = archive.getParent();
       Files.writeString(
           home.resolve("warm.json"),
           "{\"version\": \"0.2\", \"workflows\": [{\"id\": \"warm\", \"tasks\": [{\"id\":"

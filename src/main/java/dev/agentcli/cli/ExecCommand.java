@@ -9,6 +9,7 @@ import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.ClaimAttempt;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.RefusalExplainer;
+import dev.agentcli.codec.AtomicFile;
 import dev.agentcli.codec.Json;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
@@ -18,10 +19,7 @@ import dev.agentcli.exec.RunResult;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.Policy;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,14 +162,7 @@ final class ExecCommand extends BaseCommand {
     shown.putAll(outcome);
     Path target = ctx.cwd().resolve(resultFile);
     try {
-      Path tmp =
-          Files.createTempFile(
-              target.toAbsolutePath().getParent(),
-              ".agentcli-result-",
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tmp, Json.pretty(shown) + "\n");
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFile.write(target, Json.pretty(shown) + "\n");
     } catch (IOException | RuntimeException e) {
       err().println("agentcli: cannot write the result file " + target + ": " + e);
       err().flush();

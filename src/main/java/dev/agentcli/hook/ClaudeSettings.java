@@ -1,5 +1,6 @@
 package dev.agentcli.hook;
 
+import dev.agentcli.codec.AtomicFile;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,12 +221,13 @@ public final class ClaudeSettings {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".settings-", ".json.tmp");
-      Files.writeString(tmp, Json.pretty(settings) + "\n");
-      if (Files.exists(file) && !secret) {
-        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
-      } // else the temporary file's own mode: 0600
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // A file that holds a token is 0600; an existing one keeps its mode; a new one is 0600.
+      AtomicFile.write(
+          file,
+          Json.pretty(settings) + "\n",
+          Files.exists(file) && !secret
+              ? Files.getPosixFilePermissions(file)
+              : AtomicFile.OWNER_ONLY);
       return true;
     } catch (IOException e) {
       throw new AgentCliException(

@@ -1,5 +1,6 @@
 package dev.agentcli.serve;
 
+import dev.agentcli.codec.AtomicFile;
 import dev.agentcli.codec.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -9,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,14 +33,7 @@ public record Running(String url, long pid, Path tokenFile) {
     m.put("url", url);
     m.put("pid", pid);
     m.put("token_file", tokenFile.toString());
-    Path tmp =
-        Files.createTempFile(
-            file.toAbsolutePath().getParent(),
-            ".serve-",
-            ".json.tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, Json.pretty(m) + "\n");
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFile.write(file, Json.pretty(m) + "\n");
   }
 
   /** Removes {@code file} if it still records this server (another may have started since). */

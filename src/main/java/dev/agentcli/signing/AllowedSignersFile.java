@@ -1,16 +1,13 @@
 package dev.agentcli.signing;
 
+import dev.agentcli.codec.AtomicFile;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -97,19 +94,8 @@ public final class AllowedSignersFile {
 
   private void write(String text) {
     try {
-      Path dir = path.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp =
-          Files.createTempFile(
-              dir,
-              ".allowed_signers",
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.write(StandardCharsets.UTF_8.encode(text));
-        ch.force(true);
-      }
-      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.createDirectories(path.toAbsolutePath().getParent());
+      AtomicFile.write(path, text);
     } catch (IOException e) {
       throw new AgentCliException(
           ErrorCode.INTERNAL_ERROR,
