@@ -1,5 +1,6 @@
 package dev.agentcli;
 
+import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,6 +134,99 @@ class ServeIT {
     assertEquals(1, cli.count("SELECT count(*) FROM requests"));
     assertEquals(
         3, cli.count("SELECT count(*) FROM audit_events WHERE event_type = 'command_judged'"));
+  }
+
+  /** The events in {@code sse} (Server-Sent Events) as "id type event_hash", comments skipped. */
+  static List<String> events(String sse) throws Exception {
+    List<String> seen = new ArrayList<>();
+    for (String block : sse.split("\n\n")) {
+      String id = null;
+      String type = null;
+      String hash = null;
+      for (String line : block.split("\n")) {
+        if (line.startsWith("id: ")) {
+          id = line.substring(4);
+        } else if (line.startsWith("event: ")) {
+          type = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          JsonNode data = ClaudeCodeEvents.JSON.readTree(line.substring(6));
+          assertEquals(id, data.path("id").asText(), block);
+          hash = data.path("event_hash").asText();
+        }
+      }
+      if (id != null) {
+        seen.add(id + " " + type + " " + hash);
+      }
+    }
+    return seen;
+  }
+
+  /** The trail as sqlite3 reads it, in the same form, after {@code after}. */
+  List<String> trail(long after, String type) throws Exception {
+    Jvm.Done d =
+        SigningIT.sh(
+            Map.of(),
+            new byte[0],
+            "sqlite3",
+            home.resolve("state/agentcli.db").toString(),
+            "SELECT id || ' ' || event_type || ' ' || event_hash FROM audit_events WHERE id > "
+                + after
+                + (type == null ? "" : " AND event_type = '" + type + "'")
+                + " ORDER BY id");
+    return d.out().lines().toList();
+  }
+
+  /** curl reading the event stream for {@code seconds}: everything it received. */
+  Process stream(String query, int seconds, String... headers) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-sSN",
+                "--max-time",
+                String.valueOf(seconds),
+                "-H",
+                "Authorization: Bearer " + token));
+    for (String h : headers) {
+      cmd.addAll(List.of("-H", h));
+    }
+    cmd.add(url + "/v1/events" + query);
+    return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  static String received(Process curl) throws Exception {
+    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    curl.waitFor();
+    return out;
+  }
+
+  @Test
+  void theEventStreamIsTheTrailAsItGrowsAndResumesWhereTheClientLeftOff() throws Exception {
+    Cli cli = new Cli(home);
+    String m = cli.manifest("m.json", Cli.oneTask(MultiHostIT.UNSIGNED_OK, "true"));
+    assertThat(cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none")).succeeds();
+    assertThat(cli.run("exec", m, "deploy")).succeeds();
+    List<String> all = trail(0, null);
+    assertTrue(all.size() >= 3, all.toString());
+
+    // From the start, live: an event committed while the client listens arrives too.
+    Process live = stream("?since=0", 6);
+    Thread.sleep(1500);
+    assertThat(cli.run("approve", m, "deploy", "--by", "ops", "--signer", "none")).succeeds();
+    List<String> got = events(received(live));
+    assertEquals(trail(0, null), got);
+    assertTrue(got.size() > all.size(), "the approval made while streaming: " + got);
+
+    // A client that reconnects with the last id it saw misses and repeats nothing.
+    long first = Long.parseLong(all.get(0).split(" ")[0]);
+    assertEquals(trail(first, null), events(received(stream("", 2, "Last-Event-ID: " + first))));
+    assertEquals(trail(0, "grant_claim"), events(received(stream("?since=0&type=grant_claim", 2))));
+
+    // What it cannot read is refused, with no stream.
+    assertEquals(
+        400, status(curl("/v1/events?type=nonsense", null, "Authorization: Bearer " + token)));
+    assertEquals(400, status(curl("/v1/events?since=-1", null, "Authorization: Bearer " + token)));
+    assertEquals(401, status(curl("/v1/events?since=0", null)));
   }
 
   @Test

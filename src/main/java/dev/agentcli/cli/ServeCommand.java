@@ -29,7 +29,8 @@ final class ServeCommand extends BaseCommand {
             + HookServer.HOOK_PATH
             + " takes the PreToolUse event and answers as agentcli hook claude-code does; GET "
             + HookServer.HEALTH_PATH
-            + " says it is up.",
+            + " says it is up; GET /v1/events streams what agentcli watch prints, as"
+            + " Server-Sent Events (?since=<event id>, ?type=<event type>, Last-Event-ID resumes).",
         "Every request needs the header Authorization: Bearer <token>, the token from --token-file"
             + " (made, 0600, when missing), and a Host of 127.0.0.1, localhost or [::1] with the"
             + " port. It fails closed: an event it cannot read, an error, no decision by --deadline"

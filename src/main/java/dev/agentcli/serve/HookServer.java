@@ -69,6 +69,10 @@ public final class HookServer implements AutoCloseable {
   private final byte[] bearer;
   private final HttpServer http;
   private final ExecutorService decisions;
+  private final ExecutorService streams;
+
+  /** How many event streams may be open at once. */
+  private static final int STREAMS = 16;
 
   public HookServer(Context ctx, Settings.Flags flags, Config config) throws IOException {
     this.ctx = ctx;
@@ -89,6 +93,9 @@ public final class HookServer implements AutoCloseable {
             TimeUnit.MINUTES,
             new SynchronousQueue<>(),
             r -> daemon(r, "decision"));
+    this.streams =
+        new ThreadPoolExecutor(
+            0, STREAMS, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), r -> daemon(r, "events"));
     http.setExecutor(Executors.newFixedThreadPool(config.concurrent() + 4, r -> daemon(r, "http")));
     http.createContext("/", this::handle);
   }
@@ -110,7 +117,8 @@ public final class HookServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
+    boolean handedOn = false;
+    try {
       if (!hostIsLoopback(ex.getRequestHeaders().getFirst("Host"))) {
         send(ex, 421, Map.of("ok", false, "error", "this server answers only on loopback"));
         return;
@@ -121,13 +129,50 @@ public final class HookServer implements AutoCloseable {
         return;
       }
       String path = ex.getRequestURI().getPath();
-      if (path.equals(HEALTH_PATH) && ex.getRequestMethod().equals("GET")) {
+      boolean get = ex.getRequestMethod().equals("GET");
+      if (path.equals(HEALTH_PATH) && get) {
         send(ex, 200, Map.of("ok", true, "pid", ProcessHandle.current().pid()));
       } else if (path.equals(HOOK_PATH) && ex.getRequestMethod().equals("POST")) {
         send(ex, 200, answer(ex.getRequestBody()).json());
+      } else if (path.equals(EventStream.PATH) && get) {
+        handedOn = events(ex);
       } else {
         send(ex, 404, Map.of("ok", false, "error", "no such endpoint"));
       }
+    } finally {
+      if (!handedOn) {
+        ex.close();
+      }
+    }
+  }
+
+  /**
+   * Starts {@code ex}'s event stream on a thread of its own (the HTTP threads stay free for hook
+   * calls); false when it was answered with an error instead.
+   */
+  private boolean events(HttpExchange ex) throws IOException {
+    EventStream.Query query;
+    try {
+      query =
+          EventStream.Query.parse(
+              ex.getRequestURI().getRawQuery(), ex.getRequestHeaders().getFirst("Last-Event-ID"));
+    } catch (IllegalArgumentException e) {
+      send(ex, 400, Map.of("ok", false, "error", e.getMessage()));
+      return false;
+    }
+    try {
+      streams.execute(
+          () -> {
+            try (ex) {
+              EventStream.stream(ex, query, () -> new Services(ctx, new Settings(ctx, flags)));
+            } catch (IOException | RuntimeException e) {
+              // the client went away, or the store failed: the stream ends, the server goes on
+            }
+          });
+      return true;
+    } catch (RejectedExecutionException busy) {
+      send(ex, 503, Map.of("ok", false, "error", "too many event streams are open"));
+      return false;
     }
   }
 
@@ -207,6 +252,7 @@ public final class HookServer implements AutoCloseable {
   /** Stops answering, giving calls in flight a second. */
   @Override
   public void close() {
+    streams.shutdownNow();
     http.stop(1);
     decisions.shutdownNow();
   }
