@@ -19,6 +19,7 @@ import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.exec.TaskUser;
 import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
+import dev.agentcli.manifest.TaskEnvironment;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.Requester;
 import dev.agentcli.request.Waiting;
@@ -88,9 +89,9 @@ public final class Services implements AutoCloseable {
     return new ManifestLoader(ctx.cwd(), settings.manifests(), ctx.stdin(), config().isPresent());
   }
 
-  /** See {@link Settings#taskEnv}. */
-  public Map<String, String> taskEnv() {
-    return settings.taskEnv();
+  /** See {@link Settings#taskEnv(TaskEnvironment)}. */
+  public Map<String, String> taskEnv(TaskEnvironment manifest) {
+    return settings.taskEnv(manifest);
   }
 
   /** See {@link Settings#inheritedEnv}. */

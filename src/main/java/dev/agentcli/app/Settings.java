@@ -4,6 +4,7 @@ import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.manifest.TaskEnvironment;
 import dev.agentcli.store.PostgresUrl;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -178,11 +179,25 @@ public final class Settings {
   }
 
   /**
-   * What a manifest task's child inherits besides its manifest {@code env}, the same whoever runs
-   * it: the operator's {@code task_env}, else the home's (see {@link TaskEnv}).
+   * What a manifest task's child inherits besides its {@code env}, the same whoever runs it: the
+   * operator's {@code task_env}, else the home's (see {@link TaskEnv}), with the manifest's own
+   * {@code task_env} over it. Under an operator configuration a manifest may set variables but not
+   * take any from the caller: what the task inherits is the operator's choice, not the agent's.
    */
-  public Map<String, String> taskEnv() {
-    return operator().map(OperatorConfig::taskEnv).orElseGet(() -> TaskEnv.of(taskEnvFile(), ctx));
+  public Map<String, String> taskEnv(TaskEnvironment manifest) {
+    Optional<OperatorConfig> operator = operator();
+    if (operator.isPresent() && !manifest.inherit().isEmpty()) {
+      throw new AgentCliException(
+          ErrorCode.MANIFEST_INVALID,
+          "the manifest's task_env inherits "
+              + String.join(", ", manifest.inherit())
+              + " from the caller, which an operator configuration does not allow: the"
+              + " operator's task_env decides what tasks inherit",
+          Map.of("inherit", manifest.inherit()));
+    }
+    Map<String, String> base =
+        operator.map(OperatorConfig::taskEnv).orElseGet(() -> TaskEnv.of(taskEnvFile(), ctx));
+    return manifest.over(base, ctx.env());
   }
 
   /** The home's fixed task environment (single-user mode). */

@@ -3,14 +3,16 @@ package dev.agentcli.app;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.manifest.Problem;
+import dev.agentcli.manifest.TaskEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The environment a manifest task's child inherits in single-user mode, the same whoever runs it,
@@ -27,8 +29,7 @@ final class TaskEnv {
   /** sudo's {@code secure_path}: where a manifest task finds its programs, whoever runs it. */
   static final String SECURE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
+  /** The home's task environment: {@code file}'s, else the fixed default set. */
   static Map<String, String> of(Path file, Context ctx) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       Map<String, String> fixed = new LinkedHashMap<>();
@@ -37,34 +38,18 @@ final class TaskEnv {
       fixed.put("LANG", "C.UTF-8");
       return fixed;
     }
-    Map<String, Object> m;
+    Object node;
     try {
-      m = Json.parseObject(Files.readString(file));
+      node = Json.parse(Files.readAllBytes(file));
     } catch (IOException | RuntimeException e) {
-      throw invalid(file, "it is not a JSON object (" + e.getMessage() + ")");
+      throw invalid(file, "it is not JSON (" + e.getMessage() + ")");
     }
-    Map<String, String> env = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : m.entrySet()) {
-      if (e.getKey().equals("inherit")) {
-        if (!(e.getValue() instanceof List<?> names)
-            || !names.stream()
-                .allMatch(n -> n instanceof String s && VARIABLE.matcher(s).matches())) {
-          throw invalid(file, "inherit must be a list of variable names");
-        }
-        names.forEach(
-            n -> {
-              String value = ctx.env().get((String) n);
-              if (value != null) {
-                env.put((String) n, value);
-              }
-            });
-      } else if (VARIABLE.matcher(e.getKey()).matches() && e.getValue() instanceof String v) {
-        env.putIfAbsent(e.getKey(), v);
-      } else {
-        throw invalid(file, e.getKey() + " must be a variable name with a string value");
-      }
+    List<Problem> problems = new ArrayList<>();
+    TaskEnvironment env = TaskEnvironment.read(node, "$", problems);
+    if (!problems.isEmpty()) {
+      throw invalid(file, problems.get(0).toString());
     }
-    return env;
+    return env.over(Map.of(), ctx.env());
   }
 
   private static AgentCliException invalid(Path file, String why) {

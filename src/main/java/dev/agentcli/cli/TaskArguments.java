@@ -41,7 +41,7 @@ final class TaskArguments implements Definition.Defined {
     Task t = m.task(Optional.ofNullable(workflow), task);
     Phases.mark("manifest_read");
     TaskBinding binding =
-        TaskBinding.of(t, m.baseDir(), services.taskEnv(), services.fileDigests());
+        TaskBinding.of(t, m.baseDir(), services.taskEnv(m.taskEnv()), services.fileDigests());
     Phases.mark("task_bound");
     return new Resolved(m, t, binding);
   }

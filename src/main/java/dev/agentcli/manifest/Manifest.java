@@ -10,8 +10,12 @@ import java.util.Optional;
 /**
  * A parsed, valid manifest: its tasks, where it came from, and the folder relative working
  * directories are resolved against.
+ *
+ * @param taskEnv the manifest's {@code task_env}: what its tasks inherit over the home's or the
+ *     operator's task environment
  */
-public record Manifest(String source, Path baseDir, String version, List<Task> tasks) {
+public record Manifest(
+    String source, Path baseDir, String version, List<Task> tasks, TaskEnvironment taskEnv) {
 
   public Manifest {
     tasks = List.copyOf(tasks);

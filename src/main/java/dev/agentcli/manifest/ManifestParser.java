@@ -77,7 +77,7 @@ public final class ManifestParser extends Checks {
     if (!parser.problems.isEmpty()) {
       throw invalid(source, parser.problems);
     }
-    return new Manifest(source, baseDir, parsed.version, parsed.tasks);
+    return new Manifest(source, baseDir, parsed.version, parsed.tasks, parsed.taskEnv);
   }
 
   /**
@@ -109,7 +109,11 @@ public final class ManifestParser extends Checks {
             problems.stream().map(p -> Map.of("path", p.path(), "message", p.message())).toList()));
   }
 
-  private record Parsed(String version, List<Task> tasks) {}
+  private record Parsed(String version, List<Task> tasks, TaskEnvironment taskEnv) {
+    Parsed(String version, List<Task> tasks) {
+      this(version, tasks, TaskEnvironment.NONE);
+    }
+  }
 
   private Parsed parse(byte[] bytes) {
     Object root;
@@ -143,6 +147,10 @@ public final class ManifestParser extends Checks {
     } else {
       version = text;
     }
+    TaskEnvironment taskEnv =
+        manifest.containsKey("task_env")
+            ? TaskEnvironment.read(manifest.get("task_env"), "$.task_env", problems)
+            : TaskEnvironment.NONE;
     List<Task> tasks = new ArrayList<>();
     if (!(manifest.get("workflows") instanceof List<?> workflows)) {
       problems.add(new Problem("$.workflows", "required: an array of workflows"));
@@ -180,7 +188,7 @@ public final class ManifestParser extends Checks {
         }
       }
     }
-    return new Parsed(version, tasks);
+    return new Parsed(version, tasks, taskEnv);
   }
 
   private String id(Map<?, ?> owner, String path) {

@@ -278,7 +278,8 @@ public final class McpTools implements Tools {
     Manifest manifest = services.manifests().load(offered.manifest());
     Task task = manifest.task(Optional.of(offered.task().workflowId()), offered.task().id());
     TaskBinding binding =
-        TaskBinding.of(task, manifest.baseDir(), services.taskEnv(), services.fileDigests());
+        TaskBinding.of(
+            task, manifest.baseDir(), services.taskEnv(manifest.taskEnv()), services.fileDigests());
     GatedRun.Outcome gated =
         GatedRun.run(
             services,

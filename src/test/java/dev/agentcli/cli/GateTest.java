@@ -11,6 +11,7 @@ import dev.agentcli.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,49 @@ class GateTest {
 
   String approve(String... extra) {
     return cli.approveUnsignedBy("alice@example.com", manifest, "deploy", extra);
+  }
+
+  /** Issue 27: a manifest's task_env fixes what its tasks inherit, over the home's default. */
+  @Test
+  void aManifestsTaskEnvIsWhatTheTaskGetsAndBindsWhatItInherits() {
+    String m =
+        cli.manifest(
+            "env.json",
+            """
+            {"version": "0.2",
+             "task_env": {"PATH": "/opt/none:/usr/bin:/bin", "inherit": ["NODE_ENV"]},
+             "workflows": [{"id": "w", "tasks": [
+              {"id": "show", "shell": {"program": "/usr/bin/env"},
+               "approval": {"policy": "manual", "signature": "optional"}}]}]}
+            """);
+    cli.env("NODE_ENV", "production").env("PATH", "/home/person/bin:/usr/bin");
+    cli.approveUnsigned(m, "show");
+    // The agent's PATH differs and does not matter; what the child printed is what it got.
+    Cli.Result ran = cli.env("PATH", "/usr/bin:/bin").env("SECRET", "x").run("exec", m, "show");
+    assertThat(ran).succeeds();
+    List<String> got = ran.json().path("result").path("stdout").asText().lines().sorted().toList();
+    assertEquals(
+        List.of(
+            "HOME=" + System.getProperty("user.home"),
+            "LANG=C.UTF-8",
+            "NODE_ENV=production",
+            "PATH=/opt/none:/usr/bin:/bin"),
+        got);
+    // What it inherits is bound: another NODE_ENV is another task, named as the difference.
+    cli.approveUnsigned(m, "show");
+    Cli.Result other = cli.env("NODE_ENV", "development").run("exec", m, "show");
+    assertThat(other).fails(77, "approval_required").errContains("NODE_ENV");
+    Cli.Result invalid =
+        cli.run(
+            "validate",
+            cli.manifest(
+                "bad.json",
+                "{\"version\": \"0.2\", \"task_env\": {\"PATH\": 1, \"inherit\": \"X\"},"
+                    + " \"workflows\": []}"));
+    assertEquals(65, invalid.status());
+    assertEquals(
+        List.of("$.task_env.PATH", "$.task_env.inherit"),
+        invalid.json().path("problems").findValuesAsText("path"));
   }
 
   @Test
