@@ -219,6 +219,22 @@ public final class Services implements AutoCloseable {
     return new AllowedSignersFile(settings.allowedSigners());
   }
 
+  /**
+   * Whether nobody can sign an approval yet: single-user mode with a trust store that trusts no key
+   * (the state right after install). First use then needs one step more, which the hook and {@code
+   * hook install} name.
+   */
+  public boolean nobodyTrusted() {
+    try {
+      return config().isEmpty() && allowedSigners().read().entries().isEmpty();
+    } catch (AgentCliException unreadable) {
+      return false; // its own error comes where it is used
+    }
+  }
+
+  /** The step that makes a person's SSH key trusted, for {@link #nobodyTrusted}. */
+  public static final String TRUST_YOUR_KEY = "agentcli signers add <you> ~/.ssh/id_ed25519.pub";
+
   private GrantVerifier verifier() {
     return new GrantVerifier(allowedSigners()::read);
   }

@@ -93,6 +93,10 @@ final class HookInstallCommand extends BaseCommand {
     }
     result.put("timeout_s", timeoutS);
     starter.ifPresent(rules -> result.put("starter_rules", rules.toString()));
+    boolean nobodyTrusted = services.nobodyTrusted();
+    if (nobodyTrusted) {
+      result.put("next_step", Services.TRUST_YOUR_KEY);
+    }
     print(
         result,
         out -> {
@@ -113,6 +117,13 @@ final class HookInstallCommand extends BaseCommand {
                           + " log, diff...) are allowed; what writes, installs, pushes or deletes"
                           + " asks a person; rm -rf /, forced pushes, git reset --hard and the"
                           + " like are denied. Edit the file to change them."));
+          if (nobodyTrusted) {
+            out.println(
+                "Nobody can approve yet: an approval is signed with a person's SSH key, and "
+                    + services.allowedSigners().path()
+                    + " trusts none. Trust yours once: "
+                    + Services.TRUST_YOUR_KEY);
+          }
         });
     return 0;
   }

@@ -135,7 +135,10 @@ public final class ClaudeCodeHook {
         services.waiting().await(id, left.isNegative() ? Duration.ZERO : left, s -> {}, s -> {});
     if (!state.status().settled()) {
       return HookAnswer.deny(
-          (reached ? undecided(id, deadline) : unannounced(id, call.description())) + again);
+          (reached
+                  ? undecided(id, deadline)
+                  : unannounced(id, call.description(), services.nobodyTrusted()))
+              + again);
     }
     if (state.status() != RequestStatus.APPROVED) {
       return HookAnswer.deny(
@@ -169,11 +172,16 @@ public final class ClaudeCodeHook {
   }
 
   /** The answer when nobody was told of the request: words for the user, through the model. */
-  private static String unannounced(String requestId, String description) {
+  private static String unannounced(String requestId, String description, boolean nobodyTrusted) {
     return "This command needs the user's approval"
         + (description == null || description.isBlank() ? "" : " (" + description + ")")
-        + ", and no notification is set up to tell anyone. Tell the user: \"run `agentcli requests"
-        + " show "
+        + ", and no notification is set up to tell anyone. Tell the user: \""
+        + (nobodyTrusted
+            ? "agentcli trusts no signing key yet: first, once, run `"
+                + Services.TRUST_YOUR_KEY
+                + "` (an approval is signed with that key); then "
+            : "")
+        + "run `agentcli requests show "
         + requestId
         + "` in a terminal to see exactly what would run, then `agentcli approve "
         + requestId
