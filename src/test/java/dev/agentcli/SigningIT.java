@@ -181,8 +181,9 @@ class SigningIT {
     AllowedSigners trusted =
         AllowedSigners.parse(
             "bob namespaces=\"agentcli\" " + Files.readString(Path.of(k + ".pub")), "test");
-    assertTrue(trusted.refusal("bob", sig.publicKey(), "agentcli", Instant.now()).isEmpty());
-    assertTrue(trusted.refusal("alice", sig.publicKey(), "agentcli", Instant.now()).isPresent());
+    assertTrue(trusted.refusal("bob", sig.publicKey(), "agentcli", Instant.now(), false).isEmpty());
+    assertTrue(
+        trusted.refusal("alice", sig.publicKey(), "agentcli", Instant.now(), false).isPresent());
   }
 
   @ParameterizedTest

@@ -31,6 +31,8 @@ import dev.agentcli.store.Database;
 import dev.agentcli.store.JdbcAuditLog;
 import dev.agentcli.store.JdbcLedger;
 import dev.agentcli.store.JdbcRequestStore;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,7 +242,13 @@ public final class Services implements AutoCloseable {
   }
 
   private GrantSigner signer() {
-    return new SshKeygenSigner(ctx.env())::sign;
+    return new SshKeygenSigner(
+            ctx.env(),
+            prompt -> {
+              PrintStream err = new PrintStream(ctx.stderr(), true, StandardCharsets.UTF_8);
+              err.println(prompt);
+            })
+        ::sign;
   }
 
   /** Requests and their decisions, on the database created if missing. */

@@ -70,8 +70,15 @@ public final class GrantVerifier {
     if (!fingerprint.equals(sig.keyFingerprint())) {
       return Verdict.refused("the recorded key fingerprint is not the signing key's", fingerprint);
     }
+    if (!parsed.userPresent()) {
+      return Verdict.refused(
+          "the security key signed without a touch (no user presence): nobody was there",
+          fingerprint);
+    }
     Optional<String> refusal =
-        trusted().refusal(principal, parsed.publicKey(), GrantPayload.NAMESPACE, now);
+        trusted()
+            .refusal(
+                principal, parsed.publicKey(), GrantPayload.NAMESPACE, now, parsed.userVerified());
     return refusal
         .map(why -> Verdict.refused(why, fingerprint))
         .orElseGet(

@@ -12,6 +12,7 @@ import java.util.Map;
 final class SignersAddCommand extends BaseCommand {
   String principal;
   Path keyFile;
+  boolean verifyRequired;
 
   @Override
   void declare(Definition d) {
@@ -22,8 +23,16 @@ final class SignersAddCommand extends BaseCommand {
         .to(v -> principal = v);
     d.positional(Path.class, "1")
         .label("<public-key-file>")
-        .text("An OpenSSH .pub file.")
+        .text(
+            "An OpenSSH .pub file; a FIDO security key's (sk-ssh-ed25519@openssh.com,"
+                + " sk-ecdsa-sha2-nistp256@openssh.com) too: its signatures count only when made"
+                + " with a touch.")
         .to(v -> keyFile = v);
+    d.flag("--verify-required")
+        .text(
+            "For a FIDO security key: count only signatures it made after checking its user's PIN"
+                + " or biometric (allowed_signers option verify-required).")
+        .to(v -> verifyRequired = v);
   }
 
   SignersAddCommand(Context ctx) {
@@ -33,7 +42,7 @@ final class SignersAddCommand extends BaseCommand {
   @Override
   int run(Services services) {
     TrustStore trust = services.trustStore();
-    AllowedSigners.Entry entry = trust.add(principal, ctx.cwd().resolve(keyFile));
+    AllowedSigners.Entry entry = trust.add(principal, ctx.cwd().resolve(keyFile), verifyRequired);
     SshPublicKey key = entry.key();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

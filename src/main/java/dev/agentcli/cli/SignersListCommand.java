@@ -43,6 +43,8 @@ final class SignersListCommand extends BaseCommand {
     m.put("key_fingerprint", e.key().fingerprint());
     m.put("namespaces", e.namespaces());
     m.put("cert_authority", e.certAuthority());
+    m.put("security_key", e.key().securityKey());
+    m.put("verify_required", e.verifyRequired());
     return m;
   }
 }

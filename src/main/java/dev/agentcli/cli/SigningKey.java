@@ -19,13 +19,14 @@ final class SigningKey implements Definition.Defined {
         .label("<file>")
         .text(
             "The SSH key to sign with: a private key, or a .pub whose private key is in ssh-agent"
-                + " (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+                + " (default: $AGENTCLI_SIGNING_KEY, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa, id_ed25519_sk,"
+                + " id_ecdsa_sk; a FIDO security key asks for a touch).")
         .to(v -> named = v);
   }
 
   /**
    * The key named (relative to the working directory), else {@code $AGENTCLI_SIGNING_KEY}, else the
-   * first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists.
+   * first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa, id_ed25519_sk, id_ecdsa_sk that exists.
    */
   Optional<Path> find(Context ctx) {
     if (named != null) {
@@ -39,7 +40,7 @@ final class SigningKey implements Definition.Defined {
     if (home == null) {
       return Optional.empty();
     }
-    return Stream.of("id_ed25519", "id_ecdsa", "id_rsa")
+    return Stream.of("id_ed25519", "id_ecdsa", "id_rsa", "id_ed25519_sk", "id_ecdsa_sk")
         .map(name -> Path.of(home, ".ssh", name))
         .filter(Files::isRegularFile)
         .findFirst();

@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  * An OpenSSH {@code allowed_signers} trust store (see ssh-keygen(1), ALLOWED SIGNERS): which key
  * may sign as which principals, for which namespaces, in which time window. A line that cannot be
  * read makes the whole file an error: a trust store is never half-read.
+ *
+ * <p>One option is agentcli's own, borrowed from authorized_keys: {@code verify-required} admits a
+ * FIDO security key's signature only when the key checked its user's PIN or biometric (ssh-keygen
+ * 9.2's {@code -Y verify} does not know it and refuses such a line).
  */
 public final class AllowedSigners {
   private static final Pattern KEY_TYPE = Pattern.compile("(ssh-|ecdsa-sha2-|sk-).*");
@@ -33,7 +37,8 @@ public final class AllowedSigners {
       List<String> namespaces,
       boolean certAuthority,
       Instant validAfter,
-      Instant validBefore) {
+      Instant validBefore,
+      boolean verifyRequired) {
 
     /** Whether the principal patterns admit {@code principal} (a {@code !} pattern vetoes). */
     public boolean names(String principal) {
@@ -93,9 +98,12 @@ public final class AllowedSigners {
   /**
    * Why {@code key} may not sign for {@code principal} in {@code namespace} at {@code now}; empty
    * when it may.
+   *
+   * @param userVerified whether the signature proves that its key checked the user's PIN or
+   *     biometric (what a {@code verify-required} line demands)
    */
   public Optional<String> refusal(
-      String principal, SshPublicKey key, String namespace, Instant now) {
+      String principal, SshPublicKey key, String namespace, Instant now, boolean userVerified) {
     List<Entry> forKey =
         entries.stream().filter(e -> !e.certAuthority() && e.key().sameKey(key)).toList();
     if (forKey.isEmpty()) {
@@ -127,16 +135,27 @@ public final class AllowedSigners {
       return Optional.of(
           "key " + key.fingerprint() + " may not sign in namespace '" + namespace + "'");
     }
-    boolean inWindow =
+    List<Entry> inWindow =
         forNamespace.stream()
-            .anyMatch(
+            .filter(
                 e ->
                     (e.validAfter() == null || !now.isBefore(e.validAfter()))
-                        && (e.validBefore() == null || now.isBefore(e.validBefore())));
-    return inWindow
-        ? Optional.empty()
-        : Optional.of(
-            "key " + key.fingerprint() + " is outside its valid-after/valid-before window");
+                        && (e.validBefore() == null || now.isBefore(e.validBefore())))
+            .toList();
+    if (inWindow.isEmpty()) {
+      return Optional.of(
+          "key " + key.fingerprint() + " is outside its valid-after/valid-before window");
+    }
+    if (!userVerified && inWindow.stream().allMatch(Entry::verifyRequired)) {
+      return Optional.of(
+          "key "
+              + key.fingerprint()
+              + " is trusted with verify-required, and this signature does not show that the"
+              + (key.securityKey()
+                  ? " security key checked its user's PIN or biometric"
+                  : " user was verified (only a FIDO security key's signature can)"));
+    }
+    return Optional.empty();
   }
 
   private static Entry entry(int number, String line) {
@@ -167,7 +186,8 @@ public final class AllowedSigners {
         namespaces,
         options.containsKey("cert-authority"),
         time(options.get("valid-after")),
-        time(options.get("valid-before")));
+        time(options.get("valid-before")),
+        options.containsKey("verify-required"));
   }
 
   private static Map<String, String> options(String token) {
@@ -181,6 +201,7 @@ public final class AllowedSigners {
         case "namespaces":
         case "valid-after":
         case "valid-before":
+        case "verify-required":
           options.put(name, value);
           break;
         default:

@@ -33,9 +33,9 @@ public final class AllowedSignersFile {
     return AllowedSigners.parse(text(), path.toString());
   }
 
-  /** Appends {@code principal key} limited to {@code namespace}; refuses a duplicate. */
+  /** Appends {@code principal options key}; refuses a duplicate. */
   public AllowedSigners.Entry add(
-      String principal, SshPublicKey key, String namespace, String comment) {
+      String principal, SshPublicKey key, String options, String comment) {
     AllowedSigners current = read();
     boolean duplicate =
         current.entries().stream()
@@ -49,9 +49,9 @@ public final class AllowedSignersFile {
     String text = text();
     String line =
         principal
-            + " namespaces=\""
-            + namespace
-            + "\" "
+            + " "
+            + options
+            + " "
             + key.openSsh()
             + (comment == null || comment.isBlank() ? "" : " " + comment.strip());
     write((text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + line + "\n");

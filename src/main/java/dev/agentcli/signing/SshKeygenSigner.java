@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Signs with {@code ssh-keygen -Y sign}, which reads every OpenSSH key format and uses ssh-agent
@@ -22,12 +25,32 @@ public final class SshKeygenSigner {
   private static final long TIMEOUT_S = 120;
 
   private final Map<String, String> env;
+  private final Consumer<String> person;
 
   /**
    * @param env the environment ssh-keygen runs with (SSH_AUTH_SOCK reaches the agent)
    */
   public SshKeygenSigner(Map<String, String> env) {
+    this(env, prompt -> {});
+  }
+
+  /**
+   * @param person where the person signing is told to touch a security key (ssh-keygen's own prompt
+   *     goes to its stderr, which is read for errors)
+   */
+  public SshKeygenSigner(Map<String, String> env, Consumer<String> person) {
     this.env = Map.copyOf(env);
+    this.person = person;
+  }
+
+  /** The public key beside {@code key} (or {@code key} itself, a .pub); empty when unreadable. */
+  private static Optional<SshPublicKey> publicKeyOf(Path key) {
+    Path pub = key.toString().endsWith(".pub") ? key : Path.of(key + ".pub");
+    try {
+      return Optional.of(SshPublicKey.parseOpenSsh(Files.readString(pub)));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -43,6 +66,16 @@ public final class SshKeygenSigner {
             List.of("ssh-keygen", "-q", "-Y", "sign", "-n", namespace, "-f", key.toString()));
     pb.environment().clear();
     pb.environment().putAll(env);
+    publicKeyOf(key)
+        .filter(SshPublicKey::securityKey)
+        .ifPresent(
+            k ->
+                person.accept(
+                    "agentcli: touch your security key to sign ("
+                        + k.type()
+                        + " "
+                        + k.fingerprint()
+                        + ")"));
     Process p;
     try {
       p = pb.start();

@@ -17,13 +17,19 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * An OpenSSH public key (Ed25519, ECDSA P-256/384/521 or RSA) as a JDK key, with its {@code
- * SHA256:} fingerprint as {@code ssh-keygen -l} prints it.
+ * An OpenSSH public key (Ed25519, ECDSA P-256/384/521 or RSA, and the FIDO security keys {@code
+ * sk-ssh-ed25519@openssh.com} and {@code sk-ecdsa-sha2-nistp256@openssh.com} of PROTOCOL.u2f) as a
+ * JDK key, with its {@code SHA256:} fingerprint as {@code ssh-keygen -l} prints it.
  *
  * @param type the SSH key type, e.g. {@code ssh-ed25519}
  * @param blob the key in SSH wire form (what fingerprints and allowed_signers compare)
+ * @param application a security key's FIDO application (relying party), e.g. {@code ssh:}; null for
+ *     other keys
  */
-public record SshPublicKey(String type, byte[] blob, PublicKey key) {
+public record SshPublicKey(String type, byte[] blob, PublicKey key, String application) {
+  public static final String SK_ED25519 = "sk-ssh-ed25519@openssh.com";
+  public static final String SK_ECDSA = "sk-ecdsa-sha2-nistp256@openssh.com";
+
   /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 raw key bytes follow. */
   private static final byte[] ED25519_SPKI_PREFIX =
       HexFormat.of().parseHex("302a300506032b6570032100");
@@ -54,16 +60,12 @@ public record SshPublicKey(String type, byte[] blob, PublicKey key) {
     String type = r.text();
     try {
       PublicKey key;
+      String application = null;
       switch (type) {
         case "ssh-ed25519":
+        case SK_ED25519:
           {
-            byte[] raw = r.string();
-            if (raw.length != 32) {
-              throw new SshWire.MalformedException("Ed25519 key must be 32 bytes");
-            }
-            byte[] der = Arrays.copyOf(ED25519_SPKI_PREFIX, ED25519_SPKI_PREFIX.length + 32);
-            System.arraycopy(raw, 0, der, ED25519_SPKI_PREFIX.length, 32);
-            key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+            key = ed25519(r.string());
             break;
           }
         case "ssh-rsa":
@@ -79,9 +81,10 @@ public record SshPublicKey(String type, byte[] blob, PublicKey key) {
         case "ecdsa-sha2-nistp256":
         case "ecdsa-sha2-nistp384":
         case "ecdsa-sha2-nistp521":
+        case SK_ECDSA:
           {
             String curve = r.text();
-            if (!type.endsWith(curve)) {
+            if (!type.replace("@openssh.com", "").endsWith(curve)) {
               throw new SshWire.MalformedException(
                   "ECDSA curve " + curve + " does not match " + type);
             }
@@ -91,13 +94,30 @@ public record SshPublicKey(String type, byte[] blob, PublicKey key) {
         default:
           throw new SshWire.MalformedException("unsupported key type " + type);
       }
+      if (type.startsWith("sk-")) {
+        application = r.text();
+      }
       if (!r.done()) {
         throw new SshWire.MalformedException("trailing bytes after the key");
       }
-      return new SshPublicKey(type, blob.clone(), key);
+      return new SshPublicKey(type, blob.clone(), key, application);
     } catch (GeneralSecurityException e) {
       throw new SshWire.MalformedException("invalid " + type + " key: " + e.getMessage());
     }
+  }
+
+  private static PublicKey ed25519(byte[] raw) throws GeneralSecurityException {
+    if (raw.length != 32) {
+      throw new SshWire.MalformedException("Ed25519 key must be 32 bytes");
+    }
+    byte[] der = Arrays.copyOf(ED25519_SPKI_PREFIX, ED25519_SPKI_PREFIX.length + 32);
+    System.arraycopy(raw, 0, der, ED25519_SPKI_PREFIX.length, 32);
+    return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+  }
+
+  /** Whether this is a FIDO security key, whose signatures carry its flags (PROTOCOL.u2f). */
+  public boolean securityKey() {
+    return application != null;
   }
 
   private static PublicKey ecKey(String curve, byte[] point) throws GeneralSecurityException {

@@ -1,6 +1,7 @@
 package dev.agentcli.signing;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -15,13 +16,24 @@ import java.util.Base64;
  * @param publicKey the signer's key, carried inside the signature
  * @param hashAlgorithm {@code sha256} or {@code sha512}: how the message was hashed
  * @param signatureFormat e.g. {@code ssh-ed25519}, {@code rsa-sha2-512}
+ * @param flags a security key's flags ({@link #USER_PRESENT}, {@link #USER_VERIFIED}); 0 for other
+ *     keys
+ * @param counter a security key's signature counter; 0 for other keys
  */
 public record SshSignature(
     SshPublicKey publicKey,
     String namespace,
     String hashAlgorithm,
     String signatureFormat,
-    byte[] signature) {
+    byte[] signature,
+    int flags,
+    long counter) {
+
+  /** The authenticator saw a touch (FIDO's user presence). */
+  public static final int USER_PRESENT = 0x01;
+
+  /** The authenticator checked a PIN or biometric (FIDO's user verification). */
+  public static final int USER_VERIFIED = 0x04;
 
   private static final byte[] MAGIC = "SSHSIG".getBytes(StandardCharsets.US_ASCII);
   private static final String BEGIN = "-----BEGIN SSH SIGNATURE-----";
@@ -56,10 +68,26 @@ public record SshSignature(
     SshWire.Reader sig = new SshWire.Reader(r.string());
     String format = sig.text();
     byte[] signature = sig.string();
+    int flags = 0;
+    long counter = 0;
+    if (format.startsWith("sk-")) {
+      flags = sig.bytes(1)[0] & 0xff;
+      counter = sig.uint32() & 0xffffffffL;
+    }
     if (!r.done() || !sig.done()) {
       throw new SshWire.MalformedException("trailing bytes in SSH signature");
     }
-    return new SshSignature(key, namespace, hash, format, signature);
+    return new SshSignature(key, namespace, hash, format, signature, flags, counter);
+  }
+
+  /** Whether a security key signed after a touch; true for other keys, which have no such flag. */
+  public boolean userPresent() {
+    return !publicKey.securityKey() || (flags & USER_PRESENT) != 0;
+  }
+
+  /** Whether a security key checked its user's PIN or biometric; false for other keys. */
+  public boolean userVerified() {
+    return publicKey.securityKey() && (flags & USER_VERIFIED) != 0;
   }
 
   /**
@@ -92,18 +120,36 @@ public record SshSignature(
               .toByteArray();
       Signature verifier = Signature.getInstance(jdkAlgorithm);
       verifier.initVerify(publicKey.key());
-      verifier.update(signedData);
+      verifier.update(publicKey.securityKey() ? authenticatorData(signedData) : signedData);
       return verifier.verify(jdkSignatureBytes());
     } catch (GeneralSecurityException | SshWire.MalformedException e) {
       return false;
     }
   }
 
+  /**
+   * What a security key signs instead of the message (PROTOCOL.u2f): SHA-256 of its application,
+   * its flags, its counter, and SHA-256 of the message; no extensions are defined for SSH.
+   */
+  private byte[] authenticatorData(byte[] message) throws GeneralSecurityException {
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    return ByteBuffer.allocate(32 + 1 + 4 + 32)
+        .put(sha256.digest(publicKey.application().getBytes(StandardCharsets.UTF_8)))
+        .put((byte) flags)
+        .putInt((int) counter)
+        .put(sha256.digest(message))
+        .array();
+  }
+
   /** The JDK algorithm for this key type and signature format; null when they do not fit. */
   private String jdkAlgorithm() {
     String type = publicKey.type();
-    if (type.equals("ssh-ed25519") && signatureFormat.equals("ssh-ed25519")) {
+    if (type.equals("ssh-ed25519") && signatureFormat.equals("ssh-ed25519")
+        || type.equals(SshPublicKey.SK_ED25519) && signatureFormat.equals(type)) {
       return "Ed25519";
+    }
+    if (type.equals(SshPublicKey.SK_ECDSA) && signatureFormat.equals(type)) {
+      return "SHA256withECDSAinP1363Format";
     }
     if (type.equals("ssh-rsa")) {
       // ssh-rsa (SHA-1) signatures are refused, as OpenSSH does for SSHSIG.
@@ -125,7 +171,8 @@ public record SshSignature(
 
   /** ECDSA signatures come as two mpints; the JDK's P1363 form wants r||s at the curve's size. */
   private byte[] jdkSignatureBytes() {
-    if (!publicKey.type().startsWith("ecdsa-sha2-")) {
+    if (!publicKey.type().startsWith("ecdsa-sha2-")
+        && !publicKey.type().equals(SshPublicKey.SK_ECDSA)) {
       return signature;
     }
     SshWire.Reader r = new SshWire.Reader(signature);
@@ -133,7 +180,7 @@ public record SshSignature(
     BigInteger ss = r.mpint();
     int size =
         switch (publicKey.type()) {
-          case "ecdsa-sha2-nistp256" -> 32;
+          case "ecdsa-sha2-nistp256", SshPublicKey.SK_ECDSA -> 32;
           case "ecdsa-sha2-nistp384" -> 48;
           default -> 66;
         };

@@ -45,8 +45,12 @@ public final class TrustStore {
     return namespace;
   }
 
-  /** Trusts the OpenSSH public key in {@code keyFile} to sign grants as {@code principal}. */
-  public AllowedSigners.Entry add(String principal, Path keyFile) {
+  /**
+   * Trusts the OpenSSH public key in {@code keyFile} to sign grants as {@code principal}; with
+   * {@code verifyRequired} (a FIDO security key only) only signatures its key made after checking
+   * the user's PIN or biometric.
+   */
+  public AllowedSigners.Entry add(String principal, Path keyFile, boolean verifyRequired) {
     if (!PRINCIPAL.matcher(principal).matches()) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID,
@@ -70,8 +74,24 @@ public final class TrustStore {
           keyFile + " is not an OpenSSH public key: " + e.getMessage(),
           Map.of("file", keyFile.toString()));
     }
+    if (verifyRequired && !key.securityKey()) {
+      throw new AgentCliException(
+          ErrorCode.INPUT_INVALID,
+          "--verify-required needs a FIDO security key (sk-ssh-ed25519@openssh.com or"
+              + " sk-ecdsa-sha2-nistp256@openssh.com): only its signatures show that the user was"
+              + " verified, and "
+              + keyFile
+              + " holds a "
+              + key.type()
+              + " key",
+          Map.of("file", keyFile.toString(), "key_type", key.type()));
+    }
     AllowedSigners.Entry entry =
-        file.add(principal, key, namespace, line.length > 2 ? line[2] : null);
+        file.add(
+            principal,
+            key,
+            (verifyRequired ? "verify-required," : "") + "namespaces=\"" + namespace + "\"",
+            line.length > 2 ? line[2] : null);
     audit.append(event(EventType.SIGNER_ADDED, principal, key));
     return entry;
   }

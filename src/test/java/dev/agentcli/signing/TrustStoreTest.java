@@ -70,7 +70,7 @@ class TrustStoreTest {
   @Test
   void aKeyAddedIsTrustedInTheNamespaceOnlyAndAudited() throws Exception {
     TrustStore store = store();
-    AllowedSigners.Entry e = store.add("alice@example.com", keyFile("a.pub", ALICE_KEY));
+    AllowedSigners.Entry e = store.add("alice@example.com", keyFile("a.pub", ALICE_KEY), false);
     assertEquals(List.of("alice@example.com"), e.principals());
     assertEquals(List.of("agentcli"), e.namespaces());
     String written = Files.readString(dir.resolve("allowed_signers"));
@@ -88,12 +88,14 @@ class TrustStoreTest {
     for (String principal : new String[] {"a b", "a,b", "*", "\"q\""}) {
       AgentCliException e =
           assertThrows(
-              AgentCliException.class, () -> store.add(principal, keyFile("a.pub", ALICE_KEY)));
+              AgentCliException.class,
+              () -> store.add(principal, keyFile("a.pub", ALICE_KEY), false));
       assertEquals(ErrorCode.INPUT_INVALID, e.code(), principal);
     }
     assertEquals(
         ErrorCode.INPUT_INVALID,
-        assertThrows(AgentCliException.class, () -> store.add("bob", keyFile("b.pub", "junk")))
+        assertThrows(
+                AgentCliException.class, () -> store.add("bob", keyFile("b.pub", "junk"), false))
             .code());
     assertEquals(List.of(), audit.events);
     assertEquals(false, Files.exists(dir.resolve("allowed_signers")));
@@ -102,8 +104,8 @@ class TrustStoreTest {
   @Test
   void removeTakesOneKeyOrAllOfAPrincipalsAndAuditsEach() throws Exception {
     TrustStore store = store();
-    store.add("alice", keyFile("a.pub", ALICE_KEY));
-    AllowedSigners.Entry bob = store.add("alice", keyFile("b.pub", BOB_KEY));
+    store.add("alice", keyFile("a.pub", ALICE_KEY), false);
+    AllowedSigners.Entry bob = store.add("alice", keyFile("b.pub", BOB_KEY), false);
     List<AllowedSigners.Entry> one = store.remove("alice", Optional.of(bob.key().fingerprint()));
     assertEquals(
         List.of(bob.key().fingerprint()), one.stream().map(e -> e.key().fingerprint()).toList());
