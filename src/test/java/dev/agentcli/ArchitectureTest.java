@@ -34,6 +34,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlySigningTouchesWebauthn4j() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.agentcli.signing..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.webauthn4j..")
+        .check(CLASSES);
+  }
+
+  @Test
   void onlyTheCliTouchesPicocli() {
     noClasses()
         .that()

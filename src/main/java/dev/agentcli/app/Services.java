@@ -24,6 +24,7 @@ import dev.agentcli.request.RequestService;
 import dev.agentcli.request.Requester;
 import dev.agentcli.request.Waiting;
 import dev.agentcli.rules.Rules;
+import dev.agentcli.signing.AllowedPasskeys;
 import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.TrustStore;
@@ -221,6 +222,11 @@ public final class Services implements AutoCloseable {
     return new AllowedSignersFile(settings.allowedSigners());
   }
 
+  /** The passkeys trusted to sign: {@code allowed_passkeys} beside {@code allowed_signers}. */
+  public AllowedPasskeys allowedPasskeys() {
+    return new AllowedPasskeys(settings.allowedSigners().resolveSibling("allowed_passkeys"));
+  }
+
   /**
    * Whether nobody can sign an approval yet: single-user mode with a trust store that trusts no key
    * (the state right after install). First use then needs one step more, which the hook and {@code
@@ -238,7 +244,7 @@ public final class Services implements AutoCloseable {
   public static final String TRUST_YOUR_KEY = "agentcli signers add <you> ~/.ssh/id_ed25519.pub";
 
   private GrantVerifier verifier() {
-    return new GrantVerifier(allowedSigners()::read);
+    return new GrantVerifier(allowedSigners()::read, allowedPasskeys());
   }
 
   private GrantSigner signer() {

@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Signs an approver's grant with their SSH key; the implementation lives at the edge. */
+/**
+ * Signs an approver's grant (or denial) with their SSH key, or, in the web inbox, has their passkey
+ * sign it; the implementations live at the edge.
+ */
 @FunctionalInterface
 public interface GrantSigner {
   /**
@@ -31,7 +34,8 @@ public interface GrantSigner {
                 new AgentCliException(
                     ErrorCode.SIGNING_KEY_NOT_FOUND,
                     "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or"
-                        + " create ~/.ssh/id_ed25519")));
+                        + " create ~/.ssh/id_ed25519 (--signer none writes an explicitly unsigned"
+                        + " grant)")));
   }
 
   /** {@code payload} signed with {@code key} in the agentcli namespace, as a grant records it. */

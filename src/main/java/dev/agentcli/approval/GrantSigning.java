@@ -29,17 +29,9 @@ final class GrantSigning {
   }
 
   Outcome sign(Grant grant, Optional<Path> key) {
-    if (key.isEmpty()) {
-      return new Failed(
-          new Refusal(
-              ErrorCode.SIGNING_KEY_NOT_FOUND,
-              "no SSH key to sign with: pass --signing-key, set AGENTCLI_SIGNING_KEY, or create"
-                  + " ~/.ssh/id_ed25519 (--signer none writes an explicitly unsigned grant)",
-              Map.of()));
-    }
     Grant.Signature signature;
     try {
-      signature = signer.signature(GrantPayload.of(grant), key.get());
+      signature = signer.signature(GrantPayload.of(grant), key);
     } catch (AgentCliException e) {
       return new Failed(Refusal.of(e));
     }

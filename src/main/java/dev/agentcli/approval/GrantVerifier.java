@@ -1,10 +1,14 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.signing.AllowedPasskeys;
 import dev.agentcli.signing.AllowedSigners;
+import dev.agentcli.signing.PasskeySignature;
 import dev.agentcli.signing.SshSignature;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -16,11 +20,16 @@ public final class GrantVerifier {
   /** The value of {@code signature_method} for SSHSIG grants. */
   public static final String METHOD = "ssh-signature";
 
+  /** The risk levels whose grants a passkey must sign with its user verified (PIN, biometric). */
+  public static final Set<String> USER_VERIFIED_RISKS = Set.of("high", "critical");
+
   private final Supplier<AllowedSigners> trust;
+  private final AllowedPasskeys passkeys;
   private AllowedSigners loaded;
 
-  public GrantVerifier(Supplier<AllowedSigners> trust) {
+  public GrantVerifier(Supplier<AllowedSigners> trust, AllowedPasskeys passkeys) {
     this.trust = trust;
+    this.passkeys = passkeys;
   }
 
   /**
@@ -40,7 +49,12 @@ public final class GrantVerifier {
                   + " required, or the operator configuration does not allow unsigned grants)",
               null);
     }
-    return verifySigned(sig, GrantPayload.of(g), g.approver(), now);
+    return verifySigned(
+        sig,
+        GrantPayload.of(g),
+        g.approver(),
+        now,
+        g.riskLevel() != null && USER_VERIFIED_RISKS.contains(g.riskLevel()));
   }
 
   /**
@@ -49,6 +63,19 @@ public final class GrantVerifier {
    * signed decision's.
    */
   public Verdict verifySigned(Grant.Signature sig, String payload, String principal, Instant now) {
+    return verifySigned(sig, payload, principal, now, false);
+  }
+
+  /**
+   * As {@link #verifySigned(Grant.Signature, String, String, Instant)}; a passkey's signature must
+   * also show its user verified when {@code userVerified} says so.
+   */
+  public Verdict verifySigned(
+      Grant.Signature sig, String payload, String principal, Instant now, boolean userVerified) {
+    if (PasskeySignature.METHOD.equals(sig.method())
+        && GrantPayload.NAMESPACE.equals(sig.namespace())) {
+      return verifyPasskey(sig, payload, principal, userVerified);
+    }
     if (!METHOD.equals(sig.method()) || !GrantPayload.NAMESPACE.equals(sig.namespace())) {
       return Verdict.refused("unknown signature method or namespace", sig.keyFingerprint());
     }
@@ -80,6 +107,29 @@ public final class GrantVerifier {
             .refusal(
                 principal, parsed.publicKey(), GrantPayload.NAMESPACE, now, parsed.userVerified());
     return refusal
+        .map(why -> Verdict.refused(why, fingerprint))
+        .orElseGet(
+            () -> Verdict.ok("signed by " + principal + " with " + fingerprint, fingerprint));
+  }
+
+  private Verdict verifyPasskey(
+      Grant.Signature sig, String payload, String principal, boolean userVerified) {
+    PasskeySignature parsed;
+    try {
+      parsed = PasskeySignature.parse(String.valueOf(sig.signature()));
+    } catch (RuntimeException e) {
+      return Verdict.refused("the passkey signature cannot be read", sig.keyFingerprint());
+    }
+    String fingerprint =
+        "passkey:" + Base64.getUrlEncoder().withoutPadding().encodeToString(parsed.credentialId());
+    if (!payload.equals(sig.signedPayload())) {
+      return Verdict.refused("signed fields of the grant were changed after signing", fingerprint);
+    }
+    if (!fingerprint.equals(sig.keyFingerprint())) {
+      return Verdict.refused("the recorded key fingerprint is not the signing key's", fingerprint);
+    }
+    return parsed
+        .refusal(payload.getBytes(StandardCharsets.UTF_8), principal, passkeys, userVerified)
         .map(why -> Verdict.refused(why, fingerprint))
         .orElseGet(
             () -> Verdict.ok("signed by " + principal + " with " + fingerprint, fingerprint));

@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.SafeText;
 import dev.agentcli.app.Services;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;

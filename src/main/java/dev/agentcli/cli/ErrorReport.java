@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.SafeText;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import java.io.PrintWriter;

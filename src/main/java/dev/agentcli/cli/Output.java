@@ -1,5 +1,6 @@
 package dev.agentcli.cli;
 
+import dev.agentcli.app.SafeText;
 import dev.agentcli.codec.Json;
 import java.io.PrintWriter;
 import java.util.List;

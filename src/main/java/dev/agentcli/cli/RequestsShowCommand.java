@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.RequestText;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Views;
 import dev.agentcli.request.RequestService;

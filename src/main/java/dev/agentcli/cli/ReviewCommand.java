@@ -1,6 +1,8 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.RequestText;
+import dev.agentcli.app.SafeText;
 import dev.agentcli.app.Services;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.error.AgentCliException;

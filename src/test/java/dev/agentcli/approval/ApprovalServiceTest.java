@@ -64,7 +64,8 @@ class ApprovalServiceTest {
   }
 
   ApprovalService service(java.time.Clock c) {
-    GrantVerifier nobodyTrusted = new GrantVerifier(() -> AllowedSigners.parse("", "test"));
+    GrantVerifier nobodyTrusted =
+        new GrantVerifier(() -> AllowedSigners.parse("", "test"), GrantVerifierIT.NO_PASSKEYS);
     return new ApprovalService(
         ledger,
         c,

@@ -32,7 +32,8 @@ class ApprovePoliciesTest {
   static ApprovePolicies policies(boolean unsignedPermitted) {
     return new ApprovePolicies(
         new GrantCheck(
-            new GrantVerifier(() -> AllowedSigners.parse("", "test")), unsignedPermitted));
+            new GrantVerifier(() -> AllowedSigners.parse("", "test"), GrantVerifierIT.NO_PASSKEYS),
+            unsignedPermitted));
   }
 
   Optional<ErrorCode> broken(ApproveRequest r, boolean unsignedPermitted) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentcli.TestClock;
 import dev.agentcli.TestGrants;
 import dev.agentcli.error.ErrorCode;
+import dev.agentcli.signing.AllowedPasskeys;
 import dev.agentcli.signing.AllowedSigners;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The verifier on its own: grants signed with a key made by the real ssh-keygen, judged against a
  * trust store given as text.
  */
-class GrantVerifierIT {
+public class GrantVerifierIT {
+  /** A passkey trust store that trusts nobody (there is no such file). */
+  public static final AllowedPasskeys NO_PASSKEYS =
+      new AllowedPasskeys(Path.of("target/no-such-allowed_passkeys"));
+
   static final Instant NOW = TestClock.T0;
   @TempDir static Path dir;
   static Path key;
@@ -42,7 +47,7 @@ class GrantVerifierIT {
   }
 
   static Verdict verify(Grant g, String allowedSigners) {
-    return new GrantVerifier(() -> AllowedSigners.parse(allowedSigners, "test"))
+    return new GrantVerifier(() -> AllowedSigners.parse(allowedSigners, "test"), NO_PASSKEYS)
         .verify(g, false, NOW);
   }
 
@@ -84,7 +89,7 @@ class GrantVerifierIT {
 
   @Test
   void aGrantWithoutASignatureIsUsableOnlyWhenUnsignedByChoiceAndAllowed() {
-    GrantVerifier verifier = new GrantVerifier(() -> AllowedSigners.parse("", "test"));
+    GrantVerifier verifier = new GrantVerifier(() -> AllowedSigners.parse("", "test"), NO_PASSKEYS);
     Grant byChoice = TestGrants.pending(NOW, Duration.ofMinutes(5));
     assertTrue(verifier.verify(byChoice, true, NOW).valid());
     assertFalse(verifier.verify(byChoice, false, NOW).valid());

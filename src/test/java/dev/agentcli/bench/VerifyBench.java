@@ -50,7 +50,8 @@ public final class VerifyBench {
     AllowedSigners trust =
         AllowedSigners.parse(
             "bench namespaces=\"agentcli\" " + Files.readString(Path.of(key + ".pub")), "bench");
-    GrantVerifier verifier = new GrantVerifier(() -> trust);
+    GrantVerifier verifier =
+        new GrantVerifier(() -> trust, dev.agentcli.approval.GrantVerifierIT.NO_PASSKEYS);
 
     // Cold: the first verification in a fresh JVM, as one exec pays it.
     long cold = System.nanoTime();

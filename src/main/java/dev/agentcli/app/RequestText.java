@@ -1,4 +1,4 @@
-package dev.agentcli.cli;
+package dev.agentcli.app;
 
 import static dev.agentcli.codec.Timestamps.format;
 
@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /** A request as a person reads it before deciding: exactly what will run, quoted. */
-final class RequestText {
+public final class RequestText {
   private RequestText() {}
 
-  static void print(PrintWriter out, RequestService.State s) {
+  public static void print(PrintWriter out, RequestService.State s) {
     Request r = s.request();
     Map<String, Object> c = r.command();
     out.println(

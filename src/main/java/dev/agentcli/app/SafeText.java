@@ -1,4 +1,4 @@
-package dev.agentcli.cli;
+package dev.agentcli.app;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -10,20 +10,20 @@ import java.util.regex.Pattern;
  * shell-quoted, so that {@code ["a b"]} and {@code ["a", "b"]} look different and what a person
  * reads is exactly what will run.
  */
-final class SafeText {
+public final class SafeText {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
   private SafeText() {}
 
   /** {@code text} with every control or formatting character written as an escape. */
-  static String escape(String text) {
+  public static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length());
     text.codePoints().forEach(cp -> appendEscaped(out, cp, false));
     return out.toString();
   }
 
   /** The arguments as a POSIX shell would need them typed, one word each. */
-  static String shellWords(List<?> words) {
+  public static String shellWords(List<?> words) {
     StringBuilder out = new StringBuilder();
     for (Object w : words) {
       if (out.length() > 0) {
@@ -39,7 +39,7 @@ final class SafeText {
    * $'...'} with escapes when it holds a control or formatting character (which a terminal would
    * otherwise act on).
    */
-  static String shellQuote(String word) {
+  public static String shellQuote(String word) {
     if (!word.isEmpty() && PLAIN.matcher(word).matches()) {
       return word;
     }
