@@ -49,6 +49,7 @@ import java.util.Optional;
 public final class Services implements AutoCloseable {
   private final Context ctx;
   private final Settings settings;
+  private GrantSigner signerOverride;
   private final Stores stores;
   private final Notifying notifying;
   // Each service is built once, on the one database connection, and held for the process.
@@ -247,7 +248,24 @@ public final class Services implements AutoCloseable {
     return new GrantVerifier(allowedSigners()::read, allowedPasskeys());
   }
 
+  /**
+   * Has decisions made through these services signed by {@code signer} instead of the person's SSH
+   * key: the web inbox's passkey ceremony. Before the first use of {@link #requests} or {@link
+   * #approvals}.
+   */
+  public void signingWith(GrantSigner signer) {
+    this.signerOverride = signer;
+  }
+
+  /** The one-time links that enrol passkeys, in the home folder. */
+  public PasskeyEnrolments passkeyEnrolments() {
+    return new PasskeyEnrolments(settings.home().resolve("passkey-enrolments"));
+  }
+
   private GrantSigner signer() {
+    if (signerOverride != null) {
+      return signerOverride;
+    }
     return new SshKeygenSigner(
             ctx.env(),
             prompt -> {

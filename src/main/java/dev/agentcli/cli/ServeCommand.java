@@ -7,6 +7,7 @@ import dev.agentcli.error.ErrorCode;
 import dev.agentcli.serve.HookServer;
 import dev.agentcli.serve.Running;
 import dev.agentcli.serve.TokenFile;
+import dev.agentcli.signing.AllowedPasskeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ final class ServeCommand extends BaseCommand {
   Duration deadline;
   String shellProgram;
   int concurrent;
+  String origin;
 
   @Override
   void declare(Definition d) {
@@ -39,7 +41,7 @@ final class ServeCommand extends BaseCommand {
             + " claude-code then writes the settings that use it.");
     d.option(Integer.class, "--port")
         .label("<port>")
-        .defaultValue("47650")
+        .defaultValue(String.valueOf(HookServer.DEFAULT_PORT))
         .text("The loopback TCP port (default ${DEFAULT-VALUE}; 0 for any free one).")
         .to(v -> port = v);
     d.option(String.class, "--token-file")
@@ -54,6 +56,13 @@ final class ServeCommand extends BaseCommand {
         .text(
             "How many calls are decided at once; more are denied as busy (default ${DEFAULT-VALUE}).")
         .to(v -> concurrent = v);
+    d.option(String.class, "--origin")
+        .label("<url>")
+        .text(
+            "Where people reach the web inbox (/inbox), when not at http://localhost:<port>: the"
+                + " https:// address of the TLS reverse proxy in front of it. Passkeys work at the"
+                + " origin they were enrolled for.")
+        .to(v -> origin = v);
   }
 
   ServeCommand(Context ctx) {
@@ -68,6 +77,9 @@ final class ServeCommand extends BaseCommand {
     if (concurrent < 1 || concurrent > 256) {
       throw BadOption.of("--concurrent", concurrent, "it must be from 1 to 256");
     }
+    if (origin != null && !AllowedPasskeys.validOrigin(origin)) {
+      throw BadOption.of("--origin", origin, "it must be http(s)://host[:port], nothing after");
+    }
     Path token =
         tokenFile == null
             ? services.settings().home().resolve("serve.token")
@@ -79,7 +91,7 @@ final class ServeCommand extends BaseCommand {
               ctx,
               global.flags(),
               new HookServer.Config(
-                  port, TokenFile.readOrCreate(token), deadline, shellProgram, concurrent));
+                  port, TokenFile.readOrCreate(token), deadline, shellProgram, concurrent, origin));
     } catch (IOException e) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID,
@@ -114,6 +126,7 @@ final class ServeCommand extends BaseCommand {
     started.put("url", running.url());
     started.put("hook_url", running.url() + HookServer.HOOK_PATH);
     started.put("token_file", token.toString());
+    started.put("inbox", server.origin() + "/inbox");
     started.put("pid", ProcessHandle.current().pid());
     print(started, out -> Output.text(out, started));
     try {

@@ -16,5 +16,6 @@ final class SignersCommand extends GroupCommand {
     d.subcommand("add", new SignersAddCommand(ctx));
     d.subcommand("list", new SignersListCommand(ctx));
     d.subcommand("remove", new SignersRemoveCommand(ctx));
+    d.subcommand("enrol-passkey", new SignersEnrolPasskeyCommand(ctx));
   }
 }

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -49,6 +50,9 @@ public final class HookServer implements AutoCloseable {
   public static final String HOOK_PATH = ClaudeSettings.HTTP_PATH;
   public static final String HEALTH_PATH = "/v1/health";
 
+  /** The loopback port serve listens on unless told otherwise. */
+  public static final int DEFAULT_PORT = 47650;
+
   /** How much of an oversized event is read and dropped before the deny goes out. */
   private static final long DRAINED = 16L * 1024 * 1024;
 
@@ -59,9 +63,16 @@ public final class HookServer implements AutoCloseable {
    * @param token the bearer token every request must carry
    * @param deadline a hook's answer is due this long after its request arrived
    * @param concurrent how many decisions run at once; more are denied as busy
+   * @param origin where the web inbox is reached (a TLS proxy's https:// address); null for
+   *     http://localhost and the port
    */
   public record Config(
-      int port, String token, Duration deadline, String shellProgram, int concurrent) {}
+      int port,
+      String token,
+      Duration deadline,
+      String shellProgram,
+      int concurrent,
+      String origin) {}
 
   private final Context ctx;
   private final Settings.Flags flags;
@@ -70,6 +81,8 @@ public final class HookServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService decisions;
   private final ExecutorService streams;
+  private final String origin;
+  private final Inbox inbox;
 
   /** How many event streams may be open at once. */
   private static final int STREAMS = 16;
@@ -98,6 +111,31 @@ public final class HookServer implements AutoCloseable {
             0, STREAMS, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), r -> daemon(r, "events"));
     http.setExecutor(Executors.newFixedThreadPool(config.concurrent() + 4, r -> daemon(r, "http")));
     http.createContext("/", this::handle);
+    this.origin = config.origin() != null ? config.origin() : "http://localhost:" + port();
+    this.inbox =
+        new Inbox(
+            this::services,
+            origin,
+            ctx.clock(),
+            new ThreadPoolExecutor(
+                0,
+                config.concurrent(),
+                1,
+                TimeUnit.MINUTES,
+                new SynchronousQueue<>(),
+                r -> daemon(r, "inbox")));
+  }
+
+  /** Services for one call, built anew, as the process was started (no caller's overrides). */
+  private Services services() {
+    Services services = new Services(ctx, new Settings(ctx, flags));
+    services.refuseOverrides();
+    return services;
+  }
+
+  /** Where the web inbox is reached. */
+  public String origin() {
+    return origin;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -123,12 +161,16 @@ public final class HookServer implements AutoCloseable {
         send(ex, 421, Map.of("ok", false, "error", "this server answers only on loopback"));
         return;
       }
+      String path = ex.getRequestURI().getPath();
+      if (path.equals("/inbox") || path.startsWith("/inbox/")) {
+        inbox.handle(ex); // a browser's: a passkey session instead of the bearer token
+        return;
+      }
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       if (auth == null || !MessageDigest.isEqual(bearer, auth.getBytes(StandardCharsets.UTF_8))) {
         send(ex, 401, Map.of("ok", false, "error", "a bearer token is required"));
         return;
       }
-      String path = ex.getRequestURI().getPath();
       boolean get = ex.getRequestMethod().equals("GET");
       if (path.equals(HEALTH_PATH) && get) {
         send(ex, 200, Map.of("ok", true, "pid", ProcessHandle.current().pid()));
@@ -164,7 +206,7 @@ public final class HookServer implements AutoCloseable {
       streams.execute(
           () -> {
             try (ex) {
-              EventStream.stream(ex, query, () -> new Services(ctx, new Settings(ctx, flags)));
+              EventStream.stream(ex, query, this::services);
             } catch (IOException | RuntimeException e) {
               // the client went away, or the store failed: the stream ends, the server goes on
             }
@@ -182,7 +224,8 @@ public final class HookServer implements AutoCloseable {
       return false;
     }
     int port = port();
-    return Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port).contains(host);
+    return Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port).contains(host)
+        || host.equals(URI.create(origin).getRawAuthority());
   }
 
   /** The hook's answer to the event in {@code body}, by the deadline, whatever happens. */
@@ -228,8 +271,7 @@ public final class HookServer implements AutoCloseable {
   }
 
   private HookAnswer decide(byte[] event, long start, AtomicReference<String> waitingOn) {
-    try (Services services = new Services(ctx, new Settings(ctx, flags))) {
-      services.refuseOverrides();
+    try (Services services = services()) {
       return new ClaudeCodeHook(
               services, ctx, config.deadline(), config.shellProgram(), start, waitingOn)
           .decide(PreToolUse.parse(event));

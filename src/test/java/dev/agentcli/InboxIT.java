@@ -1,0 +1,202 @@
+package dev.agentcli;
+
+import static dev.agentcli.CliAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 28's inbox in a real browser: Debian's chromium, headless, with a WebAuthn virtual
+ * authenticator, driven by puppeteer-core (pinned by src/test/browser/package-lock.json) against
+ * {@code agentcli serve} in its own JVM. A person enrols a passkey through a one-time link, signs
+ * in, sees what the agent asked for (escaped), approves one request and denies another; the agent's
+ * exec then runs on the grant the passkey signed, and the signature is checked offline.
+ */
+class InboxIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Path BROWSER = Path.of("target/browser-test");
+
+  @TempDir Path home;
+  Process server;
+  String origin;
+
+  @BeforeAll
+  static void installTheDriver() throws Exception {
+    Files.createDirectories(BROWSER);
+    for (String f : List.of("package.json", "package-lock.json", "inbox.mjs")) {
+      Files.copy(
+          Path.of("src/test/browser", f), BROWSER.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (!Files.isDirectory(BROWSER.resolve("node_modules/puppeteer-core"))) {
+      Path log = BROWSER.resolve("npm-ci.log");
+      Process npm =
+          new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+              .directory(BROWSER.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      assertTrue(npm.waitFor(10, TimeUnit.MINUTES), "npm ci took too long");
+      assertEquals(0, npm.exitValue(), "npm ci failed: " + Files.readString(log));
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    server = Jvm.start(home, "dev.agentcli.Main", "serve", "--port", "0", "--format", "json");
+    StringBuilder json = new StringBuilder();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; !json.toString().endsWith("}\n") && (line = out.readLine()) != null; ) {
+      json.append(line).append('\n');
+    }
+    String inbox = JSON.readTree(json.toString()).path("inbox").asText();
+    origin = inbox.substring(0, inbox.length() - "/inbox".length());
+    assertTrue(origin.startsWith("http://localhost:"), inbox);
+  }
+
+  @AfterEach
+  void stop() {
+    server.destroyForcibly();
+  }
+
+  JsonNode browse(Map<String, Object> plan) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder("node", "inbox.mjs", JSON.writeValueAsString(plan))
+            .directory(BROWSER.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+    Jvm.Done d = Jvm.await(pb.start());
+    assertEquals(0, d.status(), d.toString());
+    JsonNode seen = JSON.readTree(d.out());
+    assertTrue(seen.path("error").isMissingNode(), seen.path("error").asText());
+    return seen;
+  }
+
+  Jvm.Done curl(String path, String... headers) throws Exception {
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"));
+    for (String h : headers) {
+      cmd.addAll(List.of("-H", h));
+    }
+    cmd.addAll(List.of("--data-binary", "{\"principal\": \"alice\"}", origin + path));
+    return SigningIT.sh(Map.of(), new byte[0], cmd.toArray(String[]::new));
+  }
+
+  @Test
+  void aPersonEnrolsAPasskeyAndDecidesFromTheBrowserAndTheAgentRunsOnThatSignature()
+      throws Exception {
+    Cli cli = new Cli(home).at(Instant.now());
+    String m =
+        cli.manifest(
+            "m.json",
+            """
+            {"version": "0.2", "workflows": [{"id": "w", "tasks": [
+              {"id": "deploy", "shell": {"program": "echo", "args": ["deployed"]},
+               "approval": {"policy": "manual", "risk_level": "high"}},
+              {"id": "wipe", "shell": {"program": "rm", "args": ["-rf", "build"]},
+               "approval": {"policy": "manual"}}
+            ]}]}
+            """);
+    String deploy =
+        cli.run("request", m, "deploy", "--reason", "ship it").json().path("request_id").asText();
+    // A reason that would read backwards on a screen: shown escaped, never acted on.
+    String wipe =
+        cli.run("request", m, "wipe", "--reason", "tidy \u202eetad\u200b")
+            .json()
+            .path("request_id")
+            .asText();
+    Cli.Result link = cli.run("signers", "enrol-passkey", "alice", "--origin", origin);
+    assertThat(link).succeeds();
+
+    JsonNode seen =
+        browse(
+            Map.of(
+                "enrol", link.json().path("link").asText(),
+                "inbox", origin + "/inbox",
+                "principal", "alice",
+                "approve", List.of(deploy),
+                "deny", List.of(Map.of("id", wipe, "reason", "not today"))));
+
+    assertEquals("Your passkey now approves as alice", seen.path("enrolled").asText());
+    assertEquals(404, seen.path("enrolAgain").asInt(), "the link works once");
+    assertTrue(seen.path("csp").asText().contains("script-src 'self'"), seen.toString());
+    String list = seen.path("list").asText();
+    assertTrue(list.contains("Pending for alice (2)"), list);
+    assertTrue(list.contains(deploy.substring(0, 8)) && list.contains(wipe.substring(0, 8)), list);
+    assertFalse(list.contains("\u202e") || list.contains("\u200b"), list);
+    assertTrue(list.contains("tidy \\u202eetad\\u200b"), list);
+    assertTrue(
+        seen.at("/steps/0/what").asText().contains("runs      /usr/bin/echo"), seen.toString());
+    assertTrue(
+        seen.at("/steps/1/status").asText().startsWith("Approved request " + deploy + " as alice"),
+        seen.toString());
+    assertEquals("Denied request " + wipe + " as alice", seen.at("/steps/2/status").asText());
+    assertTrue(seen.path("listAfter").asText().contains("Pending for alice (0)"));
+
+    // The agent runs on the grant the passkey signed, once.
+    Cli.Result ran = cli.run("exec", m, "deploy");
+    assertThat(ran).succeeds();
+    assertEquals("deployed\n", ran.json().path("result").path("stdout").asText());
+    String grant = ran.json().path("approval_used").path("approval_id").asText();
+    assertThat(cli.run("approvals", "verify", grant)).succeeds();
+    JsonNode denied = cli.run("requests", "show", wipe).json().path("request");
+    assertEquals("denied", denied.path("status").asText(), denied.toString());
+    assertEquals("alice", denied.at("/denials/0/decider").asText());
+    assertEquals("not today", denied.at("/denials/0/reason").asText());
+    assertTrue(denied.at("/denials/0/key_fingerprint").asText().startsWith("passkey:"));
+
+    // Independently of agentcli's verifier: the browser signed a challenge that is the SHA-256
+    // of exactly the grant's payload, at the inbox's origin, with the user verified (risk high).
+    JsonNode signature =
+        cli.run("approvals", "show", grant).json().path("approval").path("signature");
+    assertEquals("webauthn", signature.path("method").asText(), signature.toString());
+    JsonNode stored = JSON.readTree(signature.path("signature").asText());
+    Base64.Decoder b64 = Base64.getUrlDecoder();
+    JsonNode clientData = JSON.readTree(b64.decode(stored.path("client_data_json").asText()));
+    String payload = cli.run("approvals", "show", grant, "--payload").out();
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256").digest(payload.getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        Base64.getUrlEncoder().withoutPadding().encodeToString(digest),
+        clientData.path("challenge").asText());
+    assertEquals(origin, clientData.path("origin").asText());
+    assertEquals("webauthn.get", clientData.path("type").asText());
+    byte flags = b64.decode(stored.path("authenticator_data").asText())[32];
+    assertEquals(0x05, flags & 0x05, "user present and verified");
+  }
+
+  @Test
+  void theInboxTakesPostsFromItsOwnOriginAndHostOnly() throws Exception {
+    assertEquals("403", curl("/inbox/login/begin").out(), "no Origin header");
+    assertEquals("403", curl("/inbox/login/begin", "Origin: https://evil.example").out());
+    assertEquals(
+        "421",
+        curl("/inbox/login/begin", "Origin: " + origin, "Host: evil.example").out(),
+        "DNS rebinding");
+    assertEquals("200", curl("/inbox/login/begin", "Origin: " + origin).out());
+    assertEquals(
+        "401",
+        curl("/inbox/requests/0123456789abcdef/approve/begin", "Origin: " + origin).out(),
+        "no session");
+  }
+}
