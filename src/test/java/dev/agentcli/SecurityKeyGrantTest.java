@@ -4,22 +4,14 @@ import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantVerifier;
-import dev.agentcli.codec.Timestamps;
 import dev.agentcli.signing.SoftwareSecurityKey;
 import dev.agentcli.signing.SshSignature;
-import dev.agentcli.store.Database;
-import dev.agentcli.store.JdbcApprovalStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,19 +27,14 @@ class SecurityKeyGrantTest {
   String manifest;
   SoftwareSecurityKey yubikey;
   Grant template;
+  ForgedGrants grants;
 
   @BeforeEach
   void setUp() throws Exception {
     cli = new Cli(home);
     manifest = cli.manifest("m.json", Cli.oneTask("{\"policy\": \"manual\"}", "echo", "deployed"));
-    // A grant for the task's exact binding, by another signer, withdrawn: the shape to copy.
-    Path bob = TestFiles.ed25519(home, "bob_ed25519");
-    assertThat(cli.run("signers", "add", "bob", bob + ".pub")).succeeds();
-    String id = cli.approveSigned(manifest, "deploy", "bob", bob);
-    assertThat(cli.run("approvals", "revoke", id, "--by", "bob")).succeeds();
-    try (Database db = Database.open(cli.db, Duration.ofSeconds(5))) {
-      template = new JdbcApprovalStore(db).find(new ApprovalId(id)).orElseThrow();
-    }
+    grants = new ForgedGrants(cli);
+    template = grants.template(manifest, "deploy");
     yubikey = SoftwareSecurityKey.ed25519();
   }
 
@@ -71,29 +58,18 @@ class SecurityKeyGrantTest {
 
   /** A grant for the task as alice, signed on the security key with {@code flags}, stored. */
   String signedOnTheKey(int flags) throws Exception {
-    Map<String, Object> fields = new HashMap<>();
-    fields.put("approval_id", ApprovalId.random(new SecureRandom()).value());
-    fields.put("approver", "alice");
-    fields.put("granted_at", Timestamps.format(cli.now()));
-    fields.put("expires_at", Timestamps.format(cli.now().plus(Duration.ofMinutes(10))));
-    fields.put("revoked_at", null);
-    fields.put("consumed_at", null);
-    Grant g = TestGrants.with(template, fields);
+    Grant g = grants.by(template, "alice");
     String payload = GrantPayload.of(g);
     String armored =
         yubikey.sign(payload.getBytes(StandardCharsets.UTF_8), GrantPayload.NAMESPACE, flags);
-    g =
+    return grants.store(
         g.withSignature(
             new Grant.Signature(
                 GrantVerifier.METHOD,
                 SshSignature.parseArmored(armored).publicKey().fingerprint(),
                 GrantPayload.NAMESPACE,
                 payload,
-                armored));
-    try (Database db = Database.open(cli.db, Duration.ofSeconds(5))) {
-      new JdbcApprovalStore(db).insert(g);
-    }
-    return g.approvalId().value();
+                armored)));
   }
 
   String why(Cli.Result r) {

@@ -125,13 +125,12 @@ public record PasskeySignature(
       return Optional.empty();
     } catch (VerificationException | DataConversionException | IllegalArgumentException e) {
       return Optional.of(
-          "passkey "
+          "the signature of passkey "
               + id
-              + " did not sign this"
-              + (uv ? " with its user verified" : "")
-              + " at "
+              + " (enrolled at "
               + k.origin()
-              + ": "
+              + (uv ? ", user verification required" : "")
+              + ") does not hold: "
               + e.getMessage());
     }
   }

@@ -1,0 +1,140 @@
+package dev.agentcli;
+
+import static dev.agentcli.CliAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.GrantPayload;
+import dev.agentcli.signing.PasskeySignature;
+import dev.agentcli.signing.SoftwarePasskey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Base64;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 28: what the claim makes of a grant a passkey signed (a software one here; InboxIT has a
+ * real browser sign): used when the passkey signed exactly its payload, present, at the origin it
+ * was enrolled for, as a principal it is trusted for, and verified where the risk or the line asks;
+ * refused, and named, otherwise.
+ */
+class PasskeyGrantTest {
+  static final String ORIGIN = "https://agentcli.example.com";
+
+  @TempDir java.nio.file.Path home;
+  Cli cli;
+  String manifest;
+  ForgedGrants grants;
+  SoftwarePasskey passkey;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cli = new Cli(home);
+    manifest =
+        cli.manifest(
+            "m.json",
+            """
+            {"version": "0.2", "workflows": [{"id": "w", "tasks": [
+              {"id": "deploy", "shell": {"program": "echo", "args": ["deployed"]},
+               "approval": {"policy": "manual", "risk_level": "high"}},
+              {"id": "lint", "shell": {"program": "echo", "args": ["linted"]},
+               "approval": {"policy": "manual", "risk_level": "low"}}
+            ]}]}
+            """);
+    grants = new ForgedGrants(cli);
+    passkey = new SoftwarePasskey();
+  }
+
+  void trust(String principal, String options) throws Exception {
+    Files.writeString(
+        home.resolve("allowed_passkeys"), passkey.line(principal, ORIGIN, options) + "\n");
+  }
+
+  /** A grant for {@code task} as alice; the passkey signs {@code signed}'s digest at {@code at}. */
+  String signed(Grant template, String signedText, String at, int flags) throws Exception {
+    Grant g = grants.by(template, "alice");
+    String payload = GrantPayload.of(g);
+    byte[] what = (signedText == null ? payload : signedText).getBytes(StandardCharsets.UTF_8);
+    PasskeySignature answer = passkey.assertion(PasskeySignature.challenge(what), at, flags);
+    return grants.store(
+        g.withSignature(
+            new Grant.Signature(
+                PasskeySignature.METHOD,
+                "passkey:"
+                    + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(passkey.credentialId()),
+                GrantPayload.NAMESPACE,
+                payload,
+                answer.json())));
+  }
+
+  /** Why exec refused each grant it found, by grant id. */
+  java.util.Map<String, String> refusals(String task) {
+    Cli.Result r = cli.run("exec", manifest, task);
+    assertThat(r).fails(77, "approval_signature_invalid");
+    java.util.Map<String, String> why = new java.util.HashMap<>();
+    r.error()
+        .path("details")
+        .path("rejected")
+        .forEach(g -> why.put(g.path("approval_id").asText(), g.path("reason").asText()));
+    return why;
+  }
+
+  String refusal(String task) {
+    return String.join("\n", refusals(task).values());
+  }
+
+  @Test
+  void aGrantThePasskeySignedRunsAndChecksOutOffline() throws Exception {
+    trust("alice", "");
+    Grant deploy = grants.template(manifest, "deploy");
+    String id =
+        signed(deploy, null, ORIGIN, SoftwarePasskey.USER_PRESENT | SoftwarePasskey.USER_VERIFIED);
+    Cli.Result ran = cli.run("exec", manifest, "deploy");
+    assertThat(ran).succeeds();
+    assertEquals(id, ran.json().path("approval_used").path("approval_id").asText());
+    assertThat(cli.run("approvals", "verify", id)).succeeds();
+  }
+
+  @Test
+  void whatThePasskeyDidNotSignExactlyThereAndThenIsRefused() throws Exception {
+    trust("alice", "");
+    Grant deploy = grants.template(manifest, "deploy");
+    int both = SoftwarePasskey.USER_PRESENT | SoftwarePasskey.USER_VERIFIED;
+    String otherPayload = signed(deploy, "another payload", ORIGIN, both);
+    String otherOrigin = signed(deploy, null, "https://evil.example", both);
+    String noTouch = signed(deploy, null, ORIGIN, SoftwarePasskey.USER_VERIFIED);
+    String noPin = signed(deploy, null, ORIGIN, SoftwarePasskey.USER_PRESENT);
+    java.util.Map<String, String> why = refusals("deploy");
+    assertEquals(4, why.size(), why.toString());
+    assertTrue(why.get(otherPayload).contains("challenge"), why.toString());
+    assertTrue(
+        why.get(otherOrigin).toLowerCase(java.util.Locale.ROOT).contains("origin"), why.toString());
+    assertTrue(why.get(noTouch).contains("UP flag"), why.toString());
+    assertTrue(why.get(noPin).contains("UV flag"), why.toString());
+  }
+
+  @Test
+  void aLowRiskTaskTakesPresenceAloneUnlessTheLineSaysVerifyRequired() throws Exception {
+    trust("alice", "");
+    Grant lint = grants.template(manifest, "lint");
+    signed(lint, null, ORIGIN, SoftwarePasskey.USER_PRESENT);
+    assertThat(cli.run("exec", manifest, "lint")).succeeds();
+
+    trust("alice", ",verify-required");
+    signed(lint, null, ORIGIN, SoftwarePasskey.USER_PRESENT);
+    assertTrue(refusal("lint").contains("UV flag"));
+  }
+
+  @Test
+  void aPasskeyTrustedForSomeoneElseDoesNotSignForAlice() throws Exception {
+    trust("bob", "");
+    Grant lint = grants.template(manifest, "lint");
+    signed(lint, null, ORIGIN, SoftwarePasskey.USER_PRESENT | SoftwarePasskey.USER_VERIFIED);
+    assertTrue(refusal("lint").contains("is trusted as 'bob', not as 'alice'"));
+  }
+}
