@@ -103,6 +103,23 @@ class NotifyIT {
     return JSON.valueToTree(of);
   }
 
+  /** Issue 28: with agentcli serve running, the message links to the request in its inbox. */
+  @Test
+  void theMessageLinksToTheRequestInTheInboxOfTheRunningServer() throws Exception {
+    // What serve records when it starts (ServeCommand), its inbox behind a TLS proxy.
+    Files.writeString(
+        cli.home.resolve("serve.json"),
+        "{\"url\": \"http://127.0.0.1:47650\", \"pid\": 1, \"token_file\": \"t\","
+            + " \"inbox\": \"https://agentcli.example.com/inbox\"}");
+    notifyTo(url(), null);
+    String id = cli.run("request", gated("a"), "deploy").json().path("request_id").asText();
+    Received r = received.poll(30, TimeUnit.SECONDS);
+    assertTrue(r != null, "no POST: " + events("notification_failed"));
+    assertEquals(
+        "https://agentcli.example.com/inbox/requests/" + id,
+        JSON.readTree(r.body()).path("actions").path("inbox").asText());
+  }
+
   @Test
   void eachWaitingRequestReachesTheReceiverSignedWithWhatAPersonNeedsToDecide() throws Exception {
     notifyTo(url(), null);

@@ -28,14 +28,22 @@ import java.util.function.Supplier;
 public final class Notifications {
   private final Notifier notifier;
   private final Clock clock;
+  private final Optional<String> inbox;
 
-  private Notifications(List<Target> targets, Clock clock) {
+  private Notifications(List<Target> targets, Clock clock, Optional<String> inbox) {
     this.notifier = new Notifier(targets);
     this.clock = clock;
+    this.inbox = inbox;
   }
 
-  public static Optional<Notifications> of(List<Target> targets, Clock clock) {
-    return targets.isEmpty() ? Optional.empty() : Optional.of(new Notifications(targets, clock));
+  /**
+   * @param inbox the web inbox a message links each request to, when there is one
+   */
+  public static Optional<Notifications> of(
+      List<Target> targets, Clock clock, Optional<String> inbox) {
+    return targets.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Notifications(targets, clock, inbox));
   }
 
   /** Whether some target is told of events of {@code type}. */
@@ -71,7 +79,9 @@ public final class Notifications {
     for (AuditEvent e : appended) {
       if (notifier.wants(e.eventType()) && committed(e, feed)) {
         notifier.send(
-            e.eventType(), e.id(), message(e.eventType(), Views.event(e), requestOf(e, requests)));
+            e.eventType(),
+            e.id(),
+            message(e.eventType(), Views.event(e), requestOf(e, requests), inbox));
       }
     }
   }
@@ -80,7 +90,7 @@ public final class Notifications {
   public void sendExpiring(RequestService.State state) {
     if (notifier.wants("request_expiring")) {
       notifier.send(
-          "request_expiring", null, message("request_expiring", null, Optional.of(state)));
+          "request_expiring", null, message("request_expiring", null, Optional.of(state), inbox));
     }
   }
 
@@ -116,7 +126,10 @@ public final class Notifications {
   }
 
   public static Map<String, Object> message(
-      String type, Map<String, Object> event, Optional<RequestService.State> request) {
+      String type,
+      Map<String, Object> event,
+      Optional<RequestService.State> request,
+      Optional<String> inbox) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("event_type", type);
     request.ifPresentOrElse(
@@ -140,6 +153,7 @@ public final class Notifications {
           actions.put("show", "agentcli requests show " + id);
           actions.put("approve", "agentcli approve " + id + " --by <you>");
           actions.put("deny", "agentcli deny " + id + " --by <you> --reason '<why>'");
+          inbox.ifPresent(url -> actions.put("inbox", url + "/requests/" + id));
           m.put("actions", actions);
         },
         () -> m.put("summary", type));

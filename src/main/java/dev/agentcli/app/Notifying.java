@@ -39,7 +39,8 @@ final class Notifying {
                   .operator()
                   .map(OperatorConfig::notifications)
                   .orElseGet(() -> Target.read(settings.notifyFile(), EventType.NOTIFIABLE)),
-              ctx.clock());
+              ctx.clock(),
+              settings.inbox());
     }
     return notifications;
   }

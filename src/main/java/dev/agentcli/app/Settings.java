@@ -1,5 +1,6 @@
 package dev.agentcli.app;
 
+import dev.agentcli.codec.Json;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -171,6 +172,22 @@ public final class Settings {
   /** Where the command rules are read from in single-user mode (the operator's are inline). */
   public Path rulesFile() {
     return home().resolve("rules.json");
+  }
+
+  /** The file in the home where a running {@code agentcli serve} records itself. */
+  public static final String SERVE_RECORD = "serve.json";
+
+  /**
+   * The web inbox people decide in, for notifications to link to: the one the home's running {@code
+   * serve} recorded; empty without one.
+   */
+  public Optional<String> inbox() {
+    try {
+      Object inbox = Json.parseObject(Files.readString(home().resolve(SERVE_RECORD))).get("inbox");
+      return inbox instanceof String s && s.startsWith("http") ? Optional.of(s) : Optional.empty();
+    } catch (IOException | RuntimeException none) {
+      return Optional.empty();
+    }
   }
 
   /** Where notification targets are read from in single-user mode (the operator's are inline). */

@@ -100,7 +100,11 @@ final class ServeCommand extends BaseCommand {
     }
     server.start();
     Running running =
-        new Running("http://127.0.0.1:" + server.port(), ProcessHandle.current().pid(), token);
+        new Running(
+            "http://127.0.0.1:" + server.port(),
+            ProcessHandle.current().pid(),
+            token,
+            server.origin() + "/inbox");
     Path record = Running.file(services.settings().home());
     try {
       running.write(record);

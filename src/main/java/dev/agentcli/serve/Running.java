@@ -1,5 +1,6 @@
 package dev.agentcli.serve;
 
+import dev.agentcli.app.Settings;
 import dev.agentcli.codec.AtomicFile;
 import dev.agentcli.codec.Json;
 import java.io.IOException;
@@ -20,11 +21,12 @@ import java.util.Optional;
  * token's file), so that {@code hook install} can point Claude Code at it once it answers.
  *
  * @param url {@code http://127.0.0.1:<port>}
+ * @param inbox where people reach its web inbox (notifications link to it); null if unknown
  */
-public record Running(String url, long pid, Path tokenFile) {
+public record Running(String url, long pid, Path tokenFile, String inbox) {
   /** The record of {@code home}'s server. */
   public static Path file(Path home) {
-    return home.resolve("serve.json");
+    return home.resolve(Settings.SERVE_RECORD);
   }
 
   /** Records this server in {@code file} (0600, replaced whole). */
@@ -33,6 +35,7 @@ public record Running(String url, long pid, Path tokenFile) {
     m.put("url", url);
     m.put("pid", pid);
     m.put("token_file", tokenFile.toString());
+    m.put("inbox", inbox);
     AtomicFile.write(file, Json.pretty(m) + "\n");
   }
 
@@ -58,7 +61,9 @@ public record Running(String url, long pid, Path tokenFile) {
           && u.startsWith("http://127.0.0.1:")
           && m.get("pid") instanceof Number p
           && m.get("token_file") instanceof String t) {
-        return Optional.of(new Running(u, p.longValue(), Path.of(t)));
+        return Optional.of(
+            new Running(
+                u, p.longValue(), Path.of(t), m.get("inbox") instanceof String i ? i : null));
       }
     } catch (IOException | RuntimeException unreadable) {
       // as if there were none
