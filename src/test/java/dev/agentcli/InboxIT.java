@@ -102,9 +102,28 @@ class InboxIT {
     return SigningIT.sh(Map.of(), new byte[0], cmd.toArray(String[]::new));
   }
 
+  /** The ids of the pending requests, once {@code n} agents in other processes have filed them. */
+  static List<String> pending(Cli cli, int n) throws Exception {
+    for (int i = 0; i < 1200; i++) {
+      JsonNode list = cli.run("requests", "list", "--status", "pending").json().path("requests");
+      if (list.size() == n) {
+        List<String> ids = new java.util.ArrayList<>();
+        list.forEach(r -> ids.add(r.path("request_id").asText()));
+        return ids;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the agents never asked");
+  }
+
+  String enrolLink(Cli cli, String principal) {
+    Cli.Result link = cli.run("signers", "enrol-passkey", principal, "--origin", origin);
+    assertThat(link).succeeds();
+    return link.json().path("link").asText();
+  }
+
   @Test
-  void aPersonEnrolsAPasskeyAndDecidesFromTheBrowserAndTheAgentRunsOnThatSignature()
-      throws Exception {
+  void peopleEnrolPasskeysAndDecideFromAPhoneWhileTheAgentsWait() throws Exception {
     Cli cli = new Cli(home).at(Instant.now());
     String m =
         cli.manifest(
@@ -112,58 +131,86 @@ class InboxIT {
             """
             {"version": "0.2", "workflows": [{"id": "w", "tasks": [
               {"id": "deploy", "shell": {"program": "echo", "args": ["deployed"]},
-               "approval": {"policy": "manual", "risk_level": "high"}},
+               "approval": {"policy": "manual", "risk_level": "high", "quorum": 2}},
               {"id": "wipe", "shell": {"program": "rm", "args": ["-rf", "build"]},
                "approval": {"policy": "manual"}}
             ]}]}
             """);
-    String deploy =
-        cli.run("request", m, "deploy", "--reason", "ship it").json().path("request_id").asText();
-    // A reason that would read backwards on a screen: shown escaped, never acted on.
+    // Two agents wait; one's reason would read backwards on a screen, and carries markup.
+    Process deploying =
+        Jvm.agentcli(home, "exec", m, "deploy", "--wait", "3m", "--reason", "ship <b>it</b>");
+    String deploy = pending(cli, 1).get(0);
+    Process wiping =
+        Jvm.agentcli(
+            home,
+            "exec",
+            m,
+            "wipe",
+            "--wait",
+            "3m",
+            "--reason",
+            "tidy \u202eetad\u200b<script>x()</script>");
     String wipe =
-        cli.run("request", m, "wipe", "--reason", "tidy \u202eetad\u200b")
-            .json()
-            .path("request_id")
-            .asText();
-    Cli.Result link = cli.run("signers", "enrol-passkey", "alice", "--origin", origin);
-    assertThat(link).succeeds();
+        pending(cli, 2).stream().filter(id -> !id.equals(deploy)).findFirst().orElseThrow();
 
     JsonNode seen =
         browse(
             Map.of(
-                "enrol", link.json().path("link").asText(),
-                "inbox", origin + "/inbox",
-                "principal", "alice",
-                "approve", List.of(deploy),
-                "deny", List.of(Map.of("id", wipe, "reason", "not today"))));
+                "inbox",
+                origin + "/inbox",
+                "width",
+                390,
+                "screenshots",
+                BROWSER.toAbsolutePath().toString(),
+                "people",
+                List.of(
+                    Map.of(
+                        "principal", "alice",
+                        "enrol", enrolLink(cli, "alice"),
+                        "approve", List.of(deploy),
+                        "deny", List.of(Map.of("id", wipe, "reason", "not today")),
+                        "shoot", true),
+                    Map.of(
+                        "principal", "bob",
+                        "enrol", enrolLink(cli, "bob"),
+                        "approve", List.of(deploy)))));
 
-    assertEquals("Your passkey now approves as alice", seen.path("enrolled").asText());
-    assertEquals(404, seen.path("enrolAgain").asInt(), "the link works once");
-    assertTrue(seen.path("csp").asText().contains("script-src 'self'"), seen.toString());
-    String list = seen.path("list").asText();
+    JsonNode alice = seen.at("/people/0");
+    assertEquals("Your passkey now approves as alice", alice.path("enrolled").asText());
+    assertEquals(404, alice.path("enrolAgain").asInt(), "the link works once");
+    assertTrue(alice.path("csp").asText().contains("script-src 'self'"), seen.toString());
+    String list = alice.path("list").asText();
     assertTrue(list.contains("Pending for alice (2)"), list);
     assertTrue(list.contains(deploy.substring(0, 8)) && list.contains(wipe.substring(0, 8)), list);
+    assertTrue(alice.path("listFits").asBoolean(), "nothing wider than a phone's screen");
+    // What the agent sent is shown as text, escaped: no reordering character, no markup.
     assertFalse(list.contains("\u202e") || list.contains("\u200b"), list);
-    assertTrue(list.contains("tidy \\u202eetad\\u200b"), list);
+    assertTrue(list.contains("tidy \\u202eetad\\u200b<script>x()</script>"), list);
+    assertTrue(list.contains("ship <b>it</b>"), list);
+    assertTrue(alice.at("/steps/0/what").asText().contains("runs      /usr/bin/echo"), list);
+    assertTrue(alice.at("/steps/0/fits").asBoolean(), "the request page fits a phone too");
+    assertTrue(list.contains("risk not set"), list);
     assertTrue(
-        seen.at("/steps/0/what").asText().contains("runs      /usr/bin/echo"), seen.toString());
-    assertTrue(
-        seen.at("/steps/1/status").asText().startsWith("Approved request " + deploy + " as alice"),
-        seen.toString());
-    assertEquals("Denied request " + wipe + " as alice", seen.at("/steps/2/status").asText());
-    assertTrue(seen.path("listAfter").asText().contains("Pending for alice (0)"));
+        alice.at("/steps/1/status").asText().startsWith("Approved request " + deploy + " as alice"),
+        alice.toString());
+    assertEquals("Denied request " + wipe + " as alice", alice.at("/steps/2/status").asText());
+    assertTrue(alice.path("listAfter").asText().contains("Pending for alice (0)"));
+    JsonNode bob = seen.at("/people/1");
+    assertTrue(bob.path("list").asText().contains("Pending for bob (1)"), bob.toString());
+    assertTrue(bob.at("/steps/1/status").asText().startsWith("Approved request " + deploy));
 
-    // The agent runs on the grant the passkey signed, once.
-    Cli.Result ran = cli.run("exec", m, "deploy");
+    // The waiting agents hear: one runs on the quorum's grant, the other is refused with why.
+    Jvm.Done ran = Jvm.await(deploying);
     assertThat(ran).succeeds();
-    assertEquals("deployed\n", ran.json().path("result").path("stdout").asText());
-    String grant = ran.json().path("approval_used").path("approval_id").asText();
-    assertThat(cli.run("approvals", "verify", grant)).succeeds();
-    JsonNode denied = cli.run("requests", "show", wipe).json().path("request");
-    assertEquals("denied", denied.path("status").asText(), denied.toString());
-    assertEquals("alice", denied.at("/denials/0/decider").asText());
-    assertEquals("not today", denied.at("/denials/0/reason").asText());
-    assertTrue(denied.at("/denials/0/key_fingerprint").asText().startsWith("passkey:"));
+    JsonNode result = JSON.readTree(ran.out());
+    assertEquals("deployed\n", result.path("result").path("stdout").asText());
+    Jvm.Done refused = Jvm.await(wiping);
+    assertThat(refused).fails(77, "approval_denied");
+    assertTrue(refused.err().contains("not today"), refused.err());
+
+    // Offline, in a fresh process with only the trust store: the quorum's grant verifies.
+    String grant = result.path("approval_used").path("approval_id").asText();
+    assertThat(Jvm.run(home, "approvals", "verify", grant)).succeeds();
 
     // Independently of agentcli's verifier: the browser signed a challenge that is the SHA-256
     // of exactly the grant's payload, at the inbox's origin, with the user verified (risk high).
@@ -183,6 +230,9 @@ class InboxIT {
     assertEquals("webauthn.get", clientData.path("type").asText());
     byte flags = b64.decode(stored.path("authenticator_data").asText())[32];
     assertEquals(0x05, flags & 0x05, "user present and verified");
+    for (String shot : List.of("list-390", "list-1280", "request-390", "request-1280")) {
+      assertTrue(Files.size(BROWSER.resolve("inbox-" + shot + ".png")) > 1000, shot);
+    }
   }
 
   @Test

@@ -54,7 +54,8 @@ final class InboxPages {
       b.append("<div>asked by ").append(safe(r.requester().principal()));
       b.append(r.reason() == null ? "" : ": " + safe(r.reason())).append("</div>");
       b.append("<div>").append(progress(s)).append(", risk ");
-      b.append(safe(String.valueOf(r.command().getOrDefault("risk_level", "not set"))));
+      Object risk = r.command().get("risk_level");
+      b.append(risk == null ? "not set" : safe(String.valueOf(risk)));
       b.append(", denied if undecided by ").append(Timestamps.format(r.expiresAt()));
       b.append("</div></li>");
     }
