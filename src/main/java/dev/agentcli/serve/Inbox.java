@@ -94,6 +94,14 @@ final class Inbox {
   }
 
   void handle(HttpExchange ex) throws IOException {
+    try {
+      route(ex);
+    } catch (BadBody e) {
+      json(ex, e.status, error(e.getMessage()));
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException, BadBody {
     String path = ex.getRequestURI().getPath();
     boolean post = ex.getRequestMethod().equals("POST");
     if (post && !origin.equals(ex.getRequestHeaders().getFirst("Origin"))) {
@@ -162,7 +170,7 @@ final class Inbox {
     }
   }
 
-  private void loginBegin(HttpExchange ex) throws IOException {
+  private void loginBegin(HttpExchange ex) throws IOException, BadBody {
     Map<String, Object> body = body(ex);
     String principal = String.valueOf(body.get("principal"));
     List<AllowedPasskeys.Passkey> keys;
@@ -180,7 +188,7 @@ final class Inbox {
     json(ex, 200, options(open(c), c, keys, false));
   }
 
-  private void loginFinish(HttpExchange ex) throws IOException {
+  private void loginFinish(HttpExchange ex) throws IOException, BadBody {
     Map<String, Object> body = body(ex);
     Ceremony c = ceremonies.remove(String.valueOf(body.get("ticket")));
     if (c == null || c.message == null || c.expires.isBefore(clock.instant())) {
@@ -216,7 +224,7 @@ final class Inbox {
    * challenge goes back to the browser; {@link #finish} hands it the passkey's answer.
    */
   private void decisionBegin(HttpExchange ex, Session s, String requestId, String action)
-      throws IOException {
+      throws IOException, BadBody {
     Map<String, Object> body = body(ex);
     boolean approve = action.equals("/approve/begin");
     if (!approve && !action.equals("/deny/begin")) {
@@ -345,7 +353,7 @@ final class Inbox {
   }
 
   private void enrol(HttpExchange ex, String token, String action, boolean post)
-      throws IOException {
+      throws IOException, BadBody {
     PasskeyEnrolments enrolments;
     AllowedPasskeys passkeys;
     try (Services sv = services.get()) {
@@ -455,15 +463,29 @@ final class Inbox {
         d.decode(String.valueOf(body.get("signature"))));
   }
 
-  private static Map<String, Object> body(HttpExchange ex) throws IOException {
+  /** A request body that is not a JSON object of at most {@link #MAX_BODY} bytes. */
+  private static final class BadBody extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    BadBody(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  private static Map<String, Object> body(HttpExchange ex) throws IOException, BadBody {
+    byte[] bytes;
     try (InputStream in = ex.getRequestBody()) {
-      byte[] bytes = in.readNBytes(MAX_BODY + 1);
-      if (bytes.length > MAX_BODY) {
-        return Map.of();
-      }
+      bytes = in.readNBytes(MAX_BODY + 1);
+    }
+    if (bytes.length > MAX_BODY) {
+      throw new BadBody(413, "the request is larger than " + MAX_BODY + " bytes");
+    }
+    try {
       return Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      return Map.of();
+      throw new BadBody(400, "the request is not a JSON object");
     }
   }
 
