@@ -137,4 +137,111 @@ class PasskeyGrantTest {
     signed(lint, null, ORIGIN, SoftwarePasskey.USER_PRESENT | SoftwarePasskey.USER_VERIFIED);
     assertTrue(refusal("lint").contains("is trusted as 'bob', not as 'alice'"));
   }
+
+  /** A grant for {@code template} as alice, its assertion made exactly, then {@code edit}ed. */
+  String editedAfterSigning(Grant template, java.util.function.UnaryOperator<PasskeySignature> edit)
+      throws Exception {
+    Grant g = grants.by(template, "alice");
+    String payload = GrantPayload.of(g);
+    PasskeySignature made =
+        edit.apply(
+            passkey.assertion(
+                PasskeySignature.challenge(payload.getBytes(StandardCharsets.UTF_8)),
+                ORIGIN,
+                SoftwarePasskey.USER_PRESENT));
+    return grants.store(
+        g.withSignature(
+            new Grant.Signature(
+                PasskeySignature.METHOD,
+                "passkey:"
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(made.credentialId()),
+                GrantPayload.NAMESPACE,
+                payload,
+                made.json())));
+  }
+
+  static byte[] flipped(byte[] data, int at, int bits) {
+    byte[] copy = data.clone();
+    copy[at] ^= (byte) bits;
+    return copy;
+  }
+
+  static byte[] replaced(byte[] clientData, String regex, String with) {
+    return new String(clientData, StandardCharsets.UTF_8)
+        .replaceFirst(regex, with)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anAssertionEditedInTheDatabaseIsNeverConsumed() throws Exception {
+    trust("alice", "");
+    Grant lint = grants.template(manifest, "lint");
+    byte[] stranger = new SoftwarePasskey().credentialId();
+    java.util.Map<String, String> edited = new java.util.LinkedHashMap<>();
+    edited.put(
+        "flags",
+        editedAfterSigning(
+            lint,
+            a ->
+                new PasskeySignature(
+                    a.credentialId(),
+                    flipped(a.authenticatorData(), 32, SoftwarePasskey.USER_VERIFIED),
+                    a.clientDataJson(),
+                    a.signature())));
+    edited.put(
+        "counter",
+        editedAfterSigning(
+            lint,
+            a ->
+                new PasskeySignature(
+                    a.credentialId(),
+                    flipped(a.authenticatorData(), 36, 1),
+                    a.clientDataJson(),
+                    a.signature())));
+    edited.put(
+        "challenge",
+        editedAfterSigning(
+            lint,
+            a ->
+                new PasskeySignature(
+                    a.credentialId(),
+                    a.authenticatorData(),
+                    replaced(
+                        a.clientDataJson(), "\"challenge\":\"[^\"]*\"", "\"challenge\":\"AAAA\""),
+                    a.signature())));
+    edited.put(
+        "origin",
+        editedAfterSigning(
+            lint,
+            a ->
+                new PasskeySignature(
+                    a.credentialId(),
+                    a.authenticatorData(),
+                    replaced(a.clientDataJson(), ORIGIN, "https://agentcli.example.org"),
+                    a.signature())));
+    edited.put(
+        "credential",
+        editedAfterSigning(
+            lint,
+            a ->
+                new PasskeySignature(
+                    stranger, a.authenticatorData(), a.clientDataJson(), a.signature())));
+    java.util.Map<String, String> why = refusals("lint");
+    assertEquals(edited.size(), why.size(), why.toString());
+    for (String id : edited.values()) {
+      assertTrue(why.containsKey(id), why.toString());
+      assertEquals(
+          "pending",
+          cli.run("approvals", "show", id).json().path("approval").path("status").asText());
+    }
+    assertTrue(
+        why.get(edited.get("credential")).contains("is not in allowed_passkeys"), why.toString());
+    assertTrue(why.get(edited.get("challenge")).contains("challenge"), why.toString());
+    assertTrue(why.get(edited.get("origin")).contains("origin"), why.toString());
+    // The same, unedited, is used.
+    String exact = editedAfterSigning(lint, a -> a);
+    Cli.Result ran = cli.run("exec", manifest, "lint");
+    assertThat(ran).succeeds();
+    assertEquals(exact, ran.json().path("approval_used").path("approval_id").asText());
+  }
 }
