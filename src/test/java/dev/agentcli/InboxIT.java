@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,16 +60,10 @@ class InboxIT {
 
   @BeforeEach
   void start() throws Exception {
-    server = Jvm.start(home, "dev.agentcli.Main", "serve", "--port", "0", "--format", "json");
-    StringBuilder json = new StringBuilder();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; !json.toString().endsWith("}\n") && (line = out.readLine()) != null; ) {
-      json.append(line).append('\n');
-    }
-    String inbox = JSON.readTree(json.toString()).path("inbox").asText();
-    origin = inbox.substring(0, inbox.length() - "/inbox".length());
-    assertTrue(origin.startsWith("http://localhost:"), inbox);
+    Served served = Served.start(home);
+    server = served.process();
+    origin = served.origin();
+    assertTrue(origin.startsWith("http://localhost:"), origin);
   }
 
   @AfterEach

@@ -58,18 +58,20 @@ class PasskeyGrantTest {
     Grant g = grants.by(template, "alice");
     String payload = GrantPayload.of(g);
     byte[] what = (signedText == null ? payload : signedText).getBytes(StandardCharsets.UTF_8);
-    PasskeySignature answer = passkey.assertion(PasskeySignature.challenge(what), at, flags);
+    return store(g, passkey.assertion(PasskeySignature.challenge(what), at, flags));
+  }
+
+  /** Stores {@code g} with {@code made} as its passkey signature; its id. */
+  String store(Grant g, PasskeySignature made) {
     return grants.store(
         g.withSignature(
             new Grant.Signature(
                 PasskeySignature.METHOD,
                 "passkey:"
-                    + Base64.getUrlEncoder()
-                        .withoutPadding()
-                        .encodeToString(passkey.credentialId()),
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(made.credentialId()),
                 GrantPayload.NAMESPACE,
-                payload,
-                answer.json())));
+                GrantPayload.of(g),
+                made.json())));
   }
 
   /** Why exec refused each grant it found, by grant id. */
@@ -142,22 +144,12 @@ class PasskeyGrantTest {
   String editedAfterSigning(Grant template, java.util.function.UnaryOperator<PasskeySignature> edit)
       throws Exception {
     Grant g = grants.by(template, "alice");
-    String payload = GrantPayload.of(g);
-    PasskeySignature made =
+    byte[] payload = GrantPayload.of(g).getBytes(StandardCharsets.UTF_8);
+    return store(
+        g,
         edit.apply(
             passkey.assertion(
-                PasskeySignature.challenge(payload.getBytes(StandardCharsets.UTF_8)),
-                ORIGIN,
-                SoftwarePasskey.USER_PRESENT));
-    return grants.store(
-        g.withSignature(
-            new Grant.Signature(
-                PasskeySignature.METHOD,
-                "passkey:"
-                    + Base64.getUrlEncoder().withoutPadding().encodeToString(made.credentialId()),
-                GrantPayload.NAMESPACE,
-                payload,
-                made.json())));
+                PasskeySignature.challenge(payload), ORIGIN, SoftwarePasskey.USER_PRESENT)));
   }
 
   static byte[] flipped(byte[] data, int at, int bits) {

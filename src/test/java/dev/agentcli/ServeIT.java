@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -38,14 +36,9 @@ class ServeIT {
   @BeforeEach
   void start() throws Exception {
     Files.writeString(home.resolve("rules.json"), ClaudeCodeEvents.RULES);
-    server = Jvm.start(home, "dev.agentcli.Main", "serve", "--port", "0", "--format", "json");
-    StringBuilder json = new StringBuilder();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; !json.toString().endsWith("}\n") && (line = out.readLine()) != null; ) {
-      json.append(line).append('\n');
-    }
-    JsonNode started = ClaudeCodeEvents.JSON.readTree(json.toString());
+    Served served = Served.start(home);
+    server = served.process();
+    JsonNode started = served.started();
     url = started.path("url").asText();
     Path tokenFile = Path.of(started.path("token_file").asText());
     assertEquals(home.resolve("serve.token"), tokenFile);

@@ -197,7 +197,8 @@ final class Inbox {
     }
     Optional<String> refusal;
     try (Services sv = services.get()) {
-      refusal = assertion(body).refusal(c.message, c.principal, sv.allowedPasskeys(), false);
+      refusal =
+          PasskeySignature.of(body).refusal(c.message, c.principal, sv.allowedPasskeys(), false);
     } catch (RuntimeException e) {
       refusal = Optional.of("the passkey's answer cannot be read");
     }
@@ -307,7 +308,7 @@ final class Inbox {
       return;
     }
     try {
-      c.assertion.complete(assertion(body));
+      c.assertion.complete(PasskeySignature.of(body));
     } catch (RuntimeException e) {
       c.assertion.completeExceptionally(e);
     }
@@ -452,15 +453,6 @@ final class Inbox {
       }
     }
     return Optional.empty();
-  }
-
-  private static PasskeySignature assertion(Map<String, Object> body) {
-    Base64.Decoder d = Base64.getUrlDecoder();
-    return new PasskeySignature(
-        d.decode(String.valueOf(body.get("credentialId"))),
-        d.decode(String.valueOf(body.get("authenticatorData"))),
-        d.decode(String.valueOf(body.get("clientDataJSON"))),
-        d.decode(String.valueOf(body.get("signature"))));
   }
 
   /** A request body that is not a JSON object of at most {@link #MAX_BODY} bytes. */

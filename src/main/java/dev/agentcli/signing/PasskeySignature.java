@@ -62,7 +62,11 @@ public record PasskeySignature(
 
   /** Reads the form a grant stores (JSON, base64url fields); throws when it cannot. */
   public static PasskeySignature parse(String json) {
-    Map<String, Object> m = Json.parseObject(json);
+    return of(Json.parseObject(json));
+  }
+
+  /** Reads the fields of the form a grant stores (and the inbox's script posts). */
+  public static PasskeySignature of(Map<String, Object> m) {
     Base64.Decoder d = Base64.getUrlDecoder();
     return new PasskeySignature(
         d.decode(String.valueOf(m.get("credential_id"))),

@@ -33,9 +33,9 @@ async function sign(options) {
   });
   return {
     ticket: options.ticket,
-    credentialId: enc(cred.rawId),
-    authenticatorData: enc(cred.response.authenticatorData),
-    clientDataJSON: enc(cred.response.clientDataJSON),
+    credential_id: enc(cred.rawId),
+    authenticator_data: enc(cred.response.authenticatorData),
+    client_data_json: enc(cred.response.clientDataJSON),
     signature: enc(cred.response.signature),
   };
 }
