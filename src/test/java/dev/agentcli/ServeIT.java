@@ -222,6 +222,61 @@ class ServeIT {
     assertEquals(401, status(curl("/v1/events?since=0", null)));
   }
 
+  /** Issue 27: the hook on a Unix socket, no token: the file system says who may connect. */
+  @Test
+  void onItsUnixSocketTheOwnerIsAnsweredWithoutAToken() throws Exception {
+    Path socket = home.resolve("run/serve.sock");
+    Served other = Served.start(home, "--socket", socket.toString());
+    try {
+      assertEquals(socket.toString(), other.started().path("socket").asText());
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+      assertEquals(
+          "rwx------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+      Jvm.Done health =
+          SigningIT.sh(
+              Map.of(),
+              new byte[0],
+              "curl",
+              "-sS",
+              "--unix-socket",
+              socket.toString(),
+              "-w",
+              "\n%{http_code}",
+              "http://localhost/v1/health");
+      assertEquals(200, status(health), health.toString());
+      assertEquals(other.process().pid(), body(health).path("pid").asLong());
+      for (String[] call :
+          new String[][] {{"ls -la", "allow"}, {"rm -rf /", "deny"}, {null, "deny"}}) {
+        byte[] event =
+            call[0] == null
+                ? "not json".getBytes(StandardCharsets.UTF_8)
+                : ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, call[0]));
+        Jvm.Done d =
+            SigningIT.sh(
+                Map.of(),
+                event,
+                "curl",
+                "-sS",
+                "--unix-socket",
+                socket.toString(),
+                "-w",
+                "\n%{http_code}",
+                "--data-binary",
+                "@-",
+                "http://localhost/v1/hooks/claude-code");
+        assertEquals(200, status(d), d.toString());
+        assertEquals(call[1], decision(body(d)), d.toString());
+      }
+      other.process().destroy(); // SIGTERM
+      assertTrue(other.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+      assertFalse(Files.exists(socket), "the socket goes with the server");
+    } finally {
+      other.process().destroyForcibly();
+    }
+  }
+
   @Test
   void sigtermStopsItAndItsPortCloses() throws Exception {
     int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));

@@ -11,8 +11,11 @@ import java.nio.file.Path;
  * URL, token file, inbox).
  */
 record Served(Process process, JsonNode started) {
-  static Served start(Path home) throws Exception {
-    Process p = Jvm.start(home, "dev.agentcli.Main", "serve", "--port", "0", "--format", "json");
+  static Served start(Path home, String... more) throws Exception {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(java.util.List.of("serve", "--port", "0", "--format", "json"));
+    args.addAll(java.util.List.of(more));
+    Process p = Jvm.start(home, "dev.agentcli.Main", args.toArray(String[]::new));
     StringBuilder json = new StringBuilder();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

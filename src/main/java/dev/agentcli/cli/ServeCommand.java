@@ -22,6 +22,7 @@ final class ServeCommand extends BaseCommand {
   String shellProgram;
   int concurrent;
   String origin;
+  String socket;
 
   @Override
   void declare(Definition d) {
@@ -63,6 +64,13 @@ final class ServeCommand extends BaseCommand {
                 + " https:// address of the TLS reverse proxy in front of it. Passkeys work at the"
                 + " origin they were enrolled for.")
         .to(v -> origin = v);
+    d.option(String.class, "--socket")
+        .label("<path>")
+        .text(
+            "Answer the hook and the health check on this Unix socket too, without a token: only"
+                + " its owner can connect (it is made 0600, in a folder closed to others), e.g."
+                + " curl --unix-socket <path> http://localhost/v1/health.")
+        .to(v -> socket = v);
   }
 
   ServeCommand(Context ctx) {
@@ -91,11 +99,21 @@ final class ServeCommand extends BaseCommand {
               ctx,
               global.flags(),
               new HookServer.Config(
-                  port, TokenFile.readOrCreate(token), deadline, shellProgram, concurrent, origin));
+                  port,
+                  TokenFile.readOrCreate(token),
+                  deadline,
+                  shellProgram,
+                  concurrent,
+                  origin,
+                  socket == null ? null : ctx.cwd().resolve(socket)));
     } catch (IOException e) {
       throw new AgentCliException(
           ErrorCode.INPUT_INVALID,
-          "cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(),
+          "cannot listen on 127.0.0.1:"
+              + port
+              + (socket == null ? "" : " or " + socket)
+              + ": "
+              + e.getMessage(),
           Map.of("port", port));
     }
     server.start();
@@ -131,6 +149,9 @@ final class ServeCommand extends BaseCommand {
     started.put("hook_url", running.url() + HookServer.HOOK_PATH);
     started.put("token_file", token.toString());
     started.put("inbox", server.origin() + "/inbox");
+    if (socket != null) {
+      started.put("socket", ctx.cwd().resolve(socket).toString());
+    }
     started.put("pid", ProcessHandle.current().pid());
     print(started, out -> Output.text(out, started));
     try {

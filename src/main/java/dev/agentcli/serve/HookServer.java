@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
@@ -65,6 +66,7 @@ public final class HookServer implements AutoCloseable {
    * @param concurrent how many decisions run at once; more are denied as busy
    * @param origin where the web inbox is reached (a TLS proxy's https:// address); null for
    *     http://localhost and the port
+   * @param socket a Unix socket to answer the hook and the health check on too; null for none
    */
   public record Config(
       int port,
@@ -72,7 +74,8 @@ public final class HookServer implements AutoCloseable {
       Duration deadline,
       String shellProgram,
       int concurrent,
-      String origin) {}
+      String origin,
+      Path socket) {}
 
   private final Context ctx;
   private final Settings.Flags flags;
@@ -83,6 +86,7 @@ public final class HookServer implements AutoCloseable {
   private final ExecutorService streams;
   private final String origin;
   private final Inbox inbox;
+  private final SocketServer socket;
 
   /** How many event streams may be open at once. */
   private static final int STREAMS = 16;
@@ -124,6 +128,24 @@ public final class HookServer implements AutoCloseable {
                 TimeUnit.MINUTES,
                 new SynchronousQueue<>(),
                 r -> daemon(r, "inbox")));
+    this.socket =
+        config.socket() == null
+            ? null
+            : new SocketServer(
+                config.socket(),
+                new ThreadPoolExecutor(
+                    0,
+                    config.concurrent() + 4,
+                    1,
+                    TimeUnit.MINUTES,
+                    new SynchronousQueue<>(),
+                    r -> daemon(r, "socket")),
+                this::hookAnswer);
+  }
+
+  /** The hook's answer to the event {@code body} holds, as JSON: what both listeners send. */
+  private Map<String, Object> hookAnswer(InputStream body) {
+    return answer(body).json();
   }
 
   /** Services for one call, built anew, as the process was started (no caller's overrides). */
@@ -147,6 +169,9 @@ public final class HookServer implements AutoCloseable {
   /** Starts answering; returns at once. */
   public void start() {
     http.start();
+    if (socket != null) {
+      socket.start();
+    }
   }
 
   /** The port it listens on (the one chosen, when 0 was asked for). */
@@ -175,7 +200,7 @@ public final class HookServer implements AutoCloseable {
       if (path.equals(HEALTH_PATH) && get) {
         send(ex, 200, Map.of("ok", true, "pid", ProcessHandle.current().pid()));
       } else if (path.equals(HOOK_PATH) && ex.getRequestMethod().equals("POST")) {
-        send(ex, 200, answer(ex.getRequestBody()).json());
+        send(ex, 200, hookAnswer(ex.getRequestBody()));
       } else if (path.equals(EventStream.PATH) && get) {
         handedOn = events(ex);
       } else {
@@ -295,6 +320,9 @@ public final class HookServer implements AutoCloseable {
   @Override
   public void close() {
     streams.shutdownNow();
+    if (socket != null) {
+      socket.close();
+    }
     http.stop(1);
     decisions.shutdownNow();
   }
