@@ -1,33 +1,27 @@
 package dev.agentcli.serve;
 
+import static dev.agentcli.serve.Web.error;
+import static dev.agentcli.serve.Web.json;
+
 import com.sun.net.httpserver.HttpExchange;
-import dev.agentcli.app.PasskeyEnrolments;
 import dev.agentcli.app.Services;
 import dev.agentcli.approval.Grant;
-import dev.agentcli.approval.GrantPayload;
-import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.approval.SignerChoice;
-import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.signing.AllowedPasskeys;
 import dev.agentcli.signing.PasskeySignature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -52,56 +46,39 @@ import java.util.regex.Pattern;
  * signed in, carry the session's CSRF token.
  */
 final class Inbox {
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Pattern REQUEST = Pattern.compile("/inbox/requests/([0-9a-f]{8,64})(/.*)?");
   private static final Pattern ENROL = Pattern.compile("/inbox/enrol/([A-Za-z0-9_-]{43})(/.*)?");
   private static final String COOKIE = "agentcli_inbox";
   private static final Duration SESSION = Duration.ofHours(8);
-  private static final Duration CEREMONY = Duration.ofMinutes(3);
-  private static final int MAX_BODY = 64 * 1024;
 
   private record Session(String principal, String csrf, Instant expires) {}
-
-  /** A WebAuthn ceremony under way: the challenge asked, the assertion answered, the outcome. */
-  private static final class Ceremony {
-    final String principal;
-    final byte[] message;
-    final Instant expires;
-    final CompletableFuture<byte[]> challenge = new CompletableFuture<>();
-    final CompletableFuture<PasskeySignature> assertion = new CompletableFuture<>();
-    final CompletableFuture<String> outcome = new CompletableFuture<>();
-
-    Ceremony(String principal, byte[] message, Instant expires) {
-      this.principal = principal;
-      this.message = message;
-      this.expires = expires;
-    }
-  }
 
   private final Supplier<Services> services;
   private final String origin;
   private final Clock clock;
   private final ExecutorService workers;
-  private final SecureRandom random = new SecureRandom();
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final Map<String, Ceremony> ceremonies = new ConcurrentHashMap<>();
+  private final Ceremony.Registry ceremonies;
+  private final Enrolment enrolment;
 
   Inbox(Supplier<Services> services, String origin, Clock clock, ExecutorService workers) {
     this.services = services;
     this.origin = origin;
     this.clock = clock;
     this.workers = workers;
+    this.ceremonies = new Ceremony.Registry(clock);
+    this.enrolment = new Enrolment(services, origin, clock, ceremonies);
   }
 
   void handle(HttpExchange ex) throws IOException {
     try {
       route(ex);
-    } catch (BadBody e) {
+    } catch (Web.BadBody e) {
       json(ex, e.status, error(e.getMessage()));
     }
   }
 
-  private void route(HttpExchange ex) throws IOException, BadBody {
+  private void route(HttpExchange ex) throws IOException, Web.BadBody {
     String path = ex.getRequestURI().getPath();
     boolean post = ex.getRequestMethod().equals("POST");
     if (post && !origin.equals(ex.getRequestHeaders().getFirst("Origin"))) {
@@ -114,7 +91,7 @@ final class Inbox {
     }
     Matcher enrol = ENROL.matcher(path);
     if (enrol.matches()) {
-      enrol(ex, enrol.group(1), enrol.group(2), post);
+      enrolment.handle(ex, enrol.group(1), enrol.group(2), post);
       return;
     }
     if (path.equals("/inbox/login/begin") && post) {
@@ -143,8 +120,8 @@ final class Inbox {
     if ((path.equals("/inbox") || path.equals("/inbox/")) && !post) {
       try (Services sv = services.get()) {
         List<RequestService.State> pending = sv.requests().decidableBy(s.principal());
-        List<RequestService.State> newestFirst = new java.util.ArrayList<>(pending);
-        java.util.Collections.reverse(newestFirst);
+        List<RequestService.State> newestFirst = new ArrayList<>(pending);
+        Collections.reverse(newestFirst);
         InboxPages.html(ex, 200, InboxPages.list(s.principal(), s.csrf(), newestFirst));
       }
     } else if (request.matches() && request.group(2) == null && !post) {
@@ -157,7 +134,7 @@ final class Inbox {
     } else if (request.matches() && post && request.group(2).endsWith("/begin")) {
       decisionBegin(ex, s, request.group(1), request.group(2));
     } else if (request.matches() && post && request.group(2).endsWith("/finish")) {
-      finish(ex, s, body(ex));
+      finish(ex, s, Web.body(ex));
     } else if (request.matches() && post) {
       InboxPages.html(
           ex,
@@ -170,8 +147,8 @@ final class Inbox {
     }
   }
 
-  private void loginBegin(HttpExchange ex) throws IOException, BadBody {
-    Map<String, Object> body = body(ex);
+  private void loginBegin(HttpExchange ex) throws IOException, Web.BadBody {
+    Map<String, Object> body = Web.body(ex);
     String principal = String.valueOf(body.get("principal"));
     List<AllowedPasskeys.Passkey> keys;
     try (Services sv = services.get()) {
@@ -181,17 +158,17 @@ final class Inbox {
       json(ex, 200, error("no passkey is enrolled for '" + principal + "'"));
       return;
     }
-    byte[] message = new byte[32];
-    random.nextBytes(message);
-    Ceremony c = new Ceremony(principal, message, clock.instant().plus(CEREMONY));
-    c.challenge.complete(PasskeySignature.challenge(message));
-    json(ex, 200, options(open(c), c, keys, false));
+    byte[] message = Web.token().getBytes(StandardCharsets.US_ASCII);
+    Ceremony c =
+        new Ceremony(
+            Ceremony.Kind.SIGN_IN, principal, message, clock.instant().plus(Ceremony.LIFETIME));
+    json(ex, 200, c.options(ceremonies.open(c), origin, keys, false));
   }
 
-  private void loginFinish(HttpExchange ex) throws IOException, BadBody {
-    Map<String, Object> body = body(ex);
-    Ceremony c = ceremonies.remove(String.valueOf(body.get("ticket")));
-    if (c == null || c.message == null || c.expires.isBefore(clock.instant())) {
+  private void loginFinish(HttpExchange ex) throws IOException, Web.BadBody {
+    Map<String, Object> body = Web.body(ex);
+    Ceremony c = ceremonies.take(body.get("ticket"), Ceremony.Kind.SIGN_IN, null).orElse(null);
+    if (c == null) {
       json(ex, 200, error("the sign-in took too long or was already used: try again"));
       return;
     }
@@ -207,8 +184,8 @@ final class Inbox {
       return;
     }
     sessions.values().removeIf(s -> s.expires().isBefore(clock.instant()));
-    String token = token();
-    sessions.put(token, new Session(c.principal, token(), clock.instant().plus(SESSION)));
+    String token = Web.token();
+    sessions.put(token, new Session(c.principal, Web.token(), clock.instant().plus(SESSION)));
     ex.getResponseHeaders()
         .add(
             "Set-Cookie",
@@ -225,19 +202,21 @@ final class Inbox {
    * challenge goes back to the browser; {@link #finish} hands it the passkey's answer.
    */
   private void decisionBegin(HttpExchange ex, Session s, String requestId, String action)
-      throws IOException, BadBody {
-    Map<String, Object> body = body(ex);
+      throws IOException, Web.BadBody {
+    Map<String, Object> body = Web.body(ex);
     boolean approve = action.equals("/approve/begin");
     if (!approve && !action.equals("/deny/begin")) {
       json(ex, 404, error("no such decision"));
       return;
     }
-    Ceremony c = new Ceremony(s.principal(), null, clock.instant().plus(CEREMONY));
-    String ticket = open(c);
+    Ceremony c =
+        new Ceremony(
+            Ceremony.Kind.DECISION, s.principal(), null, clock.instant().plus(Ceremony.LIFETIME));
+    String ticket = ceremonies.open(c);
     Runnable decide =
         () -> {
           try (Services sv = services.get()) {
-            sv.signingWith(passkeySigner(c));
+            sv.signingWith(c.signer());
             RequestService requests = sv.requests();
             if (approve) {
               int uses = number(body.get("uses"), 1);
@@ -272,7 +251,7 @@ final class Inbox {
     try {
       workers.execute(decide);
     } catch (RejectedExecutionException busy) {
-      ceremonies.remove(ticket);
+      ceremonies.cancel(ticket);
       json(ex, 503, error("the inbox is busy: try again in a moment"));
       return;
     }
@@ -280,13 +259,13 @@ final class Inbox {
       c.challenge.get(20, TimeUnit.SECONDS);
       boolean uv = riskNeedsVerification(requestId);
       try (Services sv = services.get()) {
-        json(ex, 200, options(ticket, c, sv.allowedPasskeys().of(s.principal()), uv));
+        json(ex, 200, c.options(ticket, origin, sv.allowedPasskeys().of(s.principal()), uv));
       }
     } catch (ExecutionException e) {
-      ceremonies.remove(ticket);
+      ceremonies.cancel(ticket);
       json(ex, 200, error(e.getCause()));
     } catch (TimeoutException | InterruptedException e) {
-      ceremonies.remove(ticket);
+      ceremonies.cancel(ticket);
       json(ex, 200, error("agentcli did not get the decision ready in time: try again"));
     }
   }
@@ -299,11 +278,9 @@ final class Inbox {
   }
 
   private void finish(HttpExchange ex, Session s, Map<String, Object> body) throws IOException {
-    Ceremony c = ceremonies.remove(String.valueOf(body.get("ticket")));
-    if (c == null
-        || c.message != null
-        || !c.principal.equals(s.principal())
-        || c.expires.isBefore(clock.instant())) {
+    Ceremony c =
+        ceremonies.take(body.get("ticket"), Ceremony.Kind.DECISION, s.principal()).orElse(null);
+    if (c == null) {
       json(ex, 200, error("the decision took too long or was already made: reload and try again"));
       return;
     }
@@ -321,125 +298,6 @@ final class Inbox {
     }
   }
 
-  /** Signs as the person's passkey: hands the payload's digest to the browser, waits for it. */
-  private static GrantSigner passkeySigner(Ceremony c) {
-    return new GrantSigner() {
-      @Override
-      public String sign(byte[] message, Path key, String namespace) {
-        throw new IllegalStateException("a passkey signs through the inbox only");
-      }
-
-      @Override
-      public Grant.Signature signature(String payload, Optional<Path> key) {
-        c.challenge.complete(PasskeySignature.challenge(payload.getBytes(StandardCharsets.UTF_8)));
-        PasskeySignature answer;
-        try {
-          answer = c.assertion.get(CEREMONY.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-          throw new AgentCliException(
-              ErrorCode.APPROVAL_SIGNATURE_INVALID,
-              "no passkey signature came, nothing was written");
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AgentCliException(ErrorCode.APPROVAL_SIGNATURE_INVALID, "interrupted");
-        }
-        return new Grant.Signature(
-            PasskeySignature.METHOD,
-            "passkey:" + B64.encodeToString(answer.credentialId()),
-            GrantPayload.NAMESPACE,
-            payload,
-            answer.json());
-      }
-    };
-  }
-
-  private void enrol(HttpExchange ex, String token, String action, boolean post)
-      throws IOException, BadBody {
-    PasskeyEnrolments enrolments;
-    AllowedPasskeys passkeys;
-    try (Services sv = services.get()) {
-      enrolments = sv.passkeyEnrolments();
-      passkeys = sv.allowedPasskeys();
-    }
-    Optional<PasskeyEnrolments.Ticket> ticket = enrolments.find(token, clock.instant());
-    if (ticket.isEmpty() || !ticket.get().origin().equals(origin)) {
-      if (post) {
-        json(ex, 200, error("this enrolment link is used up, expired or for another address"));
-      } else {
-        InboxPages.html(
-            ex,
-            404,
-            InboxPages.message(
-                "This link does not work",
-                "It was used already, it expired, or it was made for another address. Ask for a"
-                    + " new one: agentcli signers enrol-passkey <you>."));
-      }
-      return;
-    }
-    String principal = ticket.get().principal();
-    if (!post) {
-      InboxPages.html(ex, 200, InboxPages.enrol(token, principal));
-    } else if ("/begin".equals(action)) {
-      byte[] challenge = new byte[32];
-      random.nextBytes(challenge);
-      Ceremony c = new Ceremony(principal, challenge, clock.instant().plus(CEREMONY));
-      String id = open(c);
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("ok", true);
-      m.put("ticket", id);
-      m.put("challenge", B64.encodeToString(challenge));
-      m.put("rpId", java.net.URI.create(origin).getHost());
-      m.put("userId", B64.encodeToString(principal.getBytes(StandardCharsets.UTF_8)));
-      m.put("userName", principal);
-      json(ex, 200, m);
-    } else if ("/finish".equals(action)) {
-      Map<String, Object> body = body(ex);
-      Ceremony c = ceremonies.remove(String.valueOf(body.get("ticket")));
-      if (c == null || c.expires.isBefore(clock.instant()) || !c.principal.equals(principal)) {
-        json(ex, 200, error("the enrolment took too long: reload the page and try again"));
-        return;
-      }
-      try {
-        Base64.Decoder d = Base64.getUrlDecoder();
-        byte[][] made =
-            PasskeySignature.enrolled(
-                d.decode(String.valueOf(body.get("attestationObject"))),
-                d.decode(String.valueOf(body.get("clientDataJSON"))),
-                origin,
-                c.message);
-        if (!enrolments.use(token)) {
-          json(ex, 200, error("this enrolment link was used meanwhile"));
-          return;
-        }
-        passkeys.add(principal, made[0], made[1], origin, ticket.get().verifyRequired());
-        json(ex, 200, Map.of("ok", true, "message", "Your passkey now approves as " + principal));
-      } catch (IllegalArgumentException | AgentCliException e) {
-        json(ex, 200, error(e.getMessage()));
-      }
-    } else {
-      json(ex, 404, error("no such step"));
-    }
-  }
-
-  private Map<String, Object> options(
-      String ticket, Ceremony c, List<AllowedPasskeys.Passkey> keys, boolean uv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("ok", true);
-    m.put("ticket", ticket);
-    m.put("challenge", B64.encodeToString(c.challenge.join()));
-    m.put("rpId", java.net.URI.create(origin).getHost());
-    m.put("allowCredentials", keys.stream().map(AllowedPasskeys.Passkey::id).toList());
-    m.put("userVerification", uv ? "required" : "preferred");
-    return m;
-  }
-
-  private String open(Ceremony c) {
-    ceremonies.values().removeIf(x -> x.expires.isBefore(clock.instant()));
-    String ticket = token();
-    ceremonies.put(ticket, c);
-    return ticket;
-  }
-
   private Optional<Session> session(HttpExchange ex) {
     for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
       for (String cookie : header.split(";")) {
@@ -455,32 +313,6 @@ final class Inbox {
     return Optional.empty();
   }
 
-  /** A request body that is not a JSON object of at most {@link #MAX_BODY} bytes. */
-  private static final class BadBody extends Exception {
-    private static final long serialVersionUID = 1L;
-    final int status;
-
-    BadBody(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-  }
-
-  private static Map<String, Object> body(HttpExchange ex) throws IOException, BadBody {
-    byte[] bytes;
-    try (InputStream in = ex.getRequestBody()) {
-      bytes = in.readNBytes(MAX_BODY + 1);
-    }
-    if (bytes.length > MAX_BODY) {
-      throw new BadBody(413, "the request is larger than " + MAX_BODY + " bytes");
-    }
-    try {
-      return Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
-      throw new BadBody(400, "the request is not a JSON object");
-    }
-  }
-
   private static int number(Object value, int otherwise) {
     try {
       return value == null || String.valueOf(value).isBlank()
@@ -489,27 +321,5 @@ final class Inbox {
     } catch (NumberFormatException e) {
       return -1; // refused by the use case with its own words
     }
-  }
-
-  private String token() {
-    byte[] b = new byte[32];
-    random.nextBytes(b);
-    return B64.encodeToString(b);
-  }
-
-  private static Map<String, Object> error(Throwable e) {
-    if (e instanceof AgentCliException a) {
-      return Map.of("ok", false, "code", a.code().id(), "error", a.getMessage());
-    }
-    return error("agentcli failed: " + e);
-  }
-
-  private static Map<String, Object> error(String message) {
-    return Map.of("ok", false, "error", message);
-  }
-
-  private static void json(HttpExchange ex, int status, Map<String, Object> body)
-      throws IOException {
-    InboxPages.send(ex, status, "application/json", Json.compact(body) + "\n");
   }
 }
