@@ -207,6 +207,14 @@ class AgentAttackIT {
     assertThat(cli.env("AGENTCLI_REQUESTER", "alice@example.com").run("request", "m", "deploy"))
         .fails(77, "requester_refused");
     cli.env("AGENTCLI_REQUESTER", "");
+    // Issue 28: nor in the name of someone who approves with a passkey only.
+    Files.writeString(
+        home.resolve("allowed_passkeys"),
+        new dev.agentcli.signing.SoftwarePasskey()
+                .line("bob@example.com", "https://agentcli.example.com", "")
+            + "\n");
+    assertThat(cli.run("request", "m", "deploy", "--requester", "bob@example.com"))
+        .fails(77, "requester_refused");
     assertEquals(0, cli.count("SELECT count(*) FROM requests"), "nothing was filed");
     Cli.Result filed = cli.run("request", "m", "deploy", "--requester", "agent-1");
     assertThat(filed).succeeds();

@@ -228,22 +228,6 @@ public final class Services implements AutoCloseable {
     return new AllowedPasskeys(settings.allowedSigners().resolveSibling("allowed_passkeys"));
   }
 
-  /**
-   * Whether nobody can sign an approval yet: single-user mode with a trust store that trusts no key
-   * (the state right after install). First use then needs one step more, which the hook and {@code
-   * hook install} name.
-   */
-  public boolean nobodyTrusted() {
-    try {
-      return config().isEmpty() && allowedSigners().read().entries().isEmpty();
-    } catch (AgentCliException unreadable) {
-      return false; // its own error comes where it is used
-    }
-  }
-
-  /** The step that makes a person's SSH key trusted, for {@link #nobodyTrusted}. */
-  public static final String TRUST_YOUR_KEY = "agentcli signers add <you> ~/.ssh/id_ed25519.pub";
-
   private GrantVerifier verifier() {
     return new GrantVerifier(allowedSigners()::read, allowedPasskeys());
   }
@@ -266,13 +250,8 @@ public final class Services implements AutoCloseable {
     if (signerOverride != null) {
       return signerOverride;
     }
-    return new SshKeygenSigner(
-            ctx.env(),
-            prompt -> {
-              PrintStream err = new PrintStream(ctx.stderr(), true, StandardCharsets.UTF_8);
-              err.println(prompt);
-            })
-        ::sign;
+    PrintStream person = new PrintStream(ctx.stderr(), true, StandardCharsets.UTF_8);
+    return new SshKeygenSigner(ctx.env(), person::println)::sign;
   }
 
   /** Requests and their decisions, on the database created if missing. */
@@ -320,13 +299,15 @@ public final class Services implements AutoCloseable {
   /**
    * Where OS users are kept apart (the operator's deployment) the OS user is who asks: a label the
    * caller chose ({@code --requester}, {@code AGENTCLI_REQUESTER}) is only a label, and may not
-   * name a principal of the trust store, or an agent could ask in a person's name.
+   * name a principal of the trust store (a key's or a passkey's), or an agent could ask in a
+   * person's name.
    */
   public void refuseImpersonation(Requester requester) {
     if (config().isEmpty() || requester.principal().equals(requester.osUser())) {
       return;
     }
-    if (allowedSigners().read().entries().stream().anyMatch(e -> e.names(requester.principal()))) {
+    if (allowedSigners().read().entries().stream().anyMatch(e -> e.names(requester.principal()))
+        || !allowedPasskeys().of(requester.principal()).isEmpty()) {
       throw new AgentCliException(
           ErrorCode.REQUESTER_REFUSED,
           "the requester label "

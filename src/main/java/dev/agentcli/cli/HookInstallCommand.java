@@ -1,6 +1,7 @@
 package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
+import dev.agentcli.app.FirstUse;
 import dev.agentcli.app.Services;
 import dev.agentcli.hook.ClaudeCodeHook;
 import dev.agentcli.hook.ClaudeSettings;
@@ -93,9 +94,9 @@ final class HookInstallCommand extends BaseCommand {
     }
     result.put("timeout_s", timeoutS);
     starter.ifPresent(rules -> result.put("starter_rules", rules.toString()));
-    boolean nobodyTrusted = services.nobodyTrusted();
+    boolean nobodyTrusted = FirstUse.nobodyTrusted(services);
     if (nobodyTrusted) {
-      result.put("next_step", Services.TRUST_YOUR_KEY);
+      result.put("next_step", FirstUse.TRUST_YOUR_KEY);
     }
     print(
         result,
@@ -122,7 +123,7 @@ final class HookInstallCommand extends BaseCommand {
                 "Nobody can approve yet: an approval is signed with a person's SSH key, and "
                     + services.allowedSigners().path()
                     + " trusts none. Trust yours once: "
-                    + Services.TRUST_YOUR_KEY);
+                    + FirstUse.TRUST_YOUR_KEY);
           }
         });
     return 0;

@@ -3,6 +3,7 @@ package dev.agentcli.hook;
 import dev.agentcli.app.AdHocRun;
 import dev.agentcli.app.Caller;
 import dev.agentcli.app.Context;
+import dev.agentcli.app.FirstUse;
 import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.approval.Grant;
@@ -137,7 +138,7 @@ public final class ClaudeCodeHook {
       return HookAnswer.deny(
           (reached
                   ? undecided(id, deadline)
-                  : unannounced(id, call.description(), services.nobodyTrusted()))
+                  : unannounced(id, call.description(), FirstUse.nobodyTrusted(services)))
               + again);
     }
     if (state.status() != RequestStatus.APPROVED) {
@@ -178,7 +179,7 @@ public final class ClaudeCodeHook {
         + ", and no notification is set up to tell anyone. Tell the user: \""
         + (nobodyTrusted
             ? "agentcli trusts no signing key yet: first, once, run `"
-                + Services.TRUST_YOUR_KEY
+                + FirstUse.TRUST_YOUR_KEY
                 + "` (an approval is signed with that key); then "
             : "")
         + "run `agentcli requests show "
