@@ -222,6 +222,16 @@ class InboxIT {
     assertEquals("webauthn.get", clientData.path("type").asText());
     byte flags = b64.decode(stored.path("authenticator_data").asText())[32];
     assertEquals(0x05, flags & 0x05, "user present and verified");
+    // Both enrolments are in the trust store and its audit trail; a removal is too.
+    JsonNode passkeys = cli.run("signers", "list").json().path("passkeys");
+    assertEquals(2, passkeys.size(), passkeys.toString());
+    assertEquals(origin, passkeys.get(0).path("origin").asText());
+    assertThat(cli.run("signers", "remove", "bob")).succeeds();
+    assertEquals(
+        2, cli.count("SELECT count(*) FROM audit_events WHERE event_type = 'signer_added'"));
+    assertEquals(
+        1, cli.count("SELECT count(*) FROM audit_events WHERE event_type = 'signer_removed'"));
+    assertEquals(1, cli.run("signers", "list").json().path("passkeys").size());
     for (String shot : List.of("list-390", "list-1280", "request-390", "request-1280")) {
       assertTrue(Files.size(BROWSER.resolve("inbox-" + shot + ".png")) > 1000, shot);
     }

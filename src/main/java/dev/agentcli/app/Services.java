@@ -216,7 +216,8 @@ public final class Services implements AutoCloseable {
 
   /** The trust store and its audit, on the database created if missing. */
   public TrustStore trustStore() {
-    return new TrustStore(allowedSigners(), audit(), ctx.clock(), GrantPayload.NAMESPACE);
+    return new TrustStore(
+        allowedSigners(), allowedPasskeys(), audit(), ctx.clock(), GrantPayload.NAMESPACE);
   }
 
   public AllowedSignersFile allowedSigners() {

@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
+import dev.agentcli.signing.AllowedPasskeys;
 import dev.agentcli.signing.AllowedSigners;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,9 @@ final class SignersListCommand extends BaseCommand {
 
   @Override
   void declare(Definition d) {
-    d.text("List the trusted keys with their principals and namespaces.");
+    d.text(
+        "List the trusted keys with their principals and namespaces, and the passkeys"
+            + " (allowed_passkeys) with their principal and origin.");
   }
 
   SignersListCommand(Context ctx) {
@@ -27,12 +30,35 @@ final class SignersListCommand extends BaseCommand {
     result.put("allowed_signers", services.allowedSigners().path().toString());
     result.put("count", signers.size());
     result.put("signers", signers);
+    List<Map<String, Object>> passkeys =
+        services.allowedPasskeys().read().stream().map(SignersListCommand::view).toList();
+    result.put("allowed_passkeys", services.allowedPasskeys().path().toString());
+    result.put("passkeys", passkeys);
     print(
         result,
-        out ->
+        out -> {
+          Output.table(
+              out, signers, List.of("principals", "key_type", "key_fingerprint", "namespaces"));
+          if (!passkeys.isEmpty()) {
+            out.println();
             Output.table(
-                out, signers, List.of("principals", "key_type", "key_fingerprint", "namespaces")));
+                out,
+                passkeys,
+                List.of("principal", "key_fingerprint", "origin", "verify_required"));
+          }
+        });
     return 0;
+  }
+
+  static Map<String, Object> view(AllowedPasskeys.Passkey k) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("line", k.line());
+    m.put("principal", k.principal());
+    m.put("key_type", "passkey");
+    m.put("key_fingerprint", k.fingerprint());
+    m.put("origin", k.origin());
+    m.put("verify_required", k.verifyRequired());
+    return m;
   }
 
   static Map<String, Object> view(AllowedSigners.Entry e) {

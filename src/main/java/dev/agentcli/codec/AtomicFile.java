@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -22,6 +23,18 @@ public final class AtomicFile {
       PosixFilePermissions.fromString("rw-------");
 
   private AtomicFile() {}
+
+  /** {@code text} without its lines numbered (from 1) in {@code lines}, each line ending in \n. */
+  public static String withoutLines(String text, Collection<Integer> lines) {
+    String[] all = text.split("\n", -1);
+    StringBuilder kept = new StringBuilder();
+    for (int i = 0; i < all.length; i++) {
+      if (!lines.contains(i + 1) && !(i == all.length - 1 && all[i].isEmpty())) {
+        kept.append(all[i]).append('\n');
+      }
+    }
+    return kept.toString();
+  }
 
   /** Replaces {@code target} with {@code text} (UTF-8), mode 0600. */
   public static void write(Path target, String text) throws IOException {

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.agentcli.app.PasskeyEnrolments;
 import dev.agentcli.app.Services;
 import dev.agentcli.error.AgentCliException;
-import dev.agentcli.signing.AllowedPasskeys;
 import dev.agentcli.signing.PasskeySignature;
 import java.io.IOException;
 import java.net.URI;
@@ -45,10 +44,8 @@ final class Enrolment {
   void handle(HttpExchange ex, String token, String action, boolean post)
       throws IOException, Web.BadBody {
     PasskeyEnrolments enrolments;
-    AllowedPasskeys passkeys;
     try (Services sv = services.get()) {
       enrolments = sv.passkeyEnrolments();
-      passkeys = sv.allowedPasskeys();
     }
     Optional<PasskeyEnrolments.Ticket> ticket = enrolments.find(token, clock.instant());
     if (ticket.isEmpty() || !ticket.get().origin().equals(origin)) {
@@ -106,7 +103,10 @@ final class Enrolment {
           json(ex, 200, error("this enrolment link was used meanwhile"));
           return;
         }
-        passkeys.add(principal, made[0], made[1], origin, ticket.get().verifyRequired());
+        try (Services sv = services.get()) {
+          sv.trustStore()
+              .enrolPasskey(principal, made[0], made[1], origin, ticket.get().verifyRequired());
+        }
         json(ex, 200, Map.of("ok", true, "message", "Your passkey now approves as " + principal));
       } catch (IllegalArgumentException | AgentCliException e) {
         json(ex, 200, error(e.getMessage()));

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -146,6 +147,27 @@ public final class AllowedPasskeys {
           e);
     }
     return find(credentialId).orElseThrow();
+  }
+
+  /** Removes the credentials {@code which} selects; those removed. */
+  public List<Passkey> remove(Predicate<Passkey> which) {
+    List<Passkey> removed = read().stream().filter(which).toList();
+    if (!removed.isEmpty()) {
+      try {
+        AtomicFile.write(
+            path,
+            AtomicFile.withoutLines(
+                Files.readString(path, StandardCharsets.UTF_8),
+                removed.stream().map(Passkey::line).toList()));
+      } catch (IOException e) {
+        throw new AgentCliException(
+            ErrorCode.INTERNAL_ERROR,
+            "cannot write " + path + ": " + e.getMessage(),
+            Map.of("path", path.toString()),
+            e);
+      }
+    }
+    return removed;
   }
 
   private Passkey parse(String line, int number) {

@@ -66,15 +66,8 @@ public final class AllowedSignersFile {
     if (removed.isEmpty()) {
       return removed;
     }
-    List<Integer> lines = removed.stream().map(AllowedSigners.Entry::line).toList();
-    String[] all = text().split("\n", -1);
-    StringBuilder kept = new StringBuilder();
-    for (int i = 0; i < all.length; i++) {
-      if (!lines.contains(i + 1) && !(i == all.length - 1 && all[i].isEmpty())) {
-        kept.append(all[i]).append('\n');
-      }
-    }
-    write(kept.toString());
+    write(
+        AtomicFile.withoutLines(text(), removed.stream().map(AllowedSigners.Entry::line).toList()));
     return removed;
   }
 

@@ -23,6 +23,7 @@ public final class TrustStore {
   private static final Pattern PRINCIPAL = Pattern.compile("[^\\s\\p{Cntrl},\"!*?]{1,200}");
 
   private final AllowedSignersFile file;
+  private final AllowedPasskeys passkeys;
   private final AuditLog audit;
   private final Clock clock;
   private final String namespace;
@@ -31,7 +32,25 @@ public final class TrustStore {
    * @param namespace the only SSHSIG namespace the keys added are trusted in
    */
   public TrustStore(AllowedSignersFile file, AuditLog audit, Clock clock, String namespace) {
+    this(
+        file,
+        new AllowedPasskeys(file.path().resolveSibling("allowed_passkeys")),
+        audit,
+        clock,
+        namespace);
+  }
+
+  /**
+   * @param passkeys the passkeys trusted beside the keys
+   */
+  public TrustStore(
+      AllowedSignersFile file,
+      AllowedPasskeys passkeys,
+      AuditLog audit,
+      Clock clock,
+      String namespace) {
     this.file = file;
+    this.passkeys = passkeys;
     this.audit = audit;
     this.clock = clock;
     this.namespace = namespace;
@@ -101,12 +120,29 @@ public final class TrustStore {
    * when given); {@code signer_not_found} when there is none.
    */
   public List<AllowedSigners.Entry> remove(String principal, Optional<String> fingerprint) {
+    return removeAll(principal, fingerprint).keys();
+  }
+
+  /** The keys and passkeys a removal took out of the trust store. */
+  public record Removed(List<AllowedSigners.Entry> keys, List<AllowedPasskeys.Passkey> passkeys) {}
+
+  /**
+   * Stops trusting the keys and passkeys listed for {@code principal} (only the one with {@code
+   * fingerprint}, {@code SHA256:...} or {@code passkey:...}, when given); {@code signer_not_found}
+   * when there is none.
+   */
+  public Removed removeAll(String principal, Optional<String> fingerprint) {
     List<AllowedSigners.Entry> removed =
         file.remove(
             e ->
                 e.principals().contains(principal)
                     && fingerprint.map(e.key().fingerprint()::equals).orElse(true));
-    if (removed.isEmpty()) {
+    List<AllowedPasskeys.Passkey> gone =
+        passkeys.remove(
+            k ->
+                k.principal().equals(principal)
+                    && fingerprint.map(k.fingerprint()::equals).orElse(true));
+    if (removed.isEmpty() && gone.isEmpty()) {
       throw new AgentCliException(
           ErrorCode.SIGNER_NOT_FOUND,
           "no key is listed for '"
@@ -118,7 +154,32 @@ public final class TrustStore {
     for (AllowedSigners.Entry e : removed) {
       audit.append(event(EventType.SIGNER_REMOVED, principal, e.key()));
     }
-    return removed;
+    for (AllowedPasskeys.Passkey k : gone) {
+      audit.append(passkeyEvent(EventType.SIGNER_REMOVED, k));
+    }
+    return new Removed(removed, gone);
+  }
+
+  /** Trusts a passkey enrolled at {@code origin} to sign as {@code principal}, audited. */
+  public AllowedPasskeys.Passkey enrolPasskey(
+      String principal,
+      byte[] credentialId,
+      byte[] coseKey,
+      String origin,
+      boolean verifyRequired) {
+    AllowedPasskeys.Passkey added =
+        passkeys.add(principal, credentialId, coseKey, origin, verifyRequired);
+    audit.append(passkeyEvent(EventType.SIGNER_ADDED, added));
+    return added;
+  }
+
+  private AuditEvent passkeyEvent(EventType type, AllowedPasskeys.Passkey k) {
+    return AuditEvent.builder(type, clock.instant())
+        .actor(k.principal())
+        .detail("key_fingerprint", k.fingerprint())
+        .detail("origin", k.origin())
+        .detail("allowed_passkeys", passkeys.path().toString())
+        .build();
   }
 
   private AuditEvent event(EventType type, String principal, SshPublicKey key) {

@@ -117,4 +117,44 @@ class TrustStoreTest {
         assertThrows(AgentCliException.class, () -> store.remove("alice", Optional.empty()));
     assertEquals(ErrorCode.SIGNER_NOT_FOUND, none.code());
   }
+
+  /** Issue 28: passkeys join and leave the trust store like keys, audited the same way. */
+  @Test
+  void aPasskeyIsEnrolledAndRemovedBesideTheKeysAndAudited() throws Exception {
+    TrustStore store = store();
+    store.add("alice", keyFile("a.pub", ALICE_KEY), false);
+    SoftwarePasskey phone = new SoftwarePasskey();
+    SoftwarePasskey laptop = new SoftwarePasskey();
+    AllowedPasskeys.Passkey p =
+        store.enrolPasskey(
+            "alice", phone.credentialId(), phone.coseKey(), "https://agentcli.example.com", true);
+    store.enrolPasskey(
+        "alice", laptop.credentialId(), laptop.coseKey(), "https://agentcli.example.com", false);
+    assertEquals(
+        phone.line("alice", "https://agentcli.example.com", ",verify-required"),
+        Files.readString(dir.resolve("allowed_passkeys")).lines().findFirst().orElseThrow());
+    AuditEvent added = audit.events.get(1);
+    assertEquals("signer_added", added.eventType());
+    assertEquals(p.fingerprint(), added.details().get("key_fingerprint"));
+
+    // One passkey by its fingerprint; then the rest of alice's, her key with them.
+    TrustStore.Removed one = store.removeAll("alice", Optional.of(p.fingerprint()));
+    assertEquals(List.of(), one.keys());
+    assertEquals(
+        List.of(p.fingerprint()), one.passkeys().stream().map(k -> k.fingerprint()).toList());
+    TrustStore.Removed rest = store.removeAll("alice", Optional.empty());
+    assertEquals(1, rest.keys().size());
+    assertEquals(1, rest.passkeys().size());
+    assertEquals("", Files.readString(dir.resolve("allowed_passkeys")));
+    assertEquals(
+        List.of(
+            "signer_added",
+            "signer_added",
+            "signer_added",
+            "signer_removed",
+            "signer_removed",
+            "signer_removed"),
+        audit.events.stream().map(AuditEvent::eventType).toList());
+    assertThrows(AgentCliException.class, () -> store.removeAll("alice", Optional.empty()));
+  }
 }
