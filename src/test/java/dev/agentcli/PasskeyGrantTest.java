@@ -236,4 +236,41 @@ class PasskeyGrantTest {
     assertThat(ran).succeeds();
     assertEquals(exact, ran.json().path("approval_used").path("approval_id").asText());
   }
+
+  /** Which risks need a verified user is the operator's to say (passkey_user_verification). */
+  @Test
+  void theRisksThatNeedAVerifiedUserAreConfigurable() throws Exception {
+    trust("alice", "");
+    Grant lint = grants.template(manifest, "lint");
+    Grant g = grants.by(lint, "alice");
+    PasskeySignature touched =
+        passkey.assertion(
+            PasskeySignature.challenge(GrantPayload.of(g).getBytes(StandardCharsets.UTF_8)),
+            ORIGIN,
+            SoftwarePasskey.USER_PRESENT);
+    Grant signed =
+        g.withSignature(
+            new Grant.Signature(
+                PasskeySignature.METHOD,
+                "passkey:"
+                    + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(touched.credentialId()),
+                GrantPayload.NAMESPACE,
+                GrantPayload.of(g),
+                touched.json()));
+    dev.agentcli.signing.AllowedPasskeys keys =
+        new dev.agentcli.signing.AllowedPasskeys(home.resolve("allowed_passkeys"));
+    java.util.function.Supplier<dev.agentcli.signing.AllowedSigners> none =
+        () -> dev.agentcli.signing.AllowedSigners.parse("", "test");
+    assertTrue(
+        new dev.agentcli.approval.GrantVerifier(none, keys)
+            .verify(signed, false, cli.now())
+            .valid(),
+        "a low risk needs no verified user by default");
+    dev.agentcli.approval.Verdict strict =
+        new dev.agentcli.approval.GrantVerifier(none, keys, java.util.Set.of("low"))
+            .verify(signed, false, cli.now());
+    assertTrue(!strict.valid() && strict.reason().contains("UV flag"), strict.reason());
+  }
 }

@@ -229,8 +229,18 @@ public final class Services implements AutoCloseable {
     return new AllowedPasskeys(settings.allowedSigners().resolveSibling("allowed_passkeys"));
   }
 
+  /** Whether a passkey must sign a grant of {@code riskLevel} with its user verified. */
+  public boolean passkeyMustVerify(String riskLevel) {
+    return verifier().needsUserVerification(riskLevel);
+  }
+
   private GrantVerifier verifier() {
-    return new GrantVerifier(allowedSigners()::read, allowedPasskeys());
+    return new GrantVerifier(
+        allowedSigners()::read,
+        allowedPasskeys(),
+        config()
+            .map(OperatorConfig::userVerifiedRisks)
+            .orElse(OperatorConfig.DEFAULT_USER_VERIFIED_RISKS));
   }
 
   /**

@@ -20,16 +20,30 @@ public final class GrantVerifier {
   /** The value of {@code signature_method} for SSHSIG grants. */
   public static final String METHOD = "ssh-signature";
 
-  /** The risk levels whose grants a passkey must sign with its user verified (PIN, biometric). */
-  public static final Set<String> USER_VERIFIED_RISKS = Set.of("high", "critical");
-
   private final Supplier<AllowedSigners> trust;
   private final AllowedPasskeys passkeys;
+  private final Set<String> userVerifiedRisks;
   private AllowedSigners loaded;
 
+  /** As the other constructor, a passkey verifying its user for high and critical risk. */
   public GrantVerifier(Supplier<AllowedSigners> trust, AllowedPasskeys passkeys) {
+    this(trust, passkeys, Set.of("high", "critical"));
+  }
+
+  /**
+   * @param userVerifiedRisks the risk levels whose grants a passkey must sign with its user
+   *     verified (a PIN, a biometric)
+   */
+  public GrantVerifier(
+      Supplier<AllowedSigners> trust, AllowedPasskeys passkeys, Set<String> userVerifiedRisks) {
     this.trust = trust;
     this.passkeys = passkeys;
+    this.userVerifiedRisks = Set.copyOf(userVerifiedRisks);
+  }
+
+  /** Whether a passkey must sign a grant of {@code riskLevel} with its user verified. */
+  public boolean needsUserVerification(String riskLevel) {
+    return riskLevel != null && userVerifiedRisks.contains(riskLevel);
   }
 
   /**
@@ -50,11 +64,7 @@ public final class GrantVerifier {
               null);
     }
     return verifySigned(
-        sig,
-        GrantPayload.of(g),
-        g.approver(),
-        now,
-        g.riskLevel() != null && USER_VERIFIED_RISKS.contains(g.riskLevel()));
+        sig, GrantPayload.of(g), g.approver(), now, needsUserVerification(g.riskLevel()));
   }
 
   /**

@@ -49,6 +49,9 @@ import java.util.regex.Pattern;
  *     default {@link Rules#NONE}: every such command needs a person
  * @param taskUser the OS user tasks run as (through {@code sudo -n -u}), never the one that owns
  *     the state; null: tasks run as the user agentcli runs as
+ * @param userVerifiedRisks the risk levels whose grants a passkey must sign with its user verified
+ *     (a PIN, a biometric), key {@code passkey_user_verification}; default {@link
+ *     #DEFAULT_USER_VERIFIED_RISKS}
  */
 public record OperatorConfig(
     Path file,
@@ -63,7 +66,11 @@ public record OperatorConfig(
     Set<String> selfApprovalExceptions,
     Rules rules,
     List<Target> notifications,
-    String taskUser) {
+    String taskUser,
+    Set<String> userVerifiedRisks) {
+
+  /** The risk levels whose grants a passkey signs with its user verified, unless configured. */
+  public static final Set<String> DEFAULT_USER_VERIFIED_RISKS = Set.of("high", "critical");
 
   public static final Map<String, String> DEFAULT_TASK_ENV =
       Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8");
@@ -80,7 +87,8 @@ public record OperatorConfig(
           "self_approval_exceptions",
           "rules",
           "notify",
-          "task_user");
+          "task_user",
+          "passkey_user_verification");
 
   /** A user name that cannot be read as an option or a path: never root. */
   private static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
@@ -89,6 +97,7 @@ public record OperatorConfig(
     taskEnv = Map.copyOf(taskEnv);
     selfApprovalExceptions = Set.copyOf(selfApprovalExceptions);
     notifications = List.copyOf(notifications);
+    userVerifiedRisks = Set.copyOf(userVerifiedRisks);
   }
 
   /** The configuration at {@code file}, or empty when there is no file there. */
@@ -153,7 +162,10 @@ public record OperatorConfig(
             principals(file, m.get("self_approval_exceptions")),
             rules(file, m.get("rules")),
             notify(file, m.get("notify")),
-            m.containsKey("task_user") ? taskUser(file, m.get("task_user")) : null);
+            m.containsKey("task_user") ? taskUser(file, m.get("task_user")) : null,
+            m.containsKey("passkey_user_verification")
+                ? risks(file, m.get("passkey_user_verification"))
+                : DEFAULT_USER_VERIFIED_RISKS);
     StrictModes.check(config);
     return Optional.of(config);
   }
@@ -203,6 +215,15 @@ public record OperatorConfig(
     if (!(node instanceof List<?> list)
         || !list.stream().allMatch(p -> p instanceof String s && !s.isBlank())) {
       throw invalid(file, "self_approval_exceptions must be an array of principals");
+    }
+    return Set.copyOf(list.stream().map(String::valueOf).toList());
+  }
+
+  private static Set<String> risks(Path file, Object node) {
+    if (!(node instanceof List<?> list)
+        || !list.stream().allMatch(r -> r instanceof String s && !s.isBlank())) {
+      throw invalid(
+          file, "passkey_user_verification must be an array of risk levels, e.g. [\"high\"]");
     }
     return Set.copyOf(list.stream().map(String::valueOf).toList());
   }

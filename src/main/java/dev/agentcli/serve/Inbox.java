@@ -6,7 +6,6 @@ import static dev.agentcli.serve.Web.json;
 import com.sun.net.httpserver.HttpExchange;
 import dev.agentcli.app.Services;
 import dev.agentcli.approval.Grant;
-import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.request.RequestService;
@@ -273,7 +272,7 @@ final class Inbox {
   private boolean riskNeedsVerification(String requestId) {
     try (Services sv = services.get()) {
       Object risk = sv.requests().state(requestId).request().command().get("risk_level");
-      return risk != null && GrantVerifier.USER_VERIFIED_RISKS.contains(String.valueOf(risk));
+      return risk != null && sv.passkeyMustVerify(String.valueOf(risk));
     }
   }
 

@@ -47,4 +47,19 @@ class OperatorConfigTest {
     assertEquals(ErrorCode.CONFIG_INVALID, e.code());
     assertTrue(e.getMessage().contains("task_user"), e.getMessage());
   }
+
+  /** Issue 28: which risk levels a passkey must sign with its user verified. */
+  @Test
+  void passkeysVerifyTheirUserForHighAndCriticalRiskUnlessConfigured() throws Exception {
+    assertEquals(java.util.Set.of("high", "critical"), load("").userVerifiedRisks());
+    assertEquals(
+        java.util.Set.of("low", "high"),
+        load(", \"passkey_user_verification\": [\"low\", \"high\"]").userVerifiedRisks());
+    for (String bad : new String[] {"\"high\"", "[1]", "[\"\"]", "null"}) {
+      AgentCliException e =
+          assertThrows(
+              AgentCliException.class, () -> load(", \"passkey_user_verification\": " + bad));
+      assertEquals(ErrorCode.CONFIG_INVALID, e.code(), bad);
+    }
+  }
 }
