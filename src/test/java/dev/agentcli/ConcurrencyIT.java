@@ -38,10 +38,17 @@ class ConcurrencyIT {
     return d.asResult().json().path("approval").path("approval_id").asText();
   }
 
+  /**
+   * {@code processes} agentcli JVMs started at once with {@code args}, each waiting up to a minute
+   * for the write lock (a generous bound: on a loaded two-core machine sixteen JVMs can hold one
+   * another off for more than the default 5 s, which is not what these tests are about).
+   */
   List<Jvm.Done> race(int processes, String... args) throws Exception {
+    List<String> patient = new ArrayList<>(List.of(args));
+    patient.addAll(List.of("--lock-timeout-ms", "60000"));
     List<Process> started = new ArrayList<>();
     for (int i = 0; i < processes; i++) {
-      started.add(Jvm.agentcli(home, args));
+      started.add(Jvm.agentcli(home, patient.toArray(String[]::new)));
     }
     List<Jvm.Done> done = new ArrayList<>();
     for (Process p : started) {

@@ -169,8 +169,6 @@ class NotifyIT {
     Duration down = timed(free);
     JsonNode failed = events("notification_failed");
     assertEquals(1, failed.size(), failed.toString());
-    assertTrue(
-        failed.get(0).path("details").path("attempts").asInt() >= 2, "not retried: " + failed);
 
     delayMs = 30_000;
     notifyTo(url(), "[\"exec_finished\"]");
