@@ -2,6 +2,7 @@ package dev.agentcli;
 
 import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,6 +119,28 @@ class NotifyIT {
     assertEquals(
         "https://agentcli.example.com/inbox/requests/" + id,
         JSON.readTree(r.body()).path("actions").path("inbox").asText());
+  }
+
+  /** A run's start is announced when it commits, while the task runs, not when the run ends. */
+  @Test
+  void aRunsStartReachesTheReceiverWhileTheTaskStillRuns() throws Exception {
+    notifyTo(url(), "[\"exec_started\"]");
+    Path finished = home.resolve("finished");
+    String slow =
+        cli.manifest(
+            "slow.json",
+            Cli.oneTask(
+                "{\"policy\": \"auto-approve\"}", "sh", "-c", "sleep 20; touch " + finished));
+    Process exec = Jvm.agentcli(home, "exec", slow, "deploy");
+    try {
+      Received r = received.poll(60, TimeUnit.SECONDS);
+      assertTrue(r != null, "no POST: " + events("notification_failed"));
+      assertEquals("exec_started", r.event());
+      assertFalse(Files.exists(finished), "the task is still running when its start is announced");
+    } finally {
+      exec.destroy();
+      Jvm.await(exec);
+    }
   }
 
   @Test

@@ -188,7 +188,9 @@ public final class Services implements AutoCloseable {
   /** The gated run, built (and its task user checked) once for the process. */
   public GatedExec gatedExec() {
     if (gatedExec == null) {
-      gatedExec = new GatedExec(approvals(), audit(), new TaskRunner(taskUser()), ctx::random);
+      gatedExec =
+          new GatedExec(
+              approvals(), audit(), new TaskRunner(taskUser()), ctx::random, this::notifyCommitted);
     }
     return gatedExec;
   }

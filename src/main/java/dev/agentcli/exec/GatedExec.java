@@ -44,13 +44,23 @@ public final class GatedExec {
   private final AuditLog audit;
   private final TaskRunner runner;
   private final Supplier<SecureRandom> random;
+  private final Runnable onStart;
 
+  /**
+   * @param onStart what to do once a run's start is committed, before the program runs: tell the
+   *     people who wait to hear of it (notifications), not only when the run ends
+   */
   public GatedExec(
-      ApprovalService approvals, AuditLog audit, TaskRunner runner, Supplier<SecureRandom> random) {
+      ApprovalService approvals,
+      AuditLog audit,
+      TaskRunner runner,
+      Supplier<SecureRandom> random,
+      Runnable onStart) {
     this.approvals = approvals;
     this.audit = audit;
     this.runner = runner;
     this.random = random;
+    this.onStart = onStart;
   }
 
   /**
@@ -88,6 +98,12 @@ public final class GatedExec {
       audit.append(events.started(approvals.now(), null, executionId, started));
     }
     List<String> warnings = new ArrayList<>();
+    try {
+      onStart.run();
+    } catch (RuntimeException e) {
+      // The grant is used: the run goes on whatever became of the news of its start.
+      warnings.add("the start of the run was not announced: " + e.getMessage());
+    }
     RunResult result;
     try {
       result = runner.run(binding.command(), limit, mode, out, err);
