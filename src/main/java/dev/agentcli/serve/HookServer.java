@@ -44,6 +44,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * name that resolves to 127.0.0.1), gets no answer at all (401, 421), which {@code "onFailure":
  * "block"} turns into a block.
  *
+ * <p>The same server streams the audit trail ({@link EventStream}, bearer token too), serves the
+ * web inbox under {@code /inbox} (a passkey session instead of the token, see {@link Inbox}) and,
+ * with a socket path, answers the hook and health on a Unix socket ({@link SocketServer}).
+ *
  * <p>Each call builds its services anew, as an MCP call does: a decision may wait for a person for
  * most of a minute on its own database connection, while others are answered.
  */

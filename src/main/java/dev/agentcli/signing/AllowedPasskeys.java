@@ -135,17 +135,8 @@ public final class AllowedPasskeys {
             + " "
             + B64.encodeToString(coseKey)
             + "\n";
-    try {
-      Files.createDirectories(path.toAbsolutePath().getParent());
-      String text = Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
-      AtomicFile.write(path, (text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + line);
-    } catch (IOException e) {
-      throw new AgentCliException(
-          ErrorCode.INTERNAL_ERROR,
-          "cannot write " + path + ": " + e.getMessage(),
-          Map.of("path", path.toString()),
-          e);
-    }
+    String text = text();
+    write((text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + line);
     return find(credentialId).orElseThrow();
   }
 
@@ -153,21 +144,30 @@ public final class AllowedPasskeys {
   public List<Passkey> remove(Predicate<Passkey> which) {
     List<Passkey> removed = read().stream().filter(which).toList();
     if (!removed.isEmpty()) {
-      try {
-        AtomicFile.write(
-            path,
-            AtomicFile.withoutLines(
-                Files.readString(path, StandardCharsets.UTF_8),
-                removed.stream().map(Passkey::line).toList()));
-      } catch (IOException e) {
-        throw new AgentCliException(
-            ErrorCode.INTERNAL_ERROR,
-            "cannot write " + path + ": " + e.getMessage(),
-            Map.of("path", path.toString()),
-            e);
-      }
+      write(AtomicFile.withoutLines(text(), removed.stream().map(Passkey::line).toList()));
     }
     return removed;
+  }
+
+  private String text() {
+    try {
+      return Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw invalid("cannot read it: " + e.getMessage(), 0);
+    }
+  }
+
+  private void write(String text) {
+    try {
+      Files.createDirectories(path.toAbsolutePath().getParent());
+      AtomicFile.write(path, text);
+    } catch (IOException e) {
+      throw new AgentCliException(
+          ErrorCode.INTERNAL_ERROR,
+          "cannot write " + path + ": " + e.getMessage(),
+          Map.of("path", path.toString()),
+          e);
+    }
   }
 
   private Passkey parse(String line, int number) {
