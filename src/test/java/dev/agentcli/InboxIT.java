@@ -91,7 +91,7 @@ class InboxIT {
       cmd.addAll(List.of("-H", h));
     }
     cmd.addAll(List.of("--data-binary", "{\"principal\": \"alice\"}", origin + path));
-    return SigningIT.sh(Map.of(), new byte[0], cmd.toArray(String[]::new));
+    return TestFiles.sh(Map.of(), new byte[0], cmd.toArray(String[]::new));
   }
 
   /** The ids of the pending requests, once {@code n} agents in other processes have filed them. */

@@ -552,7 +552,7 @@ class RunnerIT {
     }
     eventually(() -> survivors(token).isEmpty(), "no task process survives: " + survivors(token));
     Jvm.Done counts =
-        SigningIT.sh(
+        TestFiles.sh(
             Map.of(),
             new byte[0],
             "sqlite3",

@@ -64,7 +64,7 @@ class ServeIT {
       cmd.addAll(List.of("--data-binary", "@-"));
     }
     cmd.add(url + path);
-    return SigningIT.sh(Map.of(), body == null ? new byte[0] : body, cmd.toArray(String[]::new));
+    return TestFiles.sh(Map.of(), body == null ? new byte[0] : body, cmd.toArray(String[]::new));
   }
 
   static int status(Jvm.Done d) {
@@ -157,7 +157,7 @@ class ServeIT {
   /** The trail as sqlite3 reads it, in the same form, after {@code after}. */
   List<String> trail(long after, String type) throws Exception {
     Jvm.Done d =
-        SigningIT.sh(
+        TestFiles.sh(
             Map.of(),
             new byte[0],
             "sqlite3",
@@ -235,7 +235,7 @@ class ServeIT {
           "rwx------",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
       Jvm.Done health =
-          SigningIT.sh(
+          TestFiles.sh(
               Map.of(),
               new byte[0],
               "curl",
@@ -254,7 +254,7 @@ class ServeIT {
                 ? "not json".getBytes(StandardCharsets.UTF_8)
                 : ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, call[0]));
         Jvm.Done d =
-            SigningIT.sh(
+            TestFiles.sh(
                 Map.of(),
                 event,
                 "curl",
@@ -307,7 +307,7 @@ class ServeIT {
     assertEquals(url + "/v1/hooks/claude-code", hook.path("url").asText());
     // As Claude Code calls it: the URL and the headers the settings give.
     Jvm.Done asked =
-        SigningIT.sh(
+        TestFiles.sh(
             Map.of(),
             ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, "ls -la")),
             "curl",

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,22 +38,6 @@ class SigningIT {
   }
 
   /** Runs a command, feeding it {@code stdin}; returns its status and output. */
-  static Jvm.Done sh(Map<String, String> env, byte[] stdin, String... cmd) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    try (var in = p.getOutputStream()) {
-      in.write(stdin);
-    }
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hung: " + String.join(" ", cmd));
-    return new Jvm.Done(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
-  }
-
   Path keygen(String type, String name, String... extra) throws Exception {
     Path k = home.resolve(name + "_" + type);
     List<String> cmd =
@@ -63,7 +46,7 @@ class SigningIT {
       cmd.addAll(List.of("-N", ""));
     }
     cmd.addAll(List.of(extra));
-    Jvm.Done d = sh(Map.of(), new byte[0], cmd.toArray(String[]::new));
+    Jvm.Done d = TestFiles.sh(Map.of(), new byte[0], cmd.toArray(String[]::new));
     assertThat(d).succeeds();
     return k;
   }
@@ -78,13 +61,14 @@ class SigningIT {
   }
 
   String sqlite(String sql) throws Exception {
-    Jvm.Done d = sh(Map.of(), new byte[0], "sqlite3", cli.db.toString(), sql);
+    Jvm.Done d = TestFiles.sh(Map.of(), new byte[0], "sqlite3", cli.db.toString(), sql);
     assertThat(d).succeeds();
     return d.out().trim();
   }
 
   String fingerprint(Path k) throws Exception {
-    Jvm.Done d = sh(Map.of(), new byte[0], "ssh-keygen", "-l", "-E", "sha256", "-f", k + ".pub");
+    Jvm.Done d =
+        TestFiles.sh(Map.of(), new byte[0], "ssh-keygen", "-l", "-E", "sha256", "-f", k + ".pub");
     return d.out().split(" ")[1];
   }
 
@@ -121,7 +105,7 @@ class SigningIT {
             .path("signature")
             .asText());
     Jvm.Done verified =
-        sh(
+        TestFiles.sh(
             Map.of(),
             payload,
             "ssh-keygen",
@@ -137,7 +121,7 @@ class SigningIT {
             sigFile.toString());
     assertThat(verified).succeeds();
     Jvm.Done wrongPrincipal =
-        sh(
+        TestFiles.sh(
             Map.of(),
             payload,
             "ssh-keygen",
@@ -160,7 +144,7 @@ class SigningIT {
     Path k = keygen(type, "bob");
     byte[] message = "{\"any\":\"payload\"}".getBytes(StandardCharsets.UTF_8);
     Jvm.Done signed =
-        sh(
+        TestFiles.sh(
             Map.of(),
             message,
             "ssh-keygen",
@@ -326,7 +310,8 @@ class SigningIT {
     byte[] payload =
         cli.run("approvals", "show", id, "--payload").out().getBytes(StandardCharsets.UTF_8);
     Jvm.Done gitSig =
-        sh(Map.of(), payload, "ssh-keygen", "-q", "-Y", "sign", "-n", "git", "-f", key.toString());
+        TestFiles.sh(
+            Map.of(), payload, "ssh-keygen", "-q", "-Y", "sign", "-n", "git", "-f", key.toString());
     sqlite("UPDATE grants SET signature = '" + gitSig.out() + "' WHERE approval_id = '" + id + "'");
     assertEquals("approval_signature_invalid", cli.run("exec", manifest, "deploy").code());
   }
@@ -383,7 +368,7 @@ class SigningIT {
       Files.writeString(askpass, "#!/bin/sh\necho 'correct horse'\n");
       askpass.toFile().setExecutable(true);
       Jvm.Done added =
-          sh(
+          TestFiles.sh(
               Map.of(
                   "SSH_AUTH_SOCK",
                   sock.toString(),

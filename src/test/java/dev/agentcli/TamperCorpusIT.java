@@ -92,7 +92,7 @@ class TamperCorpusIT {
   }
 
   String sqlite(String sql) throws Exception {
-    Jvm.Done d = SigningIT.sh(Map.of(), new byte[0], "sqlite3", cli.db.toString(), sql);
+    Jvm.Done d = TestFiles.sh(Map.of(), new byte[0], "sqlite3", cli.db.toString(), sql);
     assertEquals(0, d.status(), sql + "\n" + d);
     return d.out().trim();
   }

@@ -1,11 +1,14 @@
 package dev.agentcli;
 
 import static dev.agentcli.CliAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Files the subprocess tests make: SSH keys with the real ssh-keygen, copies of folders. */
@@ -16,7 +19,7 @@ public final class TestFiles {
   public static Path ed25519(Path dir, String name) throws Exception {
     Path k = dir.resolve(name);
     Jvm.Done d =
-        SigningIT.sh(
+        sh(
             Map.of(),
             new byte[0],
             "ssh-keygen",
@@ -46,5 +49,22 @@ public final class TestFiles {
         }
       }
     }
+  }
+
+  /** Runs {@code cmd} with {@code env} added and {@code stdin} given; its status and output. */
+  public static Jvm.Done sh(Map<String, String> env, byte[] stdin, String... cmd) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try (var in = p.getOutputStream()) {
+      in.write(stdin);
+    }
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hung: " + String.join(" ", cmd));
+    return new Jvm.Done(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 }

@@ -1,13 +1,8 @@
 package dev.agentcli.signing;
 
-import dev.agentcli.codec.AtomicFile;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,14 +73,7 @@ public final class AllowedPasskeys {
 
   /** The trusted credentials; none when the file is missing. */
   public List<Passkey> read() {
-    String text;
-    try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    } catch (IOException e) {
-      throw invalid("cannot read it: " + e.getMessage(), 0);
-    }
+    String text = TrustFile.read(path);
     List<Passkey> keys = new ArrayList<>();
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -135,8 +123,7 @@ public final class AllowedPasskeys {
             + " "
             + B64.encodeToString(coseKey)
             + "\n";
-    String text = text();
-    write((text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + line);
+    TrustFile.append(path, line);
     return find(credentialId).orElseThrow();
   }
 
@@ -144,30 +131,9 @@ public final class AllowedPasskeys {
   public List<Passkey> remove(Predicate<Passkey> which) {
     List<Passkey> removed = read().stream().filter(which).toList();
     if (!removed.isEmpty()) {
-      write(AtomicFile.withoutLines(text(), removed.stream().map(Passkey::line).toList()));
+      TrustFile.removeLines(path, removed.stream().map(Passkey::line).toList());
     }
     return removed;
-  }
-
-  private String text() {
-    try {
-      return Files.exists(path) ? Files.readString(path, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      throw invalid("cannot read it: " + e.getMessage(), 0);
-    }
-  }
-
-  private void write(String text) {
-    try {
-      Files.createDirectories(path.toAbsolutePath().getParent());
-      AtomicFile.write(path, text);
-    } catch (IOException e) {
-      throw new AgentCliException(
-          ErrorCode.INTERNAL_ERROR,
-          "cannot write " + path + ": " + e.getMessage(),
-          Map.of("path", path.toString()),
-          e);
-    }
   }
 
   private Passkey parse(String line, int number) {

@@ -1,12 +1,7 @@
 package dev.agentcli.signing;
 
-import dev.agentcli.codec.AtomicFile;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +25,7 @@ public final class AllowedSignersFile {
 
   /** The trust store; a missing file trusts nobody. */
   public AllowedSigners read() {
-    return AllowedSigners.parse(text(), path.toString());
+    return AllowedSigners.parse(TrustFile.read(path), path.toString());
   }
 
   /** Appends {@code principal options key}; refuses a duplicate. */
@@ -46,7 +41,6 @@ public final class AllowedSignersFile {
           "key " + key.fingerprint() + " is already allowed for '" + principal + "'",
           Map.of("principal", principal, "key_fingerprint", key.fingerprint()));
     }
-    String text = text();
     String line =
         principal
             + " "
@@ -54,7 +48,7 @@ public final class AllowedSignersFile {
             + " "
             + key.openSsh()
             + (comment == null || comment.isBlank() ? "" : " " + comment.strip());
-    write((text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + line + "\n");
+    TrustFile.append(path, line + "\n");
     AllowedSigners after = read();
     return after.entries().get(after.entries().size() - 1);
   }
@@ -66,35 +60,7 @@ public final class AllowedSignersFile {
     if (removed.isEmpty()) {
       return removed;
     }
-    write(
-        AtomicFile.withoutLines(text(), removed.stream().map(AllowedSigners.Entry::line).toList()));
+    TrustFile.removeLines(path, removed.stream().map(AllowedSigners.Entry::line).toList());
     return removed;
-  }
-
-  private String text() {
-    try {
-      return Files.readString(path, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return "";
-    } catch (IOException e) {
-      throw new AgentCliException(
-          ErrorCode.ALLOWED_SIGNERS_INVALID,
-          "cannot read " + path + ": " + e.getMessage(),
-          Map.of("file", path.toString()),
-          e);
-    }
-  }
-
-  private void write(String text) {
-    try {
-      Files.createDirectories(path.toAbsolutePath().getParent());
-      AtomicFile.write(path, text);
-    } catch (IOException e) {
-      throw new AgentCliException(
-          ErrorCode.INTERNAL_ERROR,
-          "cannot write " + path + ": " + e.getMessage(),
-          Map.of("file", path.toString()),
-          e);
-    }
   }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentcli.Jvm;
+import dev.agentcli.TestFiles;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,34 +47,29 @@ class SecurityKeyTest {
   String sshKeygenVerifies(String allowedLine, String armored, byte[] message) throws Exception {
     Path signers = Files.writeString(dir.resolve("allowed_signers"), allowedLine + "\n");
     Path sig = Files.writeString(dir.resolve("m.sig"), armored);
-    Path msg = Files.write(dir.resolve("m"), message);
-    Process p =
-        new ProcessBuilder(
-                "ssh-keygen",
-                "-Y",
-                "verify",
-                "-n",
-                "agentcli",
-                "-I",
-                "alice",
-                "-f",
-                signers.toString(),
-                "-s",
-                sig.toString())
-            .redirectInput(msg.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    return p.exitValue() + " " + out.strip();
+    Jvm.Done d =
+        TestFiles.sh(
+            Map.of(),
+            message,
+            "ssh-keygen",
+            "-Y",
+            "verify",
+            "-n",
+            "agentcli",
+            "-I",
+            "alice",
+            "-f",
+            signers.toString(),
+            "-s",
+            sig.toString());
+    return d.status() + " " + (d.out() + d.err()).strip();
   }
 
   String sshKeygenFingerprint(String publicLine) throws Exception {
     Path pub = Files.writeString(dir.resolve("k.pub"), publicLine + "\n");
-    Process p = new ProcessBuilder("ssh-keygen", "-l", "-f", pub.toString()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    return out.split(" ")[1];
+    return TestFiles.sh(Map.of(), new byte[0], "ssh-keygen", "-l", "-f", pub.toString())
+        .out()
+        .split(" ")[1];
   }
 
   @ParameterizedTest
