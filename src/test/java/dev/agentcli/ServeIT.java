@@ -222,6 +222,18 @@ class ServeIT {
     assertEquals(401, status(curl("/v1/events?since=0", null)));
   }
 
+  /** curl's body and status line for {@code path} on the Unix socket, posting {@code body}. */
+  static Jvm.Done overSocket(Path socket, String path, byte[] body) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("curl", "-sS", "--unix-socket", socket.toString(), "-w", "\n%{http_code}"));
+    if (body != null) {
+      cmd.addAll(List.of("--data-binary", "@-"));
+    }
+    cmd.add("http://localhost" + path);
+    return TestFiles.sh(Map.of(), body == null ? new byte[0] : body, cmd.toArray(String[]::new));
+  }
+
   /** Issue 27: the hook on a Unix socket, no token: the file system says who may connect. */
   @Test
   void onItsUnixSocketTheOwnerIsAnsweredWithoutAToken() throws Exception {
@@ -234,17 +246,7 @@ class ServeIT {
       assertEquals(
           "rwx------",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
-      Jvm.Done health =
-          TestFiles.sh(
-              Map.of(),
-              new byte[0],
-              "curl",
-              "-sS",
-              "--unix-socket",
-              socket.toString(),
-              "-w",
-              "\n%{http_code}",
-              "http://localhost/v1/health");
+      Jvm.Done health = overSocket(socket, "/v1/health", null);
       assertEquals(200, status(health), health.toString());
       assertEquals(other.process().pid(), body(health).path("pid").asLong());
       for (String[] call :
@@ -253,19 +255,7 @@ class ServeIT {
             call[0] == null
                 ? "not json".getBytes(StandardCharsets.UTF_8)
                 : ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, call[0]));
-        Jvm.Done d =
-            TestFiles.sh(
-                Map.of(),
-                event,
-                "curl",
-                "-sS",
-                "--unix-socket",
-                socket.toString(),
-                "-w",
-                "\n%{http_code}",
-                "--data-binary",
-                "@-",
-                "http://localhost/v1/hooks/claude-code");
+        Jvm.Done d = overSocket(socket, "/v1/hooks/claude-code", event);
         assertEquals(200, status(d), d.toString());
         assertEquals(call[1], decision(body(d)), d.toString());
       }

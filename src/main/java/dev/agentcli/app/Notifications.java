@@ -37,13 +37,14 @@ public final class Notifications {
   }
 
   /**
-   * @param inbox the web inbox a message links each request to, when there is one
+   * @param inbox the web inbox a message links each request to, when there is one (asked only when
+   *     some target is told anything: it is a file read)
    */
   public static Optional<Notifications> of(
-      List<Target> targets, Clock clock, Optional<String> inbox) {
+      List<Target> targets, Clock clock, Supplier<Optional<String>> inbox) {
     return targets.isEmpty()
         ? Optional.empty()
-        : Optional.of(new Notifications(targets, clock, inbox));
+        : Optional.of(new Notifications(targets, clock, inbox.get()));
   }
 
   /** Whether some target is told of events of {@code type}. */

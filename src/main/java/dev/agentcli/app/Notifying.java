@@ -40,7 +40,7 @@ final class Notifying {
                   .map(OperatorConfig::notifications)
                   .orElseGet(() -> Target.read(settings.notifyFile(), EventType.NOTIFIABLE)),
               ctx.clock(),
-              settings.inbox());
+              settings::inbox);
     }
     return notifications;
   }
