@@ -134,6 +134,8 @@ class PostgresStoreIT {
               "claim",
               m,
               "deploy",
+              "--lock-timeout-ms",
+              "60000",
               "--db",
               url));
     }
