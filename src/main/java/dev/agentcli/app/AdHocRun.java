@@ -4,6 +4,7 @@ import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.rules.AdHoc;
 import dev.agentcli.rules.Ruling;
+import dev.agentcli.rules.ShellDialect;
 import dev.agentcli.rules.ShellLine;
 import dev.agentcli.rules.ShellParser;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public record AdHocRun(Ruling ruling, Task task, TaskBinding binding) {
                 l ->
                     ShellParser.parse(
                         l,
-                        ShellParser.Dialect.of(
+                        ShellDialect.of(
                             TaskBinding.locate(shellProgram, cwd, services.inheritedEnv()))))
             .orElseGet(() -> AdHoc.line(argv));
     Ruling ruling = services.rules().judge(line, cwd, services.inheritedEnv());

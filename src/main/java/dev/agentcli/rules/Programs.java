@@ -78,14 +78,8 @@ final class Programs {
           "faketime");
 
   /** Shells: with {@code -c} they run the script that follows, which is read as a line. */
-  static final Map<String, ShellParser.Dialect> SHELLS =
-      Map.of(
-          "sh",
-          ShellParser.Dialect.POSIX,
-          "dash",
-          ShellParser.Dialect.POSIX,
-          "bash",
-          ShellParser.Dialect.BASH);
+  static final Map<String, ShellDialect> SHELLS =
+      Map.of("sh", ShellDialect.POSIX, "dash", ShellDialect.POSIX, "bash", ShellDialect.BASH);
 
   /** Programs that run code given to them or found in files the agent can write. */
   private static final Set<String> INTERPRETERS =
@@ -216,11 +210,11 @@ final class Programs {
    * The dialect of a shell that {@code words} run with no script given ({@code sh}, {@code bash
    * -e}: no {@code -c}, no file), which reads its script from standard input; else null.
    */
-  static ShellParser.Dialect readsScriptFromStdin(List<ShellLine.Word> words) {
+  static ShellDialect readsScriptFromStdin(List<ShellLine.Word> words) {
     if (words.isEmpty() || words.get(0).dynamic()) {
       return null;
     }
-    ShellParser.Dialect dialect = SHELLS.get(baseName(words.get(0).text()));
+    ShellDialect dialect = SHELLS.get(baseName(words.get(0).text()));
     if (dialect == null) {
       return null;
     }

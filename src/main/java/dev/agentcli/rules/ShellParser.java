@@ -2,11 +2,9 @@ package dev.agentcli.rules;
 
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads a shell command line into the simple commands it runs, as the shell that will run it reads
@@ -25,42 +23,9 @@ public final class ShellParser {
 
   private static final int MAX_DEPTH = 32;
 
-  /** The shell whose reading is followed. */
-  public enum Dialect {
-    /** GNU bash: {@code $'...'}, {@code [[ ]]}, {@code <<<}, process substitution, {@code &>}. */
-    BASH,
-    /** A POSIX shell (dash, Debian's sh): bash's extensions are refused, not guessed at. */
-    POSIX;
-
-    /**
-     * The reading of the shell at {@code program} (a real path, so {@code sh} is what it links to);
-     * a shell the reader does not follow is {@code command_unparsable}.
-     */
-    public static Dialect of(Path program) {
-      String name = program.getFileName().toString();
-      return switch (name) {
-        case "bash" -> BASH;
-        case "dash" -> POSIX;
-        default ->
-            throw unparsable(
-                "",
-                "agentcli reads lines for bash and dash (Debian's sh) only, and "
-                    + program
-                    + " is neither");
-      };
-    }
-  }
-
-  /** Words that open or close a construct: the command is what follows them. */
-  private static final Set<String> RESERVED =
-      Set.of("!", "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "{", "}");
-
-  /** Constructs the reader does not follow: a line using one is refused. */
-  private static final Set<String> UNREAD = Set.of("case", "esac", "select", "coproc");
-
   private final String s;
-  private final Dialect dialect;
-  private int i;
+  private final ShellDialect dialect;
+  private final WordReader in;
   private int depth;
   private final List<ShellLine.SimpleCommand> commands = new ArrayList<>();
   private boolean compound;
@@ -69,47 +34,28 @@ public final class ShellParser {
   private final List<ShellLine.SimpleCommand> substituted = new ArrayList<>();
 
   /** Here-documents whose bodies start after the next newline. */
-  private final List<HereDoc> hereDocs = new ArrayList<>();
+  private final List<HereDocument> hereDocs = new ArrayList<>();
 
-  /**
-   * @param script the dialect of the shell that reads the body as its script, or null for data
-   */
-  private record HereDoc(String delimiter, boolean stripTabs, boolean expands, Dialect script) {}
+  /** The command being read, and how many here-documents came before it. */
+  private final PendingCommand command;
 
-  // The command being read.
-  private final List<ShellLine.Word> words = new ArrayList<>();
-  private boolean assigns;
-  private boolean writesFile;
-  private String never;
-  private boolean loopHeader;
-  private boolean functionNamed;
-  private boolean pipedIn;
-  private String stdinFrom;
   private int hereDocsBefore;
 
-  private static final String FUNCTION =
-      "it defines a function, which runs instead of any command of that name";
-
-  // The word being read.
-  private final StringBuilder word = new StringBuilder();
-  private boolean inWord;
-  private boolean dynamic;
-  private boolean quoted;
-  private int quotedFrom = -1;
-
-  private ShellParser(String s, Dialect dialect, int depth) {
+  private ShellParser(String s, ShellDialect dialect, int depth) {
     this.s = s;
     this.dialect = dialect;
     this.depth = depth;
+    this.in = new WordReader(s, dialect, this);
+    this.command = new PendingCommand(s, dialect);
   }
 
   /** The commands of {@code line} as bash reads it; {@code command_unparsable} when it cannot. */
   public static ShellLine parse(String line) {
-    return parse(line, Dialect.BASH);
+    return parse(line, ShellDialect.BASH);
   }
 
   /** The commands of {@code line} as {@code dialect} reads it. */
-  public static ShellLine parse(String line, Dialect dialect) {
+  public static ShellLine parse(String line, ShellDialect dialect) {
     if (line.length() > MAX_LENGTH) {
       throw unparsable(line, "it is longer than " + MAX_LENGTH + " characters");
     }
@@ -148,7 +94,7 @@ public final class ShellParser {
     }
     int parens = 0;
     while (true) {
-      if (i >= s.length()) {
+      if (in.i >= s.length()) {
         if (close != 0) {
           throw unparsable("a $( is not closed");
         }
@@ -162,9 +108,9 @@ public final class ShellParser {
         depth--;
         return;
       }
-      char c = s.charAt(i);
+      char c = s.charAt(in.i);
       if (close != 0 && c == close && parens == 0) {
-        i++;
+        in.i++;
         endCommand();
         if (!hereDocs.isEmpty()) {
           throw unparsable("a here-document inside $( ) has no body before its )");
@@ -175,33 +121,36 @@ public final class ShellParser {
       switch (c) {
         case ' ', '\t' -> {
           endWord();
-          i++;
+          in.i++;
         }
         case '\n' -> {
           endCommand();
-          i++;
+          in.i++;
           if (!hereDocs.isEmpty()) {
             hereDocBodies();
           }
         }
         case ';', '&', '|' -> {
-          if (c == '&' && at(i + 1) == '>') {
-            if (dialect == Dialect.POSIX) {
+          if (c == '&' && in.at(in.i + 1) == '>') {
+            if (dialect == ShellDialect.POSIX) {
               throw unparsable("&> means & then > to a POSIX shell and a redirection to bash");
             }
             redirection();
           } else {
             endCommand();
-            boolean pipe = c == '|' && at(i + 1) != '|';
-            i += (c == '|' || c == '&') && (at(i + 1) == '|' || at(i + 1) == '&') ? 2 : 1;
-            pipedIn = pipe;
+            boolean pipe = c == '|' && in.at(in.i + 1) != '|';
+            in.i +=
+                (c == '|' || c == '&') && (in.at(in.i + 1) == '|' || in.at(in.i + 1) == '&')
+                    ? 2
+                    : 1;
+            command.pipedIn = pipe;
           }
         }
         case '(' -> {
-          if (inWord && word.length() > 0 && word.charAt(word.length() - 1) == '=') {
+          if (in.inWord && in.word.length() > 0 && in.word.charAt(in.word.length() - 1) == '=') {
             throw unparsable("arrays (name=(...)) are not read");
           }
-          if (at(i + 1) == '(' && !inWord && words.isEmpty()) {
+          if (in.at(in.i + 1) == '(' && !in.inWord && command.words.isEmpty()) {
             arithmeticCommand();
           } else if (functionOrSubshell()) {
             parens++;
@@ -213,23 +162,23 @@ public final class ShellParser {
           }
           parens--;
           endCommand();
-          i++;
+          in.i++;
         }
         case '<', '>' -> redirection();
         case '#' -> {
-          if (inWord) {
-            word.append(c);
-            i++;
+          if (in.inWord) {
+            in.word.append(c);
+            in.i++;
           } else {
-            while (i < s.length() && s.charAt(i) != '\n') {
-              i++;
+            while (in.i < s.length() && s.charAt(in.i) != '\n') {
+              in.i++;
             }
           }
         }
-        default -> wordPart();
+        default -> in.wordPart();
       }
-      if (functionNamed) {
-        functionNamed = false;
+      if (command.functionNamed) {
+        command.functionNamed = false;
         endCommand();
       }
     }
@@ -241,636 +190,188 @@ public final class ShellParser {
    * command's start can.
    */
   private boolean functionOrSubshell() {
-    int j = i + 1;
+    int j = in.i + 1;
     while (j < s.length() && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
       j++;
     }
+    List<ShellLine.Word> words = command.words;
     boolean named =
-        inWord
-            ? words.isEmpty() || (words.size() == 1 && FUNCTION.equals(never))
+        in.inWord
+            ? words.isEmpty() || (words.size() == 1 && command.definesFunction())
             : words.size() == 1;
-    if (at(j) == ')' && named) {
+    if (in.at(j) == ')' && named) {
       endWord();
-      never = FUNCTION;
+      command.never = PendingCommand.FUNCTION;
       compound = true;
       endCommand();
-      i = j + 1;
+      in.i = j + 1;
       return false;
     }
-    if (inWord || !words.isEmpty()) {
+    if (in.inWord || !words.isEmpty()) {
       throw unparsable("a ( in the middle of a command");
     }
     endCommand();
-    i++;
+    in.i++;
     return true;
   }
 
   /** {@code (( ... ))}: bash's arithmetic command, whose names bash evaluates. */
   private void arithmeticCommand() {
-    if (dialect == Dialect.POSIX) {
+    if (dialect == ShellDialect.POSIX) {
       throw unparsable("(( is a subshell to a POSIX shell and arithmetic to bash");
     }
-    int end = arithmeticEnd(i + 2);
-    expansionsIn(s.substring(i + 2, end), true);
-    words.add(new ShellLine.Word("((" + s.substring(i + 2, end) + "))", true));
-    i = end + 2;
-  }
-
-  /** One piece of a word: a quoted string, an expansion, an escaped or a plain character. */
-  private void wordPart() {
-    char c = s.charAt(i);
-    inWord = true;
-    switch (c) {
-      case '\'' -> {
-        int end = s.indexOf('\'', i + 1);
-        if (end < 0) {
-          throw unparsable("a ' is not closed");
-        }
-        word.append(s, i + 1, end);
-        markQuoted();
-        i = end + 1;
-      }
-      case '"' -> doubleQuoted();
-      case '\\' -> {
-        if (i + 1 < s.length() && s.charAt(i + 1) == '\n') {
-          i += 2; // a line continuation
-        } else if (i + 1 < s.length()) {
-          word.append(s.charAt(i + 1));
-          markQuoted();
-          i += 2;
-        } else {
-          i++;
-        }
-      }
-      case '$' -> expansion(false);
-      case '`' -> backquoted(false);
-      case '*', '?', '[', '{', '}', '~' -> {
-        if ((c != '~' || word.isEmpty()) && (c != '[' || closedInWord(i + 1, ']'))) {
-          dynamic = true;
-        }
-        word.append(c);
-        i++;
-      }
-      default -> {
-        word.append(c);
-        i++;
-      }
-    }
-  }
-
-  /** Whether {@code close} comes before the word that continues at {@code from} ends. */
-  private boolean closedInWord(int from, char close) {
-    for (int j = from; j < s.length() && " \t\n;&|()<>".indexOf(s.charAt(j)) < 0; j++) {
-      if (s.charAt(j) == close) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void doubleQuoted() {
-    markQuoted();
-    i++;
-    while (true) {
-      if (i >= s.length()) {
-        throw unparsable("a \" is not closed");
-      }
-      char c = s.charAt(i);
-      if (c == '"') {
-        i++;
-        return;
-      }
-      if (c == '\\' && i + 1 < s.length() && "$`\"\\\n".indexOf(s.charAt(i + 1)) >= 0) {
-        if (s.charAt(i + 1) != '\n') {
-          word.append(s.charAt(i + 1));
-        }
-        i += 2;
-      } else if (c == '$') {
-        expansion(true);
-      } else if (c == '`') {
-        backquoted(true);
-      } else {
-        word.append(c);
-        i++;
-      }
-    }
-  }
-
-  /**
-   * {@code $(...)}, {@code $((...))}, {@code ${...}}, {@code $name}, and outside double quotes
-   * bash's {@code $'...'} (read exactly: its word is known) and {@code $"..."}.
-   */
-  private void expansion(boolean inDouble) {
-    char next = at(i + 1);
-    boolean special =
-        next == '('
-            || next == '{'
-            || Character.isLetterOrDigit(next)
-            || "_@*#?-$!".indexOf(next) >= 0;
-    if (!special && !((next == '\'' || next == '"') && !inDouble)) {
-      word.append('$'); // a $ that starts no expansion is itself
-      i++;
-      return;
-    }
-    if (next == '\'' && !inDouble) {
-      if (dialect == Dialect.POSIX) {
-        throw unparsable("$'...' is a quoted string to bash and $ then a string to a POSIX shell");
-      }
-      ansiC();
-      return;
-    }
-    dynamic = true;
-    if (next == '"' && !inDouble) {
-      if (dialect == Dialect.POSIX) {
-        throw unparsable("$\"...\" is read differently by bash and a POSIX shell");
-      }
-      i++; // bash's translated string: a double-quoted one, marked dynamic
-      doubleQuoted();
-    } else if (next == '(' && at(i + 2) == '(') {
-      int end = arithmeticEnd(i + 3);
-      expansionsIn(s.substring(i + 3, end), true);
-      word.append(s, i, end + 2);
-      i = end + 2;
-    } else if (next == '(') {
-      int start = i;
-      i += 2;
-      substitution();
-      word.append(s, start, i);
-    } else if (next == '{') {
-      int end = braceEnd(i + 2, inDouble);
-      word.append(s, i, end + 1);
-      i = end + 1;
-    } else {
-      word.append('$');
-      i++;
-    }
-  }
-
-  /** bash's {@code $'...'}: its escapes decoded as bash does, so the word is known exactly. */
-  private void ansiC() {
-    markQuoted();
-    i += 2;
-    while (true) {
-      if (i >= s.length()) {
-        throw unparsable("a $' is not closed");
-      }
-      char c = s.charAt(i);
-      if (c == '\'') {
-        i++;
-        return;
-      }
-      if (c != '\\' || i + 1 >= s.length()) {
-        word.append(c);
-        i++;
-        continue;
-      }
-      char e = s.charAt(i + 1);
-      i += 2;
-      switch (e) {
-        case 'a' -> word.append('\u0007');
-        case 'b' -> word.append('\b');
-        case 'e', 'E' -> word.append('\u001b');
-        case 'f' -> word.append('\f');
-        case 'n' -> word.append('\n');
-        case 'r' -> word.append('\r');
-        case 't' -> word.append('\t');
-        case 'v' -> word.append('\u000b');
-        case '\\', '\'', '"', '?' -> word.append(e);
-        case 'x' -> word.appendCodePoint(digits(16, 2, "x"));
-        case 'u' -> word.appendCodePoint(digits(16, 4, "u"));
-        case 'U' -> word.appendCodePoint(digits(16, 8, "U"));
-        case 'c' -> {
-          if (i >= s.length()) {
-            throw unparsable("a $' is not closed");
-          }
-          word.append((char) (s.charAt(i++) & 0x1f));
-        }
-        default -> {
-          if (e >= '0' && e <= '7') {
-            i--;
-            word.appendCodePoint(digits(8, 3, "") & 0xff);
-          } else {
-            word.append('\\').append(e);
-          }
-        }
-      }
-    }
-  }
-
-  /** Up to {@code max} digits of {@code radix} at {@code i}; none is an escape bash keeps. */
-  private int digits(int radix, int max, String escape) {
-    int start = i;
-    while (i < s.length() && i - start < max && Character.digit(s.charAt(i), radix) >= 0) {
-      i++;
-    }
-    if (i == start) {
-      throw unparsable("the escape \\" + escape + " in $'...' has no digits");
-    }
-    int value = Integer.parseInt(s.substring(start, i), radix);
-    if (value == 0 || value > Character.MAX_CODE_POINT) {
-      throw unparsable("a $'...' escape makes a NUL or no character");
-    }
-    return value;
-  }
-
-  /** A command substitution read in place: its commands are the line's. */
-  private void substitution() {
-    compound = true;
-    dynamic = true;
-    int start = i;
-    ShellParser inner = new ShellParser(s, dialect, depth);
-    inner.i = i;
-    inner.sequence(')');
-    adopt(inner);
-    i = inner.i;
-    requireNoPendingHereDoc(start);
-  }
-
-  /**
-   * A backquoted substitution: its body is read again after {@code \$}, {@code \`} and {@code \\}
-   * (and inside double quotes {@code \"}) lose their backslash, as the shell does.
-   */
-  private void backquoted(boolean inDouble) {
-    compound = true;
-    dynamic = true;
-    int start = i;
-    StringBuilder body = new StringBuilder();
-    i++;
-    while (true) {
-      if (i >= s.length()) {
-        throw unparsable("a ` is not closed");
-      }
-      char c = s.charAt(i);
-      if (c == '`') {
-        i++;
-        break;
-      }
-      if (c == '\\' && i + 1 < s.length()) {
-        char n = s.charAt(i + 1);
-        if (n == '$' || n == '`' || n == '\\' || (inDouble && n == '"')) {
-          body.append(n);
-        } else {
-          body.append(c).append(n);
-        }
-        i += 2;
-      } else {
-        body.append(c);
-        i++;
-      }
-    }
-    word.append(s, start, i);
-    requireNoPendingHereDoc(start);
-    ShellParser inner = new ShellParser(body.toString(), dialect, depth);
-    inner.sequence((char) 0);
-    adopt(inner);
-  }
-
-  /**
-   * The end of {@code ${...}} that starts at {@code from} (after {@code ${}): quotes in it are
-   * followed, its substitutions are commands of the line.
-   */
-  private int braceEnd(int from, boolean inDouble) {
-    int level = 1;
-    int j = from;
-    if (s.startsWith("!", j) && dialect == Dialect.POSIX) {
-      throw unparsable("${!...} is read differently by bash and a POSIX shell");
-    }
-    while (j < s.length()) {
-      char c = s.charAt(j);
-      switch (c) {
-        case '\\' -> j += 2;
-        case '\'' -> {
-          if (inDouble) {
-            throw unparsable(
-                "a ' inside ${...} within double quotes is read differently by shells");
-          }
-          int end = s.indexOf('\'', j + 1);
-          if (end < 0) {
-            throw unparsable("a ' is not closed");
-          }
-          j = end + 1;
-        }
-        case '"' -> {
-          int save = i;
-          i = j;
-          StringBuilder keep = new StringBuilder(word);
-          doubleQuoted();
-          word.setLength(0);
-          word.append(keep);
-          j = i;
-          i = save;
-        }
-        case '$', '`' -> {
-          int save = i;
-          i = j;
-          StringBuilder keep = new StringBuilder(word);
-          if (c == '$') {
-            expansion(inDouble);
-          } else {
-            backquoted(inDouble);
-          }
-          word.setLength(0);
-          word.append(keep);
-          j = i;
-          i = save;
-        }
-        case '}' -> {
-          if (--level == 0) {
-            String inner = s.substring(from, j);
-            if (inner.endsWith("@P") || inner.endsWith("@E") || inner.endsWith("@A")) {
-              throw unparsable("${...@P} expands a value as a prompt, which may run commands");
-            }
-            return j;
-          }
-          j++;
-        }
-        case '{' -> {
-          level++;
-          j++;
-        }
-        default -> j++;
-      }
-    }
-    throw unparsable("a ${ is not closed");
-  }
-
-  /** The index of the {@code ))} that ends arithmetic starting at {@code from}. */
-  private int arithmeticEnd(int from) {
-    int level = 0;
-    for (int j = from; j < s.length(); j++) {
-      char c = s.charAt(j);
-      if (c == '\'' || c == '"' || c == '`' || c == '#' || c == '\n') {
-        throw unparsable("quotes, backquotes and newlines in arithmetic are not read");
-      }
-      if (c == '(') {
-        level++;
-      } else if (c == ')') {
-        if (level == 0) {
-          if (at(j + 1) != ')') {
-            throw unparsable("$(( ... ) is either arithmetic or a subshell: write it plainly");
-          }
-          return j;
-        }
-        level--;
-      }
-    }
-    throw unparsable("a (( is not closed");
-  }
-
-  /**
-   * The substitutions in {@code text} (a here-document's body, or arithmetic), read as inside
-   * double quotes but with {@code "} plain: their commands are commands of the line.
-   */
-  private void expansionsIn(String text, boolean arithmetic) {
-    if (!text.contains("$") && !text.contains("`")) {
-      return;
-    }
-    compound = true;
-    ShellParser body = new ShellParser(text, dialect, depth);
-    while (body.i < text.length()) {
-      char c = text.charAt(body.i);
-      if (c == '\\' && body.i + 1 < text.length()) {
-        body.i += 2;
-      } else if (c == '$') {
-        body.expansion(true);
-      } else if (c == '`') {
-        body.backquoted(!arithmetic);
-      } else {
-        body.i++;
-      }
-    }
-    adopt(body);
+    int end = in.arithmeticEnd(in.i + 2);
+    expansionsIn(s.substring(in.i + 2, end), true);
+    command.words.add(new ShellLine.Word("((" + s.substring(in.i + 2, end) + "))", true));
+    in.i = end + 2;
   }
 
   /** Reads the bodies of the pending here-documents, which start at {@code i}. */
   private void hereDocBodies() {
-    for (HereDoc h : hereDocs) {
-      StringBuilder body = new StringBuilder();
-      while (true) {
-        if (i >= s.length()) {
-          throw unparsable("the here-document ending with " + h.delimiter() + " is not closed");
-        }
-        int nl = s.indexOf('\n', i);
-        int next = nl < 0 ? s.length() : nl + 1;
-        String line = s.substring(i, nl < 0 ? s.length() : nl);
-        // In a body that expands, a backslash-newline joins lines before the delimiter is sought.
-        while (h.expands() && oddBackslashesAtEnd(line) && nl >= 0) {
-          nl = s.indexOf('\n', next);
-          line = line.substring(0, line.length() - 1) + s.substring(next, nl < 0 ? s.length() : nl);
-          next = nl < 0 ? s.length() : nl + 1;
-        }
-        String compared = h.stripTabs() ? line.replaceFirst("^\t+", "") : line;
-        i = next;
-        if (compared.equals(h.delimiter())) {
-          break;
-        }
-        if (nl < 0) {
-          throw unparsable("the here-document ending with " + h.delimiter() + " is not closed");
-        }
-        body.append(line).append('\n');
-      }
+    for (HereDocument h : hereDocs) {
+      HereDocument.Body read = h.read(s, in.i);
+      String body = read.text();
+      in.i = read.end();
       if (h.expands()) {
-        expansionsIn(body.toString(), false);
+        expansionsIn(body, false);
       }
       if (h.script() != null) {
-        if (h.expands() && (body.indexOf("$") >= 0 || body.indexOf("`") >= 0)) {
+        if (h.expands() && (body.contains("$") || body.contains("`"))) {
           throw unparsable("a shell reads a script whose text is only known when the line runs");
         }
-        ShellParser script = new ShellParser(body.toString(), h.script(), depth);
-        script.sequence((char) 0);
-        adopt(script);
+        script(body, h.script());
       }
     }
     hereDocs.clear();
     hereDocsBefore = 0;
   }
 
-  private static boolean oddBackslashesAtEnd(String line) {
-    int n = 0;
-    for (int j = line.length() - 1; j >= 0 && line.charAt(j) == '\\'; j--) {
-      n++;
-    }
-    return n % 2 == 1;
-  }
-
-  /** A here-document's body starts at the next newline; one inside a substitution cannot. */
-  private void requireNoPendingHereDoc(int from) {
-    if (!hereDocs.isEmpty() && s.substring(from, Math.min(i, s.length())).indexOf('\n') >= 0) {
-      throw unparsable("a substitution spans the line that a here-document's body would start on");
-    }
-  }
-
   /** A redirection and its target; a process substitution {@code <(...)} is a substitution. */
   private void redirection() {
-    if (inWord && !quoted && !dynamic && word.chars().allMatch(Character::isDigit)) {
-      resetWord(); // the descriptor number of 2>...
-    } else if (inWord
-        && !quoted
-        && dialect == Dialect.BASH
-        && word.toString().matches("\\{[A-Za-z_][A-Za-z0-9_]*\\}")) {
-      resetWord(); // {fd}>file: bash assigns the descriptor to a variable
-      assigns = true;
+    if (in.inWord && !in.quoted && !in.dynamic && in.word.chars().allMatch(Character::isDigit)) {
+      in.resetWord(); // the descriptor number of 2>...
+    } else if (in.inWord
+        && !in.quoted
+        && dialect == ShellDialect.BASH
+        && in.word.toString().matches("\\{[A-Za-z_][A-Za-z0-9_]*\\}")) {
+      in.resetWord(); // {fd}>file: bash assigns the descriptor to a variable
+      command.assigns = true;
     } else {
       endWord();
     }
-    int start = i;
-    if (s.charAt(i) == '&') {
-      i++;
+    int start = in.i;
+    if (s.charAt(in.i) == '&') {
+      in.i++;
     }
-    char first = s.charAt(i);
-    if (at(i + 1) == '(') {
-      if (dialect == Dialect.POSIX) {
+    if (in.at(in.i + 1) == '(') {
+      if (dialect == ShellDialect.POSIX) {
         throw unparsable("process substitution is bash's, not a POSIX shell's");
       }
-      i += 2;
-      inWord = true;
-      int at = i - 2;
-      substitution();
-      word.append(s, at, i);
+      in.i += 2;
+      in.inWord = true;
+      int at = in.i - 2;
+      in.substitution();
+      in.word.append(s, at, in.i);
       endWord();
       return;
     }
-    i++;
-    while (i < s.length() && "<>&|-".indexOf(s.charAt(i)) >= 0 && i - start < 3) {
-      i++;
-    }
-    String op = s.substring(start, i);
-    if (op.equals("<<<") && dialect == Dialect.POSIX) {
-      throw unparsable("<<< is bash's here-string, not a POSIX shell's");
-    }
-    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-      i++;
-    }
-    if (i >= s.length() || "\n;&|()<>".indexOf(s.charAt(i)) >= 0) {
-      throw unparsable("the redirection " + op + " has no target");
-    }
-    int targetStart = i;
-    while (i < s.length() && " \t\n;&|()<>".indexOf(s.charAt(i)) < 0) {
-      wordPart();
-    }
-    String target = word.toString();
-    boolean targetDynamic = dynamic;
-    boolean targetQuoted = quoted;
-    resetWord();
-    if (op.equals("<<") || op.equals("<<-")) {
-      String raw = s.substring(targetStart, i);
-      if (raw.contains("$") || raw.contains("`")) {
-        throw unparsable("a here-document's delimiter with $ or ` is not read");
-      }
-      hereDocs.add(new HereDoc(target, op.equals("<<-"), !targetQuoted, null));
-      stdinFrom = "here-document";
+    Redirection r = Redirection.read(in, start, dialect);
+    HereDocument hereDoc = r.hereDocument();
+    if (hereDoc != null) {
+      hereDocs.add(hereDoc);
+      command.stdinFrom = "here-document";
       compound = true;
       return;
     }
-    if (op.startsWith("<") && !op.equals("<>")) {
-      stdinFrom = op.equals("<<<") ? "here-string" : "file";
+    if (r.stdinFrom() != null) {
+      command.stdinFrom = r.stdinFrom();
     }
-    boolean duplicates = op.endsWith("&") && target.matches("[0-9]+|-");
-    boolean writes = first == '>' || op.equals("&>") || op.equals("&>>") || op.equals("<>");
-    if (writes && !duplicates && (targetDynamic || !target.equals("/dev/null"))) {
-      writesFile = true;
+    if (r.writesFile()) {
+      command.writesFile = true;
       compound = true;
     }
   }
 
-  private char at(int j) {
-    return j < s.length() ? s.charAt(j) : 0;
-  }
-
   private void endWord() {
-    if (inWord) {
-      String text = word.toString();
-      int eq = text.indexOf('=');
-      String name = eq > 0 ? text.substring(0, eq).replaceFirst("\\+$", "") : "";
-      boolean assignment =
-          words.isEmpty()
-              && eq > 0
-              && (quotedFrom < 0 || eq < quotedFrom)
-              && (name.matches("[A-Za-z_][A-Za-z0-9_]*")
-                  || (dialect == Dialect.BASH && name.matches("[A-Za-z_][A-Za-z0-9_]*\\[.*\\]")));
-      if (assignment) {
-        assigns = true;
-      } else if (words.isEmpty() && !quoted && UNREAD.contains(text)) {
-        throw unparsable(text + " is not read: write the commands plainly");
-      } else if (words.isEmpty() && !quoted && text.equals("function")) {
-        if (dialect == Dialect.POSIX) {
-          throw unparsable("function is a keyword to bash and a command to a POSIX shell");
-        }
-        never = FUNCTION;
+    if (in.inWord) {
+      command.take(in.word.toString(), in.dynamic, in.quoted, in.quotedFrom);
+      if (command.definesFunction()) {
         compound = true;
-        words.add(new ShellLine.Word(text, dynamic));
-      } else if (words.isEmpty() && !quoted && text.equals("for")) {
-        loopHeader = true; // for NAME in WORDS: expanded, not run
-      } else if (words.isEmpty() && !quoted && text.equals("[[") && dialect == Dialect.POSIX) {
-        throw unparsable("[[ is a keyword to bash and a command to a POSIX shell");
-      } else if (!(words.isEmpty() && !quoted && RESERVED.contains(text))) {
-        words.add(new ShellLine.Word(text, dynamic));
-        // function NAME: the definition ends with its name; the body is commands of its own.
-        functionNamed =
-            words.size() == 2 && FUNCTION.equals(never) && "function".equals(words.get(0).text());
       }
     }
-    resetWord();
-  }
-
-  private void resetWord() {
-    word.setLength(0);
-    inWord = false;
-    dynamic = false;
-    quoted = false;
-    quotedFrom = -1;
-  }
-
-  private void markQuoted() {
-    if (!quoted) {
-      quoted = true;
-      quotedFrom = word.length();
-    }
+    in.resetWord();
   }
 
   private void endCommand() {
     endWord();
-    if (loopHeader) {
-      if (words.size() > 1 && !words.get(1).text().equals("in")) {
-        throw unparsable("for " + words.get(0).text() + " " + words.get(1).text() + " is not read");
-      }
-      loopHeader = false;
-      words.clear();
-    }
+    command.dropLoopHeader();
+    List<ShellLine.Word> words = command.words;
     if (!words.isEmpty() && Programs.evaluatesNames(words)) {
       for (ShellLine.Word w : words) {
         expansionsIn(w.text(), true); // a[$(cmd)] quoted is still run by the builtin
       }
     }
-    Dialect script = Programs.readsScriptFromStdin(words);
-    if (script != null && (pipedIn || stdinFrom != null)) {
-      if (!"here-document".equals(stdinFrom)) {
+    ShellDialect script = Programs.readsScriptFromStdin(words);
+    if (script != null && (command.pipedIn || command.stdinFrom != null)) {
+      if (!"here-document".equals(command.stdinFrom)) {
         throw unparsable(
             words.get(0).text()
                 + " reads a script from its standard input, which the reader cannot see");
       }
       for (int k = hereDocsBefore; k < hereDocs.size(); k++) {
-        HereDoc h = hereDocs.get(k);
-        hereDocs.set(k, new HereDoc(h.delimiter(), h.stripTabs(), h.expands(), script));
+        hereDocs.set(k, hereDocs.get(k).readBy(script));
       }
     }
-    if (!words.isEmpty() || assigns || writesFile) {
-      ShellLine.SimpleCommand c =
-          new ShellLine.SimpleCommand(
-              words, assigns, writesFile, never != null ? never : Programs.never(words), false);
+    ShellLine.SimpleCommand c = command.command();
+    if (c != null) {
       commands.add(c);
       Wrapped.commandsRunBy(c, dialect, depth, commands);
       if (commands.size() > 1) {
         compound = true;
       }
     }
-    words.clear();
-    assigns = false;
-    writesFile = false;
-    never = null;
-    pipedIn = false;
-    stdinFrom = null;
+    command.clear();
     hereDocsBefore = hereDocs.size();
+  }
+
+  /** Reads the commands of the substitution whose text starts at {@code from}; returns its end. */
+  int substitution(int from) {
+    ShellParser inner = new ShellParser(s, dialect, depth);
+    inner.in.i = from;
+    inner.sequence(')');
+    adopt(inner);
+    return inner.in.i;
+  }
+
+  /**
+   * Reads {@code text} (a backquoted substitution's body, a script) as {@code reader} does: its
+   * commands are the line's.
+   */
+  void script(String text, ShellDialect reader) {
+    ShellParser inner = new ShellParser(text, reader, depth);
+    inner.sequence((char) 0);
+    adopt(inner);
+  }
+
+  /**
+   * The substitutions in {@code text} (a here-document's body, or arithmetic), read as inside
+   * double quotes but with {@code "} plain: their commands are commands of the line.
+   */
+  void expansionsIn(String text, boolean arithmetic) {
+    if (!text.contains("$") && !text.contains("`")) {
+      return;
+    }
+    compound = true;
+    ShellParser body = new ShellParser(text, dialect, depth);
+    body.in.expansionsOnly(arithmetic);
+    adopt(body);
+  }
+
+  /** A here-document's body starts at the next newline; one inside a substitution cannot. */
+  void requireNoPendingHereDoc(String substitution) {
+    if (!hereDocs.isEmpty() && substitution.indexOf('\n') >= 0) {
+      throw unparsable("a substitution spans the line that a here-document's body would start on");
+    }
   }
 
   /** Takes the commands another reader found (a substitution's, a script's) as the line's. */

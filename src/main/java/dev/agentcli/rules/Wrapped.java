@@ -18,7 +18,7 @@ final class Wrapped {
   /** Adds to {@code out} what {@code c} runs, read in {@code dialect}. */
   static void commandsRunBy(
       ShellLine.SimpleCommand c,
-      ShellParser.Dialect dialect,
+      ShellDialect dialect,
       int depth,
       List<ShellLine.SimpleCommand> out) {
     List<ShellLine.Word> w = c.words();
@@ -88,7 +88,7 @@ final class Wrapped {
   private static void probe(
       List<ShellLine.Word> words,
       String why,
-      ShellParser.Dialect dialect,
+      ShellDialect dialect,
       int depth,
       List<ShellLine.SimpleCommand> out) {
     if (words.isEmpty()) {
@@ -102,7 +102,7 @@ final class Wrapped {
   /** {@code sh -c SCRIPT}: the script's commands; a shell run on a file runs what is in it. */
   private static void shellScript(
       ShellLine.SimpleCommand c,
-      ShellParser.Dialect dialect,
+      ShellDialect dialect,
       int depth,
       List<ShellLine.SimpleCommand> out) {
     List<ShellLine.Word> w = c.words();
@@ -133,7 +133,7 @@ final class Wrapped {
   private static void script(
       ShellLine.SimpleCommand c,
       List<ShellLine.Word> words,
-      ShellParser.Dialect dialect,
+      ShellDialect dialect,
       int depth,
       List<ShellLine.SimpleCommand> out) {
     if (words.stream().anyMatch(ShellLine.Word::dynamic)) {

@@ -230,7 +230,7 @@ class ShellCorpusIT {
   }
 
   /** The reader's ruling on {@code line}: an unreadable line is refused (a deny). */
-  static Decision reader(String line, ShellParser.Dialect dialect, Rules rules) {
+  static Decision reader(String line, ShellDialect dialect, Rules rules) {
     try {
       return rules.judge(ShellParser.parse(line, dialect)).decision();
     } catch (AgentCliException e) {
@@ -264,10 +264,10 @@ class ShellCorpusIT {
     int harmless = 0;
     StringBuilder recorded = new StringBuilder();
     for (Entry e : corpus) {
-      Map<ShellParser.Dialect, List<List<String>>> ran =
+      Map<ShellDialect, List<List<String>>> ran =
           Map.of(
-              ShellParser.Dialect.BASH, executed("bash", e.line(), e.n()),
-              ShellParser.Dialect.POSIX, executed("dash", e.line(), e.n()));
+              ShellDialect.BASH, executed("bash", e.line(), e.n()),
+              ShellDialect.POSIX, executed("dash", e.line(), e.n()));
       String[] pinned = {e.starter(), e.strict()};
       String[] got = new String[2];
       int k = 0;
@@ -297,7 +297,7 @@ class ShellCorpusIT {
           if (truth == Decision.DENY && read != Decision.DENY) {
             found.get("lowered denial").add(where);
           }
-          if (run.getKey() == ShellParser.Dialect.BASH) {
+          if (run.getKey() == ShellDialect.BASH) {
             got[k] = read.name().toLowerCase(java.util.Locale.ROOT);
             if (k == 0 && e.cls().equals("harmless")) {
               harmless++;

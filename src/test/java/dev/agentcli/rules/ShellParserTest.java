@@ -124,7 +124,7 @@ class ShellParserTest {
       AgentCliException e =
           assertThrows(
               AgentCliException.class,
-              () -> ShellParser.parse(bashOnly, ShellParser.Dialect.POSIX),
+              () -> ShellParser.parse(bashOnly, ShellDialect.POSIX),
               bashOnly);
       assertEquals(ErrorCode.COMMAND_UNPARSABLE, e.code());
     }
