@@ -15,7 +15,8 @@ public final class FirstUse {
    */
   public static boolean nobodyTrusted(Services services) {
     try {
-      return services.config().isEmpty() && services.allowedSigners().read().entries().isEmpty();
+      return services.config().isEmpty()
+          && services.trust().allowedSigners().read().entries().isEmpty();
     } catch (AgentCliException unreadable) {
       return false; // its own error comes where it is used
     }

@@ -150,7 +150,7 @@ public final class GatedRun {
                   : "it runs without approval"),
           Map.of("policy", policy.id()));
     }
-    services.refuseImpersonation(requester);
+    services.trust().refuseImpersonation(requester);
     RequestService.Filed filed =
         services
             .requests()

@@ -6,14 +6,12 @@ import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantCheck;
 import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantSigner;
-import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.audit.AnchorFile;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.AuditLog;
 import dev.agentcli.config.OperatorConfig;
 import dev.agentcli.config.StrictModes;
 import dev.agentcli.error.AgentCliException;
-import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.GatedExec;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.exec.TaskUser;
@@ -21,11 +19,8 @@ import dev.agentcli.manifest.FileDigests;
 import dev.agentcli.manifest.ManifestLoader;
 import dev.agentcli.manifest.TaskEnvironment;
 import dev.agentcli.request.RequestService;
-import dev.agentcli.request.Requester;
 import dev.agentcli.request.Waiting;
 import dev.agentcli.rules.Rules;
-import dev.agentcli.signing.AllowedPasskeys;
-import dev.agentcli.signing.AllowedSignersFile;
 import dev.agentcli.signing.SshKeygenSigner;
 import dev.agentcli.signing.TrustStore;
 import dev.agentcli.store.Database;
@@ -52,6 +47,7 @@ public final class Services implements AutoCloseable {
   private GrantSigner signerOverride;
   private final Stores stores;
   private final Notifying notifying;
+  private final Trust trust;
   // Each service is built once, on the one database connection, and held for the process.
   private ApprovalService approvals;
   private Cosigning cosigning;
@@ -62,6 +58,7 @@ public final class Services implements AutoCloseable {
     this.ctx = ctx;
     this.settings = settings;
     this.stores = new Stores(ctx, settings);
+    this.trust = new Trust(settings);
     this.notifying = new Notifying(ctx, settings, stores, this::existingRequests);
   }
 
@@ -133,7 +130,7 @@ public final class Services implements AutoCloseable {
               new JdbcLedger(d),
               ctx.clock(),
               ctx::random,
-              new GrantCheck(verifier(), settings.unsignedPermitted()),
+              new GrantCheck(trust.verifier(), settings.unsignedPermitted()),
               signer(),
               anchors());
     }
@@ -216,33 +213,19 @@ public final class Services implements AutoCloseable {
     return user;
   }
 
-  /** The trust store and its audit, on the database created if missing. */
+  /** Who may sign, and the names a requester may therefore not take. */
+  public Trust trust() {
+    return trust;
+  }
+
+  /** The trust store's changes and their audit, on the database created if missing. */
   public TrustStore trustStore() {
     return new TrustStore(
-        allowedSigners(), allowedPasskeys(), audit(), ctx.clock(), GrantPayload.NAMESPACE);
-  }
-
-  public AllowedSignersFile allowedSigners() {
-    return new AllowedSignersFile(settings.allowedSigners());
-  }
-
-  /** The passkeys trusted to sign: {@code allowed_passkeys} beside {@code allowed_signers}. */
-  public AllowedPasskeys allowedPasskeys() {
-    return new AllowedPasskeys(settings.allowedSigners().resolveSibling("allowed_passkeys"));
-  }
-
-  /** Whether a passkey must sign a grant of {@code riskLevel} with its user verified. */
-  public boolean passkeyMustVerify(String riskLevel) {
-    return verifier().needsUserVerification(riskLevel);
-  }
-
-  private GrantVerifier verifier() {
-    return new GrantVerifier(
-        allowedSigners()::read,
-        allowedPasskeys(),
-        config()
-            .map(OperatorConfig::userVerifiedRisks)
-            .orElse(OperatorConfig.DEFAULT_USER_VERIFIED_RISKS));
+        trust.allowedSigners(),
+        trust.allowedPasskeys(),
+        audit(),
+        ctx.clock(),
+        GrantPayload.NAMESPACE);
   }
 
   /**
@@ -252,11 +235,6 @@ public final class Services implements AutoCloseable {
    */
   public void signingWith(GrantSigner signer) {
     this.signerOverride = signer;
-  }
-
-  /** The one-time links that enrol passkeys, in the home folder. */
-  public PasskeyEnrolments passkeyEnrolments() {
-    return new PasskeyEnrolments(settings.home().resolve("passkey-enrolments"));
   }
 
   private GrantSigner signer() {
@@ -277,7 +255,7 @@ public final class Services implements AutoCloseable {
               new JdbcRequestStore(d),
               approvals(),
               cosigning(),
-              verifier(),
+              trust.verifier(),
               signer(),
               ctx.clock(),
               ctx::random,
@@ -292,7 +270,7 @@ public final class Services implements AutoCloseable {
       cosigning =
           new Cosigning(
               new JdbcLedger(database()),
-              new GrantCheck(verifier(), settings.unsignedPermitted()),
+              new GrantCheck(trust.verifier(), settings.unsignedPermitted()),
               signer(),
               ctx.clock());
     }
@@ -307,29 +285,6 @@ public final class Services implements AutoCloseable {
   /** Requests only if the database exists: for commands that only read. */
   public Optional<RequestService> existingRequests() {
     return existingDatabase().map(d -> requests());
-  }
-
-  /**
-   * Where OS users are kept apart (the operator's deployment) the OS user is who asks: a label the
-   * caller chose ({@code --requester}, {@code AGENTCLI_REQUESTER}) is only a label, and may not
-   * name a principal of the trust store (a key's or a passkey's), or an agent could ask in a
-   * person's name.
-   */
-  public void refuseImpersonation(Requester requester) {
-    if (config().isEmpty() || requester.principal().equals(requester.osUser())) {
-      return;
-    }
-    if (allowedSigners().read().entries().stream().anyMatch(e -> e.names(requester.principal()))
-        || !allowedPasskeys().of(requester.principal()).isEmpty()) {
-      throw new AgentCliException(
-          ErrorCode.REQUESTER_REFUSED,
-          "the requester label "
-              + requester.principal()
-              + " names a principal of the trust store: a request is asked by OS user "
-              + requester.osUser()
-              + ", and a label may not be a person's name",
-          Map.of("requester", requester.principal(), "os_user", requester.osUser()));
-    }
   }
 
   /**

@@ -121,7 +121,7 @@ final class HookInstallCommand extends BaseCommand {
           if (nobodyTrusted) {
             out.println(
                 "Nobody can approve yet: an approval is signed with a person's SSH key, and "
-                    + services.allowedSigners().path()
+                    + services.trust().allowedSigners().path()
                     + " trusts none. Trust yours once: "
                     + FirstUse.TRUST_YOUR_KEY);
           }

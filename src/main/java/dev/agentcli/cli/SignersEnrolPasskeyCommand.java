@@ -75,6 +75,7 @@ final class SignersEnrolPasskeyCommand extends BaseCommand {
     Instant expires = ctx.clock().instant().plus(ttl);
     String token =
         services
+            .trust()
             .passkeyEnrolments()
             .create(
                 new PasskeyEnrolments.Ticket(principal, at, verifyRequired, expires), ctx.random());
@@ -84,7 +85,7 @@ final class SignersEnrolPasskeyCommand extends BaseCommand {
     result.put("principal", principal);
     result.put("link", link);
     result.put("expires_at", Timestamps.format(expires));
-    result.put("allowed_passkeys", services.allowedPasskeys().path().toString());
+    result.put("allowed_passkeys", services.trust().allowedPasskeys().path().toString());
     print(
         result,
         out -> {
@@ -94,7 +95,7 @@ final class SignersEnrolPasskeyCommand extends BaseCommand {
               "It works until "
                   + Timestamps.format(expires)
                   + " and adds the passkey to "
-                  + services.allowedPasskeys().path()
+                  + services.trust().allowedPasskeys().path()
                   + " (agentcli serve must be running there).");
         });
     return 0;

@@ -24,15 +24,17 @@ final class SignersListCommand extends BaseCommand {
   @Override
   int run(Services services) {
     List<Map<String, Object>> signers =
-        services.allowedSigners().read().entries().stream().map(SignersListCommand::view).toList();
+        services.trust().allowedSigners().read().entries().stream()
+            .map(SignersListCommand::view)
+            .toList();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
-    result.put("allowed_signers", services.allowedSigners().path().toString());
+    result.put("allowed_signers", services.trust().allowedSigners().path().toString());
     result.put("count", signers.size());
     result.put("signers", signers);
     List<Map<String, Object>> passkeys =
-        services.allowedPasskeys().read().stream().map(SignersListCommand::view).toList();
-    result.put("allowed_passkeys", services.allowedPasskeys().path().toString());
+        services.trust().allowedPasskeys().read().stream().map(SignersListCommand::view).toList();
+    result.put("allowed_passkeys", services.trust().allowedPasskeys().path().toString());
     result.put("passkeys", passkeys);
     print(
         result,

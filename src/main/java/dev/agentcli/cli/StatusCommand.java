@@ -95,11 +95,11 @@ final class StatusCommand extends BaseCommand {
     result.put("database", database);
 
     Map<String, Object> trust = new LinkedHashMap<>();
-    Path signers = services.allowedSigners().path();
+    Path signers = services.trust().allowedSigners().path();
     trust.put("path", signers.toString());
     trust.put("exists", Files.exists(signers));
     try {
-      AllowedSigners read = services.allowedSigners().read();
+      AllowedSigners read = services.trust().allowedSigners().read();
       trust.put("keys", read.entries().size());
       if (read.entries().isEmpty()) {
         warnings.add("the trust store " + signers + " trusts no key: no signed grant verifies");

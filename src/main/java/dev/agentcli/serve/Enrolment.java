@@ -45,7 +45,7 @@ final class Enrolment {
       throws IOException, Web.BadBody {
     PasskeyEnrolments enrolments;
     try (Services sv = services.get()) {
-      enrolments = sv.passkeyEnrolments();
+      enrolments = sv.trust().passkeyEnrolments();
     }
     Optional<PasskeyEnrolments.Ticket> ticket = enrolments.find(token, clock.instant());
     if (ticket.isEmpty() || !ticket.get().origin().equals(origin)) {

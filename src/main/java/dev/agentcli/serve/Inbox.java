@@ -151,7 +151,7 @@ final class Inbox {
     String principal = String.valueOf(body.get("principal"));
     List<AllowedPasskeys.Passkey> keys;
     try (Services sv = services.get()) {
-      keys = sv.allowedPasskeys().of(principal);
+      keys = sv.trust().allowedPasskeys().of(principal);
     }
     if (keys.isEmpty()) {
       json(ex, 200, error("no passkey is enrolled for '" + principal + "'"));
@@ -174,7 +174,8 @@ final class Inbox {
     Optional<String> refusal;
     try (Services sv = services.get()) {
       refusal =
-          PasskeySignature.of(body).refusal(c.message, c.principal, sv.allowedPasskeys(), false);
+          PasskeySignature.of(body)
+              .refusal(c.message, c.principal, sv.trust().allowedPasskeys(), false);
     } catch (RuntimeException e) {
       refusal = Optional.of("the passkey's answer cannot be read");
     }
@@ -258,7 +259,8 @@ final class Inbox {
       c.challenge.get(20, TimeUnit.SECONDS);
       boolean uv = riskNeedsVerification(requestId);
       try (Services sv = services.get()) {
-        json(ex, 200, c.options(ticket, origin, sv.allowedPasskeys().of(s.principal()), uv));
+        json(
+            ex, 200, c.options(ticket, origin, sv.trust().allowedPasskeys().of(s.principal()), uv));
       }
     } catch (ExecutionException e) {
       ceremonies.cancel(ticket);
@@ -272,7 +274,7 @@ final class Inbox {
   private boolean riskNeedsVerification(String requestId) {
     try (Services sv = services.get()) {
       Object risk = sv.requests().state(requestId).request().command().get("risk_level");
-      return risk != null && sv.passkeyMustVerify(String.valueOf(risk));
+      return risk != null && sv.trust().passkeyMustVerify(String.valueOf(risk));
     }
   }
 
