@@ -241,11 +241,16 @@ class RunnerIT {
             "{\"policy\": \"manual\", \"signature\": \"optional\"}",
             "sh",
             "-c",
-            // The task leaves behind a writer that holds the lock for 3 s, then exits.
+            // The task leaves behind a writer that holds the lock for 3 s, then exits; it ends
+            // once the writer holds the lock (a fixed pause could end first on a loaded machine).
             "sqlite3 "
                 + cli.db
-                + " 'BEGIN IMMEDIATE;' '.shell sleep 3' 'COMMIT;' >/dev/null 2>&1 </dev/null &"
-                + " sleep 0.5; echo done");
+                + " 'BEGIN IMMEDIATE;' '.shell touch "
+                + home.resolve("lock-held")
+                + "; sleep 3' 'COMMIT;' >/dev/null 2>&1 </dev/null &"
+                + " while [ ! -e "
+                + home.resolve("lock-held")
+                + " ]; do sleep 0.05; done; echo done");
     cli.approveUnsigned(m, "deploy");
     Cli.Result r = cli.run("exec", m, "deploy", "--lock-timeout-ms", "300");
     assertEquals(0, r.status(), "the task's own status, not 75: " + r);

@@ -2,6 +2,7 @@ package dev.agentcli;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,5 +35,23 @@ public final class Started {
         Files.exists(Path.of("/etc/agentcli/config.json")),
         "this machine has an operator configuration (/etc/agentcli/config.json): the tests that"
             + " run bin/agentcli would run under it; move it away to run them");
+  }
+
+  /**
+   * Waits until {@code p} has used no CPU time for 300 ms (up to a minute): started and now waiting
+   * (a poll loop's pause, a read), which a fixed pause cannot tell on a loaded machine.
+   */
+  public static void awaitIdle(Process p) throws IOException, InterruptedException {
+    Path stat = Path.of("/proc", String.valueOf(p.pid()), "stat");
+    long last = -1;
+    for (int i = 0, still = 0; i < 600 && still < 3 && p.isAlive(); i++) {
+      Thread.sleep(100);
+      String s = Files.readString(stat);
+      // After the command name's ")": state is field 3, utime and stime are fields 14 and 15.
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      still = ticks == last ? still + 1 : 0;
+      last = ticks;
+    }
   }
 }

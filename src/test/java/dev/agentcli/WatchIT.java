@@ -73,7 +73,7 @@ class WatchIT {
     Process watcher = Jvm.agentcli(home, "watch");
     BlockingQueue<JsonNode> q = lines(watcher);
     try {
-      Thread.sleep(1500); // the watcher starts before anything exists
+      Started.awaitIdle(watcher); // the watcher starts before anything exists
       assertThat(cli.run("exec", free, "deploy")).succeeds();
       JsonNode finished = next(q, "exec_finished");
       assertThat(cli.at(Instant.now()).run("request", m, "deploy")).succeeds();
