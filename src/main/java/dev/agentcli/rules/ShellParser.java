@@ -56,35 +56,12 @@ public final class ShellParser {
 
   /** The commands of {@code line} as {@code dialect} reads it. */
   public static ShellLine parse(String line, ShellDialect dialect) {
-    if (line.length() > MAX_LENGTH) {
-      throw unparsable(line, "it is longer than " + MAX_LENGTH + " characters");
-    }
-    if (line.indexOf('\0') >= 0) {
-      throw unparsable(line, "it contains a NUL character");
-    }
-    if (line.codePoints().anyMatch(ShellParser::invisible)) {
-      throw unparsable(
-          line,
-          "it contains a control, invisible or bidirectional character, which shows a person"
-              + " another line than the shell runs (write it as $'\\uXXXX' if it is needed)");
-    }
+    ShellText.requireShownAsRun(line);
     ShellParser p = new ShellParser(line, dialect, 0);
     p.sequence((char) 0);
     List<ShellLine.SimpleCommand> all = new ArrayList<>(p.commands);
     all.addAll(p.substituted);
     return new ShellLine(all, p.compound || all.stream().filter(c -> !c.probe()).count() > 1);
-  }
-
-  /** A character that hides or reorders what a person reads: C0 controls but tab and newline. */
-  private static boolean invisible(int c) {
-    return (c < 0x20 && c != '\t' && c != '\n')
-        || c == 0x7f
-        || (c >= 0x200b && c <= 0x200f)
-        || (c >= 0x202a && c <= 0x202e)
-        || (c >= 0x2066 && c <= 0x2069)
-        || c == 0xfeff
-        || c == 0x2028
-        || c == 0x2029;
   }
 
   /** Reads commands until {@code close} (a substitution's end) or the end of the text. */
