@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # How many classes the everyday commands load, and whose (issue 29: a command should load only the
-# classes it needs): each command runs once through the launcher, as a user runs it (start-up cache
-# included), with -Xlog:class+load, and its classes are counted by library.
+# classes it needs): each command runs once through the launcher with -Xlog:class+load, and its
+# classes are counted by library. The logging wrapper is not a JDK the launcher knows, so these runs
+# have no start-up cache: the counts are the classes each command needs. Then one run with the
+# launcher's start-up cache, which loads every class it holds as the JVM starts (JDK 25's AOT
+# class linking), whatever the command.
 #   bench/classes.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -44,3 +47,15 @@ run_logged exec "$m" unsigned
 run_logged claim "$m" unsigned
 run_logged approvals list
 run_logged --help
+
+cache="$("$cli" --launcher-info | sed -n 's/^cache //p')"
+if [[ -s "$cache/app.aot" ]]; then
+  rm -f "$log"
+  "$java" "${jflags[@]}" "-XX:AOTCache=$cache/app.aot" -Xlog:class+load=info:file="$log" \
+    -jar "$root/target/agentcli.jar" --version >/dev/null 2>&1 || true
+  before="$(awk '/ dev\.agentcli\.Main source/ {print NR - 1; exit}' "$log")"
+  printf '%-16s %5d classes, %d of them before main (the start-up cache'"'"'s):' \
+    "--version, cached" "$(grep -c 'class,load' "$log")" "$before"
+  by_library | awk '{printf "  %s %d", $1, $2}'
+  echo
+fi
