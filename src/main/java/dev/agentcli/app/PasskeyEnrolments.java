@@ -1,5 +1,6 @@
 package dev.agentcli.app;
 
+import dev.agentcli.approval.Expiry;
 import dev.agentcli.codec.AtomicFile;
 import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Sha256;
@@ -73,7 +74,7 @@ public final class PasskeyEnrolments {
             String.valueOf(m.get("origin")),
             Boolean.TRUE.equals(m.get("verify_required")),
             Timestamps.parse(String.valueOf(m.get("expires_at"))));
-    return now.isBefore(t.expires()) ? Optional.of(t) : Optional.empty();
+    return Expiry.passed(t.expires(), now) ? Optional.empty() : Optional.of(t);
   }
 
   /** Uses the link up: true for the one caller that did. */

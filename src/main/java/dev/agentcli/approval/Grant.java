@@ -129,6 +129,6 @@ public record Grant(
     if (consumption != null) {
       return GrantStatus.CONSUMED;
     }
-    return expiresAt.isAfter(now) ? GrantStatus.PENDING : GrantStatus.EXPIRED;
+    return Expiry.passed(expiresAt, now) ? GrantStatus.EXPIRED : GrantStatus.PENDING;
   }
 }

@@ -3,6 +3,7 @@ package dev.agentcli.request;
 import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Cosigning;
+import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
@@ -210,7 +211,9 @@ public final class RequestService {
                 ? RequestStatus.DENIED
                 : r.cancelledAt() != null
                     ? RequestStatus.CANCELLED
-                    : r.expiresAt().isAfter(now) ? RequestStatus.PENDING : RequestStatus.EXPIRED;
+                    : Expiry.passed(r.expiresAt(), now)
+                        ? RequestStatus.EXPIRED
+                        : RequestStatus.PENDING;
     return new State(r, status, grant, approvers, counted, ignored);
   }
 

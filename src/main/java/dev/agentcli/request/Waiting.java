@@ -1,5 +1,6 @@
 package dev.agentcli.request;
 
+import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Refusal;
 import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
@@ -99,7 +100,7 @@ public final class Waiting {
       }
       sleep(Duration.between(now, until).compareTo(POLL) < 0 ? Duration.between(now, until) : POLL);
       long changes = store.changes();
-      if (changes != seen || !now().isBefore(s.request().expiresAt())) {
+      if (changes != seen || Expiry.passed(s.request().expiresAt(), now())) {
         seen = changes;
         s = requests.state(requestId);
         fresh = true;

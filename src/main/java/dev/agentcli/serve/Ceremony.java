@@ -1,5 +1,6 @@
 package dev.agentcli.serve;
 
+import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.GrantSigner;
@@ -123,7 +124,7 @@ final class Ceremony {
     }
 
     String open(Ceremony c) {
-      open.values().removeIf(x -> x.expires.isBefore(clock.instant()));
+      open.values().removeIf(x -> Expiry.passed(x.expires, clock.instant()));
       String ticket = Web.token();
       open.put(ticket, c);
       return ticket;
@@ -143,7 +144,7 @@ final class Ceremony {
       return c == null
               || c.kind != kind
               || (principal != null && !c.principal.equals(principal))
-              || c.expires.isBefore(clock.instant())
+              || Expiry.passed(c.expires, clock.instant())
           ? Optional.empty()
           : Optional.of(c);
     }

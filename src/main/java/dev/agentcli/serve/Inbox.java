@@ -5,6 +5,7 @@ import static dev.agentcli.serve.Web.json;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.agentcli.app.Services;
+import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.error.AgentCliException;
@@ -183,7 +184,7 @@ final class Inbox {
       json(ex, 200, error(refusal.get()));
       return;
     }
-    sessions.values().removeIf(s -> s.expires().isBefore(clock.instant()));
+    sessions.values().removeIf(s -> Expiry.passed(s.expires(), clock.instant()));
     String token = Web.token();
     sessions.put(token, new Session(c.principal, Web.token(), clock.instant().plus(SESSION)));
     ex.getResponseHeaders()
@@ -305,7 +306,7 @@ final class Inbox {
         String[] kv = cookie.strip().split("=", 2);
         if (kv.length == 2 && kv[0].equals(COOKIE)) {
           Session s = sessions.get(kv[1]);
-          if (s != null && s.expires().isAfter(clock.instant())) {
+          if (s != null && !Expiry.passed(s.expires(), clock.instant())) {
             return Optional.of(s);
           }
         }

@@ -1,5 +1,6 @@
 package dev.agentcli.store;
 
+import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantFields;
 import dev.agentcli.approval.GrantStatus;
@@ -40,7 +41,9 @@ final class GrantRows {
           + GrantStatus.REVOKED.id()
           + "' WHEN g.consumed_at IS NOT NULL THEN '"
           + GrantStatus.CONSUMED.id()
-          + "' WHEN g.expires_at <= ? THEN '"
+          + "' WHEN "
+          + Expiry.passedSql("g.expires_at")
+          + " THEN '"
           + GrantStatus.EXPIRED.id()
           + "' ELSE '"
           + GrantStatus.PENDING.id()
@@ -68,7 +71,8 @@ final class GrantRows {
    */
   static final String CLAIMABLE_WHERE =
       " WHERE g.workflow_id = ? AND g.task_id = ? AND g.task_hash = ?"
-          + " AND g.consumed_at IS NULL AND g.revoked_at IS NULL AND g.expires_at > ?"
+          + " AND g.consumed_at IS NULL AND g.revoked_at IS NULL AND "
+          + Expiry.liveSql("g.expires_at")
           + " AND g.granted_at <= ?";
 
   /**

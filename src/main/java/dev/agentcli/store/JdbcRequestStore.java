@@ -1,5 +1,6 @@
 package dev.agentcli.store;
 
+import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.codec.Json;
@@ -82,7 +83,7 @@ public final class JdbcRequestStore implements RequestStore {
         taskId,
         taskHash,
         now,
-        "expires_at > ?"
+        Expiry.liveSql("expires_at")
             + (denied ? " AND EXISTS" : " AND NOT EXISTS")
             + " (SELECT 1 FROM decisions d WHERE d.request_id = r.request_id)",
         denied ? "requested_at DESC" : "requested_at");
@@ -96,7 +97,8 @@ public final class JdbcRequestStore implements RequestStore {
         taskId,
         taskHash,
         now,
-        "expires_at <= ? AND NOT EXISTS"
+        Expiry.passedSql("expires_at")
+            + " AND NOT EXISTS"
             + " (SELECT 1 FROM decisions d WHERE d.request_id = r.request_id)",
         "expires_at DESC");
   }
@@ -140,7 +142,9 @@ public final class JdbcRequestStore implements RequestStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT * FROM requests r WHERE expires_at <= ? AND cancelled_at IS NULL"
+                  "SELECT * FROM requests r WHERE "
+                      + Expiry.passedSql("expires_at")
+                      + " AND cancelled_at IS NULL"
                       + " AND NOT EXISTS (SELECT 1 FROM request_expiries e"
                       + " WHERE e.request_id = r.request_id)"
                       + " AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.request_id = r.request_id)"

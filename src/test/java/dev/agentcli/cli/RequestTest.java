@@ -3,12 +3,15 @@ package dev.agentcli.cli;
 import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentcli.Cli;
+import dev.agentcli.codec.Timestamps;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,5 +202,30 @@ class RequestTest {
             .contains("approval_requested approval_granted grant_claim exec_started exec_finished"),
         story.toString());
     assertThat(cli.run("audit", "verify")).succeeds();
+  }
+
+  /**
+   * A request's deadline is one instant for every reader: the state a person sees ({@code requests
+   * show}, computed in Java) and whether an agent asking again joins it (the store's SQL) agree one
+   * millisecond before it and at it.
+   */
+  @Test
+  void aRequestIsPendingUntilItsDeadlineAndExpiredAtItForEveryReader() {
+    Instant asked = cli.now();
+    String id = request();
+    Instant deadline = asked.plusSeconds(600);
+    assertEquals(
+        Timestamps.format(deadline),
+        cli.run("requests", "show", id).json().path("request").path("expires_at").asText());
+
+    cli.at(deadline.minusMillis(1));
+    assertEquals(
+        "pending", cli.run("requests", "show", id).json().path("request").path("status").asText());
+    assertEquals(id, request(), "asked again before the deadline: joined");
+
+    cli.at(deadline);
+    assertEquals(
+        "expired", cli.run("requests", "show", id).json().path("request").path("status").asText());
+    assertNotEquals(id, request(), "asked again at the deadline: a new request");
   }
 }
