@@ -156,6 +156,15 @@ public final class Jvm {
       }
     }
 
+    /** A new database on the test server, or null where no PostgreSQL can be started. */
+    private static String trainingServer() {
+      try {
+        return PostgresServer.get().newEmptyDatabase();
+      } catch (RuntimeException | AssertionError noServer) {
+        return null;
+      }
+    }
+
     private static Path train(Path jar, Path archive, Path home)
         throws IOException, InterruptedException {
       Path dir = archive.getParent();
@@ -206,6 +215,31 @@ public final class Jvm {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
       pb.environment().put("AGENTCLI_HOME", home.toString());
+      // And on the test server, from its migration on: hundreds of test JVMs use PostgreSQL, and
+      // its driver's and Flyway's classes then come from the archive (~80 ms less each, measured).
+      String server = trainingServer();
+      if (server != null) {
+        cmd.addAll(
+            List.of(
+                "::",
+                "approve",
+                manifest,
+                "t",
+                "--by",
+                "warm",
+                "--signer",
+                "none",
+                "--db",
+                server,
+                "::",
+                "exec",
+                manifest,
+                "t",
+                "--db",
+                server));
+        pb.command(cmd);
+        pb.environment().put("PGPASSWORD", PostgresServer.PASSWORD);
+      }
       Process p = pb.start();
       if (!p.waitFor(2, TimeUnit.MINUTES)) {
         p.destroyForcibly();
