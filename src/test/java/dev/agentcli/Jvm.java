@@ -156,6 +156,16 @@ public final class Jvm {
       }
     }
 
+    /** An approve and an exec of the training task, each with {@code options}. */
+    private static List<String> gateSteps(String manifest, String... options) {
+      List<String> steps =
+          new ArrayList<>(List.of("approve", manifest, "t", "--by", "warm", "--signer", "none"));
+      steps.addAll(List.of(options));
+      steps.addAll(List.of("::", "exec", manifest, "t"));
+      steps.addAll(List.of(options));
+      return steps;
+    }
+
     /** A new database on the test server, or null where no PostgreSQL can be started. */
     private static String trainingServer() {
       try {
@@ -188,19 +198,9 @@ public final class Jvm {
                   "-cp",
                   jar.toString(),
                   "dev.agentcli.Training"));
+      cmd.addAll(gateSteps(manifest));
       cmd.addAll(
           List.of(
-              "approve",
-              manifest,
-              "t",
-              "--by",
-              "warm",
-              "--signer",
-              "none",
-              "::",
-              "exec",
-              manifest,
-              "t",
               "::",
               "approvals",
               "list",
@@ -212,34 +212,17 @@ public final class Jvm {
               "verify",
               "::",
               "--help"));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      pb.environment().put("AGENTCLI_HOME", home.toString());
       // And on the test server, from its migration on: hundreds of test JVMs use PostgreSQL, and
       // its driver's and Flyway's classes then come from the archive (~80 ms less each, measured).
       String server = trainingServer();
       if (server != null) {
-        cmd.addAll(
-            List.of(
-                "::",
-                "approve",
-                manifest,
-                "t",
-                "--by",
-                "warm",
-                "--signer",
-                "none",
-                "--db",
-                server,
-                "::",
-                "exec",
-                manifest,
-                "t",
-                "--db",
-                server));
-        pb.command(cmd);
-        pb.environment().put("PGPASSWORD", PostgresServer.PASSWORD);
+        cmd.add("::");
+        cmd.addAll(gateSteps(manifest, "--db", server));
       }
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().put("AGENTCLI_HOME", home.toString());
+      pb.environment().put("PGPASSWORD", PostgresServer.PASSWORD);
       Process p = pb.start();
       if (!p.waitFor(2, TimeUnit.MINUTES)) {
         p.destroyForcibly();
