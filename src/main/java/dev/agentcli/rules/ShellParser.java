@@ -36,9 +36,13 @@ public final class ShellParser {
   /** Here-documents whose bodies start after the next newline. */
   private final List<HereDocument> hereDocs = new ArrayList<>();
 
-  /** The command being read, and how many here-documents came before it. */
+  /** The command being read. */
   private final PendingCommand command;
 
+  /**
+   * How many of {@link #hereDocs} came before the command being read: a shell that reads its script
+   * from standard input reads the ones after.
+   */
   private int hereDocsBefore;
 
   private ShellParser(String s, ShellDialect dialect, int depth) {
