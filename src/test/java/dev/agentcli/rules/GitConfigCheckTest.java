@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,11 @@ class GitConfigCheckTest {
     Files.writeString(hook, "#!/bin/sh\ntouch " + marker + "\n");
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
     git("config", "core.hooksPath", hooks.toString());
+    // git status writes the index (and so runs the hook) only when it refreshed an entry: a file
+    // whose time changed but not its content makes it do so whatever the clock's second was.
+    Path attributes = repo.resolve(".gitattributes");
+    Files.setLastModifiedTime(
+        attributes, FileTime.fromMillis(Files.getLastModifiedTime(attributes).toMillis() - 60_000));
     git("status");
     assertTrue(Files.exists(marker), "git status ran the hook");
     assertEquals(Decision.ASK, ruling("git status"));
