@@ -348,9 +348,12 @@ public final class ShellParser {
     adopt(body);
   }
 
-  /** A here-document's body starts at the next newline; one inside a substitution cannot. */
-  void requireNoPendingHereDoc(String substitution) {
-    if (!hereDocs.isEmpty() && substitution.indexOf('\n') >= 0) {
+  /**
+   * A here-document's body starts at the next newline: a substitution (its text from {@code from}
+   * to {@code to}) may not contain that newline while one is pending.
+   */
+  void requireNoPendingHereDoc(int from, int to) {
+    if (!hereDocs.isEmpty() && s.substring(from, Math.min(to, s.length())).indexOf('\n') >= 0) {
       throw unparsable("a substitution spans the line that a here-document's body would start on");
     }
   }

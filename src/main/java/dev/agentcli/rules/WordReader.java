@@ -188,7 +188,7 @@ final class WordReader {
     dynamic = true;
     int start = i;
     i = owner.substitution(i);
-    owner.requireNoPendingHereDoc(s.substring(start, Math.min(i, s.length())));
+    owner.requireNoPendingHereDoc(start, i);
   }
 
   /**
@@ -223,7 +223,7 @@ final class WordReader {
       }
     }
     word.append(s, start, i);
-    owner.requireNoPendingHereDoc(s.substring(start, i));
+    owner.requireNoPendingHereDoc(start, i);
     owner.script(body.toString(), dialect);
   }
 
