@@ -32,7 +32,7 @@ class FirstUseIT {
 
   @AfterEach
   void kill() throws Exception {
-    ReviewIT.tmux("kill-session", "-t", session);
+    ReviewIT.killSession(session);
   }
 
   /** Waits (a hang guard, not a timing assertion) until the pane shows {@code text}. */
@@ -123,7 +123,7 @@ class FirstUseIT {
             + exports
             + "cd '"
             + work.resolve("src")
-            + "'\nexport PS1='$ '\nexec bash --norc --noprofile -i\n");
+            + "'\nexport PS1='$ ' HISTFILE=\nexec bash --norc --noprofile -i\n");
     ReviewIT.tmux("new-session", "-d", "-s", session, "-x", "250", "-y", "80", "sh " + script);
 
     // Installed from a subfolder: at the checkout's top, where Claude Code looks, with next steps.

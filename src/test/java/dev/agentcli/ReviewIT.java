@@ -26,7 +26,29 @@ class ReviewIT {
 
   @AfterEach
   void kill() throws Exception {
+    killSession(session);
+  }
+
+  /**
+   * Ends a tmux session and waits until its processes have exited: a shell hung up writes its
+   * history file, and an agentcli still running writes its database, so a temporary folder deleted
+   * before they exit fails to delete.
+   */
+  static void killSession(String session) throws Exception {
+    String pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip();
+    List<ProcessHandle> processes = new ArrayList<>();
+    if (pid.matches("[0-9]+")) {
+      ProcessHandle.of(Long.parseLong(pid))
+          .ifPresent(
+              shell -> {
+                processes.add(shell);
+                shell.descendants().forEach(processes::add);
+              });
+    }
     tmux("kill-session", "-t", session);
+    for (ProcessHandle p : processes) {
+      p.onExit().get(30, TimeUnit.SECONDS);
+    }
   }
 
   static String tmux(String... args) throws Exception {
