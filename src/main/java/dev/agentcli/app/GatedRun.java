@@ -4,6 +4,7 @@ import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.Refusal;
 import dev.agentcli.approval.RefusalExplainer;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -40,7 +41,7 @@ public final class GatedRun {
 
   /** Told when a run starts waiting for a person's decision, and when the wait ends. */
   public interface Watcher {
-    void waiting(String requestId);
+    void waiting(RequestId requestId);
 
     /** Told, before {@link #waiting}, that the last request for the same expired undecided. */
     default void askedAgain(String notice) {}
@@ -55,7 +56,7 @@ public final class GatedRun {
   public sealed interface Outcome permits Ran, NotRun {}
 
   /** The task ran, after a person approved {@code requestId} (null when it needed no request). */
-  public record Ran(Task task, TaskBinding binding, ExecOutcome outcome, String requestId)
+  public record Ran(Task task, TaskBinding binding, ExecOutcome outcome, RequestId requestId)
       implements Outcome {}
 
   /** Nothing ran: the refusal says why, with a stable code. */
@@ -67,7 +68,7 @@ public final class GatedRun {
   public record Refused(Refusal refusal) implements NotRun {}
 
   /** The caller's patience ended before anyone decided {@code requestId}, which stays pending. */
-  public record Undecided(String requestId, Refusal refusal) implements NotRun {}
+  public record Undecided(RequestId requestId, Refusal refusal) implements NotRun {}
 
   public static Outcome run(
       Services services,
@@ -89,7 +90,7 @@ public final class GatedRun {
     }
     RequestService.Filed filed =
         file(services, task, binding, ask.get().reason(), ask.get().requester());
-    String requestId = filed.request().requestId();
+    RequestId requestId = filed.request().requestId();
     if (filed.expired().isPresent()) {
       ask.get().watcher().askedAgain(filed.expiredNotice());
     }
@@ -128,7 +129,7 @@ public final class GatedRun {
       return refusal;
     }
     Map<String, Object> details = new LinkedHashMap<>(refusal.details());
-    details.put("expired_request_id", filed.expired().get().requestId());
+    details.put("expired_request_id", filed.expired().get().requestId().value());
     return new Refusal(
         refusal.code(), refusal.message() + " (" + filed.expiredNotice() + ")", details);
   }
@@ -175,7 +176,7 @@ public final class GatedRun {
     result.put("task_id", ran.task().id());
     result.put("task_hash", ran.binding().taskHash());
     if (ran.requestId() != null) {
-      result.put("request_id", ran.requestId());
+      result.put("request_id", ran.requestId().value());
     }
     Grant used = ran.outcome().approvalUsed();
     result.put(

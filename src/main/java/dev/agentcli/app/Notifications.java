@@ -1,5 +1,6 @@
 package dev.agentcli.app;
 
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.AuditFeed;
 import dev.agentcli.audit.EventType;
@@ -120,7 +121,7 @@ public final class Notifications {
       return Optional.empty();
     }
     try {
-      return requests.get().map(r -> r.state(id));
+      return requests.get().map(r -> r.state(new RequestId(id)));
     } catch (AgentCliException gone) {
       return Optional.empty();
     }
@@ -135,7 +136,7 @@ public final class Notifications {
     m.put("event_type", type);
     request.ifPresentOrElse(
         s -> {
-          String id = s.request().requestId();
+          String id = s.request().requestId().value();
           m.put(
               "summary",
               "request "

@@ -63,7 +63,7 @@ public final class Views {
             ? "unsigned"
             : g.signature().method() + " " + g.signature().keyFingerprint());
     if (g.requestId() != null) {
-      m.put("request_id", g.requestId());
+      m.put("request_id", g.requestId().value());
     }
     return m;
   }
@@ -123,7 +123,7 @@ public final class Views {
   public static Map<String, Object> request(RequestService.State s) {
     Request r = s.request();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("request_id", r.requestId());
+    m.put("request_id", r.requestId().value());
     m.put("status", s.status().id());
     m.put("workflow_id", r.subject().workflowId());
     m.put("task_id", r.subject().taskId());

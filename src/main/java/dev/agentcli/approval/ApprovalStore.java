@@ -67,7 +67,7 @@ public interface ApprovalStore {
   void insert(Cosignature cosignature);
 
   /** The grant that answers the request {@code requestId}, if one does. */
-  Optional<Grant> findByRequest(String requestId);
+  Optional<Grant> findByRequest(RequestId requestId);
 
   /** The task's most recent grants, newest first, whatever their binding or status. */
   List<Grant> recentForTask(String workflowId, String taskId, int limit);

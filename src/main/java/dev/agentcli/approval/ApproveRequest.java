@@ -20,7 +20,7 @@ public record ApproveRequest(
     Optional<Duration> ttl,
     SignerChoice signer,
     Optional<Path> signingKey,
-    Optional<String> requestId,
+    Optional<RequestId> requestId,
     int uses) {
 
   /** One run: what every approval was before {@code --uses}. */
@@ -31,7 +31,7 @@ public record ApproveRequest(
       Optional<Duration> ttl,
       SignerChoice signer,
       Optional<Path> signingKey,
-      Optional<String> requestId) {
+      Optional<RequestId> requestId) {
     this(subject, approver, reason, ttl, signer, signingKey, requestId, 1);
   }
 }

@@ -148,7 +148,7 @@ public final class Cosigning {
         .approvalId(g.approvalId().value())
         .actor(c.cosigner())
         .detail("key_fingerprint", c.signature().keyFingerprint())
-        .detail("request_id", g.requestId())
+        .detail("request_id", g.requestId() == null ? null : g.requestId().value())
         .build();
   }
 }

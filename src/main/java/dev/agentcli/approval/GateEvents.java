@@ -36,7 +36,7 @@ public final class GateEvents {
             .detail(
                 "key_fingerprint", g.signature() == null ? null : g.signature().keyFingerprint());
     if (g.requestId() != null) {
-      e.detail("request_id", g.requestId());
+      e.detail("request_id", g.requestId().value());
     }
     return e.build();
   }

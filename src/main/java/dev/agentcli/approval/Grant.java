@@ -29,7 +29,7 @@ public record Grant(
     Instant grantedAt,
     Instant expiresAt,
     boolean unsignedExplicit,
-    String requestId,
+    RequestId requestId,
     Integer maxUses,
     Signature signature,
     Consumption consumption,

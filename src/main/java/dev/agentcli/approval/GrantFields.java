@@ -35,7 +35,7 @@ public final class GrantFields {
     m.put("granted_at", Timestamps.format(g.grantedAt()));
     m.put("expires_at", Timestamps.format(g.expiresAt()));
     m.put("unsigned_explicit", g.unsignedExplicit());
-    m.put("request_id", g.requestId());
+    m.put("request_id", g.requestId() == null ? null : g.requestId().value());
     m.put("max_uses", g.maxUses());
     return m;
   }
@@ -83,7 +83,7 @@ public final class GrantFields {
         f.time("granted_at"),
         f.time("expires_at"),
         f.flag("unsigned_explicit"),
-        f.text("request_id"),
+        f.text("request_id") == null ? null : new RequestId(f.text("request_id")),
         f.field.apply("max_uses") == null ? null : f.number("max_uses"),
         f.text("signature_method") == null
             ? null

@@ -7,6 +7,7 @@ import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApproveRequest;
 import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.codec.Timestamps;
@@ -143,7 +144,7 @@ final class ApproveCommand extends BaseCommand {
           ErrorCode.INPUT_INVALID, "--workflow names a task: a request already names its own");
     }
     RequestService requests = services.requests();
-    String id = requestOf(services, requests);
+    RequestId id = requestOf(services, requests);
     if (id == null) {
       return cosign(services, new ApprovalId(first));
     }
@@ -187,7 +188,7 @@ final class ApproveCommand extends BaseCommand {
    * The request {@code first} names: a request id (or prefix), or the id of a grant that answers a
    * request (who asked may not co-sign it either); null for a grant approved ahead of time.
    */
-  private String requestOf(Services services, RequestService requests) {
+  private RequestId requestOf(Services services, RequestService requests) {
     try {
       return requests.resolve(first);
     } catch (AgentCliException e) {

@@ -4,6 +4,7 @@ import dev.agentcli.app.Context;
 import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Settings;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.profile.Phases;
@@ -117,7 +118,7 @@ abstract class BaseCommand implements Callable<Integer>, Definition.Defined {
       }
 
       @Override
-      public void waiting(String requestId) {
+      public void waiting(RequestId requestId) {
         if (!shown) {
           return;
         }

@@ -3,6 +3,7 @@ package dev.agentcli.cli;
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Views;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.request.Denial;
 import dev.agentcli.request.RequestService;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ final class DenyCommand extends BaseCommand {
   @Override
   int run(Services services) {
     RequestService requests = services.requests();
-    String id = requests.resolve(requestId);
+    RequestId id = requests.resolve(requestId);
     Denial d = requests.deny(id, by, reason, signingKey.find(ctx));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);

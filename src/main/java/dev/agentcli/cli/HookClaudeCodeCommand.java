@@ -2,6 +2,7 @@ package dev.agentcli.cli;
 
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -86,7 +87,7 @@ final class HookClaudeCodeCommand extends BaseCommand {
   int run(Services services) {
     long start = System.nanoTime();
     Answer answer = new Answer(out());
-    AtomicReference<String> waitingOn = new AtomicReference<>();
+    AtomicReference<RequestId> waitingOn = new AtomicReference<>();
     Thread watchdog =
         new Thread(
             () -> {

@@ -4,6 +4,7 @@ import dev.agentcli.app.Context;
 import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Views;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
 import dev.agentcli.request.Waiting;
@@ -35,7 +36,7 @@ final class RequestCommand extends BaseCommand {
   int run(Services services) {
     TaskArguments.Resolved resolved = target.resolve(services, ctx);
     RequestService.Filed filed = file(services, resolved, asking, ctx);
-    String id = filed.request().requestId();
+    RequestId id = filed.request().requestId();
     RequestService.State state =
         asking.wait == null
             ? services.requests().state(id)
@@ -45,7 +46,7 @@ final class RequestCommand extends BaseCommand {
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("ok", true);
-    result.put("request_id", id);
+    result.put("request_id", id.value());
     result.put("status", state.status().id());
     result.put("joined", filed.joined());
     result.put("request", Views.request(state));

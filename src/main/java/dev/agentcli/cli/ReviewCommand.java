@@ -4,6 +4,7 @@ import dev.agentcli.app.Context;
 import dev.agentcli.app.RequestText;
 import dev.agentcli.app.SafeText;
 import dev.agentcli.app.Services;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -57,7 +58,7 @@ final class ReviewCommand extends BaseCommand {
     int denied = 0;
     int skipped = 0;
     for (RequestService.State s : requests.decidableBy(by)) {
-      String id = s.request().requestId();
+      RequestId id = s.request().requestId();
       RequestService.State now = requests.state(id);
       if (now.status().settled()) {
         continue; // decided by someone else meanwhile

@@ -7,6 +7,7 @@ import dev.agentcli.app.FirstUse;
 import dev.agentcli.app.GatedRun;
 import dev.agentcli.app.Services;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.request.RequestService;
@@ -39,7 +40,7 @@ public final class ClaudeCodeHook {
   private final Duration deadline;
   private final String shellProgram;
   private final long start;
-  private final AtomicReference<String> waitingOn;
+  private final AtomicReference<RequestId> waitingOn;
 
   /**
    * @param deadline the answer is due this long after {@code start} (System.nanoTime)
@@ -52,7 +53,7 @@ public final class ClaudeCodeHook {
       Duration deadline,
       String shellProgram,
       long start,
-      AtomicReference<String> waitingOn) {
+      AtomicReference<RequestId> waitingOn) {
     this.services = services;
     this.ctx = ctx;
     this.deadline = deadline;
@@ -122,7 +123,7 @@ public final class ClaudeCodeHook {
             run.binding(),
             call.description(),
             Caller.as("claude-code:" + call.sessionId(), ctx));
-    String id = filed.request().requestId();
+    RequestId id = filed.request().requestId();
     String again = filed.expired().isPresent() ? " (" + filed.expiredNotice() + ")" : "";
     waitingOn.set(id);
     Duration left = deadline.minus(Duration.ofNanos(System.nanoTime() - start)).minus(MARGIN);
@@ -173,7 +174,8 @@ public final class ClaudeCodeHook {
   }
 
   /** The answer when nobody was told of the request: words for the user, through the model. */
-  private static String unannounced(String requestId, String description, boolean nobodyTrusted) {
+  private static String unannounced(
+      RequestId requestId, String description, boolean nobodyTrusted) {
     return "This command needs the user's approval"
         + (description == null || description.isBlank() ? "" : " (" + description + ")")
         + ", and no notification is set up to tell anyone. Tell the user: \""
@@ -193,7 +195,7 @@ public final class ClaudeCodeHook {
   }
 
   /** The answer when no decision came by the deadline ({@code requestId} null: none was filed). */
-  public static String undecided(String requestId, Duration deadline) {
+  public static String undecided(RequestId requestId, Duration deadline) {
     if (requestId == null) {
       return "agentcli could not judge this call within "
           + deadline.toSeconds()

@@ -232,7 +232,7 @@ public final class McpTools implements Tools {
         "asked by "
             + r.requester().principal()
             + (r.reason() == null || r.reason().isBlank() ? "" : " (\"" + r.reason() + "\")");
-    String id = r.requestId();
+    String id = r.requestId().value();
     return switch (s.status()) {
       case PENDING ->
           "request "

@@ -8,6 +8,7 @@ import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.approval.Ledger;
 import dev.agentcli.approval.Principal;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.approval.Verdict;
@@ -61,7 +62,7 @@ final class Decisions {
 
   /** See {@link RequestService#approve}. */
   Grant approve(
-      String requestId,
+      RequestId requestId,
       String approver,
       Optional<String> approverOsUser,
       Optional<Duration> ttl,
@@ -101,7 +102,7 @@ final class Decisions {
                 "request "
                     + requestId
                     + " was approved by someone else meanwhile; approve it again to add yours",
-                Map.of("request_id", requestId, "status", "awaiting more approvals"));
+                Map.of("request_id", requestId.value(), "status", "awaiting more approvals"));
           }
           approvals.record(approval, Map.of());
         });
@@ -109,7 +110,7 @@ final class Decisions {
   }
 
   /** See {@link RequestService#deny}. */
-  Denial deny(String requestId, String decider, String reason, Optional<Path> key) {
+  Denial deny(RequestId requestId, String decider, String reason, Optional<Path> key) {
     Principal.of(decider, "--by");
     if (reason == null || reason.isBlank()) {
       throw new AgentCliException(ErrorCode.INPUT_INVALID, "--reason is required to deny");
@@ -166,7 +167,7 @@ final class Decisions {
               + " shows another "
               + field.get()
               + " than it binds: the database was edited, so it cannot be approved",
-          Map.of("request_id", r.requestId(), "field", field.get()));
+          Map.of("request_id", r.requestId().value(), "field", field.get()));
     }
   }
 
@@ -175,7 +176,7 @@ final class Decisions {
       throw new AgentCliException(
           ErrorCode.REQUEST_NOT_PENDING,
           "request " + s.request().requestId() + " is " + s.status().id() + ", not pending",
-          Map.of("request_id", s.request().requestId(), "status", s.status().id()));
+          Map.of("request_id", s.request().requestId().value(), "status", s.status().id()));
     }
   }
 
@@ -196,7 +197,7 @@ final class Decisions {
               + " (OS user "
               + r.requester().osUser()
               + "): who asks may not approve",
-          Map.of("request_id", r.requestId(), "requester", r.requester().principal()));
+          Map.of("request_id", r.requestId().value(), "requester", r.requester().principal()));
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.agentcli.request;
 
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantPayload;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Timestamps;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
  *     means, which does not count
  */
 public record Denial(
-    String requestId,
+    RequestId requestId,
     String decider,
     String reason,
     Instant decidedAt,
@@ -27,7 +28,7 @@ public record Denial(
     Map<String, Object> m = new TreeMap<>();
     m.put("namespace", GrantPayload.NAMESPACE);
     m.put("decision", "deny");
-    m.put("request_id", requestId);
+    m.put("request_id", requestId.value());
     m.put("task_hash", taskHash);
     m.put("decider", decider);
     m.put("reason", reason);

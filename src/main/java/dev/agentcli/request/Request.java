@@ -1,5 +1,6 @@
 package dev.agentcli.request;
 
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.Subject;
 import java.time.Instant;
 import java.util.Collections;
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param cancelledAt when who asked withdrew it; null unless withdrawn
  */
 public record Request(
-    String requestId,
+    RequestId requestId,
     Subject subject,
     Map<String, Object> command,
     String reason,

@@ -1,5 +1,6 @@
 package dev.agentcli.request;
 
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.audit.AuditEvent;
 import dev.agentcli.audit.EventType;
@@ -46,10 +47,11 @@ final class RequestEvents {
         .build();
   }
 
-  private static AuditEvent.Builder event(EventType type, Instant at, Subject s, String requestId) {
+  private static AuditEvent.Builder event(
+      EventType type, Instant at, Subject s, RequestId requestId) {
     return AuditEvent.builder(type, at)
         .task(s.workflowId(), s.taskId(), s.taskHash())
-        .detail("request_id", requestId)
+        .detail("request_id", requestId.value())
         .detail("manifest", s.manifest())
         .detail("manifest_sha256", s.manifestSha256());
   }

@@ -1,6 +1,5 @@
 package dev.agentcli.request;
 
-import dev.agentcli.approval.ApprovalId;
 import dev.agentcli.approval.ApprovalService;
 import dev.agentcli.approval.Cosigning;
 import dev.agentcli.approval.Expiry;
@@ -8,6 +7,7 @@ import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantSigner;
 import dev.agentcli.approval.GrantVerifier;
 import dev.agentcli.approval.Ledger;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.ShortId;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.approval.Subject;
@@ -132,7 +132,7 @@ public final class RequestService {
                   .filter(e -> e.requester().principal().equals(requester.principal()));
           Request r =
               new Request(
-                  ApprovalId.randomHex(random.get()),
+                  RequestId.random(random.get()),
                   subject,
                   command,
                   reason,
@@ -167,7 +167,7 @@ public final class RequestService {
     }
   }
 
-  public State state(String requestId) {
+  public State state(RequestId requestId) {
     return state(
         requests
             .find(requestId)
@@ -176,11 +176,11 @@ public final class RequestService {
                     new AgentCliException(
                         ErrorCode.REQUEST_NOT_FOUND,
                         "no request with id " + requestId,
-                        Map.of("request_id", requestId))));
+                        Map.of("request_id", requestId.value()))));
   }
 
   private State state(Request r) {
-    String requestId = r.requestId();
+    RequestId requestId = r.requestId();
     Instant now = now();
     Optional<Grant> grant = ledger.grants().findByRequest(requestId);
     List<Denial> counted = new ArrayList<>();
@@ -261,7 +261,7 @@ public final class RequestService {
    * Withdraws a pending request: only who asked may (the same principal), and nothing runs on it
    * afterwards. A half-approved request's grant is revoked with it.
    */
-  public State cancel(String requestId, String principal) {
+  public State cancel(RequestId requestId, String principal) {
     State s = state(requestId);
     Decisions.requirePending(s);
     if (!s.request().requester().principal().equals(principal)) {
@@ -272,7 +272,8 @@ public final class RequestService {
               + " was made by "
               + s.request().requester().principal()
               + ": only who asked may withdraw it (people deny instead)",
-          Map.of("request_id", requestId, "requester", s.request().requester().principal()));
+          Map.of(
+              "request_id", requestId.value(), "requester", s.request().requester().principal()));
     }
     ledger.atomic(
         () -> {
@@ -312,8 +313,8 @@ public final class RequestService {
   }
 
   /** The full id of the request {@code idOrPrefix} names (a unique prefix is enough). */
-  public String resolve(String idOrPrefix) {
-    return ShortId.REQUEST.resolve(idOrPrefix, requests::idsStartingWith);
+  public RequestId resolve(String idOrPrefix) {
+    return new RequestId(ShortId.REQUEST.resolve(idOrPrefix, requests::idsStartingWith));
   }
 
   /**
@@ -325,7 +326,7 @@ public final class RequestService {
    *     in {@code self_approval_exceptions})
    */
   public Grant approve(
-      String requestId,
+      RequestId requestId,
       String approver,
       Optional<String> approverOsUser,
       Optional<Duration> ttl,
@@ -343,7 +344,7 @@ public final class RequestService {
   }
 
   /** Denies a pending request with a signed denial; one denial that counts settles it. */
-  public Denial deny(String requestId, String decider, String reason, Optional<Path> key) {
+  public Denial deny(RequestId requestId, String decider, String reason, Optional<Path> key) {
     return decisions.deny(requestId, decider, reason, key);
   }
 }

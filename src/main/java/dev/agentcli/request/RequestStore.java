@@ -1,5 +1,6 @@
 package dev.agentcli.request;
 
+import dev.agentcli.approval.RequestId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -31,18 +32,18 @@ public interface RequestStore {
    */
   Optional<Request> expiredFor(String workflowId, String taskId, String taskHash, Instant now);
 
-  Optional<Request> find(String requestId);
+  Optional<Request> find(RequestId requestId);
 
   /** The ids that start with {@code prefix}, at most {@code limit} of them. */
   List<String> idsStartingWith(String prefix, int limit);
 
   /** The request's denials, oldest first, as stored (their signatures are not checked here). */
-  List<Denial> denials(String requestId);
+  List<Denial> denials(RequestId requestId);
 
   void insert(Denial denial);
 
   /** Marks the request withdrawn at {@code at}. */
-  void cancel(String requestId, Instant at);
+  void cancel(RequestId requestId, Instant at);
 
   /**
    * Requests past their deadline at {@code now} with no approval, denial, withdrawal or recorded
@@ -51,7 +52,7 @@ public interface RequestStore {
   List<Request> expiredUnrecorded(Instant now, int limit);
 
   /** Records that the request expired, as seen at {@code at}. */
-  void recordExpiry(String requestId, Instant at);
+  void recordExpiry(RequestId requestId, Instant at);
 
   /** The requests, newest first, at most {@code limit} (0: all). */
   void forEach(int limit, Consumer<Request> sink);

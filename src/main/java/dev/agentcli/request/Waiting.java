@@ -2,6 +2,7 @@ package dev.agentcli.request;
 
 import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Refusal;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
@@ -54,7 +55,7 @@ public final class Waiting {
    *
    * @throws AgentCliException {@code approval_timed_out} when {@code wait} ends first
    */
-  public RequestService.State until(String requestId, Duration wait) {
+  public RequestService.State until(RequestId requestId, Duration wait) {
     RequestService.State s = await(requestId, wait, x -> {}, x -> {});
     if (!s.status().settled()) {
       throw undecided(s, wait).exception();
@@ -70,7 +71,7 @@ public final class Waiting {
    * each after another connection changed the database): a quorum's progress, say.
    */
   public RequestService.State await(
-      String requestId,
+      RequestId requestId,
       Duration wait,
       Consumer<RequestService.State> expiringSoon,
       Consumer<RequestService.State> looked) {
@@ -128,7 +129,7 @@ public final class Waiting {
 
   /** The refusal a request still undecided after the agent waited {@code wait} gives it. */
   public static Refusal undecided(RequestService.State s, Duration wait) {
-    String id = s.request().requestId();
+    String id = s.request().requestId().value();
     return new Refusal(
         ErrorCode.APPROVAL_TIMED_OUT,
         "request "
@@ -143,7 +144,7 @@ public final class Waiting {
 
   /** The refusal a settled request that is not approved gives a waiting agent. */
   public static Refusal refusal(RequestService.State s) {
-    String id = s.request().requestId();
+    String id = s.request().requestId().value();
     if (s.status() == RequestStatus.DENIED) {
       Denial d = s.denials().get(0);
       return new Refusal(

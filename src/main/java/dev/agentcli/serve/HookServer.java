@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.agentcli.app.Context;
 import dev.agentcli.app.Services;
 import dev.agentcli.app.Settings;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.codec.Json;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.hook.ClaudeCodeHook;
@@ -275,7 +276,7 @@ public final class HookServer implements AutoCloseable {
     } catch (IOException e) {
       return HookAnswer.deny("agentcli could not read the event, so the call is denied: " + e);
     }
-    AtomicReference<String> waitingOn = new AtomicReference<>();
+    AtomicReference<RequestId> waitingOn = new AtomicReference<>();
     Future<HookAnswer> decision;
     try {
       decision = decisions.submit(() -> decide(bytes, start, waitingOn));
@@ -299,7 +300,7 @@ public final class HookServer implements AutoCloseable {
     }
   }
 
-  private HookAnswer decide(byte[] event, long start, AtomicReference<String> waitingOn) {
+  private HookAnswer decide(byte[] event, long start, AtomicReference<RequestId> waitingOn) {
     try (Services services = services()) {
       return new ClaudeCodeHook(
               services, ctx, config.deadline(), config.shellProgram(), start, waitingOn)

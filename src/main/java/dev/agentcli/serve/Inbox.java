@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.agentcli.app.Services;
 import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.SignerChoice;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.request.RequestService;
@@ -126,13 +127,13 @@ final class Inbox {
       }
     } else if (request.matches() && request.group(2) == null && !post) {
       try (Services sv = services.get()) {
-        RequestService.State state = sv.requests().state(request.group(1));
+        RequestService.State state = sv.requests().state(new RequestId(request.group(1)));
         InboxPages.html(ex, 200, InboxPages.request(s.principal(), s.csrf(), state));
       } catch (AgentCliException e) {
         InboxPages.html(ex, 404, InboxPages.message("No such request", e.getMessage()));
       }
     } else if (request.matches() && post && request.group(2).endsWith("/begin")) {
-      decisionBegin(ex, s, request.group(1), request.group(2));
+      decisionBegin(ex, s, new RequestId(request.group(1)), request.group(2));
     } else if (request.matches() && post && request.group(2).endsWith("/finish")) {
       finish(ex, s, Web.body(ex));
     } else if (request.matches() && post) {
@@ -202,7 +203,7 @@ final class Inbox {
    * Starts a decision: the use case runs on a worker until it asks for the signature, whose
    * challenge goes back to the browser; {@link #finish} hands it the passkey's answer.
    */
-  private void decisionBegin(HttpExchange ex, Session s, String requestId, String action)
+  private void decisionBegin(HttpExchange ex, Session s, RequestId requestId, String action)
       throws IOException, Web.BadBody {
     Map<String, Object> body = Web.body(ex);
     boolean approve = action.equals("/approve/begin");
@@ -272,7 +273,7 @@ final class Inbox {
     }
   }
 
-  private boolean riskNeedsVerification(String requestId) {
+  private boolean riskNeedsVerification(RequestId requestId) {
     try (Services sv = services.get()) {
       Object risk = sv.requests().state(requestId).request().command().get("risk_level");
       return risk != null && sv.trust().passkeyMustVerify(String.valueOf(risk));

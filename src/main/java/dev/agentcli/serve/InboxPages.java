@@ -48,9 +48,9 @@ final class InboxPages {
     b.append("<ul class=\"requests\">");
     for (RequestService.State s : pending) {
       Request r = s.request();
-      b.append("<li><a href=\"/inbox/requests/").append(esc(r.requestId())).append("\">");
+      b.append("<li><a href=\"/inbox/requests/").append(esc(r.requestId().value())).append("\">");
       b.append("<strong>").append(safe(r.subject().qualifiedId())).append("</strong> ");
-      b.append("<code>").append(esc(r.requestId().substring(0, 8))).append("</code></a>");
+      b.append("<code>").append(esc(r.requestId().value().substring(0, 8))).append("</code></a>");
       b.append("<div>asked by ").append(safe(r.requester().principal()));
       b.append(r.reason() == null ? "" : ": " + safe(r.reason())).append("</div>");
       b.append("<div>").append(progress(s)).append(", risk ");
@@ -64,7 +64,7 @@ final class InboxPages {
   }
 
   static String request(String principal, String csrf, RequestService.State s) {
-    String id = esc(s.request().requestId());
+    String id = esc(s.request().requestId().value());
     StringWriter text = new StringWriter();
     try (PrintWriter out = new PrintWriter(text)) {
       RequestText.print(out, s);
@@ -92,7 +92,7 @@ final class InboxPages {
           .append("</button></form>");
     }
     b.append("<p id=\"status\" role=\"status\"></p>");
-    return page("Request " + s.request().requestId().substring(0, 8), csrf, b.toString());
+    return page("Request " + s.request().requestId().value().substring(0, 8), csrf, b.toString());
   }
 
   static String enrol(String token, String principal) {

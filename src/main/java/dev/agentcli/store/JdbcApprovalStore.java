@@ -8,6 +8,7 @@ import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantFields;
 import dev.agentcli.approval.GrantQuery;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.audit.Anchor;
 import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Timestamps;
@@ -241,14 +242,14 @@ public final class JdbcApprovalStore implements ApprovalStore {
   }
 
   @Override
-  public Optional<Grant> findByRequest(String requestId) {
+  public Optional<Grant> findByRequest(RequestId requestId) {
     return db.read(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
                   GrantRows.SELECT_GRANT
                       + " WHERE g.request_id = ? ORDER BY g.granted_at LIMIT 1")) {
-            ps.setString(1, requestId);
+            ps.setString(1, requestId.value());
             return one(ps);
           }
         });

@@ -2,6 +2,7 @@ package dev.agentcli.store;
 
 import dev.agentcli.approval.Expiry;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Timestamps;
@@ -38,7 +39,7 @@ public final class JdbcRequestStore implements RequestStore {
                       + " command, manifest, manifest_sha256, risk_level, reason, requester,"
                       + " requester_os_user, requester_host, requester_pid, requested_at,"
                       + " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, r.requestId());
+            ps.setString(1, r.requestId().value());
             ps.setString(2, s.workflowId());
             ps.setString(3, s.taskId());
             ps.setString(4, s.taskHash());
@@ -159,13 +160,13 @@ public final class JdbcRequestStore implements RequestStore {
   }
 
   @Override
-  public void recordExpiry(String requestId, Instant at) {
+  public void recordExpiry(RequestId requestId, Instant at) {
     db.inTransaction(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO request_expiries (request_id, recorded_at) VALUES (?, ?)")) {
-            ps.setString(1, requestId);
+            ps.setString(1, requestId.value());
             ps.setString(2, Timestamps.format(at));
             ps.executeUpdate();
           }
@@ -174,12 +175,12 @@ public final class JdbcRequestStore implements RequestStore {
   }
 
   @Override
-  public Optional<Request> find(String requestId) {
+  public Optional<Request> find(RequestId requestId) {
     return db.read(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT * FROM requests WHERE request_id = ?")) {
-            ps.setString(1, requestId);
+            ps.setString(1, requestId.value());
             return one(ps);
           }
         });
@@ -191,7 +192,7 @@ public final class JdbcRequestStore implements RequestStore {
   }
 
   @Override
-  public List<Denial> denials(String requestId) {
+  public List<Denial> denials(RequestId requestId) {
     return db.read(
         c -> {
           try (PreparedStatement ps =
@@ -199,7 +200,7 @@ public final class JdbcRequestStore implements RequestStore {
                   "SELECT d.*, r.task_hash AS request_task_hash FROM decisions d"
                       + " JOIN requests r ON r.request_id = d.request_id"
                       + " WHERE d.request_id = ? AND d.decision = 'deny' ORDER BY d.id")) {
-            ps.setString(1, requestId);
+            ps.setString(1, requestId.value());
             return rows(ps, JdbcRequestStore::denial);
           }
         });
@@ -215,7 +216,7 @@ public final class JdbcRequestStore implements RequestStore {
                   "INSERT INTO decisions (request_id, decider, decision, reason, decided_at,"
                       + " signature_method, signature_key_fingerprint, signature_namespace,"
                       + " signed_payload, signature) VALUES (?, ?, 'deny', ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, d.requestId());
+            ps.setString(1, d.requestId().value());
             ps.setString(2, d.decider());
             ps.setString(3, d.reason());
             ps.setString(4, Timestamps.format(d.decidedAt()));
@@ -231,7 +232,7 @@ public final class JdbcRequestStore implements RequestStore {
   }
 
   @Override
-  public void cancel(String requestId, Instant at) {
+  public void cancel(RequestId requestId, Instant at) {
     db.inTransaction(
         c -> {
           try (PreparedStatement ps =
@@ -239,7 +240,7 @@ public final class JdbcRequestStore implements RequestStore {
                   "UPDATE requests SET cancelled_at = ? WHERE request_id = ?"
                       + " AND cancelled_at IS NULL")) {
             ps.setString(1, Timestamps.format(at));
-            ps.setString(2, requestId);
+            ps.setString(2, requestId.value());
             ps.executeUpdate();
           }
           return null;
@@ -292,7 +293,7 @@ public final class JdbcRequestStore implements RequestStore {
 
   private static Request request(ResultSet rs) throws SQLException {
     return new Request(
-        rs.getString("request_id"),
+        new RequestId(rs.getString("request_id")),
         Subject.recorded(
             rs.getString("workflow_id"),
             rs.getString("task_id"),
@@ -314,7 +315,7 @@ public final class JdbcRequestStore implements RequestStore {
 
   private static Denial denial(ResultSet rs) throws SQLException {
     return new Denial(
-        rs.getString("request_id"),
+        new RequestId(rs.getString("request_id")),
         rs.getString("decider"),
         rs.getString("reason"),
         Timestamps.parse(rs.getString("decided_at")),

@@ -97,7 +97,7 @@ class GatedRunTest {
           patience.map(
               p ->
                   new GatedRun.Ask(
-                      "release", Caller.as("agent", ctx), p, id -> waitingOn[0] = id)));
+                      "release", Caller.as("agent", ctx), p, id -> waitingOn[0] = id.value())));
     }
   }
 
@@ -114,7 +114,7 @@ class GatedRunTest {
     GatedRun.Undecided u =
         assertInstanceOf(GatedRun.Undecided.class, run(Optional.of(Duration.ofMinutes(2))));
     assertEquals(ErrorCode.APPROVAL_TIMED_OUT, u.refusal().code());
-    assertEquals(u.requestId(), person.onlyPendingRequest());
+    assertEquals(u.requestId().value(), person.onlyPendingRequest());
     assertFalse(Files.exists(marker));
   }
 
@@ -163,7 +163,7 @@ class GatedRunTest {
             .message()
             .contains("request " + first.requestId() + " for the same expired undecided at"),
         second.toString());
-    assertEquals(first.requestId(), second.refusal().details().get("expired_request_id"));
+    assertEquals(first.requestId().value(), second.refusal().details().get("expired_request_id"));
     GatedRun.Undecided third =
         assertInstanceOf(GatedRun.Undecided.class, run(Optional.of(Duration.ofMinutes(1))));
     assertEquals(second.requestId(), third.requestId(), "the pending one is joined");
