@@ -174,7 +174,7 @@ public final class GatedRun {
     result.put("execution_id", ran.outcome().executionId());
     result.put("workflow_id", ran.task().workflowId());
     result.put("task_id", ran.task().id());
-    result.put("task_hash", ran.binding().taskHash());
+    result.put("task_hash", ran.binding().taskHash().value());
     if (ran.requestId() != null) {
       result.put("request_id", ran.requestId().value());
     }

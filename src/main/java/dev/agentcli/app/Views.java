@@ -115,7 +115,7 @@ public final class Views {
     m.put("env_keys", binding.command().env().keySet().stream().sorted().toList());
     m.put("timeout_ms", binding.command().timeoutMs());
     m.put("policy", task.approval().policy().id());
-    m.put("task_hash", binding.taskHash());
+    m.put("task_hash", binding.taskHash().value());
     return m;
   }
 
@@ -127,7 +127,7 @@ public final class Views {
     m.put("status", s.status().id());
     m.put("workflow_id", r.subject().workflowId());
     m.put("task_id", r.subject().taskId());
-    m.put("task_hash", r.subject().taskHash());
+    m.put("task_hash", r.subject().taskHash().value());
     m.put("manifest", r.subject().manifest());
     m.put("reason", r.reason());
     Map<String, Object> who = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.agentcli.approval;
 
+import dev.agentcli.manifest.TaskHash;
 import java.util.Optional;
 
 /**
@@ -8,4 +9,4 @@ import java.util.Optional;
  * @param pinned when present, only this grant may be used; there is no fallback to another
  */
 public record ClaimRequest(
-    String workflowId, String taskId, String taskHash, Optional<ApprovalId> pinned) {}
+    String workflowId, String taskId, TaskHash taskHash, Optional<ApprovalId> pinned) {}

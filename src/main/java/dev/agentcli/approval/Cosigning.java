@@ -144,7 +144,7 @@ public final class Cosigning {
 
   private static AuditEvent cosigned(Grant g, Cosignature c) {
     return AuditEvent.builder(EventType.APPROVAL_COSIGNED, c.signedAt())
-        .task(g.workflowId(), g.taskId(), g.taskHash())
+        .task(g.workflowId(), g.taskId(), g.taskHash().value())
         .approvalId(g.approvalId().value())
         .actor(c.cosigner())
         .detail("key_fingerprint", c.signature().keyFingerprint())

@@ -128,7 +128,7 @@ public final class GateEvents {
   /** A grant withdrawn: recorded without a manifest, since none is read to revoke. */
   static AuditEvent revoked(Grant g) {
     return AuditEvent.builder(EventType.GRANT_REVOKED, g.revocation().revokedAt())
-        .task(g.workflowId(), g.taskId(), g.taskHash())
+        .task(g.workflowId(), g.taskId(), g.taskHash().value())
         .approvalId(g.approvalId().value())
         .actor(g.revocation().revokedBy())
         .detail("reason", g.revocation().reason())
@@ -137,7 +137,7 @@ public final class GateEvents {
 
   private AuditEvent.Builder event(EventType type, Instant at) {
     return AuditEvent.builder(type, at)
-        .task(subject.workflowId(), subject.taskId(), subject.taskHash())
+        .task(subject.workflowId(), subject.taskId(), subject.taskHash().value())
         .detail("manifest", subject.manifest())
         .detail("manifest_sha256", subject.manifestSha256());
   }

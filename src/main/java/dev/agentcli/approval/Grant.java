@@ -1,6 +1,7 @@
 package dev.agentcli.approval;
 
 import dev.agentcli.manifest.ApprovalRules;
+import dev.agentcli.manifest.TaskHash;
 import java.time.Instant;
 
 /**
@@ -20,7 +21,7 @@ public record Grant(
     int recordVersion,
     String workflowId,
     String taskId,
-    String taskHash,
+    TaskHash taskHash,
     String taskBinding,
     String riskLevel,
     String approverScope,

@@ -1,6 +1,7 @@
 package dev.agentcli.approval;
 
 import dev.agentcli.codec.Timestamps;
+import dev.agentcli.manifest.TaskHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ public final class GrantFields {
     m.put("record_version", g.recordVersion());
     m.put("workflow_id", g.workflowId());
     m.put("task_id", g.taskId());
-    m.put("task_hash", g.taskHash());
+    m.put("task_hash", g.taskHash().value());
     m.put("task_binding", g.taskBinding());
     m.put("risk_level", g.riskLevel());
     m.put("approver_scope", g.approverScope());
@@ -74,7 +75,7 @@ public final class GrantFields {
         f.number("record_version"),
         f.text("workflow_id"),
         f.text("task_id"),
-        f.text("task_hash"),
+        new TaskHash(f.text("task_hash")),
         f.text("task_binding"),
         f.text("risk_level"),
         f.text("approver_scope"),

@@ -44,7 +44,7 @@ public final class RefusalExplainer {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("workflow_id", task.workflowId());
     details.put("task_id", task.id());
-    details.put("task_hash", request.taskHash());
+    details.put("task_hash", request.taskHash().value());
     List<ClaimAttempt.Rejection> rejected = attempt.rejected();
     if (!attempt.replayed().isEmpty() && rejected.isEmpty()) {
       List<String> ids =

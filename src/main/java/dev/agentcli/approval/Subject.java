@@ -3,6 +3,7 @@ package dev.agentcli.approval;
 import dev.agentcli.manifest.ApprovalRules;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.manifest.TaskHash;
 
 /**
  * What a decision is about: one task's exact binding (its hash and canonical JSON), the approval
@@ -11,7 +12,7 @@ import dev.agentcli.manifest.TaskBinding;
 public record Subject(
     String workflowId,
     String taskId,
-    String taskHash,
+    TaskHash taskHash,
     String bindingJson,
     ApprovalRules rules,
     String manifest,
@@ -36,7 +37,7 @@ public record Subject(
   public static Subject recorded(
       String workflowId,
       String taskId,
-      String taskHash,
+      TaskHash taskHash,
       String bindingJson,
       String manifest,
       String manifestSha256) {

@@ -98,7 +98,7 @@ final class RunCommand extends BaseCommand {
       result.put("dry_run", true);
       result.put("ruling", ruling(adHoc.ruling()));
       result.put("task_id", adHoc.task().id());
-      result.put("task_hash", adHoc.binding().taskHash());
+      result.put("task_hash", adHoc.binding().taskHash().value());
       result.put("command", Views.command(adHoc.task(), adHoc.binding()));
       result.put("binding", Json.parseObject(adHoc.binding().json()));
       print(result, out -> Output.text(out, result));

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * @param json the canonical JSON of the binding, hashed into {@code taskHash}
  * @param command what to run, with the raw values
  */
-public record TaskBinding(String taskHash, String json, Command command) {
+public record TaskBinding(TaskHash taskHash, String json, Command command) {
 
   /** Version of the binding's layout; a new layout gets a new number. */
   public static final int VERSION = 2;
@@ -116,7 +116,7 @@ public record TaskBinding(String taskHash, String json, Command command) {
     binding.put("timeout_ms", task.timeoutMs());
     binding.put("approval", task.approval().bound());
     String json = Json.canonical(binding);
-    return new TaskBinding(Sha256.of(json), json, command);
+    return new TaskBinding(new TaskHash(Sha256.of(json)), json, command);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.agentcli.approval.GrantPayload;
 import dev.agentcli.approval.RequestId;
 import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Timestamps;
+import dev.agentcli.manifest.TaskHash;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +21,7 @@ public record Denial(
     String decider,
     String reason,
     Instant decidedAt,
-    String taskHash,
+    TaskHash taskHash,
     Grant.Signature signature) {
 
   /** The bytes a decider signs: every field, the request's binding hash and the namespace. */
@@ -29,7 +30,7 @@ public record Denial(
     m.put("namespace", GrantPayload.NAMESPACE);
     m.put("decision", "deny");
     m.put("request_id", requestId.value());
-    m.put("task_hash", taskHash);
+    m.put("task_hash", taskHash.value());
     m.put("decider", decider);
     m.put("reason", reason);
     m.put("decided_at", Timestamps.format(decidedAt));

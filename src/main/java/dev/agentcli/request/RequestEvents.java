@@ -50,7 +50,7 @@ final class RequestEvents {
   private static AuditEvent.Builder event(
       EventType type, Instant at, Subject s, RequestId requestId) {
     return AuditEvent.builder(type, at)
-        .task(s.workflowId(), s.taskId(), s.taskHash())
+        .task(s.workflowId(), s.taskId(), s.taskHash().value())
         .detail("request_id", requestId.value())
         .detail("manifest", s.manifest())
         .detail("manifest_sha256", s.manifestSha256());

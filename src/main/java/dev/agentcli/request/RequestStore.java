@@ -1,6 +1,7 @@
 package dev.agentcli.request;
 
 import dev.agentcli.approval.RequestId;
+import dev.agentcli.manifest.TaskHash;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,20 +18,20 @@ public interface RequestStore {
    * The oldest request of this exact binding that is undecided and not yet expired at {@code now}:
    * the one an agent asking again joins.
    */
-  Optional<Request> pendingFor(String workflowId, String taskId, String taskHash, Instant now);
+  Optional<Request> pendingFor(String workflowId, String taskId, TaskHash taskHash, Instant now);
 
   /**
    * The newest request of this binding that still runs ({@code expires_at} after {@code now}), was
    * neither answered by a grant nor cancelled, and holds a denial (whether that denial counts is
    * the caller's to check).
    */
-  Optional<Request> deniedFor(String workflowId, String taskId, String taskHash, Instant now);
+  Optional<Request> deniedFor(String workflowId, String taskId, TaskHash taskHash, Instant now);
 
   /**
    * The newest request of this binding that expired undecided by {@code now}: no decision, no
    * grant, not cancelled. An agent asking again after it hears that its last request expired.
    */
-  Optional<Request> expiredFor(String workflowId, String taskId, String taskHash, Instant now);
+  Optional<Request> expiredFor(String workflowId, String taskId, TaskHash taskHash, Instant now);
 
   Optional<Request> find(RequestId requestId);
 

@@ -69,7 +69,7 @@ public final class JdbcApprovalStore implements ApprovalStore {
                   GrantRows.claimableSql(request.pinned().isPresent(), db.dialect()));
           ps.setString(1, request.workflowId());
           ps.setString(2, request.taskId());
-          ps.setString(3, request.taskHash());
+          ps.setString(3, request.taskHash().value());
           ps.setString(4, Timestamps.format(now));
           ps.setString(5, Timestamps.format(now.plus(ApprovalStore.CLOCK_SKEW)));
           if (request.pinned().isPresent()) {

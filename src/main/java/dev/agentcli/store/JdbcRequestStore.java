@@ -6,6 +6,7 @@ import dev.agentcli.approval.RequestId;
 import dev.agentcli.approval.Subject;
 import dev.agentcli.codec.Json;
 import dev.agentcli.codec.Timestamps;
+import dev.agentcli.manifest.TaskHash;
 import dev.agentcli.request.Denial;
 import dev.agentcli.request.Request;
 import dev.agentcli.request.RequestStore;
@@ -42,7 +43,7 @@ public final class JdbcRequestStore implements RequestStore {
             ps.setString(1, r.requestId().value());
             ps.setString(2, s.workflowId());
             ps.setString(3, s.taskId());
-            ps.setString(4, s.taskHash());
+            ps.setString(4, s.taskHash().value());
             ps.setString(5, s.bindingJson());
             ps.setString(6, Json.compact(r.command()));
             ps.setString(7, s.manifest());
@@ -63,13 +64,13 @@ public final class JdbcRequestStore implements RequestStore {
 
   @Override
   public Optional<Request> pendingFor(
-      String workflowId, String taskId, String taskHash, Instant now) {
+      String workflowId, String taskId, TaskHash taskHash, Instant now) {
     return openFor(workflowId, taskId, taskHash, now, false);
   }
 
   @Override
   public Optional<Request> deniedFor(
-      String workflowId, String taskId, String taskHash, Instant now) {
+      String workflowId, String taskId, TaskHash taskHash, Instant now) {
     return openFor(workflowId, taskId, taskHash, now, true);
   }
 
@@ -78,7 +79,7 @@ public final class JdbcRequestStore implements RequestStore {
    * oldest without any decision, or the newest with one ({@code denied}).
    */
   private Optional<Request> openFor(
-      String workflowId, String taskId, String taskHash, Instant now, boolean denied) {
+      String workflowId, String taskId, TaskHash taskHash, Instant now, boolean denied) {
     return oneFor(
         workflowId,
         taskId,
@@ -92,7 +93,7 @@ public final class JdbcRequestStore implements RequestStore {
 
   @Override
   public Optional<Request> expiredFor(
-      String workflowId, String taskId, String taskHash, Instant now) {
+      String workflowId, String taskId, TaskHash taskHash, Instant now) {
     return oneFor(
         workflowId,
         taskId,
@@ -112,7 +113,7 @@ public final class JdbcRequestStore implements RequestStore {
   private Optional<Request> oneFor(
       String workflowId,
       String taskId,
-      String taskHash,
+      TaskHash taskHash,
       Instant now,
       String condition,
       String order) {
@@ -130,7 +131,7 @@ public final class JdbcRequestStore implements RequestStore {
                       + " LIMIT 1")) {
             ps.setString(1, workflowId);
             ps.setString(2, taskId);
-            ps.setString(3, taskHash);
+            ps.setString(3, taskHash.value());
             ps.setString(4, Timestamps.format(now));
             return one(ps);
           }
@@ -297,7 +298,7 @@ public final class JdbcRequestStore implements RequestStore {
         Subject.recorded(
             rs.getString("workflow_id"),
             rs.getString("task_id"),
-            rs.getString("task_hash"),
+            new TaskHash(rs.getString("task_hash")),
             rs.getString("task_binding"),
             rs.getString("manifest"),
             rs.getString("manifest_sha256")),
@@ -319,7 +320,7 @@ public final class JdbcRequestStore implements RequestStore {
         rs.getString("decider"),
         rs.getString("reason"),
         Timestamps.parse(rs.getString("decided_at")),
-        rs.getString("request_task_hash"),
+        new TaskHash(rs.getString("request_task_hash")),
         GrantRows.signature(rs));
   }
 }

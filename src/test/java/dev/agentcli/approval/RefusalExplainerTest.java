@@ -9,6 +9,7 @@ import dev.agentcli.codec.Timestamps;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
+import dev.agentcli.manifest.TaskHash;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ class RefusalExplainerTest {
   }
 
   /** A grant by alice of this task's binding as {@code json} (hash {@code hash}). */
-  Grant grantOf(String json, String hash) {
+  Grant grantOf(String json, TaskHash hash) {
     return TestGrants.with(
         TestGrants.pending(TestClock.T0, Duration.ofMinutes(5)),
         Map.of(
@@ -47,7 +48,7 @@ class RefusalExplainerTest {
             "task_binding",
             json,
             "task_hash",
-            hash));
+            hash.value()));
   }
 
   Refusal explain(ClaimRequest request, ClaimAttempt attempt, List<Grant> history) {

@@ -5,6 +5,7 @@ import dev.agentcli.approval.ApprovalStore;
 import dev.agentcli.approval.ClaimRequest;
 import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.Grant;
+import dev.agentcli.manifest.TaskHash;
 import dev.agentcli.store.Database;
 import dev.agentcli.store.JdbcApprovalStore;
 import dev.agentcli.store.JdbcLedger;
@@ -30,7 +31,7 @@ public final class ClaimThroughput {
   private ClaimThroughput() {}
 
   static final boolean SINGLE = Boolean.getBoolean("single");
-  static final String HASH = TestGrants.HASH;
+  static final TaskHash HASH = new TaskHash(TestGrants.HASH);
   static final ExecutionId EXECUTION = new ExecutionId("bench");
 
   public static void main(String[] args) throws Exception {

@@ -45,7 +45,8 @@ class TaskBindingTest {
 
   String hash(String json) {
     return TaskBinding.of(task(json), dir, TaskBinding.inherited(AMBIENT), FileDigests.DIRECT)
-        .taskHash();
+        .taskHash()
+        .value();
   }
 
   static final String BASE =
@@ -101,7 +102,7 @@ class TaskBindingTest {
         Map.of("PATH", System.getenv("PATH"), "HOME", "/home/x", "LC_ALL", "C", "K", "v"),
         b.command().env());
     assertEquals(List.of("a", "b"), b.command().args());
-    assertEquals(Sha256.of(b.json()), b.taskHash());
+    assertEquals(Sha256.of(b.json()), b.taskHash().value());
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.agentcli.approval.ExecutionId;
 import dev.agentcli.approval.Grant;
 import dev.agentcli.approval.GrantQuery;
 import dev.agentcli.approval.GrantStatus;
+import dev.agentcli.manifest.TaskHash;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class JdbcApprovalStoreTest {
   }
 
   ClaimRequest request(Optional<ApprovalId> pinned) {
-    return new ClaimRequest("wf", "task", HASH, pinned);
+    return new ClaimRequest("wf", "task", new TaskHash(HASH), pinned);
   }
 
   /** The ids {@code claimable} yields at {@code now}, in its order. */
