@@ -104,7 +104,9 @@ class MultiHostIT {
     }
     List<Process> racing = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      racing.add(on(i % 3, "exec", manifest, "deploy"));
+      // Patient racers: on a loaded machine sixteen JVMs may queue for the lock longer than the
+      // default 5 s, which would be approval_lock_timeout (75), not what this test is about.
+      racing.add(on(i % 3, "exec", manifest, "deploy", "--lock-timeout-ms", "60000"));
     }
     Set<String> used = new HashSet<>();
     int refused = 0;
