@@ -77,7 +77,7 @@ public final class Waiting {
       Consumer<RequestService.State> looked) {
     Instant until = now().plus(wait);
     boolean reminded = false;
-    long seen = Long.MIN_VALUE;
+    long seen = store.changes(); // before the read: a commit after it is seen at the next look
     RequestService.State s = requests.state(requestId);
     boolean fresh = true;
     while (true) {
