@@ -29,8 +29,9 @@ public sealed interface BashJudgement {
   record Gated(Ruling ruling) implements BashJudgement {}
 
   /**
-   * @param cwd where the line runs, and {@code env} its environment: an allow of git commands holds
-   *     only while no git configuration there runs a program
+   * @param cwd where the line runs, and {@code env} its environment: an allow holds only while the
+   *     programs it names are not ones the caller could have put in PATH's way, and no git
+   *     configuration there runs a program
    */
   static BashJudgement of(String command, Rules rules, Path cwd, Map<String, String> env) {
     ShellLine line;
@@ -47,7 +48,7 @@ public sealed interface BashJudgement {
     }
     List<Ruling> rulings = new ArrayList<>(rules.rulings(line));
     if (rulings.stream().allMatch(r -> r.decision() == Decision.ALLOW)) {
-      rules.gitConfig(line, cwd, env).ifPresent(rulings::add);
+      rules.unsureAllow(line, cwd, env).ifPresent(rulings::add);
     }
     for (Ruling r : rulings) {
       if (r.decision() == Decision.DENY) {

@@ -228,18 +228,31 @@ public record Rules(
 
   /**
    * The ruling on a whole line run in {@code cwd} with {@code env}: as {@link #judge(ShellLine)},
-   * except that an allow of git commands holds only while no git configuration they read runs a
-   * program ({@link GitConfigCheck}); otherwise a person decides.
+   * except that an allow holds only where it is what the rules saw ({@link #unsureAllow});
+   * otherwise a person decides.
    */
   public Ruling judge(ShellLine line, Path cwd, Map<String, String> env) {
     Ruling ruling = judge(line);
-    return ruling.decision() == Decision.ALLOW ? gitConfig(line, cwd, env).orElse(ruling) : ruling;
+    return ruling.decision() == Decision.ALLOW
+        ? unsureAllow(line, cwd, env).orElse(ruling)
+        : ruling;
   }
 
-  /** The ask that git's configuration calls for, if it names a program git would run. */
-  public Optional<Ruling> gitConfig(ShellLine line, Path cwd, Map<String, String> env) {
-    return GitConfigCheck.refusal(line, cwd, env)
-        .map(why -> new Ruling(Decision.ASK, "git configuration", "git", why, defaultApproval));
+  /**
+   * The ask an allow of {@code line} run in {@code cwd} with {@code env} calls for, if any: a
+   * program it names would be found where the caller could have put it ({@link ProgramCheck}), or
+   * git's configuration names a program git would run ({@link GitConfigCheck}).
+   */
+  public Optional<Ruling> unsureAllow(ShellLine line, Path cwd, Map<String, String> env) {
+    return ProgramCheck.refusal(line, env, ProgramCheck.CALLER)
+        .map(u -> new Ruling(Decision.ASK, "program", u.command(), u.why(), defaultApproval))
+        .or(
+            () ->
+                GitConfigCheck.refusal(line, cwd, env)
+                    .map(
+                        why ->
+                            new Ruling(
+                                Decision.ASK, "git configuration", "git", why, defaultApproval)));
   }
 
   /**
