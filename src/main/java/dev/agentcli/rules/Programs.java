@@ -123,41 +123,50 @@ final class Programs {
           "uvx",
           "pipx");
 
-  /** Flags of a program that run a command or write a file, by program. */
+  /**
+   * Flags of a program that run a command (given, or found in PATH by the program itself, where the
+   * shell's lookup is not checked), write a file or set the clock, by program.
+   */
   private static final Map<String, List<String>> RISKY_FLAGS =
-      Map.of(
-          "find",
-          List.of(
-              "-exec",
-              "-execdir",
-              "-ok",
-              "-okdir",
-              "-delete",
-              "-fprint",
-              "-fprint0",
-              "-fprintf",
-              "-fls"),
-          "tar",
-          List.of(
-              "--checkpoint-action",
-              "--to-command",
-              "--use-compress-program",
-              "-I",
-              "--info-script",
-              "--new-volume-script",
-              "-F",
-              "--rsh-command",
-              "--rmt-command"),
-          "sort",
-          List.of("--compress-program", "-o", "--output"),
-          "rsync",
-          List.of("-e", "--rsh", "--rsync-path"),
-          "zip",
-          List.of("-T", "--unzip-command"),
-          "ssh",
-          List.of("-o", "-F"),
-          "less",
-          List.of("-o", "--log-file", "-O", "--LOG-FILE"));
+      Map.ofEntries(
+          Map.entry(
+              "find",
+              List.of(
+                  "-exec",
+                  "-execdir",
+                  "-ok",
+                  "-okdir",
+                  "-delete",
+                  "-fprint",
+                  "-fprint0",
+                  "-fprintf",
+                  "-fls")),
+          Map.entry(
+              "tar",
+              List.of(
+                  "--checkpoint-action",
+                  "--to-command",
+                  "--use-compress-program",
+                  "-I",
+                  "--info-script",
+                  "--new-volume-script",
+                  "-F",
+                  "--rsh-command",
+                  "--rmt-command")),
+          Map.entry("sort", List.of("--compress-program", "-o", "--output")),
+          Map.entry("rsync", List.of("-e", "--rsh", "--rsync-path")),
+          Map.entry("zip", List.of("-T", "--unzip-command")),
+          Map.entry("ssh", List.of("-o", "-F")),
+          Map.entry("less", List.of("-o", "--log-file", "-O", "--LOG-FILE")),
+          // ripgrep runs a preprocessor it is given, or decompressors it finds in PATH.
+          Map.entry("rg", List.of("--pre", "-z", "--search-zip")),
+          // GNU diff passes its output through pr, found in PATH.
+          Map.entry("diff", List.of("-l", "--paginate")),
+          // tree writes its listing to a file (-o), and with -R a file in every folder.
+          Map.entry("tree", List.of("-o", "-R")),
+          Map.entry("date", List.of("-s", "--set")),
+          // file -C writes the compiled magic file into the working folder.
+          Map.entry("file", List.of("-C", "--compile")));
 
   /** git's options before the subcommand that run code or read another repository's config. */
   private static final List<String> GIT_GLOBAL =
@@ -271,12 +280,33 @@ final class Programs {
       }
       return null;
     }
+    if (name.equals("uniq") && uniqOperands(args) > 1) {
+      return "uniq writes its second file operand";
+    }
     for (String f : RISKY_FLAGS.getOrDefault(name, List.of())) {
       if (args.stream().anyMatch(a -> flagged(a, f))) {
         return name + " " + f + " runs a command or writes a file";
       }
     }
     return null;
+  }
+
+  /** How many file operands {@code uniq} gets: INPUT, and OUTPUT, which it writes. */
+  private static int uniqOperands(List<String> args) {
+    Set<String> valued = Set.of("-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars");
+    int operands = 0;
+    boolean options = true;
+    for (int k = 0; k < args.size(); k++) {
+      String a = args.get(k);
+      if (options && a.equals("--")) {
+        options = false;
+      } else if (options && a.startsWith("-") && !a.equals("-")) {
+        k += valued.contains(a) ? 1 : 0;
+      } else {
+        operands++;
+      }
+    }
+    return operands;
   }
 
   /**
