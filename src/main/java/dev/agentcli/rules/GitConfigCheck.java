@@ -26,14 +26,16 @@ import java.util.regex.Pattern;
 public final class GitConfigCheck {
   /**
    * Keys whose value git runs in the commands an agent is allowed to run unasked (status, log,
-   * diff, show, blame...), or that point it at hooks (case-insensitive). Keys that only act on a
-   * terminal (pagers), over the network (ssh, credentials) or in other commands (editors, merge
+   * diff, show, blame...), or that point it at hooks, or make {@code git log} verify signatures
+   * (with gpg, found in PATH: {@code log.showSignature}) (case-insensitive). Keys that only act on
+   * a terminal (pagers), over the network (ssh, credentials) or in other commands (editors, merge
    * drivers) are left out: git never runs them there, and people set them every day.
    */
   private static final Pattern RUNS =
       Pattern.compile(
           "core\\.(fsmonitor|hookspath)|diff\\.external|diff\\..*\\.(command|textconv)"
-              + "|filter\\..*\\.(clean|smudge|process)|gpg\\.(.*\\.)?program");
+              + "|filter\\..*\\.(clean|smudge|process)|gpg\\.(.*\\.)?program"
+              + "|log\\.showsignature");
 
   private GitConfigCheck() {}
 
@@ -109,7 +111,10 @@ public final class GitConfigCheck {
       boolean builtinMonitor =
           key.equals("core.fsmonitor")
               && value.toLowerCase(Locale.ROOT).matches("true|false|yes|no|on|off|1|0|");
-      if ((RUNS.matcher(key).matches() && !builtinMonitor)
+      boolean off =
+          key.equals("log.showsignature")
+              && value.toLowerCase(Locale.ROOT).matches("false|no|off|0");
+      if ((RUNS.matcher(key).matches() && !builtinMonitor && !off)
           || (key.startsWith("alias.") && value.startsWith("!"))) {
         running.add(key);
       }

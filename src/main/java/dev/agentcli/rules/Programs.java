@@ -165,14 +165,20 @@ final class Programs {
           // tree writes its listing to a file (-o), and with -R a file in every folder.
           Map.entry("tree", List.of("-o", "-R")),
           Map.entry("date", List.of("-s", "--set")),
-          // file -C writes the compiled magic file into the working folder.
-          Map.entry("file", List.of("-C", "--compile")));
+          // file -C writes the compiled magic file into the working folder; -z and -Z run
+          // decompressors it finds in PATH for the formats it cannot read itself.
+          Map.entry(
+              "file",
+              List.of("-C", "--compile", "-z", "-Z", "--uncompress", "--uncompress-noreport")));
 
   /** git's options before the subcommand that run code or read another repository's config. */
   private static final List<String> GIT_GLOBAL =
       List.of("-c", "--config-env", "--exec-path", "-p", "--paginate", "--git-dir", "--work-tree");
 
-  /** git's options after the subcommand that run a program or write a file. */
+  /**
+   * git's options after the subcommand that run a program or write a file ({@code --show-signature}
+   * runs gpg, found in PATH, for each signed commit).
+   */
   private static final List<String> GIT_SUBCOMMAND =
       List.of(
           "--output",
@@ -180,7 +186,8 @@ final class Programs {
           "--open-files-in-pager",
           "--exec",
           "--upload-pack",
-          "--receive-pack");
+          "--receive-pack",
+          "--show-signature");
 
   /**
    * Builtins that take names (or arithmetic) in which bash evaluates array subscripts, always;
@@ -270,6 +277,9 @@ final class Programs {
         sub += args.get(sub).equals("-C") ? 2 : 1;
       }
       for (int k = 0; k < args.size(); k++) {
+        if (k > sub && args.get(k).contains("%G")) {
+          return "git's %G format verifies signatures with gpg, found in PATH";
+        }
         List<String> risky = k < sub ? GIT_GLOBAL : GIT_SUBCOMMAND;
         for (String f : risky) {
           if (flagged(args.get(k), f)

@@ -116,4 +116,43 @@ class GitConfigCheckTest {
     assertEquals(Decision.ASK, ruling("cd sub && git status"), "the folder it moves to");
     assertEquals(Decision.ASK, ruling("git -C sub status"));
   }
+
+  /**
+   * A signed commit (signed by a stand-in for gpg) and a {@code gpg} in a PATH folder: git runs
+   * that gpg for {@code git log} once {@code log.showSignature} is set, or for {@code
+   * --show-signature} and the {@code %G} formats.
+   */
+  @Test
+  void signatureVerificationRunsTheGpgFoundInPathSoItAsks() throws Exception {
+    // A stand-in signer, given to the one signing commit only; the gpg in PATH leaves a mark.
+    Path signer = dir.resolve("sign");
+    Files.writeString(
+        signer,
+        "#!/bin/sh\necho '[GNUPG:] SIG_CREATED ' >&2\n"
+            + "printf -- '-----BEGIN PGP SIGNATURE-----\\n\\nx\\n-----END PGP SIGNATURE-----\\n'\n");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path gpg = Files.writeString(bin.resolve("gpg"), "#!/bin/sh\ntouch " + marker + "\n");
+    for (Path p : List.of(signer, gpg)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    env =
+        Map.of(
+            "PATH",
+            bin + ":" + System.getenv("PATH"),
+            "HOME",
+            dir.toString(),
+            "GIT_CONFIG_NOSYSTEM",
+            "1");
+    git("-c", "gpg.program=" + signer, "commit", "-qam", "signed", "-S");
+    assertEquals(Decision.ALLOW, ruling("git log"));
+    git("log", "--show-signature", "-1");
+    assertTrue(Files.exists(marker), "git ran the gpg in PATH (and the commit is signed)");
+    assertEquals(Decision.ASK, ruling("git log --show-signature -1"));
+    assertEquals(Decision.ASK, ruling("git log --format=%G? -1"));
+    Files.delete(marker);
+    git("config", "log.showSignature", "true");
+    git("log", "-1");
+    assertTrue(Files.exists(marker), "git ran the gpg in PATH for a plain log");
+    assertEquals(Decision.ASK, ruling("git log -1"));
+  }
 }
