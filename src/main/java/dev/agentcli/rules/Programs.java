@@ -158,8 +158,9 @@ final class Programs {
           Map.entry("zip", List.of("-T", "--unzip-command")),
           Map.entry("ssh", List.of("-o", "-F")),
           Map.entry("less", List.of("-o", "--log-file", "-O", "--LOG-FILE")),
-          // ripgrep runs a preprocessor it is given, or decompressors it finds in PATH.
-          Map.entry("rg", List.of("--pre", "-z", "--search-zip")),
+          // ripgrep runs a preprocessor or a hostname program it is given, or decompressors it
+          // finds in PATH.
+          Map.entry("rg", List.of("--pre", "--hostname-bin", "-z", "--search-zip")),
           // GNU diff passes its output through pr, found in PATH.
           Map.entry("diff", List.of("-l", "--paginate")),
           // tree writes its listing to a file (-o), and with -R a file in every folder.
