@@ -6,6 +6,7 @@ import dev.agentcli.app.Context;
 import dev.agentcli.cli.AgentCli;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -78,26 +79,38 @@ public final class Cli {
     StringWriter err = new StringWriter();
     java.io.ByteArrayOutputStream rawOut = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream rawErr = new java.io.ByteArrayOutputStream();
-    Context ctx =
-        new Context(
-            env,
-            clock,
-            cwd,
-            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            SecureRandom::new,
-            operatorConfig,
-            rawOut,
-            rawErr,
-            d -> {
-              clock.advance(d); // a waiting agent's time passes on the test's clock
-              whilePaused.accept(clock.instant());
-            });
+    Context ctx = context(rawOut, rawErr, () -> whilePaused.accept(clock.instant()));
     int status = AgentCli.execute(ctx, new PrintWriter(out), new PrintWriter(err), args);
     // A task's bytes streamed in text mode come first, then what agentcli printed.
     return new Result(
         status,
         rawOut.toString(StandardCharsets.UTF_8) + out,
         rawErr.toString(StandardCharsets.UTF_8) + err);
+  }
+
+  /**
+   * The context a command runs with here: this home's environment and store, the test's clock, and
+   * a pause that moves that clock (a waiting agent's time passes on it), then calls {@code
+   * afterPause}. For use cases driven in process without the CLI.
+   */
+  public Context context(Runnable afterPause) {
+    return context(OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), afterPause);
+  }
+
+  private Context context(OutputStream out, OutputStream err, Runnable afterPause) {
+    return new Context(
+        env,
+        clock,
+        cwd,
+        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        SecureRandom::new,
+        operatorConfig,
+        out,
+        err,
+        d -> {
+          clock.advance(d);
+          afterPause.run();
+        });
   }
 
   /** Runs the next commands in {@code dir} (the home, unless said). */

@@ -8,23 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentcli.Cli;
-import dev.agentcli.TestClock;
 import dev.agentcli.TestFiles;
-import dev.agentcli.TestStore;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.exec.TaskRunner;
 import dev.agentcli.manifest.Manifest;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,24 +51,10 @@ class GatedRunTest {
   }
 
   GatedRun.Outcome run(Optional<Duration> patience) {
-    Map<String, String> env = new HashMap<>(TestStore.of(home).env());
-    env.put("AGENTCLI_HOME", home.toString());
-    env.put("PATH", System.getenv("PATH"));
-    env.put("HOME", home.toString());
-    env.put("LANG", "C.UTF-8");
     String[] waitingOn = new String[1];
     Context ctx =
-        new Context(
-            env,
-            TestClock.reading(person::now),
-            home,
-            new ByteArrayInputStream(new byte[0]),
-            SecureRandom::new,
-            home.resolve("no-operator-config.json"),
-            new ByteArrayOutputStream(),
-            new ByteArrayOutputStream(),
-            d -> {
-              person.advance(d);
+        person.context(
+            () -> {
               Consumer<String> once = whileWaiting; // a person decides once
               whileWaiting = id -> {};
               once.accept(waitingOn[0]);

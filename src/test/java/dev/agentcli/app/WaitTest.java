@@ -6,22 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentcli.Cli;
 import dev.agentcli.TestClock;
-import dev.agentcli.TestStore;
 import dev.agentcli.manifest.Manifest;
 import dev.agentcli.manifest.Task;
 import dev.agentcli.manifest.TaskBinding;
 import dev.agentcli.request.RequestService;
 import dev.agentcli.request.RequestStatus;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -51,25 +45,8 @@ class WaitTest {
             Cli.oneTask(
                 "{\"policy\": \"manual\", \"request_timeout_s\": " + requestTimeoutS + "}",
                 "true"));
-    Map<String, String> env = new HashMap<>(TestStore.of(home).env());
-    env.put("AGENTCLI_HOME", home.toString());
-    env.put("PATH", System.getenv("PATH"));
-    env.put("HOME", home.toString());
     int[] pauses = {0};
-    Context ctx =
-        new Context(
-            env,
-            TestClock.reading(person::now),
-            home,
-            new ByteArrayInputStream(new byte[0]),
-            SecureRandom::new,
-            home.resolve("no-operator-config.json"),
-            new ByteArrayOutputStream(),
-            new ByteArrayOutputStream(),
-            d -> {
-              person.advance(d);
-              onPause.accept(++pauses[0]);
-            });
+    Context ctx = person.context(() -> onPause.accept(++pauses[0]));
     try (Services services = new Services(ctx, new Settings(ctx, Settings.Flags.NONE))) {
       Manifest m = services.manifests().load(manifest);
       Task task = m.task(Optional.empty(), "deploy");
