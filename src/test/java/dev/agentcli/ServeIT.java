@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +31,14 @@ class ServeIT {
   @TempDir Path home;
   @TempDir Path work;
   Process server;
+  Served served;
   String url;
   String token;
 
   @BeforeEach
   void start() throws Exception {
     Files.writeString(home.resolve("rules.json"), ClaudeCodeEvents.RULES);
-    Served served = Served.start(home);
+    served = Served.start(home);
     server = served.process();
     JsonNode started = served.started();
     url = started.path("url").asText();
@@ -280,6 +282,45 @@ class ServeIT {
       refused = true;
     }
     assertTrue(refused);
+  }
+
+  /**
+   * A browser's requests to the web inbox never take the threads the hook needs: with as many inbox
+   * requests stuck reading their bodies as the server has HTTP threads (8 decisions at once by
+   * default, and 4 more), a hook call is answered at once, not once the server's 10 s bound on
+   * reading a request has cut them off (what happened while the inbox ran on the HTTP threads).
+   */
+  @Test
+  void inboxRequestsStuckReadingTheirBodiesDoNotHoldUpTheHook() throws Exception {
+    int port = URI.create(url).getPort();
+    byte[] stuck =
+        ("POST /inbox/login/begin HTTP/1.1\r\nHost: localhost:"
+                + port
+                + "\r\nOrigin: "
+                + served.origin()
+                + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+            .getBytes(StandardCharsets.UTF_8);
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 12; i++) {
+        Socket s = new Socket("127.0.0.1", port);
+        s.getOutputStream().write(stuck);
+        s.getOutputStream().flush();
+        slow.add(s);
+      }
+      Thread.sleep(
+          500); // the server takes them up first (were it slower, the test could only pass)
+      long start = System.nanoTime();
+      JsonNode allowed =
+          hook(ClaudeCodeEvents.JSON.writeValueAsBytes(ClaudeCodeEvents.event(work, "ls -la")));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals("allow", decision(allowed), allowed.toString());
+      assertTrue(ms < 8000, "answered after " + ms + " ms: it waited for the stuck inbox requests");
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
   }
 
   @Test

@@ -46,8 +46,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * "block"} turns into a block.
  *
  * <p>The same server streams the audit trail ({@link EventStream}, bearer token too), serves the
- * web inbox under {@code /inbox} (a passkey session instead of the token, see {@link Inbox}) and,
- * with a socket path, answers the hook and health on a Unix socket ({@link SocketServer}).
+ * web inbox under {@code /inbox} (a passkey session instead of the token, see {@link Inbox}; on
+ * threads of its own, so that a slow browser or ceremony never holds up a hook call) and, with a
+ * socket path, answers the hook and health on a Unix socket ({@link SocketServer}).
  *
  * <p>Each call builds its services anew, as an MCP call does: a decision may wait for a person for
  * most of a minute on its own database connection, while others are answered.
@@ -89,6 +90,7 @@ public final class HookServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService decisions;
   private final ExecutorService streams;
+  private final ExecutorService pages;
   private final String origin;
   private final Inbox inbox;
   private final SocketServer socket;
@@ -118,6 +120,14 @@ public final class HookServer implements AutoCloseable {
     this.streams =
         new ThreadPoolExecutor(
             0, STREAMS, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), r -> daemon(r, "events"));
+    this.pages =
+        new ThreadPoolExecutor(
+            0,
+            config.concurrent(),
+            1,
+            TimeUnit.MINUTES,
+            new SynchronousQueue<>(),
+            r -> daemon(r, "inbox-pages"));
     http.setExecutor(Executors.newFixedThreadPool(config.concurrent() + 4, r -> daemon(r, "http")));
     http.createContext("/", this::handle);
     this.origin = config.origin() != null ? config.origin() : "http://localhost:" + port();
@@ -193,7 +203,7 @@ public final class HookServer implements AutoCloseable {
       }
       String path = ex.getRequestURI().getPath();
       if (path.equals("/inbox") || path.startsWith("/inbox/")) {
-        inbox.handle(ex); // a browser's: a passkey session instead of the bearer token
+        handedOn = inbox(ex); // a browser's: a passkey session instead of the bearer token
         return;
       }
       String auth = ex.getRequestHeaders().getFirst("Authorization");
@@ -244,6 +254,28 @@ public final class HookServer implements AutoCloseable {
       return true;
     } catch (RejectedExecutionException busy) {
       send(ex, 503, Map.of("ok", false, "error", "too many event streams are open"));
+      return false;
+    }
+  }
+
+  /**
+   * Serves {@code ex} from the web inbox on a thread of the inbox's own: a page, a sign-in or a
+   * decision may wait (for its body, a ceremony, the database), and the HTTP threads stay free for
+   * hook calls. False when it was answered busy instead.
+   */
+  private boolean inbox(HttpExchange ex) throws IOException {
+    try {
+      pages.execute(
+          () -> {
+            try (ex) {
+              inbox.handle(ex);
+            } catch (IOException | RuntimeException e) {
+              // the browser went away, or the request was cut off: the server goes on
+            }
+          });
+      return true;
+    } catch (RejectedExecutionException busy) {
+      send(ex, 503, Map.of("ok", false, "error", "the inbox is busy: try again in a moment"));
       return false;
     }
   }
@@ -330,5 +362,6 @@ public final class HookServer implements AutoCloseable {
     }
     http.stop(1);
     decisions.shutdownNow();
+    pages.shutdownNow();
   }
 }
