@@ -1,8 +1,11 @@
 package dev.agentcli.rules;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -96,7 +99,7 @@ final class ProgramCheck {
       if (name.contains("/") || BUILTINS.contains(name)) {
         continue; // a path the rule names itself, or the shell's own command
       }
-      Optional<String> why = unsure(name, env.get("PATH"), access);
+      Optional<String> why = unsure(name, env.get("PATH"), access, 0);
       if (why.isPresent()) {
         return Optional.of(new Unsure(c.text(), why.get()));
       }
@@ -104,7 +107,7 @@ final class ProgramCheck {
     return Optional.empty();
   }
 
-  private static Optional<String> unsure(String name, String path, Access access) {
+  private static Optional<String> unsure(String name, String path, Access access, int depth) {
     if (path == null) {
       return Optional.of("there is no PATH to find `" + name + "` by");
     }
@@ -134,12 +137,47 @@ final class ProgramCheck {
                   + ", a file you could have written or put there, not the program the rule"
                   + " allows");
         }
+        return interpreter(real, path, access, depth);
       } catch (IOException | RuntimeException unreadable) {
         return Optional.of("`" + name + "` would run " + candidate + ", which cannot be examined");
       }
-      return Optional.empty();
     }
     return Optional.empty(); // not found: the shell runs nothing by that name
+  }
+
+  /**
+   * A script's interpreter is looked up too: {@code #!/usr/bin/env python3} finds python3 in the
+   * same PATH, and {@code #!/some/path} names a file that must not be the caller's either.
+   */
+  private static Optional<String> interpreter(Path script, String path, Access access, int depth)
+      throws IOException {
+    byte[] head = new byte[256];
+    int n;
+    try (var in = Files.newInputStream(script)) {
+      n = in.readNBytes(head, 0, head.length);
+    }
+    String first = new String(head, 0, n, StandardCharsets.ISO_8859_1).split("\n", 2)[0];
+    if (!first.startsWith("#!") || depth > 2) {
+      return Optional.empty();
+    }
+    List<String> words =
+        Arrays.stream(first.substring(2).trim().split("[ \t]+")).filter(w -> !w.isEmpty()).toList();
+    if (words.isEmpty()) {
+      return Optional.empty();
+    }
+    Path program = Path.of(words.get(0));
+    if (access.writable(program) || access.writable(program.toRealPath().getParent())) {
+      return Optional.of(script + " is run by " + program + ", a file you could have written");
+    }
+    if (program.getFileName().toString().equals("env")) {
+      Optional<String> named =
+          words.stream().skip(1).filter(w -> !w.startsWith("-") && !w.contains("=")).findFirst();
+      if (named.isPresent() && !named.get().contains("/")) {
+        return unsure(named.get(), path, access, depth + 1)
+            .map(why -> script + " is run by `" + named.get() + "` from PATH: " + why);
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean root() {

@@ -108,4 +108,19 @@ class ProgramCheckTest {
     Files.writeString(mine.resolve("cat"), "not executable");
     assertEquals(Optional.empty(), check("cat x", path(mine, system)));
   }
+
+  @Test
+  void aScriptsInterpreterIsLookedUpTooInTheSamePath() throws Exception {
+    Path tool = program(system.resolve("tool"));
+    Files.writeString(tool, "#!/usr/bin/env -S VAR=1 interp -u\n");
+    assertEquals(Optional.empty(), check("tool", path(mine, system)), "no interp anywhere");
+    program(system.resolve("interp"));
+    assertEquals(Optional.empty(), check("tool", path(mine, system)), "the system's interp");
+    Path planted = program(mine.resolve("interp"));
+    assertTrue(check("tool", path(mine, system)).orElseThrow().why().contains(planted.toString()));
+    Files.writeString(tool, "#!" + planted + "\n");
+    assertTrue(check("tool", path(system)).orElseThrow().why().contains(planted.toString()));
+    Files.writeString(tool, "#!/bin/sh -e\n");
+    assertEquals(Optional.empty(), check("tool", path(mine, system)));
+  }
 }
