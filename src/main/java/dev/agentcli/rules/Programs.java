@@ -296,7 +296,7 @@ final class Programs {
     }
     for (String f : RISKY_FLAGS.getOrDefault(name, List.of())) {
       if (args.stream().anyMatch(a -> flagged(a, f))) {
-        return name + " " + f + " runs a command or writes a file";
+        return name + " " + f + " runs a program, writes a file or sets the clock";
       }
     }
     return null;
