@@ -4,11 +4,15 @@ import static dev.agentcli.CliAssert.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentcli.Cli;
 import dev.agentcli.TestClock;
 import dev.agentcli.TestFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,6 +67,27 @@ class WaitingTest {
         "the request's deadline ended the wait, not the agent's: " + waited);
     assertEquals(1, count("request_expired"));
     assertEquals(0, count("exec_started"));
+  }
+
+  @Test
+  void peopleAreRemindedOnceThatTheDeadlineIsNear() throws Exception {
+    Path got = home.resolve("reminders.jsonl");
+    Files.writeString(
+        home.resolve("notify.json"),
+        "[{\"command\": [\"/bin/sh\", \"-c\", \"cat >> "
+            + got
+            + "; echo >> "
+            + got
+            + "\"], \"events\": [\"request_expiring\"]}]");
+    String m = manifest("{\"policy\": \"manual\", \"request_timeout_s\": 60}");
+    assertThat(cli.run("exec", m, "deploy", "--wait", "10m")).fails(77, "request_expired");
+    List<String> sent = Files.readAllLines(got).stream().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, sent.size(), "one reminder: " + sent);
+    JsonNode reminder = new ObjectMapper().readTree(sent.get(0));
+    assertEquals("request_expiring", reminder.path("event_type").asText());
+    assertEquals(
+        cli.run("requests", "list").json().path("requests").get(0).path("request_id").asText(),
+        reminder.path("request").path("request_id").asText());
   }
 
   @Test
