@@ -124,14 +124,16 @@ class GitConfigCheckTest {
    */
   @Test
   void signatureVerificationRunsTheGpgFoundInPathSoItAsks() throws Exception {
-    // A stand-in signer, given to the one signing commit only; the gpg in PATH leaves a mark.
+    // A stand-in signer, given to the one signing commit only; the gpg in PATH leaves a mark. Both
+    // read what git writes them first: one that exits before git has written fails the signing.
     Path signer = dir.resolve("sign");
     Files.writeString(
         signer,
-        "#!/bin/sh\necho '[GNUPG:] SIG_CREATED ' >&2\n"
+        "#!/bin/sh\ncat > /dev/null\necho '[GNUPG:] SIG_CREATED ' >&2\n"
             + "printf -- '-----BEGIN PGP SIGNATURE-----\\n\\nx\\n-----END PGP SIGNATURE-----\\n'\n");
     Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path gpg = Files.writeString(bin.resolve("gpg"), "#!/bin/sh\ntouch " + marker + "\n");
+    Path gpg =
+        Files.writeString(bin.resolve("gpg"), "#!/bin/sh\ntouch " + marker + "\ncat > /dev/null\n");
     for (Path p : List.of(signer, gpg)) {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
