@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,10 +40,7 @@ class ProcessIT {
   /** Polls (a hang guard, never a timing assertion) until {@code condition} holds. */
   static void eventually(java.util.function.BooleanSupplier condition, String what)
       throws Exception {
-    for (int i = 0; i < 1200 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(50);
-    }
-    assertTrue(condition.getAsBoolean(), what);
+    Started.eventually(Duration.ofSeconds(60), condition, what);
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.agentcli;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,9 +150,6 @@ abstract class RunnerHarness {
   }
 
   static void eventually(java.util.function.BooleanSupplier ok, String what) throws Exception {
-    for (int i = 0; i < 200 && !ok.getAsBoolean(); i++) {
-      Thread.sleep(50);
-    }
-    assertTrue(ok.getAsBoolean(), what);
+    Started.eventually(Duration.ofSeconds(10), ok, what);
   }
 }

@@ -11,7 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +33,9 @@ class ShadowedProgramIT {
   @BeforeAll
   static void developer() throws Exception {
     Started.requireNoHostOperatorConfig();
-    if (run(List.of("id", "-u", USER), null).status() != 0) {
-      assertEquals(0, run(List.of("useradd", "-M", "-s", "/bin/sh", USER), null).status());
+    if (TestFiles.sh(Map.of(), new byte[0], "id", "-u", USER).status() != 0) {
+      assertEquals(
+          0, TestFiles.sh(Map.of(), new byte[0], "useradd", "-M", "-s", "/bin/sh", USER).status());
     }
     base = Files.createTempDirectory("agentcli-shadow-");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -52,34 +53,18 @@ class ShadowedProgramIT {
     Files.copy(
         Path.of("src/main/resources/dev/agentcli/rules/starter-rules.json"),
         home.resolve("agentcli/rules.json"));
-    assertEquals(0, run(List.of("chown", "-R", USER + ":", home.toString()), null).status());
+    assertEquals(
+        0,
+        TestFiles.sh(Map.of(), new byte[0], "chown", "-R", USER + ":", home.toString()).status());
   }
 
   @AfterAll
   static void clean() throws Exception {
-    run(List.of("rm", "-rf", base.toString()), null);
-  }
-
-  record Done(int status, String out, String err) {}
-
-  static Done run(List<String> command, byte[] stdin) throws Exception {
-    Process p = new ProcessBuilder(command).start();
-    try (var in = p.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin);
-      }
-    }
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "hung: " + command);
-    return new Done(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    TestFiles.sh(Map.of(), new byte[0], "rm", "-rf", base.toString());
   }
 
   /** {@code command} as the developer, in their work folder, with their PATH. */
-  static Done asDeveloper(byte[] stdin, String... command) throws Exception {
+  static Jvm.Done asDeveloper(byte[] stdin, String... command) throws Exception {
     List<String> all =
         new ArrayList<>(
             List.of(
@@ -96,10 +81,10 @@ class ShadowedProgramIT {
                 "LANG=C.UTF-8",
                 "AGENTCLI_HOME=" + home.resolve("agentcli")));
     all.addAll(List.of(command));
-    return run(all, stdin);
+    return TestFiles.sh(Map.of(), stdin == null ? new byte[0] : stdin, all.toArray(String[]::new));
   }
 
-  static Done agentcli(byte[] stdin, String... args) throws Exception {
+  static Jvm.Done agentcli(byte[] stdin, String... args) throws Exception {
     List<String> all =
         new ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin/java").toString(), "-jar"));
@@ -117,7 +102,7 @@ class ShadowedProgramIT {
     byte[] event =
         ClaudeCodeEvents.JSON.writeValueAsBytes(
             ClaudeCodeEvents.event(home.resolve("work"), command));
-    Done d = agentcli(event, "hook", "claude-code", "--deadline", "5s");
+    Jvm.Done d = agentcli(event, "hook", "claude-code", "--deadline", "5s");
     assertEquals(0, d.status(), d.toString());
     return json(d.out()).path("hookSpecificOutput").path("permissionDecision").asText();
   }

@@ -1,11 +1,14 @@
 package dev.agentcli;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * How the tests start agentcli, whatever started the build: with the signals a terminal sends at
@@ -53,5 +56,17 @@ public final class Started {
       still = ticks == last ? still + 1 : 0;
       last = ticks;
     }
+  }
+
+  /**
+   * Polls every 50 ms (a hang guard, never a timing assertion) until {@code condition} holds, for
+   * {@code bound} at most; then asserts it, saying {@code what}.
+   */
+  public static void eventually(Duration bound, BooleanSupplier condition, String what)
+      throws InterruptedException {
+    for (long i = 0; i < bound.toMillis() / 50 && !condition.getAsBoolean(); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(condition.getAsBoolean(), what);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentcli.Started;
 import dev.agentcli.error.AgentCliException;
 import dev.agentcli.error.ErrorCode;
 import dev.agentcli.manifest.TaskBinding.Command;
@@ -160,13 +161,10 @@ class TaskRunnerTest {
     assertNull(r.signal());
     assertEquals(124, r.exitStatus());
     long child = Long.parseLong(Files.readString(pid).strip());
-    // A hang guard, not a timing assertion: the background sleep is stopped with its parent.
-    for (int i = 0;
-        i < 300 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false);
-        i++) {
-      Thread.sleep(20);
-    }
-    assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
+    Started.eventually(
+        Duration.ofSeconds(6),
+        () -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false),
+        "the background sleep is stopped with its parent");
   }
 
   @Test
