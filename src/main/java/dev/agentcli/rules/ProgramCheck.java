@@ -21,8 +21,9 @@ import java.util.Set;
  * (an empty entry is the working directory) is a reason to ask too: what it holds depends on where
  * the line runs.
  *
- * <p>A process running as root may write every file, so there the check tells nothing and is left
- * out (such an agent could as well rewrite {@code /usr/bin/ls}).
+ * <p>A process running as root may write every file, so there whose file a program is tells nothing
+ * (such an agent could as well rewrite {@code /usr/bin/ls}) and only PATH's own shape (a relative
+ * folder, none at all) can still make an allow ask.
  */
 final class ProgramCheck {
   private ProgramCheck() {}
